@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The launcher: checks the Node version, turns on the compile cache, runs the built CLI.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  process.stderr.write(`error: nsx needs Node.js >= 22.19 (this is ${process.version}); install Node 24 LTS\n`);
+  process.exit(1);
+}
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
+const { main } = await import('../dist/cli.js');
+const code = await main(process.argv);
+process.exitCode = code;
+// A leaked handle must not keep a finished command alive.
+setTimeout(() => process.exit(code), 2000).unref();

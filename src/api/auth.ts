@@ -1,0 +1,165 @@
+// OAuth2 client credentials against the token URL [contract §1]. Tokens are cached (0600, cache dir)
+// until shortly before they expire, keyed by token URL and client id; NSX_TOKEN bypasses all of it.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { Dispatcher } from 'undici';
+import { cacheDir } from '../config/paths.js';
+import type { Settings } from '../config/profiles.js';
+import { readJsonFile, writePrivateFileAtomic } from '../config/secure-files.js';
+import { AuthError, NetworkError } from '../errors.js';
+import type { TokenSource } from './http.js';
+import { Problem, TokenResponse } from './schemas.js';
+
+interface CachedToken {
+  access_token: string;
+  expires_at: number; // epoch ms
+  refresh_at: number; // epoch ms: 30 s before expiry, or a tenth of a short lifetime
+}
+type TokenCacheFile = Record<string, CachedToken>;
+
+export interface TokenInfo {
+  token: string;
+  expiresAt: number | undefined;
+  fromCache: boolean;
+}
+
+export function tokenCachePath(): string {
+  return join(cacheDir(), 'tokens.json');
+}
+
+export class ClientCredentialsTokens implements TokenSource {
+  private current: CachedToken | undefined;
+  private inflight: Promise<TokenInfo> | undefined;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly dispatcher: Dispatcher,
+    private readonly events: { trace?: (line: string) => void; secret?: (value: string) => void } = {},
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  describe(): string {
+    return `profile ${this.settings.profile}${this.settings.tenant ? ` (tenant ${this.settings.tenant})` : ''}`;
+  }
+
+  async token(): Promise<string> {
+    return (await this.info()).token;
+  }
+
+  async refresh(): Promise<string | undefined> {
+    if (this.settings.staticToken) return undefined;
+    this.current = undefined;
+    this.forgetCached();
+    return (await this.info(true)).token;
+  }
+
+  /** The token and when it expires; fetches one if none is cached or it is about to expire. */
+  async info(forceNew = false): Promise<TokenInfo> {
+    if (this.settings.staticToken) {
+      this.events.secret?.(this.settings.staticToken);
+      return { token: this.settings.staticToken, expiresAt: undefined, fromCache: false };
+    }
+    if (!forceNew) {
+      this.current ??= this.readCached();
+      if (this.current && this.fresh(this.current)) {
+        this.events.secret?.(this.current.access_token);
+        return { token: this.current.access_token, expiresAt: this.current.expires_at, fromCache: true };
+      }
+    }
+    this.inflight ??= this.fetchToken().finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  private fresh(t: CachedToken): boolean {
+    return typeof t.refresh_at === 'number' && this.now() < t.refresh_at;
+  }
+
+  private cacheKey(): string {
+    return createHash('sha256').update(`${this.settings.tokenUrl}\n${this.settings.clientId}`).digest('hex').slice(0, 32);
+  }
+
+  private readCached(): CachedToken | undefined {
+    try {
+      return readJsonFile<TokenCacheFile>(tokenCachePath())?.[this.cacheKey()];
+    } catch {
+      return undefined; // a broken cache is only a cache
+    }
+  }
+
+  private forgetCached(): void {
+    try {
+      const all = readJsonFile<TokenCacheFile>(tokenCachePath());
+      if (all && all[this.cacheKey()]) {
+        delete all[this.cacheKey()];
+        writePrivateFileAtomic(tokenCachePath(), JSON.stringify(all));
+      }
+    } catch {
+      /* cache only */
+    }
+  }
+
+  private async fetchToken(): Promise<TokenInfo> {
+    const { tokenUrl, clientId, clientSecret, profile } = this.settings;
+    if (!tokenUrl) {
+      throw new AuthError(`profile ${profile} has no tenant or token URL`, {
+        hint: 'set one: nsx config set tenant TENANT (or --tenant / NSX_TENANT)',
+      });
+    }
+    if (!clientId || !clientSecret) {
+      throw new AuthError(`no client credentials for ${this.describe()}`, {
+        hint: 'run nsx auth login, or set NSX_CLIENT_ID and NSX_CLIENT_SECRET (or NSX_TOKEN)',
+      });
+    }
+    this.events.secret?.(clientSecret);
+    const url = new URL(tokenUrl);
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString();
+    const started = performance.now();
+    this.events.trace?.(`> POST ${url.origin}${url.pathname} (token, client ${clientId})`);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.dispatcher.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body,
+      });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new NetworkError(`cannot reach the token URL ${url.host} for ${this.describe()}: ${code ?? (error as Error).message}`, code, error);
+    }
+    const text = await response.body.text();
+    this.events.trace?.(`< ${response.statusCode} POST ${url.origin}${url.pathname} ${Math.round(performance.now() - started)}ms`);
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      const p = Problem.safeParse(json);
+      const said = p.success ? [p.data.title ?? (p.data as { error?: string }).error, p.data.detail ?? p.data.message ?? (p.data as { error_description?: string }).error_description].filter(Boolean).join(': ') : '';
+      throw new AuthError(
+        `could not obtain a token for ${this.describe()}: the token endpoint answered ${response.statusCode}${said ? ` (${said})` : ''}`,
+        { hint: 'check the client id and secret: nsx auth login' },
+      );
+    }
+    const parsed = TokenResponse.safeParse(json);
+    if (!parsed.success) throw new AuthError(`the token endpoint for ${this.describe()} answered without an access_token`);
+    const lifetimeMs = (parsed.data.expires_in ?? 300) * 1000;
+    const margin = Math.min(30_000, lifetimeMs / 10);
+    const expiresAt = this.now() + lifetimeMs;
+    const token: CachedToken = { access_token: parsed.data.access_token, expires_at: expiresAt, refresh_at: expiresAt - margin };
+    this.events.secret?.(token.access_token);
+    this.current = token;
+    try {
+      const all = readJsonFile<TokenCacheFile>(tokenCachePath()) ?? {};
+      all[this.cacheKey()] = token;
+      for (const [k, v] of Object.entries(all)) if (v.expires_at < this.now()) delete all[k];
+      writePrivateFileAtomic(tokenCachePath(), JSON.stringify(all));
+    } catch {
+      /* an unwritable cache costs a token call next time, nothing more */
+    }
+    return { token: token.access_token, expiresAt, fromCache: false };
+  }
+}

@@ -1,0 +1,43 @@
+// One object per command run that bundles the HTTP layer, the token source and the API areas.
+import type { Settings } from '../config/profiles.js';
+import { UsageError } from '../errors.js';
+import { ClientCredentialsTokens } from './auth.js';
+import { EventStreamApi } from './eventstream.js';
+import { HttpClient, processDispatcher, type HttpEvents, type RetryPolicy } from './http.js';
+import { ImportApi } from './imports.js';
+
+export interface ApiClient {
+  http: HttpClient;
+  tokens: ClientCredentialsTokens;
+  eventstream: EventStreamApi;
+  imports: ImportApi;
+  settings: Settings;
+}
+
+export interface ClientEvents extends HttpEvents {
+  /** A secret value became known (token, client secret): the output layer masks it. */
+  secret?: (value: string) => void;
+}
+
+export function createApiClient(settings: Settings, events: ClientEvents = {}, retry?: Partial<RetryPolicy>): ApiClient {
+  if (!settings.baseUrl) {
+    throw new UsageError(`no API base URL for profile ${settings.profile}`, {
+      hint: 'set a tenant (--tenant, NSX_TENANT, nsx config set tenant T) or a base URL (--base-url); or try --sandbox',
+    });
+  }
+  const dispatcher = processDispatcher(settings.timeoutMs);
+  const tokens = new ClientCredentialsTokens(settings, dispatcher, {
+    ...(events.trace ? { trace: events.trace } : {}),
+    ...(events.secret ? { secret: events.secret } : {}),
+  });
+  const http = new HttpClient({
+    baseUrl: settings.baseUrl,
+    timeoutMs: settings.timeoutMs,
+    auth: tokens,
+    events,
+    dispatcher,
+    userAgent: `nsx/${process.env.NSX_VERSION ?? 'dev'} node/${process.versions.node}`,
+    ...(retry ? { retry } : {}),
+  });
+  return { http, tokens, settings, eventstream: new EventStreamApi(http), imports: new ImportApi(http) };
+}

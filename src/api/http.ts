@@ -1,0 +1,357 @@
+// The HTTP layer: one keep-alive undici Agent per process, explicit timeouts, retries with back-off and
+// jitter, Retry-After, typed errors from problem+json bodies, a bearer token with one refresh on 401/403,
+// and one --verbose line per request and response (secrets never printed).
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { ApiError, AuthError, NetworkError, NsxError, ExitCode } from '../errors.js';
+import { buildPath, PAGINATION, PROBLEM_JSON, type Route } from './routes.js';
+import { ENVELOPE, PaginationInfo, Problem } from './schemas.js';
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Longest Retry-After honoured; longer asks are capped to this. */
+  maxRetryAfterMs: number;
+}
+export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 200, maxDelayMs: 8000, maxRetryAfterMs: 60_000 };
+
+/** Supplies bearer tokens; `refresh` returns undefined when no new token can be had (a static NSX_TOKEN). */
+export interface TokenSource {
+  token(): Promise<string>;
+  refresh(): Promise<string | undefined>;
+  /** "profile acme (tenant acme)" for error messages. */
+  describe(): string;
+}
+
+export interface HttpEvents {
+  /** One line per request and response, for --verbose. */
+  trace?: (line: string) => void;
+  /** A wait longer than a few seconds (Retry-After), said to the person watching. */
+  longWait?: (ms: number, reason: string) => void;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  auth?: TokenSource | undefined;
+  retry?: Partial<RetryPolicy>;
+  events?: HttpEvents;
+  userAgent?: string;
+  dispatcher?: Dispatcher;
+}
+
+export interface RequestOptions<T> {
+  params?: Record<string, string>;
+  query?: Record<string, string | number | boolean | undefined | null>;
+  body?: unknown;
+  /** Validates (leniently) the JSON answer. Omit for empty answers. */
+  schema?: z.ZodType<T>;
+  /** Overrides the route's idempotency (e.g. a caller that knows a repeat is harmless). */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/** Connection errors after which the server certainly did not process the request. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Connection errors where the server may have processed the request. */
+const AMBIGUOUS_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CLOSED']);
+const RETRY_ANY = new Set([429, 503]); // the server says it did not process the request
+const RETRY_IDEMPOTENT = new Set([502, 504]);
+
+let sharedDispatcher: Dispatcher | undefined;
+
+function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+}
+
+/** The process's one keep-alive dispatcher (through the proxy named by HTTPS_PROXY/HTTP_PROXY/NO_PROXY if any). */
+export function processDispatcher(timeoutMs: number): Dispatcher {
+  if (!sharedDispatcher) {
+    const options = {
+      connect: { timeout: Math.min(timeoutMs, 10_000) },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      keepAliveTimeout: 10_000,
+      connections: 64,
+    };
+    sharedDispatcher = proxyConfigured(process.env) ? new EnvHttpProxyAgent(options) : new Agent(options);
+  }
+  return sharedDispatcher;
+}
+export function proxyInEffect(): string | undefined {
+  const env = process.env;
+  const proxy = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
+  if (!proxy) return undefined;
+  try {
+    const u = new URL(proxy);
+    return `${u.protocol}//${u.host}${env.NO_PROXY || env.no_proxy ? ` (NO_PROXY=${env.NO_PROXY || env.no_proxy})` : ''}`;
+  } catch {
+    return 'set but not a URL';
+  }
+}
+
+export async function closeProcessDispatcher(): Promise<void> {
+  const d = sharedDispatcher;
+  sharedDispatcher = undefined;
+  await d?.close();
+}
+
+export class HttpClient {
+  readonly baseUrl: string;
+  private readonly origin: string;
+  private readonly basePath: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly retry: RetryPolicy;
+  private readonly events: HttpEvents;
+  private readonly auth: TokenSource | undefined;
+  private readonly userAgent: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: HttpClientOptions) {
+    const url = new URL(options.baseUrl);
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs;
+    this.dispatcher = options.dispatcher ?? processDispatcher(options.timeoutMs);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.events = options.events ?? {};
+    this.auth = options.auth;
+    this.userAgent = options.userAgent ?? 'nsx';
+  }
+
+  /** Calls a route and returns its validated JSON body (undefined for empty answers). */
+  async request<T = unknown>(route: Route, options: RequestOptions<T> = {}): Promise<T> {
+    const response = await this.send(route, options);
+    if (!options.schema) return response.body as T;
+    const parsed = options.schema.safeParse(response.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? issue.path.join('.') : 'body';
+      throw new NsxError(
+        `${route.method} ${buildPath(route, options.params)} answered a body nsx does not understand (${where}: ${issue?.message ?? 'invalid'})`,
+        ExitCode.error,
+      );
+    }
+    return parsed.data;
+  }
+
+  /**
+   * Every item of a paginated list, page by page (offset/count), as the pages arrive. Accepts the
+   * envelope `{<key>: [...], pagination_info}` and a bare JSON array.
+   */
+  async *paginate<T>(
+    route: Route,
+    options: { params?: Record<string, string>; envelopeKey: string; item: z.ZodType<T>; pageSize?: number; signal?: AbortSignal },
+  ): AsyncGenerator<T> {
+    const count = Math.min(options.pageSize ?? PAGINATION.maxCount, PAGINATION.maxCount);
+    let offset = 0;
+    for (;;) {
+      const { body } = await this.send(route, {
+        ...(options.params ? { params: options.params } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        query: { [PAGINATION.offsetParam]: offset, [PAGINATION.countParam]: count },
+      });
+      let items: unknown[];
+      let total: number | undefined;
+      if (Array.isArray(body)) items = body;
+      else if (body && typeof body === 'object' && Array.isArray((body as Record<string, unknown>)[options.envelopeKey])) {
+        const envelope = body as Record<string, unknown>;
+        items = envelope[options.envelopeKey] as unknown[];
+        const info = PaginationInfo.safeParse(envelope[ENVELOPE.pagination]);
+        total = info.success ? info.data.total : undefined;
+      } else {
+        throw new NsxError(`${route.method} ${buildPath(route, options.params)} answered neither a list nor {"${options.envelopeKey}": [...]}`);
+      }
+      for (const raw of items) {
+        const parsed = options.item.safeParse(raw);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new NsxError(`an item of ${buildPath(route, options.params)} is not understood (${issue?.path.join('.') || 'item'}: ${issue?.message})`);
+        }
+        yield parsed.data;
+      }
+      offset += items.length;
+      if (items.length < count || items.length === 0 || (total !== undefined && offset >= total)) return;
+    }
+  }
+
+  /** Sends with retries; throws ApiError for non-2xx answers, NetworkError when the connection fails. */
+  async send(route: Route, options: Omit<RequestOptions<unknown>, 'schema'> = {}): Promise<RawResponse> {
+    const path = this.basePath + buildPath(route, options.params) + queryString(options.query);
+    const url = this.origin + path;
+    const idempotent = options.idempotent ?? route.idempotent;
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (this.auth) headers.authorization = `Bearer ${await this.auth.token()}`;
+      const started = performance.now();
+      this.trace(`> ${route.method} ${url}${attempt > 0 ? ` (retry ${attempt})` : ''}`);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await this.dispatcher.request({
+          origin: this.origin,
+          path,
+          method: route.method,
+          headers,
+          ...(body !== undefined ? { body } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        });
+      } catch (error) {
+        const code = errorCode(error);
+        const ms = Math.round(performance.now() - started);
+        this.trace(`< ${code ?? 'error'} ${route.method} ${url} ${ms}ms`);
+        if (options.signal?.aborted) throw error;
+        const retryable = NOT_SENT_CODES.has(code ?? '') || (idempotent && AMBIGUOUS_CODES.has(code ?? ''));
+        if (retryable && attempt < this.retry.retries) {
+          await this.wait(this.backoff(attempt), `${code}`, options.signal);
+          continue;
+        }
+        throw new NetworkError(networkMessage(route.method, url, code, error, attempt), code, error);
+      }
+      const ms = Math.round(performance.now() - started);
+      const status = response.statusCode;
+      this.trace(`< ${status} ${route.method} ${url} ${ms}ms${attempt > 0 ? ` (retry ${attempt})` : ''}`);
+      const parsedBody = await readBody(response);
+      if (status >= 200 && status < 300) return { status, headers: response.headers, body: parsedBody };
+
+      if ((status === 401 || status === 403) && this.auth && !refreshed) {
+        refreshed = true;
+        if ((await this.auth.refresh()) !== undefined) {
+          attempt--; // the refresh retry is not a back-off retry
+          continue;
+        }
+      }
+      const retryable = RETRY_ANY.has(status) || (idempotent && RETRY_IDEMPOTENT.has(status));
+      if (retryable && attempt < this.retry.retries) {
+        const retryAfter = parseRetryAfter(response.headers['retry-after']);
+        const delay = retryAfter !== undefined ? Math.min(retryAfter, this.retry.maxRetryAfterMs) : this.backoff(attempt);
+        await this.wait(delay, `${status}${retryAfter !== undefined ? ', Retry-After' : ''}`, options.signal);
+        continue;
+      }
+      throw this.apiError(status, route.method, url, parsedBody, response.headers);
+    }
+  }
+
+  private apiError(status: number, method: string, url: string, body: unknown, headers: RawResponse['headers']): Error {
+    const problem = Problem.safeParse(body);
+    const p = problem.success ? problem.data : {};
+    const requestId = p.request_id ?? headerValue(headers['x-request-id']);
+    const error = new ApiError({
+      status,
+      method,
+      url,
+      title: p.title ?? (p.message ? undefined : typeof body === 'string' && body ? body.slice(0, 200) : undefined),
+      detail: p.detail ?? p.message,
+      requestId,
+      body,
+    });
+    if ((status === 401 || status === 403) && this.auth) {
+      return new AuthError(
+        `not authorised for ${this.auth.describe()}: ${error.message}`,
+        { hint: 'check the client id and secret (nsx whoami, nsx auth login) and the API client\'s roles in NewStore', cause: error },
+      );
+    }
+    return error;
+  }
+
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2)); // "equal jitter"
+  }
+
+  private async wait(ms: number, reason: string, signal?: AbortSignal): Promise<void> {
+    this.trace(`  waiting ${ms}ms before retrying (${reason})`);
+    if (ms >= 5000) this.events.longWait?.(ms, reason);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      }, { once: true });
+    });
+  }
+
+  private trace(line: string): void {
+    this.events.trace?.(line);
+  }
+}
+
+export function queryString(query: RequestOptions<unknown>['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+async function readBody(response: Dispatcher.ResponseData): Promise<unknown> {
+  const text = await response.body.text();
+  if (!text) return undefined;
+  const type = headerValue(response.headers['content-type']) ?? '';
+  if (type.includes('json') || type.includes(PROBLEM_JSON) || /^\s*[[{]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Retry-After: delay-seconds or an HTTP date, in ms. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = headerValue(value)?.trim();
+  if (!v) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function errorCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let i = 0; i < 4 && e; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function networkMessage(method: string, url: string, code: string | undefined, error: unknown, attempt: number): string {
+  const host = new URL(url).host;
+  const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `cannot connect to ${host}: connection refused${tries} (is the API base URL right? is the sandbox running?)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve ${host}${tries} (check the tenant, stage or base URL)`;
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `connecting to ${host} timed out${tries}`;
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `${method} ${new URL(url).pathname} timed out waiting for ${host}${tries} (raise --timeout?)`;
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return `${method} ${new URL(url).pathname}: the connection to ${host} was reset${tries}`;
+    default:
+      return `${method} ${new URL(url).pathname} failed: ${error instanceof Error ? error.message : String(error)}${tries}`;
+  }
+}

@@ -1,0 +1,109 @@
+// Builds the commander tree and is the one exit point: every error becomes one line on stderr and a
+// documented exit code. Command groups register themselves from src/commands/<noun>/index.ts; their
+// handlers load lazily, so `nsx --help` and `nsx --version` load commander and little else.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT_CODE_HELP, ExitCode, NsxError } from './errors.js';
+import { currentOutput } from './commands/context.js';
+import { registerAuth } from './commands/auth/index.js';
+import { registerCompletion } from './commands/completion/index.js';
+import { registerConfig } from './commands/config/index.js';
+import { registerDoctor } from './commands/doctor/index.js';
+import { registerIntegrations } from './commands/integrations/index.js';
+import { registerLogs } from './commands/logs/index.js';
+import { registerRecover } from './commands/recover/index.js';
+import { registerRejected } from './commands/rejected/index.js';
+import { registerSandbox } from './commands/sandbox/index.js';
+import { registerStock } from './commands/stock/index.js';
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const ROOT_HELP_EXAMPLES = `
+Examples:
+  $ nsx --sandbox recover erp-orders --yes      rehearse a recovery against a local demo NewStore
+  $ nsx auth login --profile acme --tenant acme
+  $ nsx integrations list
+  $ nsx rejected list erp-orders --fail-if-any  exit 6 when events are waiting (cron, CI)
+  $ nsx recover erp-orders                       clear rejected events in order, then restart
+
+Environment: NSX_PROFILE, NSX_TENANT, NSX_STAGE, NSX_BASE_URL, NSX_TOKEN_URL, NSX_CLIENT_ID,
+NSX_CLIENT_SECRET, NSX_TOKEN, NSX_CONFIG_DIR, NSX_STATE_DIR, NSX_CACHE_DIR, NO_COLOR, FORCE_COLOR, CI,
+HTTPS_PROXY, HTTP_PROXY, NO_PROXY. Precedence: flags > environment > profile > defaults.
+`;
+
+export function buildProgram(): Command {
+  const program = new Command('nsx')
+    .description('Operate NewStore event-stream integrations: rejected events, recovery, stock imports, and a local sandbox.')
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for a command')
+    .addOption(new Option('--profile <name>', 'profile to use (default: the current one)'))
+    .addOption(new Option('--tenant <tenant>', 'NewStore tenant, e.g. acme-staging'))
+    .addOption(new Option('--stage <stage>', 'NewStore stage: p (production), x, s, t'))
+    .addOption(new Option('--base-url <url>', 'API base URL (overrides tenant/stage; http:// only for loopback)'))
+    .addOption(new Option('--token-url <url>', 'OAuth2 token URL (overrides the one derived from tenant/stage)'))
+    .addOption(new Option('--timeout <duration>', 'per-request timeout, e.g. 30s'))
+    .addOption(new Option('-o, --output <format>', 'output format (default: table on a terminal, tsv when piped)').choices(['table', 'json', 'ndjson', 'tsv']))
+    .addOption(new Option('--json', 'same as --output json'))
+    .addOption(new Option('-q, --quiet', 'print only data and errors'))
+    .addOption(new Option('-v, --verbose', 'log every HTTP request and response to stderr (secrets redacted), stack traces'))
+    .addOption(new Option('--no-input', 'never prompt; fail with exit 3 where a confirmation is needed'))
+    .addOption(new Option('--no-color', 'no colours (also NO_COLOR, TERM=dumb)'))
+    .addOption(new Option('--sandbox', 'run against an in-process sandbox seeded with the demo scenario (no tenant needed)'))
+    .showHelpAfterError('(run with --help for usage)')
+    .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText('after', `${ROOT_HELP_EXAMPLES}\n${EXIT_CODE_HELP}\n`)
+    .exitOverride();
+
+  registerIntegrations(program);
+  registerLogs(program);
+  registerRejected(program);
+  registerRecover(program);
+  registerStock(program);
+  registerSandbox(program);
+  registerConfig(program);
+  registerAuth(program);
+  registerDoctor(program);
+  registerCompletion(program);
+
+  // Every subcommand: exit codes via our handler, help after a usage error.
+  const visit = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      sub.exitOverride().showHelpAfterError('(run with --help for usage)').showSuggestionAfterError(true);
+      visit(sub);
+    }
+  };
+  visit(program);
+  return program;
+}
+
+/** Runs nsx and returns the exit code; never throws. */
+export async function main(argv: string[]): Promise<number> {
+  let program: Command | undefined;
+  try {
+    program = buildProgram();
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    return reportError(error);
+  } finally {
+    const { closeProcessDispatcher } = await import('./api/http.js');
+    await closeProcessDispatcher().catch(() => {});
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander already printed its message (and the suggestion) to stderr.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    return ExitCode.usage;
+  }
+  const output = currentOutput();
+  if (output) output.error(error);
+  else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  return error instanceof NsxError ? error.exitCode : ExitCode.error;
+}

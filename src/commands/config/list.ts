@@ -1,0 +1,22 @@
+import type { CommandContext } from '../context.js';
+import { currentProfileName, getClientSecret, listProfiles, PROFILE_KEYS } from '../../config/profiles.js';
+
+export async function run(ctx: CommandContext): Promise<void> {
+  const current = currentProfileName();
+  const rows = Object.entries(listProfiles()).map(([name, profile]) => ({
+    name,
+    current: name === current,
+    ...profile,
+    client_secret: getClientSecret(name) ? 'stored' : 'none',
+  }));
+  await ctx.output.list(
+    rows,
+    [
+      { header: '', value: (r) => (r.current ? '*' : '') },
+      { header: 'PROFILE', value: (r) => r.name },
+      ...PROFILE_KEYS.map((k) => ({ header: k.toUpperCase(), value: (r: (typeof rows)[number]) => r[k] })),
+      { header: 'SECRET', value: (r) => r.client_secret },
+    ],
+    { empty: 'no profiles yet: nsx auth login --profile NAME --tenant TENANT' },
+  );
+}

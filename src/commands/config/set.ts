@@ -1,0 +1,10 @@
+import type { CommandContext } from '../context.js';
+import { upsertProfile } from '../../config/profiles.js';
+import { profileKey, targetProfile } from './shared.js';
+
+export async function run(ctx: CommandContext, [key, value]: unknown[]): Promise<void> {
+  const name = await targetProfile(ctx);
+  const k = profileKey(key);
+  upsertProfile(name, { [k]: String(value) });
+  ctx.output.success(`${name}: ${k} = ${String(value)}`);
+}

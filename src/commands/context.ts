@@ -1,0 +1,176 @@
+// What every command handler receives: the output layer, the global flags, the settings (resolved on first
+// use, flags > env > profile > defaults), the API client, Ctrl-C as an AbortSignal, and cleanup hooks.
+// Handlers are loaded lazily: `lazy(() => import('./list.js'))` keeps start-up to commander and this file.
+import type { Command } from 'commander';
+import type { ApiClient } from '../api/client.js';
+import type { GlobalOptions, Settings } from '../config/profiles.js';
+import { Output, type OutputFlags } from '../output/output.js';
+
+export interface GlobalFlags extends GlobalOptions, OutputFlags {
+  /** Run against an in-process sandbox seeded with the demo scenario. */
+  sandbox?: boolean;
+}
+
+export interface CommandContext {
+  readonly output: Output;
+  readonly globals: GlobalFlags;
+  /** Aborted on the first Ctrl-C when the command took over interrupts (see onInterrupt). */
+  readonly signal: AbortSignal;
+  /** Settings by precedence (loaded on first use); throws UsageError for a bad flag or a missing profile. */
+  settings(): Promise<Settings>;
+  client(): Promise<ApiClient>;
+  /** One line on stderr naming profile, tenant and API base: printed first by commands that change anything. */
+  announce(): Promise<void>;
+  /**
+   * The command handles Ctrl-C itself: the first one aborts `signal` (finish the call in flight, flush,
+   * exit 130); a second one exits at once. Without this, Ctrl-C exits 130 immediately.
+   */
+  handleInterrupts(): void;
+  /** Runs after the command, success or failure (close servers, flush files). */
+  defer(fn: () => Promise<void> | void): void;
+}
+
+export type Handler<O = Record<string, unknown>> = (ctx: CommandContext, args: unknown[], opts: O) => Promise<void>;
+
+let lastOutput: Output | undefined;
+/** The output of the command that ran last (for the one error exit in cli.ts). */
+export function currentOutput(): Output | undefined {
+  return lastOutput;
+}
+
+interface InProcessSandbox {
+  baseUrl: string;
+  tokenUrl: string;
+  tenant: string;
+  clientId: string;
+  clientSecret: string;
+  close(): Promise<void>;
+}
+
+class RunContext implements CommandContext {
+  readonly output: Output;
+  readonly globals: GlobalFlags;
+  private readonly abort = new AbortController();
+  private resolved: Settings | undefined;
+  private api: Promise<ApiClient> | undefined;
+  private readonly cleanups: Array<() => Promise<void> | void> = [];
+  private interruptsHandled = false;
+
+  constructor(cmd: Command) {
+    this.globals = cmd.optsWithGlobals<GlobalFlags>();
+    this.output = new Output(this.globals);
+    lastOutput = this.output;
+    process.on('SIGINT', this.onSigint);
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  private readonly onSigint = (): void => {
+    if (this.interruptsHandled && !this.abort.signal.aborted) {
+      this.output.notice('interrupted: finishing the call in flight (Ctrl-C again to quit at once)');
+      this.abort.abort(new Error('interrupted'));
+      return;
+    }
+    this.output.notice('interrupted');
+    process.exit(130);
+  };
+
+  handleInterrupts(): void {
+    this.interruptsHandled = true;
+  }
+
+  async settings(): Promise<Settings> {
+    if (!this.resolved) {
+      // conf and the profile code load only for commands that need settings.
+      const { resolveSettings } = await import('../config/profiles.js');
+      this.resolved = resolveSettings(this.globals);
+      if (this.globals.sandbox) this.resolved = await this.startSandbox(this.resolved);
+      this.output.addSecret(this.resolved.clientSecret);
+      this.output.addSecret(this.resolved.staticToken);
+    }
+    return this.resolved;
+  }
+
+  private async startSandbox(base: Settings): Promise<Settings> {
+    // Imported by name so the CLI does not load the sandbox unless --sandbox is given.
+    const sandboxModule: string = '../sandbox/index.js';
+    const { startSandbox } = (await import(sandboxModule)) as {
+      startSandbox(o: Record<string, unknown>): Promise<InProcessSandbox>;
+    };
+    const sandbox = await startSandbox({
+      port: 0,
+      statePath: null,
+      scenario: 'demo',
+      timeScale: 600,
+      receiver: { rule: 'accept-all' },
+    });
+    this.defer(() => sandbox.close());
+    this.output.info(this.output.errStyle.dim(`sandbox: in-process NewStore at ${sandbox.baseUrl} (demo scenario; the receiver accepts everything: the fix is deployed)`));
+    return {
+      ...base,
+      profile: 'sandbox (in-process)',
+      profileExists: true,
+      tenant: sandbox.tenant,
+      stage: 'sandbox',
+      baseUrl: sandbox.baseUrl,
+      tokenUrl: sandbox.tokenUrl,
+      clientId: sandbox.clientId,
+      clientSecret: sandbox.clientSecret,
+      staticToken: undefined,
+      sources: { ...base.sources, baseUrl: 'sandbox', tokenUrl: 'sandbox', tenant: 'sandbox', clientId: 'sandbox', clientSecret: 'sandbox' },
+    };
+  }
+
+  client(): Promise<ApiClient> {
+    this.api ??= (async () => {
+      const settings = await this.settings();
+      const { createApiClient } = await import('../api/client.js');
+      const { formatDuration } = await import('../input/time.js');
+      return createApiClient(settings, {
+        trace: (line) => this.output.debug(`http: ${line}`),
+        secret: (value) => this.output.addSecret(value),
+        longWait: (ms, reason) => this.output.warn(`the server asked to wait (${reason}): retrying in ${formatDuration(ms)}`),
+      });
+    })();
+    return this.api;
+  }
+
+  async announce(): Promise<void> {
+    const s = await this.settings();
+    this.output.info(this.output.errStyle.dim(`profile ${s.profile} · tenant ${s.tenant ?? '(none)'} · ${s.baseUrl ?? '(no API base)'}`));
+  }
+
+  defer(fn: () => Promise<void> | void): void {
+    this.cleanups.push(fn);
+  }
+
+  async dispose(): Promise<void> {
+    process.off('SIGINT', this.onSigint);
+    for (const fn of this.cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (error) {
+        this.output.debug(`cleanup failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+/** A commander action that loads its handler module only when the command runs. */
+export function lazy<O = Record<string, unknown>>(load: () => Promise<{ run: Handler<O> }>) {
+  return async (...all: unknown[]): Promise<void> => {
+    const cmd = all[all.length - 1] as Command;
+    const opts = all[all.length - 2] as O;
+    const args = all.slice(0, -2);
+    const ctx = new RunContext(cmd);
+    try {
+      const { run } = await load();
+      await run(ctx, args, opts);
+    } finally {
+      await ctx.dispose();
+    }
+  };
+}
+

@@ -1,0 +1,263 @@
+// Profiles (conf, in the config dir) and the one precedence rule: flags > environment > profile > defaults.
+// Client secrets live in a separate credentials file; both files are 0600 in a 0700 folder.
+import { join } from 'node:path';
+import Conf from 'conf';
+import { apiBaseUrl, DEFAULT_STAGE, tokenUrl as defaultTokenUrl } from '../api/routes.js';
+import { UsageError } from '../errors.js';
+import { parseDuration } from '../input/time.js';
+import { configDir } from './paths.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from './secure-files.js';
+
+/** Settable profile keys, as typed by users (`nsx config set base-url ...`). */
+export const PROFILE_KEYS = ['tenant', 'stage', 'base-url', 'token-url', 'client-id', 'timeout', 'output'] as const;
+export type ProfileKey = (typeof PROFILE_KEYS)[number];
+export type Profile = Partial<Record<ProfileKey, string>>;
+
+type ConfigFile = {
+  current_profile?: string;
+  profiles: Record<string, Profile>;
+};
+type CredentialsFile = {
+  profiles: Record<string, { client_secret?: string }>;
+};
+
+export const DEFAULT_PROFILE = 'default';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+let configStore: Conf<ConfigFile> | undefined;
+let credentialsStore: Conf<CredentialsFile> | undefined;
+
+function openStore<T extends Record<string, unknown>>(name: string, defaults: NoInfer<T>): Conf<T> {
+  const dir = configDir();
+  ensurePrivateDir(dir);
+  return new Conf<T>({
+    cwd: dir,
+    configName: name,
+    projectName: 'nsx',
+    projectSuffix: '',
+    configFileMode: PRIVATE_FILE_MODE,
+    defaults: defaults as never,
+    clearInvalidConfig: false,
+  });
+}
+
+function config(): Conf<ConfigFile> {
+  configStore ??= openStore<ConfigFile>('config', { profiles: {} });
+  return configStore;
+}
+function credentials(): Conf<CredentialsFile> {
+  credentialsStore ??= openStore<CredentialsFile>('credentials', { profiles: {} });
+  return credentialsStore;
+}
+
+/** Drops cached stores (tests change NSX_CONFIG_DIR between cases). */
+export function resetProfileStores(): void {
+  configStore = undefined;
+  credentialsStore = undefined;
+}
+
+export function configFilePath(): string {
+  return join(configDir(), 'config.json');
+}
+export function credentialsFilePath(): string {
+  return join(configDir(), 'credentials.json');
+}
+
+export function listProfiles(): Record<string, Profile> {
+  return config().get('profiles') ?? {};
+}
+export function currentProfileName(): string {
+  return config().get('current_profile') ?? DEFAULT_PROFILE;
+}
+export function useProfile(name: string): void {
+  config().set('current_profile', name);
+}
+export function getProfile(name: string): Profile | undefined {
+  return listProfiles()[name];
+}
+
+export function isProfileKey(key: string): key is ProfileKey {
+  return (PROFILE_KEYS as readonly string[]).includes(key);
+}
+
+/** Checks a value before it is stored, so a bad profile is refused at `config set`, not at the next call. */
+export function validateProfileValue(key: ProfileKey, value: string): string {
+  switch (key) {
+    case 'timeout':
+      parseDuration(value, 'timeout');
+      return value;
+    case 'output':
+      if (!['table', 'json', 'ndjson', 'tsv'].includes(value)) {
+        throw new UsageError(`output must be one of table, json, ndjson, tsv (got "${value}")`);
+      }
+      return value;
+    case 'base-url':
+    case 'token-url':
+      return assertAllowedUrl(value, key);
+    case 'tenant':
+      if (!/^[a-z0-9][a-z0-9-]*$/i.test(value)) throw new UsageError(`tenant "${value}" is not a valid tenant name`);
+      return value;
+    case 'stage':
+      if (!/^[a-z]+$/i.test(value)) throw new UsageError(`stage "${value}" is not a valid stage (p, x, s, t, ...)`);
+      return value;
+    default:
+      if (!value) throw new UsageError(`${key} cannot be empty`);
+      return value;
+  }
+}
+
+/** Creates or updates a profile; `secret` goes to the credentials file. Unset values are left alone. */
+export function upsertProfile(name: string, values: Profile, secret?: { clientSecret?: string }): void {
+  const profiles = listProfiles();
+  const next: Profile = { ...profiles[name] };
+  for (const key of PROFILE_KEYS) {
+    const v = values[key];
+    if (v !== undefined) next[key] = validateProfileValue(key, v);
+  }
+  config().set('profiles', { ...profiles, [name]: next });
+  if (secret?.clientSecret !== undefined) {
+    const creds = credentials().get('profiles') ?? {};
+    credentials().set('profiles', { ...creds, [name]: { client_secret: secret.clientSecret } });
+  }
+}
+
+export function unsetProfileKey(name: string, key: ProfileKey): void {
+  const profiles = listProfiles();
+  const profile = { ...profiles[name] };
+  delete profile[key];
+  config().set('profiles', { ...profiles, [name]: profile });
+}
+
+export function getClientSecret(name: string): string | undefined {
+  return credentials().get('profiles')?.[name]?.client_secret;
+}
+export function deleteClientSecret(name: string): boolean {
+  const creds = { ...credentials().get('profiles') };
+  if (!creds[name]) return false;
+  delete creds[name];
+  credentials().set('profiles', creds);
+  return true;
+}
+
+/** http:// is allowed for loopback hosts only (the sandbox, a local proxy, a test server). */
+export function assertAllowedUrl(value: string, what: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${what}: "${value}" is not a URL`);
+  }
+  if (url.protocol === 'https:') return value;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return value;
+  if (url.protocol === 'http:') {
+    throw new UsageError(`${what}: plain http:// is allowed only for loopback hosts (got ${url.host}); use https://`);
+  }
+  throw new UsageError(`${what}: unsupported scheme ${url.protocol} (use https://)`);
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
+}
+
+// ---- Resolution --------------------------------------------------------------------------------
+
+/** Global options as commander parses them. */
+export interface GlobalOptions {
+  profile?: string;
+  tenant?: string;
+  stage?: string;
+  baseUrl?: string;
+  tokenUrl?: string;
+  timeout?: string;
+}
+
+export type Source = 'flag' | 'env' | 'profile' | 'default' | 'derived' | 'sandbox';
+
+export interface Settings {
+  profile: string;
+  profileExists: boolean;
+  tenant: string | undefined;
+  stage: string;
+  baseUrl: string | undefined;
+  tokenUrl: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  /** A ready bearer token (NSX_TOKEN): no token call is made. */
+  staticToken: string | undefined;
+  timeoutMs: number;
+  output: string | undefined;
+  sources: Partial<Record<'profile' | 'tenant' | 'stage' | 'baseUrl' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'token' | 'timeout', Source>>;
+}
+
+export function resolveSettings(flags: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Settings {
+  const sources: Settings['sources'] = {};
+  const pick = <K extends keyof Settings['sources']>(
+    key: K,
+    flag: string | undefined,
+    envValue: string | undefined,
+    profileValue: string | undefined,
+  ): string | undefined => {
+    if (flag !== undefined && flag !== '') return (sources[key] = 'flag'), flag;
+    if (envValue !== undefined && envValue !== '') return (sources[key] = 'env'), envValue;
+    if (profileValue !== undefined && profileValue !== '') return (sources[key] = 'profile'), profileValue;
+    return undefined;
+  };
+
+  let profileName: string;
+  if (flags.profile) [profileName, sources.profile] = [flags.profile, 'flag'];
+  else if (env.NSX_PROFILE) [profileName, sources.profile] = [env.NSX_PROFILE, 'env'];
+  else [profileName, sources.profile] = [currentProfileName(), 'profile'];
+
+  const profile = getProfile(profileName);
+  if ((flags.profile || env.NSX_PROFILE) && !profile) {
+    const known = Object.keys(listProfiles());
+    throw new UsageError(`profile "${profileName}" does not exist`, {
+      hint: known.length ? `known profiles: ${known.join(', ')}` : 'create one with: nsx auth login --profile NAME --tenant TENANT',
+    });
+  }
+  const p = profile ?? {};
+
+  const tenant = pick('tenant', flags.tenant, env.NSX_TENANT, p.tenant);
+  let stage = pick('stage', flags.stage, env.NSX_STAGE, p.stage);
+  if (!stage) [stage, sources.stage] = [DEFAULT_STAGE, 'default'];
+
+  let baseUrl = pick('baseUrl', flags.baseUrl, env.NSX_BASE_URL, p['base-url']);
+  if (baseUrl) baseUrl = assertAllowedUrl(baseUrl, 'base URL').replace(/\/+$/, '');
+  else if (tenant) [baseUrl, sources.baseUrl] = [apiBaseUrl(tenant, stage), 'derived'];
+
+  let tokenUrlValue = pick('tokenUrl', flags.tokenUrl, env.NSX_TOKEN_URL, p['token-url']);
+  if (tokenUrlValue) tokenUrlValue = assertAllowedUrl(tokenUrlValue, 'token URL');
+  else if (tenant) [tokenUrlValue, sources.tokenUrl] = [defaultTokenUrl(tenant, stage), 'derived'];
+
+  const clientId = pick('clientId', undefined, env.NSX_CLIENT_ID, p['client-id']);
+  let clientSecret: string | undefined;
+  if (env.NSX_CLIENT_SECRET) [clientSecret, sources.clientSecret] = [env.NSX_CLIENT_SECRET, 'env'];
+  else if (profile) {
+    clientSecret = getClientSecret(profileName);
+    if (clientSecret) sources.clientSecret = 'profile';
+  }
+  const staticToken = env.NSX_TOKEN || undefined;
+  if (staticToken) sources.token = 'env';
+
+  const timeoutText = pick('timeout', flags.timeout, env.NSX_TIMEOUT, p.timeout);
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  if (timeoutText) timeoutMs = parseDuration(timeoutText, '--timeout');
+  else sources.timeout = 'default';
+  if (timeoutMs <= 0) throw new UsageError('--timeout must be greater than 0');
+
+  return {
+    profile: profileName,
+    profileExists: Boolean(profile),
+    tenant,
+    stage,
+    baseUrl,
+    tokenUrl: tokenUrlValue,
+    clientId,
+    clientSecret,
+    staticToken,
+    timeoutMs,
+    output: p.output,
+    sources,
+  };
+}

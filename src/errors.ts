@@ -1,0 +1,130 @@
+// Error classes that carry nsx's exit codes. src/cli.ts is the one place that turns them into an exit.
+
+export const ExitCode = {
+  ok: 0,
+  error: 1, // unexpected or server error
+  usage: 2, // usage or invalid input; nothing was sent
+  confirmation: 3, // confirmation declined, or needed and impossible to ask for
+  auth: 4, // authentication / authorisation
+  notFound: 5,
+  partial: 6, // some items or a remote job failed
+  precondition: 7, // precondition not met, or timed out waiting
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export const EXIT_CODE_HELP = `Exit codes:
+  0    success
+  1    unexpected or server error
+  2    usage or invalid input (nothing was sent)
+  3    confirmation declined, or needed but impossible (pass --yes)
+  4    authentication or authorisation failed
+  5    not found
+  6    partly failed (some items, or a remote job, failed)
+  7    precondition not met, or timed out waiting
+  130  interrupted (Ctrl-C)`;
+
+export class NsxError extends Error {
+  readonly exitCode: ExitCodeValue;
+  /** A second line for people: what to do next. */
+  readonly hint: string | undefined;
+  constructor(message: string, exitCode: ExitCodeValue = ExitCode.error, options?: { hint?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.hint = options?.hint;
+  }
+}
+
+export class UsageError extends NsxError {
+  constructor(message: string, options?: { hint?: string }) {
+    super(message, ExitCode.usage, options);
+  }
+}
+export class ConfirmationError extends NsxError {
+  constructor(message: string, options?: { hint?: string }) {
+    super(message, ExitCode.confirmation, options);
+  }
+}
+export class AuthError extends NsxError {
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, ExitCode.auth, options);
+  }
+}
+export class NotFoundError extends NsxError {
+  constructor(message: string, options?: { hint?: string }) {
+    super(message, ExitCode.notFound, options);
+  }
+}
+export class PartialFailureError extends NsxError {
+  constructor(message: string, options?: { hint?: string }) {
+    super(message, ExitCode.partial, options);
+  }
+}
+export class PreconditionError extends NsxError {
+  constructor(message: string, options?: { hint?: string }) {
+    super(message, ExitCode.precondition, options);
+  }
+}
+export class InterruptedError extends NsxError {
+  constructor(message = 'interrupted', options?: { hint?: string }) {
+    super(message, ExitCode.interrupted, options);
+  }
+}
+
+/** An HTTP answer that was not a success: status, problem+json fields and the request id. */
+export class ApiError extends NsxError {
+  readonly status: number;
+  readonly title: string | undefined;
+  readonly detail: string | undefined;
+  readonly requestId: string | undefined;
+  readonly method: string;
+  readonly url: string;
+  readonly body: unknown;
+  constructor(init: {
+    status: number;
+    method: string;
+    url: string;
+    title?: string | undefined;
+    detail?: string | undefined;
+    requestId?: string | undefined;
+    body?: unknown;
+  }) {
+    const what = [init.title, init.detail].filter(Boolean).join(': ') || `HTTP ${init.status}`;
+    const rid = init.requestId ? ` (request_id ${init.requestId})` : '';
+    super(`${init.method} ${stripOrigin(init.url)} answered ${init.status}: ${what}${rid}`, exitCodeForStatus(init.status));
+    this.status = init.status;
+    this.title = init.title;
+    this.detail = init.detail;
+    this.requestId = init.requestId;
+    this.method = init.method;
+    this.url = init.url;
+    this.body = init.body;
+  }
+}
+
+/** The connection failed (refused, reset, timed out) after every retry. */
+export class NetworkError extends NsxError {
+  readonly code: string | undefined;
+  constructor(message: string, code?: string, cause?: unknown) {
+    super(message, ExitCode.error, { cause });
+    this.code = code;
+  }
+}
+
+export function exitCodeForStatus(status: number): ExitCodeValue {
+  if (status === 401 || status === 403) return ExitCode.auth;
+  if (status === 404) return ExitCode.notFound;
+  if (status === 400 || status === 422) return ExitCode.usage;
+  if (status === 409 || status === 412) return ExitCode.precondition;
+  return ExitCode.error;
+}
+
+function stripOrigin(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,22 @@
+// Shell-style globs for event names and ids: "*" any run of characters, "?" one character.
+// Dots are literal, so "order.*" matches "order.created" and not "orders".
+
+const cache = new Map<string, RegExp>();
+
+export function globToRegExp(glob: string): RegExp {
+  let re = cache.get(glob);
+  if (!re) {
+    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    re = new RegExp(`^${body}$`);
+    cache.set(glob, re);
+  }
+  return re;
+}
+
+export function matchesGlob(value: string, glob: string): boolean {
+  return globToRegExp(glob).test(value);
+}
+
+export function matchesAnyGlob(value: string, globs: readonly string[]): boolean {
+  return globs.some((g) => matchesGlob(value, g));
+}

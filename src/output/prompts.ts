@@ -1,0 +1,64 @@
+// Confirmations and questions. Only here does nsx talk to a person on stdin; inquirer loads on first use.
+import { ConfirmationError } from '../errors.js';
+import type { Output } from './output.js';
+
+export interface ConfirmOptions {
+  /** --yes was given */
+  yes?: boolean | undefined;
+  /** What to pass to skip the question, named in the error when no one can answer it. */
+  flag?: string;
+  default?: boolean;
+}
+
+/** Asks yes/no; --yes skips it. Without a terminal it fails (exit 3) naming the flag. Declining exits 3. */
+export async function confirm(output: Output, question: string, options: ConfirmOptions = {}): Promise<void> {
+  if (options.yes) return;
+  const flag = options.flag ?? '--yes';
+  if (!output.canPrompt) {
+    throw new ConfirmationError(`confirmation needed and no terminal to ask in: pass ${flag} to go ahead`);
+  }
+  const { confirm: ask } = await import('@inquirer/prompts');
+  const ok = await withPromptErrors(() => ask({ message: question, default: options.default ?? false }, promptStreams()));
+  if (!ok) throw new ConfirmationError('cancelled: nothing was changed');
+}
+
+/** For severe actions: the user types `expected` (an id) to go ahead. --yes skips it non-interactively. */
+export async function confirmByTyping(output: Output, question: string, expected: string, options: ConfirmOptions = {}): Promise<void> {
+  if (options.yes) return;
+  const flag = options.flag ?? '--yes';
+  if (!output.canPrompt) {
+    throw new ConfirmationError(`confirmation needed and no terminal to ask in: pass ${flag} to go ahead`);
+  }
+  const { input } = await import('@inquirer/prompts');
+  const typed = await withPromptErrors(() => input({ message: `${question}\n  Type ${expected} to confirm:` }, promptStreams()));
+  if (typed.trim() !== expected) throw new ConfirmationError(`cancelled: you typed "${typed.trim()}", not ${expected}; nothing was changed`);
+}
+
+export async function askText(output: Output, message: string, options: { default?: string; flag: string }): Promise<string> {
+  if (!output.canPrompt) throw new ConfirmationError(`${message}: no terminal to ask in; pass ${options.flag}`);
+  const { input } = await import('@inquirer/prompts');
+  return withPromptErrors(() =>
+    input({ message, ...(options.default !== undefined ? { default: options.default } : {}), required: true }, promptStreams()),
+  );
+}
+
+export async function askSecret(output: Output, message: string, options: { flag: string }): Promise<string> {
+  if (!output.canPrompt) throw new ConfirmationError(`${message}: no terminal to ask in; ${options.flag}`);
+  const { password } = await import('@inquirer/prompts');
+  return withPromptErrors(() => password({ message, mask: true, validate: (v) => v.length > 0 || 'required' }, promptStreams()));
+}
+
+/** Prompts draw on stderr so that stdout stays data. */
+export function promptStreams(): { output: NodeJS.WritableStream } {
+  return { output: process.stderr };
+}
+
+/** Ctrl-C inside a prompt (inquirer's ExitPromptError) is a declined confirmation, not a crash. */
+export async function withPromptErrors<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExitPromptError') throw new ConfirmationError('cancelled: nothing was changed');
+    throw error;
+  }
+}
