@@ -1,0 +1,33 @@
+// Integration ids remembered for shell completion: written by commands that list integrations, read by
+// the completion scripts straight from the file (no nsx process, no network on Tab). One id per line.
+// The file is short-lived by design: the completion scripts ignore it when it is older than a day.
+import { writeFileSync, readFileSync, mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir } from './paths.js';
+
+export const ID_CACHE_FILE = 'integration-ids';
+
+export function idCachePath(): string {
+  return join(cacheDir(), ID_CACHE_FILE);
+}
+
+/** Never fails the command that lists: a cache that cannot be written only costs completion. */
+export function rememberIntegrationIds(ids: readonly string[]): void {
+  try {
+    const dir = cacheDir();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${idCachePath()}.${process.pid}.tmp`;
+    writeFileSync(tmp, ids.length ? `${[...new Set(ids)].join('\n')}\n` : '', { mode: 0o600 });
+    renameSync(tmp, idCachePath());
+  } catch {
+    /* cache only */
+  }
+}
+
+export function cachedIntegrationIds(): string[] {
+  try {
+    return readFileSync(idCachePath(), 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
