@@ -48,14 +48,17 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: LoginOpti
   for (const [k, v] of Object.entries(clean)) profiles.validateProfileValue(k as never, v);
 
   if (opts.verify !== false) {
+    // Verify with what this login would save, under the usual precedence (flags > environment > profile).
+    const merged = { ...existing, ...clean };
+    const fallback = (envName: string, value: string | undefined) => process.env[envName] || value || '';
     const settings = profiles.resolveSettings({ ...globals, profile: undefined }, {
       ...process.env,
       NSX_PROFILE: '',
       NSX_TOKEN: '',
-      NSX_TENANT: tenant ?? '',
-      NSX_STAGE: clean.stage ?? existing.stage ?? '',
-      NSX_BASE_URL: clean['base-url'] ?? existing['base-url'] ?? '',
-      NSX_TOKEN_URL: clean['token-url'] ?? existing['token-url'] ?? '',
+      NSX_TENANT: fallback('NSX_TENANT', merged.tenant),
+      NSX_STAGE: fallback('NSX_STAGE', merged.stage),
+      NSX_BASE_URL: fallback('NSX_BASE_URL', merged['base-url']),
+      NSX_TOKEN_URL: fallback('NSX_TOKEN_URL', merged['token-url']),
       NSX_CLIENT_ID: clientId,
       NSX_CLIENT_SECRET: secret,
     });

@@ -1,0 +1,133 @@
+// The built CLI as a user meets it: version, help, usage errors, profiles on disk, whoami, json purity.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { http, HttpResponse } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedHome, ROOT, runNsx, type IsolatedHome } from '../helpers/cli.js';
+import { serveHandlers, type LoopbackServer } from '../helpers/msw-loopback.js';
+
+const SECRET = 'sup3r-s3cret-value';
+const TOKEN = 'eyJ-access-token-0123456789';
+let home: IsolatedHome;
+let idp: LoopbackServer;
+
+beforeAll(async () => {
+  idp = await serveHandlers([
+    http.post('*/auth/realms/:tenant/protocol/openid-connect/token', async ({ request }) => {
+      const form = new URLSearchParams(await request.text());
+      if (form.get('grant_type') === 'client_credentials' && form.get('client_id') === 'nsx-ci' && form.get('client_secret') === SECRET) {
+        return HttpResponse.json({ access_token: TOKEN, expires_in: 300, token_type: 'Bearer' });
+      }
+      return HttpResponse.json({ error: 'unauthorized_client', error_description: 'Invalid client secret' }, { status: 401 });
+    }),
+    http.get('*/api/v1/org/integrations/eventstream', ({ request }) =>
+      request.headers.get('authorization') === `Bearer ${TOKEN}` ? HttpResponse.json({ integrations: [] }) : new HttpResponse(null, { status: 403 }),
+    ),
+  ]);
+});
+afterAll(() => idp.close());
+afterEach(() => home?.cleanup());
+
+function env(extra: Record<string, string> = {}) {
+  home = isolatedHome();
+  return { ...home.env, NSX_BASE_URL: idp.url, NSX_TOKEN_URL: `${idp.url}/auth/realms/acme/protocol/openid-connect/token`, ...extra };
+}
+
+describe('nsx as a program', () => {
+  it('prints its version and help, with the exit codes at the end of --help', async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const version = await runNsx(['--version']);
+    expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    const help = await runNsx(['--help']);
+    expect(help.code).toBe(0);
+    for (const code of ['0', '1', '2', '3', '4', '5', '6', '7', '130']) expect(help.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+  });
+
+  it('answers an unknown command with exit 2, one error line and a suggestion', async () => {
+    const r = await runNsx(['confg', 'list'], { env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: unknown command 'confg'/m);
+    expect(r.stderr).toMatch(/Did you mean config\?/);
+  });
+
+  it('answers a bad flag value with exit 2 before sending anything', async () => {
+    const before = idp.requests.length;
+    const r = await runNsx(['whoami', '--timeout', 'soon'], { env: env({ NSX_TENANT: 'acme', NSX_CLIENT_ID: 'x', NSX_CLIENT_SECRET: 'y' }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(idp.requests.length).toBe(before);
+  });
+});
+
+describe('profiles and credentials', () => {
+  it('stores a profile owner-only, and login checks the secret read from stdin', async () => {
+    const e = env();
+    const login = await runNsx(['auth', 'login', '--profile', 'ci', '--tenant', 'acme', '--client-id', 'nsx-ci', '--client-secret-stdin'], { env: e, input: `${SECRET}\n` });
+    expect(login.stderr).toContain('profile ci saved: a token was obtained');
+    expect(login.code).toBe(0);
+    const dir = e.NSX_CONFIG_DIR;
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const f of ['config.json', 'credentials.json']) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(e.NSX_CACHE_DIR, 'tokens.json')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).not.toContain(SECRET);
+
+    const who = await runNsx(['whoami', '--json'], { env: e });
+    expect(who.code).toBe(0);
+    const report = JSON.parse(who.stdout);
+    expect(report).toMatchObject({ profile: 'ci', tenant: 'acme', client_id: 'nsx-ci', token: { ok: true } });
+    expect(who.stdout + who.stderr).not.toContain(SECRET);
+    expect(who.stdout + who.stderr).not.toContain(TOKEN);
+  });
+
+  it('whoami with bad credentials exits 4 and never prints the secret', async () => {
+    const r = await runNsx(['whoami', '--verbose'], { env: env({ NSX_TENANT: 'acme', NSX_CLIENT_ID: 'nsx-ci', NSX_CLIENT_SECRET: 'wrong-secret-123' }) });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/could not obtain a token for profile default \(tenant acme\): the token endpoint answered 401/);
+    expect(r.stderr).toMatch(/> POST http:\/\/127\.0\.0\.1:\d+\/auth\/realms\/acme/); // --verbose trace
+    expect(r.stdout + r.stderr).not.toContain('wrong-secret-123');
+    const quiet = await runNsx(['whoami'], { env: env({ NSX_TENANT: 'acme', NSX_CLIENT_ID: 'nsx-ci', NSX_CLIENT_SECRET: 'wrong-secret-123' }) });
+    expect(quiet.code).toBe(4);
+    expect(quiet.stderr).not.toMatch(/^\s+at /m); // a stack trace only with --verbose
+    expect(r.stderr).toMatch(/^\s+at /m);
+  });
+
+  it('refuses a login whose secret would be a flag value', async () => {
+    const r = await runNsx(['auth', 'login', '--tenant', 'acme', '--client-id', 'x', '--client-secret', SECRET], { env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--client-secret'/);
+  });
+
+  it('keeps stdout pure JSON and reports errors as JSON on stderr in --json mode', async () => {
+    const r = await runNsx(['whoami', '--json'], { env: env({ NSX_TENANT: 'acme', NSX_CLIENT_ID: 'nsx-ci', NSX_CLIENT_SECRET: 'nope-nope' }) });
+    expect(r.code).toBe(4);
+    expect(JSON.parse(r.stdout).token.ok).toBe(false);
+    expect(JSON.parse(r.stderr).error.exit_code).toBe(4);
+  });
+
+  it('uses NSX_TOKEN as is, without a token call', async () => {
+    const before = idp.requests.filter((q) => q.path.includes('/token')).length;
+    const r = await runNsx(['whoami', '--json'], { env: env({ NSX_TENANT: 'acme', NSX_TOKEN: TOKEN }) });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).token_source).toBe('NSX_TOKEN');
+    expect(idp.requests.filter((q) => q.path.includes('/token')).length).toBe(before);
+  });
+});
+
+describe('packaging', () => {
+  it('npm pack produces a tarball that installs globally and runs', { timeout: 180_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nsx-pack-'));
+    try {
+      const npmEnv = { ...process.env, npm_config_loglevel: 'error', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
+      const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, env: npmEnv, encoding: 'utf8' }).trim().split('\n').pop()!;
+      const prefix = join(dir, 'prefix');
+      execFileSync('npm', ['install', '-g', '--prefix', prefix, join(dir, tarball)], { cwd: dir, env: npmEnv, stdio: 'pipe' });
+      const out = execFileSync(join(prefix, 'bin', 'nsx'), ['--version'], { env: { PATH: `${join(process.execPath, '..')}:${process.env.PATH}` }, encoding: 'utf8' });
+      expect(out.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
