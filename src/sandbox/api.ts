@@ -1,0 +1,234 @@
+// Handlers of the NewStore API the sandbox serves: event stream configuration [contract §2], published
+// events, imports [§4]. Routing, auth and faults are in server.ts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LIMITS, STATUS, type RouteName } from '../api/routes.js';
+import { CreateImportRequest, ENVELOPE, RegisterRequest, StartImportRequest } from '../api/schemas.js';
+import type { SandboxCore } from './core.js';
+import { problem, readJson, sendEmpty, sendJson, validate, parsePage } from './http.js';
+import { LOG_MESSAGES } from './messages.js';
+import { publicImport, publicIntegration, type ImportRecord, type IntegrationRecord } from './state.js';
+import { isoNow, randomId } from './util.js';
+
+export interface ApiCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  core: SandboxCore;
+}
+
+export type ApiHandler = (call: ApiCall) => Promise<void> | void;
+
+function integrationOr404(core: SandboxCore, id: string | undefined): IntegrationRecord {
+  const rec = id === undefined ? undefined : core.state.integrations.get(id);
+  if (!rec) throw problem(404, `integration ${id} not found`);
+  return rec;
+}
+
+function importOr404(core: SandboxCore, id: string | undefined): ImportRecord {
+  const job = id === undefined ? undefined : core.state.imports.get(id);
+  if (!job) throw problem(404, `import job ${id} not found`);
+  return job;
+}
+
+function paginationJson(offset: number, count: number, total: number): string {
+  return `"${ENVELOPE.pagination}":{"offset":${offset},"count":${count},"total":${total}}`;
+}
+
+const registerIntegration: ApiHandler = async ({ req, res, core }) => {
+  const body = validate(RegisterRequest, await readJson(req));
+  const st = core.state;
+  if (st.integrations.has(body.id)) throw problem(STATUS.duplicateOrLimit, `an integration with id ${body.id} already exists`);
+  if (st.integrations.size >= LIMITS.maxIntegrations) {
+    throw problem(STATUS.duplicateOrLimit, `at most ${LIMITS.maxIntegrations} integrations may exist, stopped and temporary ones included; delete one first`);
+  }
+  const type = body.integration_type ?? (body.ends_at ? 'temporary' : 'permanent');
+  if (type === 'temporary' && (!body.starts_at || !body.ends_at)) throw problem(400, 'ends_at: a temporary integration needs starts_at and ends_at');
+  if (type === 'permanent' && body.ends_at) throw problem(400, 'integration_type: an integration with ends_at is temporary');
+  if (body.starts_at && body.ends_at && Date.parse(body.ends_at) <= Date.parse(body.starts_at)) throw problem(400, 'ends_at: must be after starts_at');
+  const rec: IntegrationRecord = {
+    id: body.id,
+    status: 'running',
+    integration_type: type,
+    starts_at: body.starts_at,
+    ends_at: body.ends_at,
+    callback_parameters: body.callback_parameters,
+    s3_parameters: body.s3_parameters,
+    filter_conditions: body.filter_conditions,
+    created_at: isoNow(),
+    internal: {
+      cursor: body.starts_at ? st.firstSeqAtOrAfter(body.starts_at) : st.nextSeq,
+      resume_seq: null,
+      rejected_limit: null,
+      builtin_receiver: body.callback_parameters ? core.isBuiltinReceiverUrl(body.callback_parameters.callback_url) : false,
+      stop_reason: null,
+    },
+  };
+  st.integrations.set(rec.id, rec);
+  st.addLog(rec.id, 'info', type === 'temporary' ? LOG_MESSAGES.registeredTemporary(body.starts_at!, body.ends_at!) : LOG_MESSAGES.registered());
+  core.engine.ensureWorker(rec.id);
+  sendJson(res, 201, publicIntegration(rec));
+};
+
+const listIntegrations: ApiHandler = ({ res, core }) => {
+  const list = [...core.state.integrations.values()].map(publicIntegration);
+  sendJson(res, 200, { [ENVELOPE.integrations]: list });
+};
+
+const getIntegration: ApiHandler = ({ res, params, core }) => {
+  sendJson(res, 200, publicIntegration(integrationOr404(core, params.id)));
+};
+
+const startIntegration: ApiHandler = ({ res, params, core }) => {
+  const rec = integrationOr404(core, params.id);
+  if (rec.status !== 'running') {
+    rec.status = 'running';
+    rec.internal.stop_reason = null;
+    const resume = rec.internal.resume_seq ?? rec.internal.cursor;
+    const ev = core.state.eventAt(resume);
+    core.state.addLog(rec.id, 'info', LOG_MESSAGES.startedByUser(ev ? `${ev.name} ${ev.id}` : null), ev ? { event_name: ev.name } : {});
+    core.engine.ensureWorker(rec.id);
+  }
+  sendJson(res, 200, '{}');
+};
+
+const stopIntegration: ApiHandler = ({ res, params, core }) => {
+  const rec = integrationOr404(core, params.id);
+  if (rec.status !== 'stopped') {
+    rec.status = 'stopped';
+    rec.internal.stop_reason = 'user';
+    core.state.addLog(rec.id, 'info', LOG_MESSAGES.stoppedByUser());
+    void core.engine.stopWorker(rec.id); // an in-flight delivery completes in the background
+  }
+  sendJson(res, 200, '{}');
+};
+
+const deleteIntegration: ApiHandler = ({ res, params, core }) => {
+  const rec = integrationOr404(core, params.id);
+  void core.engine.stopWorker(rec.id);
+  core.state.deleteIntegration(rec.id);
+  sendEmpty(res, 204);
+};
+
+const listLogs: ApiHandler = ({ res, params, query, core }) => {
+  const rec = integrationOr404(core, params.id);
+  const { offset, count } = parsePage(query);
+  const list = core.state.logs.get(rec.id) ?? [];
+  const total = list.length;
+  const page = [];
+  for (let i = total - 1 - offset; i >= 0 && page.length < count; i--) page.push(list[i]); // newest first
+  sendJson(res, 200, `{"${ENVELOPE.logs}":${JSON.stringify(page)},${paginationJson(offset, count, total)}}`);
+};
+
+const listRejectedEvents: ApiHandler = ({ res, params, query, core }) => {
+  const rec = integrationOr404(core, params.id);
+  const { offset, count } = parsePage(query);
+  const list = core.state.rejected.get(rec.id) ?? [];
+  const parts: string[] = [];
+  for (let i = offset; i < list.length && parts.length < count; i++) parts.push(core.state.rejectedToJson(list[i]!)); // oldest first
+  sendJson(res, 200, `{"${ENVELOPE.rejectedEvents}":[${parts.join(',')}],${paginationJson(offset, count, list.length)}}`);
+};
+
+const retryRejectedEvent: ApiHandler = async ({ res, params, core }) => {
+  const rec = integrationOr404(core, params.id);
+  const outcome = await core.engine.retryRejected(rec, params.event_id ?? '');
+  if (!outcome) throw problem(404, `rejected event ${params.event_id} not found in integration ${rec.id}`);
+  sendJson(res, 200, outcome);
+};
+
+const deleteRejectedEvent: ApiHandler = ({ res, params, core }) => {
+  const rec = integrationOr404(core, params.id);
+  const list = core.state.rejected.get(rec.id) ?? [];
+  const index = list.findIndex((r) => r.id === params.event_id);
+  if (index < 0) throw problem(404, `rejected event ${params.event_id} not found in integration ${rec.id}`);
+  list.splice(index, 1);
+  core.state.touch();
+  sendEmpty(res, 204);
+};
+
+const listPublishedEvents: ApiHandler = ({ res, query, core }) => {
+  const from = query.get('from');
+  const to = query.get('to');
+  const fromMs = from ? Date.parse(from) : null;
+  const toMs = to ? Date.parse(to) : null;
+  if (from && Number.isNaN(fromMs)) throw problem(400, `from: not an ISO-8601 timestamp: "${from}"`);
+  if (to && Number.isNaN(toMs)) throw problem(400, `to: not an ISO-8601 timestamp: "${to}"`);
+  const status = query.get('status');
+  if (status && status !== 'success' && status !== 'failure') throw problem(400, `status: must be success or failure, got "${status}"`);
+  const filters: [keyof (typeof core.state.published)[number], string | null][] = [
+    ['event_name', query.get('event_name')],
+    ['integration_id', query.get('integration_id')],
+    ['status', status],
+    ['domain_entity_id', query.get('domain_entity_id')],
+    ['domain_entity_type', query.get('domain_entity_type')],
+  ];
+  const out = core.state.published.filter((p) => {
+    const at = Date.parse(p.attempted_at);
+    if (fromMs !== null && at < fromMs) return false;
+    if (toMs !== null && at > toMs) return false;
+    return filters.every(([k, v]) => v === null || p[k] === v);
+  });
+  sendJson(res, 200, out);
+};
+
+const createImport: ApiHandler = async ({ req, res, core }) => {
+  const body = validate(CreateImportRequest, await readJson(req));
+  if (core.imports.openJobs() >= LIMITS.maxOpenImportJobs) {
+    const wait = core.imports.retryAfterSeconds();
+    throw problem(STATUS.tooManyOpenImports, `at most ${LIMITS.maxOpenImportJobs} open import jobs (received or waiting); retry later`, { 'retry-after': String(wait) });
+  }
+  const job: ImportRecord = {
+    import_id: randomId('imp-', 10),
+    entities: body.entities,
+    provider: body.provider,
+    name: body.name,
+    source_uri: body.source_uri,
+    transformed_uri: null,
+    revision: body.revision ?? null,
+    received_at: isoNow(),
+    completed_at: null,
+    state: 'received',
+    reason: null,
+    full: body.full,
+    errors: [],
+  };
+  core.state.imports.set(job.import_id, job);
+  core.state.touch();
+  sendJson(res, 201, { id: job.import_id });
+};
+
+const startImport: ApiHandler = async ({ req, res, params, core }) => {
+  const job = importOr404(core, params.import_id);
+  const body = validate(StartImportRequest, await readJson(req));
+  if (job.transformed_uri !== null || job.state !== 'received') throw problem(409, `import job ${job.import_id} was already started (state ${job.state})`);
+  job.transformed_uri = body.transformed_uri;
+  core.imports.enqueue(job);
+  sendJson(res, 200, publicImport(job));
+};
+
+const getImport: ApiHandler = ({ res, params, core }) => {
+  sendJson(res, 200, publicImport(importOr404(core, params.import_id)));
+};
+
+const listImportErrors: ApiHandler = ({ res, params, core }) => {
+  sendJson(res, 200, { errors: importOr404(core, params.import_id).errors });
+};
+
+/** Handlers by ROUTES name; legacyPasswordToken is served by server.ts with the token endpoint. */
+export const API_HANDLERS: Partial<Record<RouteName, ApiHandler>> = {
+  listIntegrations,
+  registerIntegration,
+  getIntegration,
+  startIntegration,
+  stopIntegration,
+  deleteIntegration,
+  listLogs,
+  listRejectedEvents,
+  retryRejectedEvent,
+  deleteRejectedEvent,
+  listPublishedEvents,
+  createImport,
+  startImport,
+  getImport,
+  listImportErrors,
+};
