@@ -1,0 +1,26 @@
+// The ids users type as positional arguments, checked before any request is sent (exit 2 on a bad one).
+// Integration ids follow the registration schema, so what nsx refuses is exactly what NewStore would refuse.
+import { RegisterRequest } from '../api/schemas.js';
+import { UsageError } from '../errors.js';
+
+const INTEGRATION_ID = RegisterRequest.shape.id;
+
+/** An integration id as typed: trimmed, non-empty, letters/digits/"."/"_"/"-", at most 64 characters. */
+export function parseIntegrationId(value: unknown, what = 'integration id'): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  const parsed = INTEGRATION_ID.safeParse(text);
+  if (!parsed.success) {
+    const reason = text === '' ? 'it is empty' : (parsed.error.issues[0]?.message ?? 'invalid');
+    throw new UsageError(`${what} "${String(value)}" is not valid: ${reason}`, { hint: 'list the ids with: nsx integrations list' });
+  }
+  return parsed.data;
+}
+
+/** A rejected event's id: any non-empty text without whitespace or "/" (it becomes a path segment). */
+export function parseEventId(value: unknown): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (text === '' || /[\s/]/.test(text) || text.length > 200) {
+    throw new UsageError(`event id "${String(value)}" is not valid (ids come from: nsx rejected list <id>)`);
+  }
+  return text;
+}
