@@ -5,10 +5,17 @@ if (major < 22 || (major === 22 && minor < 19)) {
   process.stderr.write(`error: nsx needs Node.js >= 22.19 (this is ${process.version}); install Node 24 LTS\n`);
   process.exit(1);
 }
-const { enableCompileCache } = await import('node:module');
-enableCompileCache?.();
-const { main } = await import('../dist/cli.js');
-const code = await main(process.argv);
-process.exitCode = code;
-// A leaked handle must not keep a finished command alive.
-setTimeout(() => process.exit(code), 2000).unref();
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  // Answered without loading the command tree: scripts call this to probe for nsx.
+  const { readFileSync } = await import('node:fs');
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  const { enableCompileCache } = await import('node:module');
+  enableCompileCache?.();
+  const { main } = await import('../dist/cli.js');
+  const code = await main(process.argv);
+  process.exitCode = code;
+  // A leaked handle must not keep a finished command alive.
+  setTimeout(() => process.exit(code), 2000).unref();
+}

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODE_HELP, ExitCode, NsxError } from './errors.js';
 import { currentOutput } from './commands/context.js';
+import { runExitHooks } from './lifecycle.js';
 import { registerAuth } from './commands/auth/index.js';
 import { registerCompletion } from './commands/completion/index.js';
 import { registerConfig } from './commands/config/index.js';
@@ -90,8 +91,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return reportError(error);
   } finally {
-    const { closeProcessDispatcher } = await import('./api/http.js');
-    await closeProcessDispatcher().catch(() => {});
+    await runExitHooks();
   }
 }
 

@@ -4,6 +4,7 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ApiError, AuthError, NetworkError, NsxError, ExitCode } from '../errors.js';
+import { atExit } from '../lifecycle.js';
 import { buildPath, PAGINATION, PROBLEM_JSON, type Route } from './routes.js';
 import { ENVELOPE, PaginationInfo, Problem } from './schemas.js';
 
@@ -83,6 +84,7 @@ export function processDispatcher(timeoutMs: number): Dispatcher {
       connections: 64,
     };
     sharedDispatcher = proxyConfigured(process.env) ? new EnvHttpProxyAgent(options) : new Agent(options);
+    atExit(closeProcessDispatcher);
   }
   return sharedDispatcher;
 }
