@@ -1,5 +1,113 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { lazy } from '../context.js';
+import { addRejectedFilterOptions } from '../filter-options.js';
+
+const FILTER_HELP = `
+Filters (all must hold; repeat a flag or use commas for alternatives):
+  --event "order.*"             event name glob
+  --since 2h / --until 2026-11-20T08:00:00Z   rejected_at window (ISO or an age)
+  --entity-id ORDER-1001        the payload's id or order_id
+  --status-code 4xx             the receiver's status code
+  --match items.0.product_id=10000102   a payload field (VALUE may be a glob)`;
+
+function batchOptions(cmd: Command, verb: string): Command {
+  return addRejectedFilterOptions(cmd)
+    .addOption(new Option('--all', `${verb} every rejected event (that the filters keep); not with event ids`))
+    .addOption(new Option('--dry-run', `list what would be ${verb === 'retry' ? 'retried' : 'deleted'} and send nothing`))
+    .addOption(new Option('-y, --yes', 'do not ask for confirmation (required without a terminal)'));
+}
 
 export function registerRejected(program: Command): void {
-  void program;
+  const rejected = program
+    .command('rejected')
+    .description("events the receiver answered 400: list, inspect, retry, delete, export")
+    .addHelpText(
+      'after',
+      `
+Rejected events are listed oldest first. retry and delete act on explicit event ids or on --all, both
+narrowed by the filters, oldest first, after a confirmation (--yes without a terminal).
+
+Examples:
+  $ nsx rejected list erp-orders --event "order.*" --since 24h
+  $ nsx rejected list erp-orders --fail-if-any --quiet      exit 6 when anything is waiting (cron, CI)
+  $ nsx rejected show erp-orders rej-0001
+  $ nsx rejected retry erp-orders --all --status-code 400 --dry-run
+  $ nsx rejected delete erp-orders rej-0001 rej-0002 --yes
+  $ nsx rejected export erp-orders --file rejected.ndjson`,
+    );
+
+  addRejectedFilterOptions(rejected.command('list <id>').alias('ls'))
+    .description('list the rejected events of an integration (oldest first; the filters apply)')
+    .addOption(new Option('--fail-if-any', 'exit 6 when any event matches (still prints the list)'))
+    .addHelpText(
+      'after',
+      `${FILTER_HELP}
+
+Examples:
+  $ nsx rejected list erp-orders
+  $ nsx rejected list erp-orders --status-code 4xx --match items.0.product_id=10000102
+  $ nsx rejected list erp-orders --output ndjson | jq -r .event.payload.id
+  $ nsx rejected list erp-orders --event "order.*" --fail-if-any --quiet || alert "orders are stuck"`,
+    )
+    .action(lazy(() => import('./list.js')));
+
+  rejected
+    .command('show <id> <event-id>')
+    .description("one rejected event: its payload and the receiver's answer (--json: the whole object)")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ nsx rejected show erp-orders rej-0001
+  $ nsx rejected show erp-orders rej-0001 --json | jq .event.payload`,
+    )
+    .action(lazy(() => import('./show.js')));
+
+  batchOptions(rejected.command('retry <id> [event-ids...]'), 'retry')
+    .description('send rejected events to the receiver again, oldest first; exit 6 if some are still rejected')
+    .addHelpText(
+      'after',
+      `${FILTER_HELP}
+
+Each event is retried once; one the receiver accepts leaves the rejected list, one it rejects again stays
+(attempts + 1). The summary counts delivered, still rejected and not found (already delivered or deleted).
+
+Examples:
+  $ nsx rejected retry erp-orders rej-0001 rej-0002
+  $ nsx rejected retry erp-orders --all --event "order.*" --dry-run
+  $ nsx rejected retry erp-orders --all --since 2h --yes --json | jq .still_rejected`,
+    )
+    .action(lazy(() => import('./retry.js')));
+
+  batchOptions(rejected.command('delete <id> [event-ids...]'), 'delete')
+    .description('delete rejected events (they are never delivered); exit 6 if some could not be deleted')
+    .addHelpText(
+      'after',
+      `${FILTER_HELP}
+
+Examples:
+  $ nsx rejected delete erp-orders rej-0001
+  $ nsx rejected delete erp-orders --all --event order.items_swapped --dry-run
+  $ nsx rejected export erp-orders --file before.ndjson && nsx rejected delete erp-orders --all --yes`,
+    )
+    .action(lazy(() => import('./delete.js')));
+
+  addRejectedFilterOptions(rejected.command('export <id>'))
+    .description('write the rejected events (the filters apply) as NDJSON, to stdout or a file')
+    .addOption(new Option('--file <path>', 'write to this file (mode 0600, written atomically) instead of stdout'))
+    .addOption(new Option('--force', 'replace the file if it exists'))
+    .addHelpText(
+      'after',
+      `
+Always NDJSON (one whole rejected event per line), whatever --output says. Payloads are customer data:
+the file is created owner-only.
+
+Examples:
+  $ nsx rejected export erp-orders > rejected.ndjson
+  $ nsx rejected export erp-orders --file rejected.ndjson --force
+  $ nsx rejected export erp-orders --event "order.*" | jq -c .event.payload`,
+    )
+    .action(lazy(() => import('./export.js')));
+
+  // `rejected triage <id>` (the recover engineer's verb) registers here, after export.
 }

@@ -1,0 +1,29 @@
+import type { CommandContext } from '../context.js';
+import type { RejectedEvent } from '../../api/schemas.js';
+import { PartialFailureError } from '../../errors.js';
+import { parseIntegrationId } from '../../input/ids.js';
+import { describeFilter, isEmptyFilter, matchesRejected, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
+import { REJECTED_COLUMNS, rejectedFilter } from './shared.js';
+
+interface Options extends FilterFlagValues {
+  failIfAny?: boolean;
+}
+
+export async function* filteredRejected(events: AsyncIterable<RejectedEvent>, filter: EventFilter): AsyncGenerator<RejectedEvent> {
+  for await (const event of events) if (matchesRejected(event, filter)) yield event;
+}
+
+export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options): Promise<void> {
+  const id = parseIntegrationId(rawId);
+  const filter = rejectedFilter(opts);
+  const api = (await ctx.client()).eventstream;
+  const filtered = isEmptyFilter(filter) ? '' : ` matching ${describeFilter(filter)}`;
+  const count = await ctx.output.list(filteredRejected(api.rejectedEvents(id), filter), REJECTED_COLUMNS, {
+    empty: `no rejected events for ${id}${filtered}`,
+  });
+  if (opts.failIfAny && count > 0) {
+    throw new PartialFailureError(`${count} rejected event${count === 1 ? '' : 's'} for ${id}${filtered} (--fail-if-any)`, {
+      hint: `retry them: nsx rejected retry ${id} --all, or recover: nsx recover ${id}`,
+    });
+  }
+}
