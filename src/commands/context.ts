@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { ApiClient } from '../api/client.js';
 import type { GlobalOptions, Settings } from '../config/profiles.js';
-import { Output, type OutputFlags } from '../output/output.js';
+import type { Output, OutputFlags } from '../output/output.js';
 
 export interface GlobalFlags extends GlobalOptions, OutputFlags {
   /** Run against an in-process sandbox seeded with the demo scenario. */
@@ -56,9 +56,9 @@ class RunContext implements CommandContext {
   private readonly cleanups: Array<() => Promise<void> | void> = [];
   private interruptsHandled = false;
 
-  constructor(cmd: Command) {
+  constructor(cmd: Command, OutputClass: typeof Output) {
     this.globals = cmd.optsWithGlobals<GlobalFlags>();
-    this.output = new Output(this.globals);
+    this.output = new OutputClass(this.globals);
     lastOutput = this.output;
     process.on('SIGINT', this.onSigint);
   }
@@ -164,7 +164,9 @@ export function lazy<O = Record<string, unknown>>(load: () => Promise<{ run: Han
     const cmd = all[all.length - 1] as Command;
     const opts = all[all.length - 2] as O;
     const args = all.slice(0, -2);
-    const ctx = new RunContext(cmd);
+    // The output layer (and chalk) loads here, not at start-up: --help never needs it.
+    const { Output } = await import('../output/output.js');
+    const ctx = new RunContext(cmd, Output);
     try {
       const { run } = await load();
       await run(ctx, args, opts);
