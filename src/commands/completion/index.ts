@@ -1,5 +1,34 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
+import { lazy } from '../context.js';
 
 export function registerCompletion(program: Command): void {
-  void program;
+  program
+    .command('completion')
+    .description('print the shell completion script for bash, zsh or fish')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      `
+Install (then open a new shell):
+  bash  (needs bash-completion for the best results)
+    $ mkdir -p ~/.local/share/bash-completion/completions
+    $ nsx completion bash > ~/.local/share/bash-completion/completions/nsx
+    or add to ~/.bashrc:  source <(nsx completion bash)
+  zsh
+    $ mkdir -p ~/.zfunc && nsx completion zsh > ~/.zfunc/_nsx
+    and in ~/.zshrc, before compinit:  fpath=(~/.zfunc $fpath)
+    or add to ~/.zshrc after compinit:  source <(nsx completion zsh)
+  fish  (fish >= 3.5)
+    $ nsx completion fish > ~/.config/fish/completions/nsx.fish
+
+The same scripts ship in the package's completions/ folder (nsx.bash, _nsx, nsx.fish).
+Integration ids complete from the ids that nsx integrations list last saw (cached for a day, read by
+the shell itself: no network on Tab). Run nsx integrations list to refresh them.
+
+Examples:
+  $ nsx completion bash > ~/.local/share/bash-completion/completions/nsx
+  $ nsx completion zsh > ~/.zfunc/_nsx
+  $ nsx completion fish > ~/.config/fish/completions/nsx.fish`,
+    )
+    .action(lazy(() => import('./print.js')));
 }

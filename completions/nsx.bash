@@ -1,0 +1,293 @@
+# nsx bash completion, generated from the command tree by src/commands/completion/generate.ts: do not edit.
+# Install: see `nsx completion --help`. Integration ids complete from the cache written by
+# `nsx integrations list` (${NSX_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/nsx}/integration-ids); older than a day = ignored.
+# Needs bash >= 4; uses bash-completion's _init_completion when it is loaded.
+
+_nsx_subcommands() {
+  case $1 in
+    '') REPLY='integrations logs rejected recover config auth whoami doctor completion help' ;;
+    'integrations') REPLY='list get register start stop delete replay help' ;;
+    'logs') REPLY='list tail help' ;;
+    'rejected') REPLY='list show retry delete export help' ;;
+    'config') REPLY='set get unset list use help' ;;
+    'auth') REPLY='login logout help' ;;
+    *) REPLY='' ;;
+  esac
+}
+
+# The subcommand a word names at a path (aliases resolve to the name), or ''.
+_nsx_canonical() {
+  case "$1|$2" in
+    '|integrations'|'|integration') REPLY='integrations' ;;
+    '|logs') REPLY='logs' ;;
+    '|rejected') REPLY='rejected' ;;
+    '|recover') REPLY='recover' ;;
+    '|config') REPLY='config' ;;
+    '|auth') REPLY='auth' ;;
+    '|whoami') REPLY='whoami' ;;
+    '|doctor') REPLY='doctor' ;;
+    '|completion') REPLY='completion' ;;
+    '|help') REPLY='help' ;;
+    'integrations|list'|'integrations|ls') REPLY='list' ;;
+    'integrations|get') REPLY='get' ;;
+    'integrations|register') REPLY='register' ;;
+    'integrations|start'|'integrations|resume') REPLY='start' ;;
+    'integrations|stop') REPLY='stop' ;;
+    'integrations|delete'|'integrations|rm') REPLY='delete' ;;
+    'integrations|replay') REPLY='replay' ;;
+    'integrations|help') REPLY='help' ;;
+    'logs|list'|'logs|ls') REPLY='list' ;;
+    'logs|tail') REPLY='tail' ;;
+    'logs|help') REPLY='help' ;;
+    'rejected|list'|'rejected|ls') REPLY='list' ;;
+    'rejected|show') REPLY='show' ;;
+    'rejected|retry') REPLY='retry' ;;
+    'rejected|delete') REPLY='delete' ;;
+    'rejected|export') REPLY='export' ;;
+    'rejected|help') REPLY='help' ;;
+    'config|set') REPLY='set' ;;
+    'config|get') REPLY='get' ;;
+    'config|unset') REPLY='unset' ;;
+    'config|list'|'config|ls') REPLY='list' ;;
+    'config|use') REPLY='use' ;;
+    'config|help') REPLY='help' ;;
+    'auth|login') REPLY='login' ;;
+    'auth|logout') REPLY='logout' ;;
+    'auth|help') REPLY='help' ;;
+    *) REPLY='' ;;
+  esac
+}
+
+# A command's own options; the global ones are valid everywhere.
+_nsx_options() {
+  case $1 in
+    'integrations list') REPLY='--status' ;;
+    'integrations get') REPLY='--show-secrets' ;;
+    'integrations register') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --starts-at --ends-at' ;;
+    'integrations stop') REPLY='--yes' ;;
+    'integrations delete') REPLY='--yes --export' ;;
+    'integrations replay') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --since --until --id --wait --wait-timeout --interval' ;;
+    'logs list') REPLY='--since --until --level --event --status-code --grep --limit' ;;
+    'logs tail') REPLY='--since --until --level --event --status-code --grep --interval --lines --until-stopped' ;;
+    'rejected list') REPLY='--event --since --until --entity-id --status-code --match --fail-if-any' ;;
+    'rejected retry') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
+    'rejected delete') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
+    'rejected export') REPLY='--event --since --until --entity-id --status-code --match --file --force' ;;
+    'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
+    'auth login') REPLY='--client-id --client-secret-stdin --no-verify' ;;
+    *) REPLY='' ;;
+  esac
+  REPLY="$REPLY "'--version --profile --tenant --stage --base-url --token-url --timeout --output --json --quiet --verbose --no-input --no-color --sandbox --help'
+}
+
+# How an option's value completes ('' = the option takes no value).
+_nsx_option_value() {
+  case "$1|$2" in
+    'integrations list|--status') REPLY='choices:running,stopped' ;;
+    'integrations register|--callback-url') REPLY='none' ;;
+    'integrations register|--api-key-file') REPLY='files' ;;
+    'integrations register|--api-key-env') REPLY='none' ;;
+    'integrations register|--s3-bucket') REPLY='none' ;;
+    'integrations register|--s3-prefix') REPLY='none' ;;
+    'integrations register|--s3-region') REPLY='none' ;;
+    'integrations register|--aws-credentials-file') REPLY='files' ;;
+    'integrations register|--events') REPLY='none' ;;
+    'integrations register|--entities') REPLY='none' ;;
+    'integrations register|--starts-at') REPLY='none' ;;
+    'integrations register|--ends-at') REPLY='none' ;;
+    'integrations delete|--export') REPLY='dirs' ;;
+    'integrations replay|--callback-url') REPLY='none' ;;
+    'integrations replay|--api-key-file') REPLY='files' ;;
+    'integrations replay|--api-key-env') REPLY='none' ;;
+    'integrations replay|--s3-bucket') REPLY='none' ;;
+    'integrations replay|--s3-prefix') REPLY='none' ;;
+    'integrations replay|--s3-region') REPLY='none' ;;
+    'integrations replay|--aws-credentials-file') REPLY='files' ;;
+    'integrations replay|--events') REPLY='none' ;;
+    'integrations replay|--entities') REPLY='none' ;;
+    'integrations replay|--since') REPLY='none' ;;
+    'integrations replay|--until') REPLY='none' ;;
+    'integrations replay|--id') REPLY='none' ;;
+    'integrations replay|--wait-timeout') REPLY='none' ;;
+    'integrations replay|--interval') REPLY='none' ;;
+    'logs list|--since') REPLY='none' ;;
+    'logs list|--until') REPLY='none' ;;
+    'logs list|--level') REPLY='none' ;;
+    'logs list|--event') REPLY='none' ;;
+    'logs list|--status-code') REPLY='none' ;;
+    'logs list|--grep') REPLY='none' ;;
+    'logs list|--limit') REPLY='none' ;;
+    'logs tail|--since') REPLY='none' ;;
+    'logs tail|--until') REPLY='none' ;;
+    'logs tail|--level') REPLY='none' ;;
+    'logs tail|--event') REPLY='none' ;;
+    'logs tail|--status-code') REPLY='none' ;;
+    'logs tail|--grep') REPLY='none' ;;
+    'logs tail|--interval') REPLY='none' ;;
+    'logs tail|-n'|'logs tail|--lines') REPLY='none' ;;
+    'rejected list|--event') REPLY='none' ;;
+    'rejected list|--since') REPLY='none' ;;
+    'rejected list|--until') REPLY='none' ;;
+    'rejected list|--entity-id') REPLY='none' ;;
+    'rejected list|--status-code') REPLY='none' ;;
+    'rejected list|--match') REPLY='none' ;;
+    'rejected retry|--event') REPLY='none' ;;
+    'rejected retry|--since') REPLY='none' ;;
+    'rejected retry|--until') REPLY='none' ;;
+    'rejected retry|--entity-id') REPLY='none' ;;
+    'rejected retry|--status-code') REPLY='none' ;;
+    'rejected retry|--match') REPLY='none' ;;
+    'rejected delete|--event') REPLY='none' ;;
+    'rejected delete|--since') REPLY='none' ;;
+    'rejected delete|--until') REPLY='none' ;;
+    'rejected delete|--entity-id') REPLY='none' ;;
+    'rejected delete|--status-code') REPLY='none' ;;
+    'rejected delete|--match') REPLY='none' ;;
+    'rejected export|--event') REPLY='none' ;;
+    'rejected export|--since') REPLY='none' ;;
+    'rejected export|--until') REPLY='none' ;;
+    'rejected export|--entity-id') REPLY='none' ;;
+    'rejected export|--status-code') REPLY='none' ;;
+    'rejected export|--match') REPLY='none' ;;
+    'rejected export|--file') REPLY='files' ;;
+    'recover|--drop') REPLY='none' ;;
+    'recover|--skip') REPLY='none' ;;
+    'recover|--only') REPLY='none' ;;
+    'recover|--plan-out') REPLY='files' ;;
+    'recover|--plan-in') REPLY='files' ;;
+    'recover|--resume') REPLY='none' ;;
+    'recover|--on-error') REPLY='choices:stop,skip' ;;
+    'recover|--concurrency') REPLY='none' ;;
+    'recover|--rate') REPLY='none' ;;
+    'recover|--allow-remaining') REPLY='none' ;;
+    'recover|--watch') REPLY='none' ;;
+    'recover|--progress') REPLY='choices:auto,ndjson,none' ;;
+    'recover|--report') REPLY='none' ;;
+    'auth login|--client-id') REPLY='none' ;;
+    *'|--profile') REPLY='none' ;;
+    *'|--tenant') REPLY='none' ;;
+    *'|--stage') REPLY='none' ;;
+    *'|--base-url') REPLY='none' ;;
+    *'|--token-url') REPLY='none' ;;
+    *'|--timeout') REPLY='none' ;;
+    *'|-o'|*'|--output') REPLY='choices:table,json,ndjson,tsv' ;;
+    *) REPLY='' ;;
+  esac
+}
+
+# One word per positional argument: ids, files, dirs, none or choices:a,b; "..." = repeats.
+_nsx_arguments() {
+  case $1 in
+    'integrations get') REPLY='ids' ;;
+    'integrations register') REPLY='ids' ;;
+    'integrations start') REPLY='ids' ;;
+    'integrations stop') REPLY='ids' ;;
+    'integrations delete') REPLY='ids' ;;
+    'integrations help') REPLY='choices:list,get,register,start,stop,delete,replay' ;;
+    'logs list') REPLY='ids' ;;
+    'logs tail') REPLY='ids' ;;
+    'logs help') REPLY='choices:list,tail' ;;
+    'rejected list') REPLY='ids' ;;
+    'rejected show') REPLY='ids none' ;;
+    'rejected retry') REPLY='ids none...' ;;
+    'rejected delete') REPLY='ids none...' ;;
+    'rejected export') REPLY='ids' ;;
+    'rejected help') REPLY='choices:list,show,retry,delete,export' ;;
+    'recover') REPLY='none' ;;
+    'config set') REPLY='none none' ;;
+    'config get') REPLY='none' ;;
+    'config unset') REPLY='none' ;;
+    'config use') REPLY='none' ;;
+    'config help') REPLY='choices:set,get,unset,list,use' ;;
+    'auth help') REPLY='choices:login,logout' ;;
+    'completion') REPLY='choices:bash,zsh,fish' ;;
+    'help') REPLY='choices:integrations,logs,rejected,recover,config,auth,whoami,doctor,completion' ;;
+    *) REPLY='' ;;
+  esac
+}
+
+_nsx_ids() {
+  local dir=${NSX_CACHE_DIR:-}
+  if [[ -z $dir ]]; then
+    if [[ ${XDG_CACHE_HOME:-} == /* ]]; then dir=$XDG_CACHE_HOME/nsx; else dir=$HOME/.cache/nsx; fi
+  fi
+  local file=$dir/integration-ids id
+  [[ -r $file ]] || return 0
+  # Older than a day: stale ids would mislead (find is the one small process started on Tab).
+  [[ -n $(find "$file" -mmin -1440 2>/dev/null) ]] || return 0
+  while IFS= read -r id; do [[ -n $id ]] && printf '%s\n' "$id"; done < "$file"
+}
+
+_nsx_complete_value() {
+  local kind=$1 cur=$2 prefix=${3:-}
+  case $kind in
+    ids) local IFS=$'\n'; COMPREPLY=($(compgen -P "$prefix" -W "$(_nsx_ids)" -- "$cur")) ;;
+    files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
+    dirs) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
+    choices:*) local choices=${kind#choices:}; COMPREPLY=($(compgen -P "$prefix" -W "${choices//,/ }" -- "$cur")) ;;
+    *) COMPREPLY=() ;;
+  esac
+}
+
+_nsx() {
+  local cur prev words cword
+  if declare -F _init_completion >/dev/null 2>&1; then
+    _init_completion -n =: || return
+  else
+    # Without bash-completion: split the line up to the cursor ourselves (keeps --flag=value whole).
+    local line=${COMP_LINE:0:COMP_POINT}
+    read -ra words <<< "$line"
+    [[ $line == *[[:space:]] ]] && words+=('')
+    cword=$((${#words[@]} - 1))
+    cur=${words[cword]}
+  fi
+
+  local path='' nargs=0 i word expect=''
+  for ((i = 1; i < cword; i++)); do
+    word=${words[i]}
+    if [[ -n $expect ]]; then
+      expect=''
+    elif [[ $word == -* ]]; then
+      if [[ $word != *=* ]]; then
+        _nsx_option_value "$path" "$word"
+        [[ -n $REPLY ]] && expect=$REPLY
+      fi
+    else
+      _nsx_canonical "$path" "$word"
+      if [[ -n $REPLY ]]; then
+        path=${path:+$path }$REPLY
+        nargs=0
+      else
+        ((nargs++))
+      fi
+    fi
+  done
+
+  if [[ -n $expect ]]; then
+    _nsx_complete_value "$expect" "$cur"
+    return
+  fi
+  if [[ $cur == --*=* ]]; then
+    _nsx_option_value "$path" "${cur%%=*}"
+    _nsx_complete_value "$REPLY" "${cur#*=}"
+    return
+  fi
+  if [[ $cur == -* ]]; then
+    _nsx_options "$path"
+    COMPREPLY=($(compgen -W "$REPLY" -- "$cur"))
+    return
+  fi
+  _nsx_subcommands "$path"
+  if [[ -n $REPLY ]]; then
+    COMPREPLY=($(compgen -W "$REPLY" -- "$cur"))
+    return
+  fi
+  _nsx_arguments "$path"
+  local -a kinds=($REPLY)
+  local kind=${kinds[nargs]:-}
+  if [[ -z $kind && ${#kinds[@]} -gt 0 && ${kinds[-1]} == *... ]]; then kind=${kinds[-1]}; fi
+  kind=${kind%...}
+  _nsx_complete_value "$kind" "$cur"
+}
+
+complete -F _nsx nsx

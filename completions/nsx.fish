@@ -1,0 +1,408 @@
+# nsx fish completion, generated from the command tree by src/commands/completion/generate.ts: do not edit.
+# Install: see `nsx completion --help`. Integration ids complete from the cache written by
+# `nsx integrations list` (${NSX_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/nsx}/integration-ids); older than a day = ignored.
+# Needs fish >= 3.5 (path mtime).
+
+# The subcommand a word names at a path (aliases resolve to the name), or nothing.
+function __nsx_canonical
+    switch "$argv[1]|$argv[2]"
+        case '|integrations' '|integration'
+            echo 'integrations'
+        case '|logs'
+            echo 'logs'
+        case '|rejected'
+            echo 'rejected'
+        case '|recover'
+            echo 'recover'
+        case '|config'
+            echo 'config'
+        case '|auth'
+            echo 'auth'
+        case '|whoami'
+            echo 'whoami'
+        case '|doctor'
+            echo 'doctor'
+        case '|completion'
+            echo 'completion'
+        case '|help'
+            echo 'help'
+        case 'integrations|list' 'integrations|ls'
+            echo 'list'
+        case 'integrations|get'
+            echo 'get'
+        case 'integrations|register'
+            echo 'register'
+        case 'integrations|start' 'integrations|resume'
+            echo 'start'
+        case 'integrations|stop'
+            echo 'stop'
+        case 'integrations|delete' 'integrations|rm'
+            echo 'delete'
+        case 'integrations|replay'
+            echo 'replay'
+        case 'integrations|help'
+            echo 'help'
+        case 'logs|list' 'logs|ls'
+            echo 'list'
+        case 'logs|tail'
+            echo 'tail'
+        case 'logs|help'
+            echo 'help'
+        case 'rejected|list' 'rejected|ls'
+            echo 'list'
+        case 'rejected|show'
+            echo 'show'
+        case 'rejected|retry'
+            echo 'retry'
+        case 'rejected|delete'
+            echo 'delete'
+        case 'rejected|export'
+            echo 'export'
+        case 'rejected|help'
+            echo 'help'
+        case 'config|set'
+            echo 'set'
+        case 'config|get'
+            echo 'get'
+        case 'config|unset'
+            echo 'unset'
+        case 'config|list' 'config|ls'
+            echo 'list'
+        case 'config|use'
+            echo 'use'
+        case 'config|help'
+            echo 'help'
+        case 'auth|login'
+            echo 'login'
+        case 'auth|logout'
+            echo 'logout'
+        case 'auth|help'
+            echo 'help'
+    end
+end
+
+# Whether an option takes a value at a path (so the next word is not a subcommand or argument).
+function __nsx_takes_value
+    switch "$argv[1]|$argv[2]"
+        case 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'auth login|--client-id' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output'
+            return 0
+    end
+    return 1
+end
+
+# Reads the command line once per Tab: sets __nsx_path (e.g. "rejected retry") and __nsx_nargs.
+function __nsx_walk
+    set -l tokens (commandline -opc)
+    set -l key (string join \n -- $tokens)
+    if set -q __nsx_walked; and test "$__nsx_walked" = "$key"
+        return
+    end
+    set -g __nsx_walked $key
+    set -g __nsx_path ''
+    set -g __nsx_nargs 0
+    set -l expect 0
+    for word in $tokens[2..-1]
+        if test $expect = 1
+            set expect 0
+        else if string match -q -- '-*' $word
+            if not string match -q -- '*=*' $word; and __nsx_takes_value "$__nsx_path" $word
+                set expect 1
+            end
+        else
+            set -l sub (__nsx_canonical "$__nsx_path" $word)
+            if test -n "$sub"
+                set -g __nsx_path (string trim -- "$__nsx_path $sub")
+                set -g __nsx_nargs 0
+            else
+                set -g __nsx_nargs (math $__nsx_nargs + 1)
+            end
+        end
+    end
+end
+
+function __nsx_at
+    __nsx_walk
+    test "$__nsx_path" = "$argv[1]"
+end
+
+# __nsx_argument PATH INDEX [+]: the cursor is at positional argument INDEX (or later, with +).
+function __nsx_argument
+    __nsx_walk
+    test "$__nsx_path" = "$argv[1]"; or return 1
+    if test (count $argv) -ge 3
+        test $__nsx_nargs -ge $argv[2]
+    else
+        test $__nsx_nargs -eq $argv[2]
+    end
+end
+
+function __nsx_ids
+    set -l dir $NSX_CACHE_DIR
+    if test -z "$dir"
+        if string match -q -- '/*' "$XDG_CACHE_HOME"
+            set dir $XDG_CACHE_HOME/nsx
+        else
+            set dir $HOME/.cache/nsx
+        end
+    end
+    set -l file $dir/integration-ids
+    test -r $file; or return
+    # Older than a day: stale ids would mislead.
+    set -l age (path mtime --relative $file)
+    test -n "$age"; and test $age -lt 86400; or return
+    while read -l id
+        test -n "$id"; and echo $id
+    end < $file
+end
+
+complete -c nsx -f
+
+# global options
+complete -c nsx -s V -l version -d 'print the version'
+complete -c nsx -l profile -x -d 'profile to use (default: the current one)'
+complete -c nsx -l tenant -x -d 'NewStore tenant, e.g. acme-staging'
+complete -c nsx -l stage -x -d 'NewStore stage: p (production), x, s, t'
+complete -c nsx -l base-url -x -d 'API base URL (overrides tenant/stage; http:// only for loopback)'
+complete -c nsx -l token-url -x -d 'OAuth2 token URL (overrides the one derived from tenant/stage)'
+complete -c nsx -l timeout -x -d 'per-request timeout, e.g. 30s'
+complete -c nsx -s o -l output -x -a 'table json ndjson tsv' -d 'output format (default: table on a terminal, tsv when piped)'
+complete -c nsx -l json -d 'same as --output json'
+complete -c nsx -s q -l quiet -d 'print only data and errors'
+complete -c nsx -s v -l verbose -d 'log every HTTP request and response to stderr (secrets redacted), stack traces'
+complete -c nsx -l no-input -d 'never prompt; fail with exit 3 where a confirmation is needed'
+complete -c nsx -l no-color -d 'no colours (also NO_COLOR, TERM=dumb)'
+complete -c nsx -l sandbox -d 'run against an in-process sandbox seeded with the demo scenario (no tenant needed)'
+complete -c nsx -s h -l help -d 'show help for a command'
+
+# nsx
+complete -c nsx -n '__nsx_at \'\'' -a 'integrations' -d 'list, inspect, register, start, stop, delete and replay event-stream integrations'
+complete -c nsx -n '__nsx_at \'\'' -a 'logs' -d 'read an integration\'s log: delivery errors, stops, restarts'
+complete -c nsx -n '__nsx_at \'\'' -a 'rejected' -d 'events the receiver answered 400: list, inspect, retry, delete, export'
+complete -c nsx -n '__nsx_at \'\'' -a 'recover' -d 'bring a stopped integration back: retry (or drop) its rejected events in order, then start it and watch it'
+complete -c nsx -n '__nsx_at \'\'' -a 'config' -d 'read and change profiles (stored in ~/.config/nsx, owner-only)'
+complete -c nsx -n '__nsx_at \'\'' -a 'auth' -d 'store and check API client credentials'
+complete -c nsx -n '__nsx_at \'\'' -a 'whoami' -d 'show the profile, tenant, API base and token URL in effect, and whether a token can be obtained'
+complete -c nsx -n '__nsx_at \'\'' -a 'doctor' -d 'check the setup: config permissions, credentials, token, API, clock, proxy'
+complete -c nsx -n '__nsx_at \'\'' -a 'completion' -d 'print the shell completion script for bash, zsh or fish'
+complete -c nsx -n '__nsx_at \'\'' -a 'help' -d 'display help for command'
+
+# nsx integrations
+complete -c nsx -n '__nsx_at \'integrations\'' -a 'list' -d 'list integrations: id, status, type, destination, starts_at, ends_at'
+complete -c nsx -n '__nsx_at \'integrations\'' -a 'get' -d 'show one integration (api_key and aws_secret_access_key masked)'
+complete -c nsx -n '__nsx_at \'integrations\'' -a 'register' -d 'register a webhook or S3 integration (it starts at once)'
+complete -c nsx -n '__nsx_at \'integrations\'' -a 'start' -d 'start (resume) an integration: delivery resumes where it stopped'
+complete -c nsx -n '__nsx_at \'integrations\'' -a 'stop' -d 'stop an integration: no data flows to the ERP until it is started again'
+complete -c nsx -n '__nsx_at \'integrations\'' -a 'delete' -d 'delete an integration with its log entries and rejected events (cannot be undone)'
+complete -c nsx -n '__nsx_at \'integrations\'' -a 'replay' -d 'replay-by-date: a temporary integration that re-delivers the events of a time window, then stops'
+complete -c nsx -n '__nsx_at \'integrations\'' -a 'help' -d 'display help for command'
+
+# nsx integrations list
+complete -c nsx -n '__nsx_at \'integrations list\'' -l status -x -a 'running stopped' -d 'only running or only stopped integrations'
+
+# nsx integrations get
+complete -c nsx -n '__nsx_at \'integrations get\'' -l show-secrets -d 'print api_key and aws_secret_access_key as stored (also in --json)'
+complete -c nsx -n '__nsx_argument \'integrations get\' 0' -a '(__nsx_ids)'
+
+# nsx integrations register
+complete -c nsx -n '__nsx_at \'integrations register\'' -l callback-url -x -d 'webhook: the receiver NewStore POSTs events to (https://; http:// only for loopback)'
+complete -c nsx -n '__nsx_at \'integrations register\'' -l api-key-file -r -F -d 'webhook: read the api key (sent as "Authorization: Bearer") from this file'
+complete -c nsx -n '__nsx_at \'integrations register\'' -l api-key-stdin -d 'webhook: read the api key from stdin'
+complete -c nsx -n '__nsx_at \'integrations register\'' -l api-key-env -x -d 'webhook: read the api key from the environment variable NAME'
+complete -c nsx -n '__nsx_at \'integrations register\'' -l s3-bucket -x -d 'S3 export: the bucket events are written to'
+complete -c nsx -n '__nsx_at \'integrations register\'' -l s3-prefix -x -d 'S3 export: key prefix inside the bucket, e.g. newstore/events'
+complete -c nsx -n '__nsx_at \'integrations register\'' -l s3-region -x -d 'S3 export: the bucket\'s region, e.g. eu-central-1 (default: $AWS_REGION)'
+complete -c nsx -n '__nsx_at \'integrations register\'' -l aws-credentials-file -r -F -d 'S3 export: AWS keys from a credentials file ([default] or its only section)'
+complete -c nsx -n '__nsx_at \'integrations register\'' -l aws-credentials-env -d 'S3 export: AWS keys from $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY'
+complete -c nsx -n '__nsx_at \'integrations register\'' -l events -x -d 'only these events, e.g. order.created,order.cancelled (repeatable)'
+complete -c nsx -n '__nsx_at \'integrations register\'' -l entities -x -d 'only events of these entities, e.g. order,fulfillment_request (repeatable)'
+complete -c nsx -n '__nsx_at \'integrations register\'' -l starts-at -x -d 'deliver events from this time: ISO date/time or an age (7d = seven days ago)'
+complete -c nsx -n '__nsx_at \'integrations register\'' -l ends-at -x -d 'with --starts-at: a temporary integration that stops at this time: ISO or a span from now (2h)'
+complete -c nsx -n '__nsx_argument \'integrations register\' 0' -a '(__nsx_ids)'
+
+# nsx integrations start
+complete -c nsx -n '__nsx_argument \'integrations start\' 0' -a '(__nsx_ids)'
+
+# nsx integrations stop
+complete -c nsx -n '__nsx_at \'integrations stop\'' -s y -l yes -d 'do not ask (required when there is no terminal)'
+complete -c nsx -n '__nsx_argument \'integrations stop\' 0' -a '(__nsx_ids)'
+
+# nsx integrations delete
+complete -c nsx -n '__nsx_at \'integrations delete\'' -s y -l yes -d 'do not ask to type the id (required when there is no terminal)'
+complete -c nsx -n '__nsx_at \'integrations delete\'' -l export -x -a '(__fish_complete_directories)' -d 'first write integration.json, logs.ndjson and rejected-events.ndjson to DIR; no delete if that fails'
+complete -c nsx -n '__nsx_argument \'integrations delete\' 0' -a '(__nsx_ids)'
+
+# nsx integrations replay
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l callback-url -x -d 'webhook: the receiver NewStore POSTs events to (https://; http:// only for loopback)'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l api-key-file -r -F -d 'webhook: read the api key (sent as "Authorization: Bearer") from this file'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l api-key-stdin -d 'webhook: read the api key from stdin'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l api-key-env -x -d 'webhook: read the api key from the environment variable NAME'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l s3-bucket -x -d 'S3 export: the bucket events are written to'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l s3-prefix -x -d 'S3 export: key prefix inside the bucket, e.g. newstore/events'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l s3-region -x -d 'S3 export: the bucket\'s region, e.g. eu-central-1 (default: $AWS_REGION)'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l aws-credentials-file -r -F -d 'S3 export: AWS keys from a credentials file ([default] or its only section)'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l aws-credentials-env -d 'S3 export: AWS keys from $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l events -x -d 'only these events, e.g. order.created,order.cancelled (repeatable)'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l entities -x -d 'only events of these entities, e.g. order,fulfillment_request (repeatable)'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l since -x -d 'start of the window: ISO date/time or an age (2d = two days ago)'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l until -x -d 'end of the window: ISO date/time or an age (default: now)'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l id -x -d 'id of the temporary integration (default: replay-<since date>, made unique)'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l wait -d 'wait until the replay has finished (the integration stopped)'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l wait-timeout -x -d 'with --wait: give up after this long, exit 7 (default: 30m)'
+complete -c nsx -n '__nsx_at \'integrations replay\'' -l interval -x -d 'with --wait: how often to check (default: 5s)'
+
+# nsx integrations help
+complete -c nsx -n '__nsx_argument \'integrations help\' 0' -a 'list get register start stop delete replay'
+
+# nsx logs
+complete -c nsx -n '__nsx_at \'logs\'' -a 'list' -d 'list log entries, newest first, all pages (streamed)'
+complete -c nsx -n '__nsx_at \'logs\'' -a 'tail' -d 'print new log entries as they appear (Ctrl-C to stop)'
+complete -c nsx -n '__nsx_at \'logs\'' -a 'help' -d 'display help for command'
+
+# nsx logs list
+complete -c nsx -n '__nsx_at \'logs list\'' -l since -x -d 'created at or after: ISO date/time or an age such as 2h, 7d'
+complete -c nsx -n '__nsx_at \'logs list\'' -l until -x -d 'created at or before: ISO date/time or an age'
+complete -c nsx -n '__nsx_at \'logs list\'' -l level -x -d 'info, warning or error (repeatable)'
+complete -c nsx -n '__nsx_at \'logs list\'' -l event -x -d 'event name glob (repeatable)'
+complete -c nsx -n '__nsx_at \'logs list\'' -l status-code -x -d 'status code of the delivery: 400, 5xx (repeatable)'
+complete -c nsx -n '__nsx_at \'logs list\'' -l grep -x -d 'message contains this text (case-insensitive)'
+complete -c nsx -n '__nsx_at \'logs list\'' -l limit -x -d 'stop after N matching entries'
+complete -c nsx -n '__nsx_argument \'logs list\' 0' -a '(__nsx_ids)'
+
+# nsx logs tail
+complete -c nsx -n '__nsx_at \'logs tail\'' -l since -x -d 'created at or after: ISO date/time or an age such as 2h, 7d'
+complete -c nsx -n '__nsx_at \'logs tail\'' -l until -x -d 'created at or before: ISO date/time or an age'
+complete -c nsx -n '__nsx_at \'logs tail\'' -l level -x -d 'info, warning or error (repeatable)'
+complete -c nsx -n '__nsx_at \'logs tail\'' -l event -x -d 'event name glob (repeatable)'
+complete -c nsx -n '__nsx_at \'logs tail\'' -l status-code -x -d 'status code of the delivery: 400, 5xx (repeatable)'
+complete -c nsx -n '__nsx_at \'logs tail\'' -l grep -x -d 'message contains this text (case-insensitive)'
+complete -c nsx -n '__nsx_at \'logs tail\'' -l interval -x -d 'how often to poll (default: 2s)'
+complete -c nsx -n '__nsx_at \'logs tail\'' -s n -l lines -x -d 'how many recent entries to print first (default: 10; 0 = only new ones)'
+complete -c nsx -n '__nsx_at \'logs tail\'' -l until-stopped -d 'exit 7 as soon as the integration is stopped (for alerting scripts)'
+complete -c nsx -n '__nsx_argument \'logs tail\' 0' -a '(__nsx_ids)'
+
+# nsx logs help
+complete -c nsx -n '__nsx_argument \'logs help\' 0' -a 'list tail'
+
+# nsx rejected
+complete -c nsx -n '__nsx_at \'rejected\'' -a 'list' -d 'list the rejected events of an integration (oldest first; the filters apply)'
+complete -c nsx -n '__nsx_at \'rejected\'' -a 'show' -d 'one rejected event: its payload and the receiver\'s answer (--json: the whole object)'
+complete -c nsx -n '__nsx_at \'rejected\'' -a 'retry' -d 'send rejected events to the receiver again, oldest first; exit 6 if some are still rejected'
+complete -c nsx -n '__nsx_at \'rejected\'' -a 'delete' -d 'delete rejected events (they are never delivered); exit 6 if some could not be deleted'
+complete -c nsx -n '__nsx_at \'rejected\'' -a 'export' -d 'write the rejected events (the filters apply) as NDJSON, to stdout or a file'
+complete -c nsx -n '__nsx_at \'rejected\'' -a 'help' -d 'display help for command'
+
+# nsx rejected list
+complete -c nsx -n '__nsx_at \'rejected list\'' -l event -x -d 'event name glob, e.g. "order.*" (repeatable, or comma-separated)'
+complete -c nsx -n '__nsx_at \'rejected list\'' -l since -x -d 'rejected at or after: ISO date/time or an age such as 2h, 7d'
+complete -c nsx -n '__nsx_at \'rejected list\'' -l until -x -d 'rejected at or before: ISO date/time or an age'
+complete -c nsx -n '__nsx_at \'rejected list\'' -l entity-id -x -d 'the payload\'s id or order_id (repeatable, glob)'
+complete -c nsx -n '__nsx_at \'rejected list\'' -l status-code -x -d 'the receiver\'s answer: 400, 4xx, 503 (repeatable)'
+complete -c nsx -n '__nsx_at \'rejected list\'' -l match -x -d 'a payload field, e.g. items.0.product_id=10000102 (repeatable, AND)'
+complete -c nsx -n '__nsx_at \'rejected list\'' -l fail-if-any -d 'exit 6 when any event matches (still prints the list)'
+complete -c nsx -n '__nsx_argument \'rejected list\' 0' -a '(__nsx_ids)'
+
+# nsx rejected show
+complete -c nsx -n '__nsx_argument \'rejected show\' 0' -a '(__nsx_ids)'
+
+# nsx rejected retry
+complete -c nsx -n '__nsx_at \'rejected retry\'' -l event -x -d 'event name glob, e.g. "order.*" (repeatable, or comma-separated)'
+complete -c nsx -n '__nsx_at \'rejected retry\'' -l since -x -d 'rejected at or after: ISO date/time or an age such as 2h, 7d'
+complete -c nsx -n '__nsx_at \'rejected retry\'' -l until -x -d 'rejected at or before: ISO date/time or an age'
+complete -c nsx -n '__nsx_at \'rejected retry\'' -l entity-id -x -d 'the payload\'s id or order_id (repeatable, glob)'
+complete -c nsx -n '__nsx_at \'rejected retry\'' -l status-code -x -d 'the receiver\'s answer: 400, 4xx, 503 (repeatable)'
+complete -c nsx -n '__nsx_at \'rejected retry\'' -l match -x -d 'a payload field, e.g. items.0.product_id=10000102 (repeatable, AND)'
+complete -c nsx -n '__nsx_at \'rejected retry\'' -l all -d 'retry every rejected event (that the filters keep); not with event ids'
+complete -c nsx -n '__nsx_at \'rejected retry\'' -l dry-run -d 'list what would be retried and send nothing'
+complete -c nsx -n '__nsx_at \'rejected retry\'' -s y -l yes -d 'do not ask for confirmation (required without a terminal)'
+complete -c nsx -n '__nsx_argument \'rejected retry\' 0' -a '(__nsx_ids)'
+
+# nsx rejected delete
+complete -c nsx -n '__nsx_at \'rejected delete\'' -l event -x -d 'event name glob, e.g. "order.*" (repeatable, or comma-separated)'
+complete -c nsx -n '__nsx_at \'rejected delete\'' -l since -x -d 'rejected at or after: ISO date/time or an age such as 2h, 7d'
+complete -c nsx -n '__nsx_at \'rejected delete\'' -l until -x -d 'rejected at or before: ISO date/time or an age'
+complete -c nsx -n '__nsx_at \'rejected delete\'' -l entity-id -x -d 'the payload\'s id or order_id (repeatable, glob)'
+complete -c nsx -n '__nsx_at \'rejected delete\'' -l status-code -x -d 'the receiver\'s answer: 400, 4xx, 503 (repeatable)'
+complete -c nsx -n '__nsx_at \'rejected delete\'' -l match -x -d 'a payload field, e.g. items.0.product_id=10000102 (repeatable, AND)'
+complete -c nsx -n '__nsx_at \'rejected delete\'' -l all -d 'delete every rejected event (that the filters keep); not with event ids'
+complete -c nsx -n '__nsx_at \'rejected delete\'' -l dry-run -d 'list what would be deleted and send nothing'
+complete -c nsx -n '__nsx_at \'rejected delete\'' -s y -l yes -d 'do not ask for confirmation (required without a terminal)'
+complete -c nsx -n '__nsx_argument \'rejected delete\' 0' -a '(__nsx_ids)'
+
+# nsx rejected export
+complete -c nsx -n '__nsx_at \'rejected export\'' -l event -x -d 'event name glob, e.g. "order.*" (repeatable, or comma-separated)'
+complete -c nsx -n '__nsx_at \'rejected export\'' -l since -x -d 'rejected at or after: ISO date/time or an age such as 2h, 7d'
+complete -c nsx -n '__nsx_at \'rejected export\'' -l until -x -d 'rejected at or before: ISO date/time or an age'
+complete -c nsx -n '__nsx_at \'rejected export\'' -l entity-id -x -d 'the payload\'s id or order_id (repeatable, glob)'
+complete -c nsx -n '__nsx_at \'rejected export\'' -l status-code -x -d 'the receiver\'s answer: 400, 4xx, 503 (repeatable)'
+complete -c nsx -n '__nsx_at \'rejected export\'' -l match -x -d 'a payload field, e.g. items.0.product_id=10000102 (repeatable, AND)'
+complete -c nsx -n '__nsx_at \'rejected export\'' -l file -r -F -d 'write to this file (mode 0600, written atomically) instead of stdout'
+complete -c nsx -n '__nsx_at \'rejected export\'' -l force -d 'replace the file if it exists'
+complete -c nsx -n '__nsx_argument \'rejected export\' 0' -a '(__nsx_ids)'
+
+# nsx rejected help
+complete -c nsx -n '__nsx_argument \'rejected help\' 0' -a 'list show retry delete export'
+
+# nsx recover
+complete -c nsx -n '__nsx_at \'recover\'' -l drop -x -d 'delete matching events instead of retrying them (repeatable)'
+complete -c nsx -n '__nsx_at \'recover\'' -l skip -x -d 'leave matching events where they are (repeatable)'
+complete -c nsx -n '__nsx_at \'recover\'' -l only -x -d 'handle only matching events; the others are skipped (repeatable)'
+complete -c nsx -n '__nsx_at \'recover\'' -l dry-run -d 'print the plan and stop (no lock, no journal, nothing changed)'
+complete -c nsx -n '__nsx_at \'recover\'' -l plan-out -r -F -d 'save the plan (JSON) for review'
+complete -c nsx -n '__nsx_at \'recover\'' -l plan-in -r -F -d 'apply exactly a saved plan; refuses (exit 7) if the server holds rejected events it does not mention'
+complete -c nsx -n '__nsx_at \'recover\'' -l resume -x -d 'continue this run (default: the newest unfinished run of this integration)'
+complete -c nsx -n '__nsx_at \'recover\'' -l no-resume -d 'start a new plan even if an unfinished run exists'
+complete -c nsx -n '__nsx_at \'recover\'' -s y -l yes -d 'go ahead without asking (required without a terminal)'
+complete -c nsx -n '__nsx_at \'recover\'' -l on-error -x -a 'stop skip' -d 'stop: the first event not delivered ends the run (exit 6); skip: go on and report'
+complete -c nsx -n '__nsx_at \'recover\'' -l concurrency -x -d 'events of different entities in parallel (same entity: never, order kept) [default: 1]'
+complete -c nsx -n '__nsx_at \'recover\'' -l rate -x -d 'at most this many calls per second, e.g. 20/s'
+complete -c nsx -n '__nsx_at \'recover\'' -l allow-remaining -x -d 'start even if up to N rejected events remain [default: 0]'
+complete -c nsx -n '__nsx_at \'recover\'' -l no-start -d 'stop after the rejected events are handled; do not start the integration'
+complete -c nsx -n '__nsx_at \'recover\'' -l watch -x -d 'after the start, watch status and log for this long [default: 10s]'
+complete -c nsx -n '__nsx_at \'recover\'' -l progress -x -a 'auto ndjson none' -d 'auto: a progress line on a terminal; ndjson: one JSON line per event on stderr; none'
+complete -c nsx -n '__nsx_at \'recover\'' -l report -x -d 'write a Markdown incident report'
+
+# nsx config
+complete -c nsx -n '__nsx_at \'config\'' -a 'set' -d 'set a key of the selected profile (creates the profile)'
+complete -c nsx -n '__nsx_at \'config\'' -a 'get' -d 'print one key of the selected profile'
+complete -c nsx -n '__nsx_at \'config\'' -a 'unset' -d 'remove a key from the selected profile'
+complete -c nsx -n '__nsx_at \'config\'' -a 'list' -d 'list profiles and their keys (never secrets)'
+complete -c nsx -n '__nsx_at \'config\'' -a 'use' -d 'make a profile the current one'
+complete -c nsx -n '__nsx_at \'config\'' -a 'help' -d 'display help for command'
+
+# nsx config set
+
+# nsx config get
+
+# nsx config unset
+
+# nsx config list
+
+# nsx config use
+
+# nsx config help
+complete -c nsx -n '__nsx_argument \'config help\' 0' -a 'set get unset list use'
+
+# nsx auth
+complete -c nsx -n '__nsx_at \'auth\'' -a 'login' -d 'save client credentials for a profile and check that they obtain a token'
+complete -c nsx -n '__nsx_at \'auth\'' -a 'logout' -d 'forget a profile\'s client secret and cached tokens'
+complete -c nsx -n '__nsx_at \'auth\'' -a 'help' -d 'display help for command'
+
+# nsx auth login
+complete -c nsx -n '__nsx_at \'auth login\'' -l client-id -x -d 'API client id (prompted for in a terminal)'
+complete -c nsx -n '__nsx_at \'auth login\'' -l client-secret-stdin -d 'read the client secret from stdin (or set NSX_CLIENT_SECRET); never pass it as a flag value'
+complete -c nsx -n '__nsx_at \'auth login\'' -l no-verify -d 'save without asking the token endpoint'
+
+# nsx auth logout
+
+# nsx auth help
+complete -c nsx -n '__nsx_argument \'auth help\' 0' -a 'login logout'
+
+# nsx whoami
+
+# nsx doctor
+
+# nsx completion
+complete -c nsx -n '__nsx_argument \'completion\' 0' -a 'bash zsh fish'
+
+# nsx help
+complete -c nsx -n '__nsx_argument \'help\' 0' -a 'integrations logs rejected recover config auth whoami doctor completion'

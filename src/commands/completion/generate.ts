@@ -1,0 +1,639 @@
+// Generates the bash, zsh and fish completion scripts from the commander tree, so that they can never
+// drift from the commands: `nsx completion <shell>` prints them, and the same text is checked in under
+// completions/ (regenerate: npm run completions; a test fails when the checked-in files are stale).
+//
+// The scripts share one way of reading the command line: walk the words before the cursor, follow
+// subcommands (aliases included), skip option values, count positional arguments. Integration ids come
+// from the id cache file written by `nsx integrations list`, read by the shell itself: no nsx process
+// and no network on Tab. A cache older than a day is ignored (ids may be gone).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Help, type Command, type Option } from 'commander';
+import { ID_CACHE_FILE } from '../../config/id-cache.js';
+
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export type Shell = (typeof SHELLS)[number];
+
+/** Where the checked-in scripts live, per shell (relative to the package root). */
+export const COMPLETION_FILES: Record<Shell, string> = { bash: 'completions/nsx.bash', zsh: 'completions/_nsx', fish: 'completions/nsx.fish' };
+
+/** What completes at a value position. */
+export type ValueKind =
+  | { kind: 'none' }
+  | { kind: 'choices'; choices: string[] }
+  | { kind: 'files' }
+  | { kind: 'dirs' }
+  | { kind: 'ids' };
+
+export interface OptionSpec {
+  /** -o, --output */
+  flags: string[];
+  description: string;
+  /** undefined = a flag without a value */
+  value: ValueKind | undefined;
+}
+
+export interface ArgSpec {
+  name: string;
+  variadic: boolean;
+  value: ValueKind;
+}
+
+export interface CommandSpec {
+  /** ['rejected', 'retry']; [] for nsx itself */
+  path: string[];
+  name: string;
+  aliases: string[];
+  description: string;
+  subcommands: CommandSpec[];
+  /** Own options (the root's are global: valid after every subcommand too). */
+  options: OptionSpec[];
+  args: ArgSpec[];
+}
+
+// ---- the model ------------------------------------------------------------------------------------
+
+/** Positional arguments named like this complete from the id cache. */
+const INTEGRATION_ID_ARGS = new Set(['id']);
+
+function kindFromName(name: string, choices: readonly string[] | undefined): ValueKind {
+  if (choices?.length) return { kind: 'choices', choices: [...choices] };
+  const n = name.toLowerCase();
+  if (/(^|-)dir(ectory)?$/.test(n)) return { kind: 'dirs' };
+  if (/(^|-)(file|path)$/.test(n)) return { kind: 'files' };
+  return { kind: 'none' };
+}
+
+function optionSpec(option: Option): OptionSpec {
+  const flags = [option.short, option.long].filter((f): f is string => Boolean(f));
+  const takesValue = option.required || option.optional;
+  const placeholder = /[<[]([^>\]]+)[>\]]/.exec(option.flags)?.[1] ?? '';
+  return {
+    flags,
+    description: firstLine(option.description),
+    value: takesValue ? kindFromName(placeholder.replace(/\.\.\.$/, ''), option.argChoices) : undefined,
+  };
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? '').trim();
+}
+
+export function describeCommand(cmd: Command, path: string[] = [], inherited: readonly OptionSpec[] = []): CommandSpec {
+  const help = new Help();
+  // Options the root declares (--help on every command) are listed once, as global options.
+  const isInherited = (o: OptionSpec) => inherited.some((g) => g.flags.join() === o.flags.join());
+  const options = help.visibleOptions(cmd).map(optionSpec).filter((o) => !isInherited(o));
+  const globals = path.length === 0 ? options : inherited;
+  const subcommands = help.visibleCommands(cmd).map((sub) => {
+    const spec = describeCommand(sub, [...path, sub.name()], globals);
+    // commander's implicit `help [command]` completes this group's subcommands.
+    if (sub.name() === 'help' && !cmd.commands.includes(sub)) {
+      const names = help.visibleCommands(cmd).map((c) => c.name()).filter((n) => n !== 'help');
+      spec.args = [{ name: 'command', variadic: false, value: { kind: 'choices', choices: names } }];
+      spec.options = [];
+    }
+    return spec;
+  });
+  const args = cmd.registeredArguments.map((arg) => ({
+    name: arg.name(),
+    variadic: arg.variadic,
+    value: INTEGRATION_ID_ARGS.has(arg.name()) ? ({ kind: 'ids' } as const) : kindFromName(arg.name(), arg.argChoices),
+  }));
+  return { path, name: cmd.name(), aliases: cmd.aliases(), description: firstLine(cmd.description()), subcommands, options, args };
+}
+
+function* allCommands(spec: CommandSpec): Generator<CommandSpec> {
+  yield spec;
+  for (const sub of spec.subcommands) yield* allCommands(sub);
+}
+
+// ---- shared script pieces -------------------------------------------------------------------------
+
+const HEADER = (shell: Shell) =>
+  `nsx ${shell} completion, generated from the command tree by src/commands/completion/generate.ts: do not edit.
+Install: see \`nsx completion --help\`. Integration ids complete from the cache written by
+\`nsx integrations list\` (${'$'}{NSX_CACHE_DIR:-${'$'}{XDG_CACHE_HOME:-~/.cache}/nsx}/${ID_CACHE_FILE}); older than a day = ignored.`;
+
+const comment = (text: string) => text.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n');
+
+/** Single-quoted for bash and zsh; fish escapes quotes differently (fishQuote). */
+function shQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+function fishQuote(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** ids, files, dirs, none or choices:a,b,c (one word: the scripts split on commas). */
+function kindWord(kind: ValueKind): string {
+  return kind.kind === 'choices' ? `choices:${kind.choices.join(',')}` : kind.kind;
+}
+
+/** "ids none..." : one word per positional argument, "..." marking a variadic last one. */
+function argKinds(spec: CommandSpec): string {
+  return spec.args.map((a) => `${kindWord(a.value)}${a.variadic ? '...' : ''}`).join(' ');
+}
+
+// ---- bash -----------------------------------------------------------------------------------------
+
+function bashScript(root: CommandSpec): string {
+  const commands = [...allCommands(root)];
+  const p = (spec: CommandSpec) => shQuote(spec.path.join(' '));
+  const caseLines = (entries: string[]) => entries.map((e) => `    ${e}`).join('\n');
+
+  const subs = commands.filter((c) => c.subcommands.length).map((c) => `${p(c)}) REPLY=${shQuote(c.subcommands.map((s) => s.name).join(' '))} ;;`);
+  const canonical = commands.flatMap((c) =>
+    c.subcommands.map((s) => `${[s.name, ...s.aliases].map((n) => shQuote(`${c.path.join(' ')}|${n}`)).join('|')}) REPLY=${shQuote(s.name)} ;;`),
+  );
+  const longFlags = (options: OptionSpec[]) => options.flatMap((o) => o.flags.filter((f) => f.startsWith('--'))).join(' ');
+  const opts = commands.filter((c) => c !== root && c.options.length).map((c) => `${p(c)}) REPLY=${shQuote(longFlags(c.options))} ;;`);
+  const valueKinds = [
+    ...commands
+      .filter((c) => c !== root)
+      .flatMap((c) => c.options.filter((o) => o.value).map((o) => `${o.flags.map((f) => shQuote(`${c.path.join(' ')}|${f}`)).join('|')}) REPLY=${shQuote(kindWord(o.value!))} ;;`)),
+    ...root.options.filter((o) => o.value).map((o) => `${o.flags.map((f) => `*${shQuote(`|${f}`)}`).join('|')}) REPLY=${shQuote(kindWord(o.value!))} ;;`),
+  ];
+  const args = commands.filter((c) => c.args.length).map((c) => `${p(c)}) REPLY=${shQuote(argKinds(c))} ;;`);
+
+  return `${comment(HEADER('bash'))}
+# Needs bash >= 4; uses bash-completion's _init_completion when it is loaded.
+
+_nsx_subcommands() {
+  case $1 in
+${caseLines(subs)}
+    *) REPLY='' ;;
+  esac
+}
+
+# The subcommand a word names at a path (aliases resolve to the name), or ''.
+_nsx_canonical() {
+  case "$1|$2" in
+${caseLines(canonical)}
+    *) REPLY='' ;;
+  esac
+}
+
+# A command's own options; the global ones are valid everywhere.
+_nsx_options() {
+  case $1 in
+${caseLines(opts)}
+    *) REPLY='' ;;
+  esac
+  REPLY="$REPLY "${shQuote(longFlags(root.options))}
+}
+
+# How an option's value completes ('' = the option takes no value).
+_nsx_option_value() {
+  case "$1|$2" in
+${caseLines(valueKinds)}
+    *) REPLY='' ;;
+  esac
+}
+
+# One word per positional argument: ids, files, dirs, none or choices:a,b; "..." = repeats.
+_nsx_arguments() {
+  case $1 in
+${caseLines(args)}
+    *) REPLY='' ;;
+  esac
+}
+
+_nsx_ids() {
+  local dir=\${NSX_CACHE_DIR:-}
+  if [[ -z $dir ]]; then
+    if [[ \${XDG_CACHE_HOME:-} == /* ]]; then dir=$XDG_CACHE_HOME/nsx; else dir=$HOME/.cache/nsx; fi
+  fi
+  local file=$dir/${ID_CACHE_FILE} id
+  [[ -r $file ]] || return 0
+  # Older than a day: stale ids would mislead (find is the one small process started on Tab).
+  [[ -n $(find "$file" -mmin -1440 2>/dev/null) ]] || return 0
+  while IFS= read -r id; do [[ -n $id ]] && printf '%s\\n' "$id"; done < "$file"
+}
+
+_nsx_complete_value() {
+  local kind=$1 cur=$2 prefix=\${3:-}
+  case $kind in
+    ids) local IFS=$'\\n'; COMPREPLY=($(compgen -P "$prefix" -W "$(_nsx_ids)" -- "$cur")) ;;
+    files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
+    dirs) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
+    choices:*) local choices=\${kind#choices:}; COMPREPLY=($(compgen -P "$prefix" -W "\${choices//,/ }" -- "$cur")) ;;
+    *) COMPREPLY=() ;;
+  esac
+}
+
+_nsx() {
+  local cur prev words cword
+  if declare -F _init_completion >/dev/null 2>&1; then
+    _init_completion -n =: || return
+  else
+    # Without bash-completion: split the line up to the cursor ourselves (keeps --flag=value whole).
+    local line=\${COMP_LINE:0:COMP_POINT}
+    read -ra words <<< "$line"
+    [[ $line == *[[:space:]] ]] && words+=('')
+    cword=$((\${#words[@]} - 1))
+    cur=\${words[cword]}
+  fi
+
+  local path='' nargs=0 i word expect=''
+  for ((i = 1; i < cword; i++)); do
+    word=\${words[i]}
+    if [[ -n $expect ]]; then
+      expect=''
+    elif [[ $word == -* ]]; then
+      if [[ $word != *=* ]]; then
+        _nsx_option_value "$path" "$word"
+        [[ -n $REPLY ]] && expect=$REPLY
+      fi
+    else
+      _nsx_canonical "$path" "$word"
+      if [[ -n $REPLY ]]; then
+        path=\${path:+$path }$REPLY
+        nargs=0
+      else
+        ((nargs++))
+      fi
+    fi
+  done
+
+  if [[ -n $expect ]]; then
+    _nsx_complete_value "$expect" "$cur"
+    return
+  fi
+  if [[ $cur == --*=* ]]; then
+    _nsx_option_value "$path" "\${cur%%=*}"
+    _nsx_complete_value "$REPLY" "\${cur#*=}"
+    return
+  fi
+  if [[ $cur == -* ]]; then
+    _nsx_options "$path"
+    COMPREPLY=($(compgen -W "$REPLY" -- "$cur"))
+    return
+  fi
+  _nsx_subcommands "$path"
+  if [[ -n $REPLY ]]; then
+    COMPREPLY=($(compgen -W "$REPLY" -- "$cur"))
+    return
+  fi
+  _nsx_arguments "$path"
+  local -a kinds=($REPLY)
+  local kind=\${kinds[nargs]:-}
+  if [[ -z $kind && \${#kinds[@]} -gt 0 && \${kinds[-1]} == *... ]]; then kind=\${kinds[-1]}; fi
+  kind=\${kind%...}
+  _nsx_complete_value "$kind" "$cur"
+}
+
+complete -F _nsx nsx
+`;
+}
+
+// ---- zsh ------------------------------------------------------------------------------------------
+
+function zshScript(root: CommandSpec): string {
+  const commands = [...allCommands(root)];
+  const p = (spec: CommandSpec) => shQuote(spec.path.join(' '));
+  const caseLines = (entries: string[]) => entries.map((e) => `    ${e}`).join('\n');
+  const described = (name: string, description: string) => shQuote(`${name.replace(/:/g, '\\:')}:${description}`);
+
+  const subs = commands
+    .filter((c) => c.subcommands.length)
+    .map((c) => `${p(c)}) reply=(${c.subcommands.map((s) => described(s.name, s.description)).join(' ')}) ;;`);
+  const canonical = commands.flatMap((c) =>
+    c.subcommands.map((s) => `${[s.name, ...s.aliases].map((n) => shQuote(`${c.path.join(' ')}|${n}`)).join('|')}) REPLY=${shQuote(s.name)} ;;`),
+  );
+  const describedFlags = (options: OptionSpec[]) => options.flatMap((o) => o.flags.map((f) => described(f, o.description))).join(' ');
+  const opts = commands.filter((c) => c !== root && c.options.length).map((c) => `${p(c)}) reply=(${describedFlags(c.options)}) ;;`);
+  const valueKinds = [
+    ...commands
+      .filter((c) => c !== root)
+      .flatMap((c) => c.options.filter((o) => o.value).map((o) => `${o.flags.map((f) => shQuote(`${c.path.join(' ')}|${f}`)).join('|')}) REPLY=${shQuote(kindWord(o.value!))} ;;`)),
+    ...root.options.filter((o) => o.value).map((o) => `${o.flags.map((f) => `*${shQuote(`|${f}`)}`).join('|')}) REPLY=${shQuote(kindWord(o.value!))} ;;`),
+  ];
+  const args = commands.filter((c) => c.args.length).map((c) => `${p(c)}) REPLY=${shQuote(argKinds(c))} ;;`);
+
+  return `#compdef nsx
+${comment(HEADER('zsh'))}
+# Works from $fpath (autoloaded as _nsx) and when sourced after compinit.
+
+_nsx_subcommands() {
+  case $1 in
+${caseLines(subs)}
+    *) reply=() ;;
+  esac
+}
+
+_nsx_canonical() {
+  case "$1|$2" in
+${caseLines(canonical)}
+    *) REPLY='' ;;
+  esac
+}
+
+# A command's own options, then the global ones (valid everywhere).
+_nsx_options() {
+  case $1 in
+${caseLines(opts)}
+    *) reply=() ;;
+  esac
+  reply+=(${describedFlags(root.options)})
+}
+
+_nsx_option_value() {
+  case "$1|$2" in
+${caseLines(valueKinds)}
+    *) REPLY='' ;;
+  esac
+}
+
+_nsx_arguments() {
+  case $1 in
+${caseLines(args)}
+    *) REPLY='' ;;
+  esac
+}
+
+_nsx_ids() {
+  local dir=\${NSX_CACHE_DIR:-}
+  if [[ -z $dir ]]; then
+    if [[ \${XDG_CACHE_HOME:-} == /* ]]; then dir=$XDG_CACHE_HOME/nsx; else dir=$HOME/.cache/nsx; fi
+  fi
+  # (N.mh-24): the file only if it was modified within the last 24 hours; no process is started.
+  local -a fresh
+  fresh=( $dir/${ID_CACHE_FILE}(N.mh-24) )
+  (( \${#fresh} )) || return 1
+  reply=( \${(f)"$(<$fresh[1])"} )
+  reply=( \${reply:#} )
+  (( \${#reply} ))
+}
+
+_nsx_complete_value() {
+  local kind=$1
+  case $kind in
+    ids) local -a reply; _nsx_ids && compadd -a reply ;;
+    files) _files ;;
+    dirs) _files -/ ;;
+    choices:*) local -a choices; choices=( \${(s:,:)kind#choices:} ); compadd -a choices ;;
+    *) _message 'value' ;;
+  esac
+}
+
+_nsx() {
+  local path_='' expect='' word kind
+  local -i nargs=0 i
+  for (( i = 2; i < CURRENT; i++ )); do
+    word=$words[i]
+    if [[ -n $expect ]]; then
+      expect=''
+    elif [[ $word == -* ]]; then
+      if [[ $word != *=* ]]; then
+        _nsx_option_value "$path_" "$word"
+        [[ -n $REPLY ]] && expect=$REPLY
+      fi
+    else
+      _nsx_canonical "$path_" "$word"
+      if [[ -n $REPLY ]]; then
+        path_=\${path_:+$path_ }$REPLY
+        nargs=0
+      else
+        (( nargs++ ))
+      fi
+    fi
+  done
+
+  local cur=$words[CURRENT]
+  local -a reply
+  if [[ -n $expect ]]; then
+    _nsx_complete_value "$expect"
+    return
+  fi
+  if [[ $cur == --*=* ]]; then
+    _nsx_option_value "$path_" "\${cur%%=*}"
+    kind=$REPLY
+    compset -P '*='
+    _nsx_complete_value "$kind"
+    return
+  fi
+  if [[ $cur == -* ]]; then
+    _nsx_options "$path_"
+    _describe -t options option reply
+    return
+  fi
+  _nsx_subcommands "$path_"
+  if (( \${#reply} )); then
+    _describe -t commands command reply
+    return
+  fi
+  _nsx_arguments "$path_"
+  local -a kinds
+  kinds=( \${=REPLY} )
+  kind=\${kinds[nargs + 1]:-}
+  if [[ -z $kind && \${#kinds} -gt 0 && \${kinds[-1]} == *... ]]; then kind=\${kinds[-1]}; fi
+  _nsx_complete_value "\${kind%...}"
+}
+
+if [[ \${zsh_eval_context[-1]:-} == loadautofunc ]]; then
+  _nsx "$@"
+else
+  compdef _nsx nsx
+fi
+`;
+}
+
+// ---- fish -----------------------------------------------------------------------------------------
+
+function fishScript(root: CommandSpec): string {
+  const commands = [...allCommands(root)];
+  const fp = (spec: CommandSpec) => fishQuote(spec.path.join(' '));
+  const canonical = commands.flatMap((c) =>
+    c.subcommands.map((s) => `        case ${[s.name, ...s.aliases].map((n) => fishQuote(`${c.path.join(' ')}|${n}`)).join(' ')}\n            echo ${fishQuote(s.name)}`),
+  );
+  const valueFlags = [
+    ...commands.filter((c) => c !== root).flatMap((c) => c.options.filter((o) => o.value).flatMap((o) => o.flags.map((f) => fishQuote(`${c.path.join(' ')}|${f}`)))),
+    ...root.options.filter((o) => o.value).flatMap((o) => o.flags.map((f) => fishQuote(`*|${f}`))),
+  ];
+
+  const optionLine = (o: OptionSpec, condition: string | undefined) => {
+    const parts = ['complete -c nsx'];
+    if (condition) parts.push(`-n ${fishQuote(condition)}`);
+    for (const f of o.flags) parts.push(f.startsWith('--') ? `-l ${f.slice(2)}` : `-s ${f.slice(1)}`);
+    const v = o.value;
+    if (v) {
+      if (v.kind === 'choices') parts.push(`-x -a ${fishQuote(v.choices.join(' '))}`);
+      else if (v.kind === 'files') parts.push('-r -F');
+      else if (v.kind === 'dirs') parts.push(`-x -a ${fishQuote('(__fish_complete_directories)')}`);
+      else if (v.kind === 'ids') parts.push(`-x -a ${fishQuote('(__nsx_ids)')}`);
+      else parts.push('-x');
+    }
+    if (o.description) parts.push(`-d ${fishQuote(o.description)}`);
+    return parts.join(' ');
+  };
+  const argLines = (c: CommandSpec): string[] =>
+    c.args.flatMap((a, index) => {
+      const cond = `__nsx_argument ${shQuote(c.path.join(' '))} ${index}${a.variadic ? ' +' : ''}`;
+      const v = a.value;
+      if (v.kind === 'ids') return [`complete -c nsx -n ${fishQuote(cond)} -a ${fishQuote('(__nsx_ids)')}`];
+      if (v.kind === 'choices') return [`complete -c nsx -n ${fishQuote(cond)} -a ${fishQuote(v.choices.join(' '))}`];
+      if (v.kind === 'files') return [`complete -c nsx -n ${fishQuote(cond)} -F`];
+      if (v.kind === 'dirs') return [`complete -c nsx -n ${fishQuote(cond)} -a ${fishQuote('(__fish_complete_directories)')}`];
+      return [];
+    });
+
+  const perCommand = commands.map((c) => {
+    const at = `__nsx_at ${shQuote(c.path.join(' '))}`;
+    const lines = [
+      `# nsx ${c.path.join(' ')}`.trimEnd(),
+      ...c.subcommands.map((s) => `complete -c nsx -n ${fishQuote(at)} -a ${fishQuote(s.name)} -d ${fishQuote(s.description)}`),
+      ...(c === root ? [] : c.options.map((o) => optionLine(o, at))),
+      ...argLines(c),
+    ];
+    return lines.join('\n');
+  });
+
+  return `${comment(HEADER('fish'))}
+# Needs fish >= 3.5 (path mtime).
+
+# The subcommand a word names at a path (aliases resolve to the name), or nothing.
+function __nsx_canonical
+    switch "$argv[1]|$argv[2]"
+${canonical.join('\n')}
+    end
+end
+
+# Whether an option takes a value at a path (so the next word is not a subcommand or argument).
+function __nsx_takes_value
+    switch "$argv[1]|$argv[2]"
+        case ${valueFlags.join(' ')}
+            return 0
+    end
+    return 1
+end
+
+# Reads the command line once per Tab: sets __nsx_path (e.g. "rejected retry") and __nsx_nargs.
+function __nsx_walk
+    set -l tokens (commandline -opc)
+    set -l key (string join \\n -- $tokens)
+    if set -q __nsx_walked; and test "$__nsx_walked" = "$key"
+        return
+    end
+    set -g __nsx_walked $key
+    set -g __nsx_path ''
+    set -g __nsx_nargs 0
+    set -l expect 0
+    for word in $tokens[2..-1]
+        if test $expect = 1
+            set expect 0
+        else if string match -q -- '-*' $word
+            if not string match -q -- '*=*' $word; and __nsx_takes_value "$__nsx_path" $word
+                set expect 1
+            end
+        else
+            set -l sub (__nsx_canonical "$__nsx_path" $word)
+            if test -n "$sub"
+                set -g __nsx_path (string trim -- "$__nsx_path $sub")
+                set -g __nsx_nargs 0
+            else
+                set -g __nsx_nargs (math $__nsx_nargs + 1)
+            end
+        end
+    end
+end
+
+function __nsx_at
+    __nsx_walk
+    test "$__nsx_path" = "$argv[1]"
+end
+
+# __nsx_argument PATH INDEX [+]: the cursor is at positional argument INDEX (or later, with +).
+function __nsx_argument
+    __nsx_walk
+    test "$__nsx_path" = "$argv[1]"; or return 1
+    if test (count $argv) -ge 3
+        test $__nsx_nargs -ge $argv[2]
+    else
+        test $__nsx_nargs -eq $argv[2]
+    end
+end
+
+function __nsx_ids
+    set -l dir $NSX_CACHE_DIR
+    if test -z "$dir"
+        if string match -q -- '/*' "$XDG_CACHE_HOME"
+            set dir $XDG_CACHE_HOME/nsx
+        else
+            set dir $HOME/.cache/nsx
+        end
+    end
+    set -l file $dir/${ID_CACHE_FILE}
+    test -r $file; or return
+    # Older than a day: stale ids would mislead.
+    set -l age (path mtime --relative $file)
+    test -n "$age"; and test $age -lt 86400; or return
+    while read -l id
+        test -n "$id"; and echo $id
+    end < $file
+end
+
+complete -c nsx -f
+
+# global options
+${root.options.map((o) => optionLine(o, undefined)).join('\n')}
+
+${perCommand.join('\n\n')}
+`;
+}
+
+// ---- entry points ---------------------------------------------------------------------------------
+
+export function completionScript(program: Command, shell: Shell): string {
+  const root = describeCommand(program);
+  switch (shell) {
+    case 'bash':
+      return bashScript(root);
+    case 'zsh':
+      return zshScript(root);
+    case 'fish':
+      return fishScript(root);
+  }
+}
+
+const PACKAGE_ROOT = new URL('../../../', import.meta.url);
+
+/** The shells whose checked-in script differs from what the tree generates now. */
+export function staleCompletionFiles(program: Command): Shell[] {
+  return SHELLS.filter((shell) => {
+    let current = '';
+    try {
+      current = readFileSync(new URL(COMPLETION_FILES[shell], PACKAGE_ROOT), 'utf8');
+    } catch {
+      /* missing = stale */
+    }
+    return current !== completionScript(program, shell);
+  });
+}
+
+export function writeCompletionFiles(program: Command): string[] {
+  return SHELLS.map((shell) => {
+    const path = fileURLToPath(new URL(COMPLETION_FILES[shell], PACKAGE_ROOT));
+    writeFileSync(path, completionScript(program, shell));
+    return path;
+  });
+}
+
+// `node dist/commands/completion/generate.js --write` (npm run completions) or `--check` (CI).
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { buildProgram } = await import('../../cli.js');
+  const { Output } = await import('../../output/output.js');
+  const out = new Output();
+  if (process.argv.includes('--write')) {
+    for (const path of writeCompletionFiles(buildProgram())) out.success(`wrote ${path}`);
+  } else if (process.argv.includes('--check')) {
+    const stale = staleCompletionFiles(buildProgram());
+    if (stale.length) {
+      out.warn(`stale completion scripts: ${stale.map((s) => COMPLETION_FILES[s]).join(', ')}; run: npm run completions`);
+      process.exitCode = 1;
+    } else out.success('completion scripts are up to date');
+  } else {
+    out.notice('usage: node dist/commands/completion/generate.js --write | --check');
+    process.exitCode = 2;
+  }
+}
