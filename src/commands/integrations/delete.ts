@@ -1,0 +1,47 @@
+import type { CommandContext } from '../context.js';
+import { cachedIntegrationIds, rememberIntegrationIds } from '../../config/id-cache.js';
+import { InterruptedError, NsxError } from '../../errors.js';
+import { confirmByTyping } from '../../output/prompts.js';
+import { checkExportDir, exportIntegration, type ExportSummary } from './export-integration.js';
+import { destination, fetchIntegration } from './shared.js';
+import { parseIntegrationId } from '../../input/ids.js';
+
+interface Options {
+  yes?: boolean;
+  export?: string;
+}
+
+export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options): Promise<void> {
+  const id = parseIntegrationId(rawId);
+  const exportDir = opts.export === undefined ? undefined : checkExportDir(opts.export);
+  await ctx.announce();
+  const client = await ctx.client();
+  const integration = await fetchIntegration(client, id);
+
+  ctx.output.notice(
+    `Deleting ${id} (${integration.status}, ${destination(integration)}) also deletes its log entries and rejected events in NewStore. This cannot be undone.`,
+  );
+  if (!exportDir) ctx.output.notice(`To keep a copy first: nsx integrations delete ${id} --export DIR`);
+  await confirmByTyping(ctx.output, `Delete integration ${id}?`, id, { yes: opts.yes });
+
+  let exported: ExportSummary | undefined;
+  if (exportDir) {
+    ctx.handleInterrupts(); // Ctrl-C during the export removes the partial files and deletes nothing
+    const progress = await ctx.output.spinner(`exporting ${id} to ${exportDir}`);
+    try {
+      exported = await exportIntegration(client, integration, exportDir, ctx.signal);
+    } catch (error) {
+      progress.fail(`export of ${id} failed`);
+      if (ctx.signal.aborted) throw new InterruptedError(`interrupted during the export: ${id} was NOT deleted`);
+      const why = error instanceof Error ? error.message : String(error);
+      throw new NsxError(`export to ${exportDir} failed, so ${id} was NOT deleted: ${why}`, error instanceof NsxError ? error.exitCode : undefined);
+    }
+    progress.succeed(`exported ${exported.logs} log entries and ${exported.rejected_events} rejected events to ${exportDir}`);
+    if (ctx.signal.aborted) throw new InterruptedError(`interrupted: ${id} was NOT deleted (the export in ${exportDir} is complete)`);
+  }
+
+  await client.eventstream.deleteIntegration(id);
+  rememberIntegrationIds(cachedIntegrationIds().filter((x) => x !== id));
+  if (ctx.output.isJson) ctx.output.object({ id, deleted: true, export: exported ?? null }, () => '');
+  else ctx.output.success(`deleted ${id}${exported ? ` (a copy is in ${exported.dir})` : ''}`);
+}

@@ -1,0 +1,83 @@
+// What the integrations commands (and logs) share: secret masking, the one-word destination, the list
+// columns, a GET that says "does not exist", and an abortable sleep for polling.
+import type { ApiClient } from '../../api/client.js';
+import { INTEGRATION_SECRET_PATHS, type Integration } from '../../api/schemas.js';
+import { ApiError, NotFoundError } from '../../errors.js';
+import type { Column } from '../../output/output.js';
+import type { CommandContext } from '../context.js';
+
+/** What a masked secret shows as: says that one is set without revealing any of it. */
+export const MASK = '********';
+
+/** A copy of the integration with api_key / aws_secret_access_key replaced by MASK (unless shown). */
+export function maskIntegration(integration: Integration, showSecrets = false): Integration {
+  if (showSecrets) return integration;
+  const copy = structuredClone(integration) as Record<string, unknown>;
+  for (const [group, field] of INTEGRATION_SECRET_PATHS) {
+    const params = copy[group] as Record<string, unknown> | null | undefined;
+    if (params && typeof params[field] === 'string' && params[field] !== '') params[field] = MASK;
+  }
+  return copy as Integration;
+}
+
+/** "erp.example.com" for a webhook, "s3://bucket/prefix" for an S3 export: never a secret, never a full URL. */
+export function destination(integration: Integration): string {
+  const callback = integration.callback_parameters?.callback_url;
+  if (callback) {
+    try {
+      return new URL(callback).host;
+    } catch {
+      return '(invalid callback URL)';
+    }
+  }
+  const s3 = integration.s3_parameters;
+  if (s3) return `s3://${s3.bucket}${s3.key_prefix ? `/${s3.key_prefix.replace(/^\/+/, '')}` : ''}`;
+  return '';
+}
+
+export const INTEGRATION_COLUMNS: Column<Integration>[] = [
+  { header: 'ID', value: (i) => i.id },
+  { header: 'STATUS', value: (i) => i.status },
+  { header: 'TYPE', value: (i) => i.integration_type ?? (i.ends_at ? 'temporary' : 'permanent') },
+  { header: 'DESTINATION', value: destination, maxWidth: 48 },
+  { header: 'STARTS_AT', value: (i) => i.starts_at ?? '' },
+  { header: 'ENDS_AT', value: (i) => i.ends_at ?? '' },
+];
+
+/** GET one integration; a 404 becomes "does not exist" (exit 5) with a hint instead of the raw HTTP line. */
+export async function fetchIntegration(client: ApiClient, id: string): Promise<Integration> {
+  try {
+    return await client.eventstream.getIntegration(id);
+  } catch (error) {
+    throw notFoundAsMessage(error, id);
+  }
+}
+
+export function notFoundAsMessage(error: unknown, id: string): unknown {
+  if (error instanceof ApiError && error.status === 404) {
+    return new NotFoundError(`integration "${id}" does not exist`, { hint: 'see the ids with: nsx integrations list' });
+  }
+  return error;
+}
+
+/** A changed integration: the (masked) object on stdout in json modes, one line for people otherwise. */
+export function reportIntegration(ctx: CommandContext, integration: Integration, message: string): void {
+  if (ctx.output.isJson) ctx.output.object(maskIntegration(integration), () => '');
+  else ctx.output.success(message);
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts (Ctrl-C while polling). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

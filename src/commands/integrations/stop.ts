@@ -1,0 +1,27 @@
+import type { CommandContext } from '../context.js';
+import { confirm } from '../../output/prompts.js';
+import { destination, fetchIntegration, reportIntegration } from './shared.js';
+import { parseIntegrationId } from '../../input/ids.js';
+
+interface Options {
+  yes?: boolean;
+}
+
+export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options): Promise<void> {
+  const id = parseIntegrationId(rawId);
+  await ctx.announce();
+  const client = await ctx.client();
+  const before = await fetchIntegration(client, id);
+  if (before.status === 'stopped') {
+    reportIntegration(ctx, before, `${id} is already stopped: nothing to do`);
+    return;
+  }
+  const target = destination(before);
+  ctx.output.notice(
+    `Stopping ${id} halts the data flowing to the ERP (${target}) until someone runs: nsx integrations start ${id}`,
+  );
+  await confirm(ctx.output, `Stop ${id}?`, { yes: opts.yes });
+  await client.eventstream.stopIntegration(id);
+  const after = await fetchIntegration(client, id);
+  reportIntegration(ctx, after, `stopped ${id}: no events go to ${target}; NewStore keeps them until nsx integrations start ${id}`);
+}
