@@ -1,0 +1,58 @@
+import type { CommandContext } from '../context.js';
+import type { Settings } from '../../config/profiles.js';
+import { ExitCode, NsxError } from '../../errors.js';
+import type { Column } from '../../output/output.js';
+import {
+  checkClock,
+  checkConfigPermissions,
+  checkCredentials,
+  checkProfile,
+  checkProxy,
+  checkToken,
+  probeApi,
+  type CheckResult,
+} from './checks.js';
+
+export async function run(ctx: CommandContext): Promise<void> {
+  const results = await runChecks(ctx);
+  const paint = { ok: ctx.output.style.green, warn: ctx.output.style.yellow, fail: ctx.output.style.red };
+  const columns: Column<CheckResult>[] = [
+    { header: 'STATUS', value: (r) => (ctx.output.mode === 'table' ? paint[r.status](r.status) : r.status) },
+    { header: 'CHECK', value: (r) => r.check },
+    { header: 'DETAIL', value: (r) => r.detail },
+  ];
+  await ctx.output.list(results, columns);
+  const failed = results.filter((r) => r.status === 'fail');
+  if (failed.length) {
+    throw new NsxError(`${failed.length} of ${results.length} checks failed: ${failed.map((r) => r.check).join(', ')}`, ExitCode.error);
+  }
+}
+
+/** Every check runs; one that cannot run because an earlier one failed says so as a warning. */
+async function runChecks(ctx: CommandContext): Promise<CheckResult[]> {
+  const results: CheckResult[] = [checkConfigPermissions()];
+  const notChecked = (reason: string) =>
+    (['credentials', 'token', 'api', 'clock'] as const).map((check) => ({ check, status: 'warn' as const, detail: `not checked: ${reason}` }));
+  let settings: Settings;
+  try {
+    settings = await ctx.settings();
+  } catch (error) {
+    results.push({ check: 'profile', status: 'fail', detail: error instanceof Error ? error.message : String(error) });
+    return [...results, ...notChecked('the settings are unusable'), checkProxy()];
+  }
+  const profile = checkProfile(settings);
+  results.push(profile);
+  if (profile.status === 'fail') {
+    return [...results, checkCredentials(settings), ...notChecked('no API base URL').slice(1), checkProxy()];
+  }
+  const credentials = checkCredentials(settings);
+  results.push(credentials);
+  // Few retries: a doctor should say "unreachable" in seconds, not after the usual back-off.
+  const { createApiClient } = await import('../../api/client.js');
+  const client = createApiClient(settings, { secret: (v) => ctx.output.addSecret(v), trace: (l) => ctx.output.debug(`http: ${l}`) }, { retries: 1 });
+  const token = credentials.status === 'fail' ? { check: 'token', status: 'fail' as const, detail: 'no credentials to ask for one' } : await checkToken(client);
+  results.push(token);
+  const probe = await probeApi(client, token.status === 'ok');
+  results.push(probe.api, checkClock(probe), checkProxy());
+  return results;
+}
