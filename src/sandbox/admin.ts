@@ -110,8 +110,22 @@ export async function handleAdmin(core: SandboxCore, req: IncomingMessage, res: 
       for (let seq = from; seq < st.nextSeq && out.length < limit; seq++) out.push(st.eventAt(seq));
       return sendJson(res, 200, { events: out, next_seq: st.nextSeq });
     }
-    case 'GET receiver':
-      return sendJson(res, 200, receiverInfo(core));
+    case 'GET receiver': {
+      if (rest === 'receiver') return sendJson(res, 200, receiverInfo(core));
+      if (rest !== 'receiver/log') break;
+      // Deliveries after `since` (a seq), oldest first; at most `count` (default 10,000).
+      const since = Number(query.get('since') ?? 0);
+      const limit = Math.min(Math.max(1, Number(query.get('count') ?? 10_000)), 100_000);
+      const log = requireReceiver(core).log;
+      let lo = 0;
+      let hi = log.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (log[mid]!.seq <= since) lo = mid + 1;
+        else hi = mid;
+      }
+      return sendJson(res, 200, { deliveries: log.slice(lo, lo + limit) });
+    }
     case 'PUT receiver': {
       if (rest !== 'receiver/rule') break;
       const r = requireReceiver(core);

@@ -31,16 +31,15 @@ export class WebhookClient {
       'x-sandbox-event-id': eventId,
     };
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+    // A timer of our own: undici's per-request headersTimeout/bodyTimeout are coarse (about a second).
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, timeoutMs);
     try {
-      const res = await this.agent.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: 'POST',
-        headers,
-        body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
+      const res = await this.agent.request({ origin: url.origin, path: url.pathname + url.search, method: 'POST', headers, body, signal: abort.signal });
       const text = await res.body.text();
       let parsed: unknown = text;
       if (text.length > 0) {
@@ -53,11 +52,12 @@ export class WebhookClient {
       return { status: res.statusCode, body: parsed, error: null };
     } catch (err) {
       const e = err as Error & { code?: string };
-      const description =
-        e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT'
-          ? `timeout after ${timeoutMs} ms`
-          : (e.code ?? e.message) + (e.code && e.message && !e.message.includes(e.code) ? ` (${e.message})` : '');
+      const description = timedOut
+        ? `timeout after ${timeoutMs} ms`
+        : (e.code ?? e.message) + (e.code && e.message && !e.message.includes(e.code) ? ` (${e.message})` : '');
       return { status: null, body: description, error: description };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

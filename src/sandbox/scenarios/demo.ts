@@ -59,9 +59,11 @@ export const demo: Scenario = {
 
     // The timeline: a background order flow every ~15 minutes for three days (known products only, so the
     // ERP accepted them), and `rejectedLimit` orders with new products between 30 and 2 hours ago.
-    type Slot = { at: number; rejected: boolean };
+    type Slot = { at: number; rejected: boolean; order?: boolean };
     const slots: Slot[] = [];
     for (let t = historyFrom; t < now - 5 * 60_000; t += 15 * 60_000) slots.push({ at: t + Math.floor(random() * 10 * 60_000), rejected: false });
+    // Orders keep coming after the stop: erp-orders' backlog, delivered once it is recovered.
+    for (const minutes of [25, 55, 85]) slots.push({ at: stoppedAt + minutes * 60_000, rejected: false, order: true });
     for (let k = 0; k < rejectedLimit; k++) {
       const at = rejectedLimit === 1 ? stoppedAt : rejectFrom + Math.round((k * (stoppedAt - rejectFrom)) / (rejectedLimit - 1));
       slots.push({ at, rejected: true });
@@ -76,6 +78,8 @@ export const demo: Scenario = {
         const event = ctx.publish(() => generator.byName(name, { unknownProduct: true }), new Date(slot.at));
         rejected.push({ event, at: slot.at });
         lastRejectedSeq = event.seq;
+      } else if (slot.order) {
+        ctx.publish(() => generator.byName('order.created', { unknownProduct: false }), new Date(slot.at));
       } else {
         ctx.publish(() => generator.next(), new Date(slot.at));
       }
