@@ -1,0 +1,328 @@
+// Applies plan events: retry or delete each, in plan order. Events of one entity (payload order_id, else id)
+// run strictly one after another in plan order; different entities run in parallel up to `concurrency`.
+// Every call is journaled before it is sent and when its outcome is known. No terminal I/O: progress goes
+// through hooks.
+import type { RetryResult } from '../../api/schemas.js';
+import { ApiError, NetworkError } from '../../errors.js';
+import type { EventOutcomeKind, EventRecord, JournalWriter } from './journal.js';
+import type { PlanEvent } from './plan.js';
+import { delay as sleep } from './delay.js';
+import { answerText } from './signature.js';
+
+/** The two calls apply needs (EventStreamApi has them; tests pass fakes). */
+export interface RejectedEventCalls {
+  retryRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal }): Promise<RetryResult>;
+  deleteRejectedEvent(id: string, eventId: string, options: { signal?: AbortSignal }): Promise<void>;
+}
+
+export type OnError = 'stop' | 'skip';
+
+export interface ApplyProgress {
+  /** Calls finished (delivered, deleted, failed, held), out of `total` (the plan's retries and drops). */
+  done: number;
+  total: number;
+  startedAt: number;
+  /** The pace in effect, calls per second; undefined = unlimited. */
+  ratePerSecond: number | undefined;
+}
+
+export interface ApplyHooks {
+  onEvent?(record: EventRecord, progress: ApplyProgress): void;
+  /** A 429 outlasted the HTTP layer's retries: the pace was lowered. */
+  onSlowDown?(ratePerSecond: number): void;
+}
+
+export interface ApplyOptions {
+  tenant: string;
+  /** user@host, written on every journal line. */
+  actor: string;
+  concurrency: number;
+  ratePerSecond?: number | undefined;
+  onError: OnError;
+  /** Aborted on Ctrl-C: no new calls start; calls in flight get `graceMs` to finish. */
+  signal?: AbortSignal | undefined;
+  graceMs?: number;
+  journal?: JournalWriter | undefined;
+  hooks?: ApplyHooks;
+  /** Waits between repeats of one call (tests shorten them). */
+  backoffMs?: (round: number) => number;
+}
+
+export interface ApplyResult {
+  /** One record per plan event handled in this session, in completion order. */
+  records: EventRecord[];
+  /** The first event that was not delivered, when --on-error stop ended the run. */
+  stoppedBy: EventRecord | undefined;
+  interrupted: boolean;
+  /** Plan events not handled (stopped or interrupted before their turn). */
+  notAttempted: PlanEvent[];
+}
+
+/** A call repeated this many times after ambiguous failures, throttling or server errors, then given up. */
+const MAX_ROUNDS = 6;
+const defaultBackoff = (round: number): number => Math.min(8000, 250 * 2 ** round) * (0.5 + Math.random() / 2);
+
+/** Paces calls at most `rate` per second; lowered when the server throttles, raised again as calls succeed. */
+export class Pace {
+  private rate: number | undefined;
+  private next = 0;
+  private successes = 0;
+  private ceiling: number | undefined;
+
+  constructor(private readonly userRate?: number) {
+    this.rate = userRate;
+  }
+
+  get current(): number | undefined {
+    return this.rate;
+  }
+
+  async take(signal?: AbortSignal): Promise<void> {
+    if (!this.rate) return;
+    const now = performance.now();
+    const at = Math.max(now, this.next);
+    this.next = at + 1000 / this.rate;
+    if (at > now) await sleep(at - now, signal);
+  }
+
+  /** Halves the pace (starting from what was observed when there was no cap). */
+  slowDown(observedPerSecond: number): number {
+    const from = this.rate ?? Math.max(1, observedPerSecond);
+    this.ceiling ??= this.userRate ?? from;
+    this.rate = Math.max(0.5, from / 2);
+    this.successes = 0;
+    return this.rate;
+  }
+
+  /** After a run of successes, raise the pace by a quarter, up to the user's cap (or lift it). */
+  success(): void {
+    if (this.rate === undefined || this.ceiling === undefined) return;
+    if (++this.successes < 25) return;
+    this.successes = 0;
+    const raised = this.rate * 1.25;
+    if (raised >= this.ceiling) {
+      this.rate = this.userRate;
+      this.ceiling = undefined;
+    } else this.rate = raised;
+  }
+}
+
+interface CallOutcome {
+  outcome: EventOutcomeKind;
+  status: number | null;
+  answer?: string;
+  error?: string;
+}
+
+const TRUNCATE_ANSWER = 500;
+
+/**
+ * One event's call with nsx's own repeats on top of the HTTP layer's: after an ambiguous failure (reset
+ * mid-request, 500/502/504) the call is repeated as idempotent, and a 404 then means the first one went
+ * through ("delivered (gone)"). A 429 that outlasted the HTTP layer lowers the pace and waits.
+ */
+async function callOnce(
+  api: RejectedEventCalls,
+  integration: string,
+  event: PlanEvent,
+  ctx: { soft: AbortSignal; hard: AbortSignal; pace: Pace; observed: () => number; hooks: ApplyHooks; backoff: (round: number) => number },
+): Promise<CallOutcome> {
+  let ambiguous = false;
+  for (let round = 0; ; round++) {
+    try {
+      if (event.action === 'drop') {
+        await api.deleteRejectedEvent(integration, event.id, { signal: ctx.hard });
+        return { outcome: 'deleted', status: null };
+      }
+      const result = await api.retryRejectedEvent(integration, event.id, { idempotent: ambiguous, signal: ctx.hard });
+      const status = result.response?.status_code ?? null;
+      if (result.delivered) return { outcome: 'delivered', status };
+      return { outcome: 'rejected', status, answer: answerText(result.response?.body).slice(0, TRUNCATE_ANSWER) };
+    } catch (error) {
+      if (ctx.hard.aborted) return { outcome: 'interrupted', status: null, error: 'interrupted before the answer arrived' };
+      let message: string;
+      if (error instanceof ApiError) {
+        if (error.status === 404) {
+          const kind: EventOutcomeKind = ambiguous ? (event.action === 'drop' ? 'deleted_gone' : 'delivered_gone') : 'gone';
+          return { outcome: kind, status: null };
+        }
+        message = error.message;
+        if (error.status === 429 || error.status === 503) ctx.hooks.onSlowDown?.(ctx.pace.slowDown(ctx.observed()));
+        else if (error.status === 500 || error.status === 502 || error.status === 504) ambiguous = true;
+        else return { outcome: 'error', status: null, error: message };
+      } else if (error instanceof NetworkError) {
+        ambiguous = true;
+        message = error.message;
+      } else {
+        throw error; // authentication, an answer nsx does not understand: the run cannot go on
+      }
+      if (round + 1 >= MAX_ROUNDS) return { outcome: 'error', status: null, error: message };
+      await sleep(ctx.backoff(round), ctx.soft);
+      if (ctx.soft.aborted) return { outcome: 'interrupted', status: null, error: `interrupted while waiting to repeat the call (${message})` };
+    }
+  }
+}
+
+/** Applies the events (in plan order); `skip` events are journaled as skipped without a call. */
+export async function applyPlan(api: RejectedEventCalls, integration: string, events: readonly PlanEvent[], options: ApplyOptions): Promise<ApplyResult> {
+  const hooks = options.hooks ?? {};
+  const concurrency = Math.max(1, Math.floor(options.concurrency));
+  const pace = new Pace(options.ratePerSecond);
+  const soft = options.signal ?? new AbortController().signal;
+  const hardController = new AbortController();
+  const backoff = options.backoffMs ?? defaultBackoff;
+  const records: EventRecord[] = [];
+  const startedAt = performance.now();
+  const calls = events.filter((e) => e.action !== 'skip');
+  const progress = (): ApplyProgress => ({ done, total: calls.length, startedAt, ratePerSecond: pace.current });
+  let done = 0;
+  let stoppedBy: EventRecord | undefined;
+  let fatal: unknown;
+
+  const record = (event: PlanEvent, out: CallOutcome, ms: number): EventRecord => {
+    const rec: EventRecord = {
+      type: 'event',
+      at: new Date().toISOString(),
+      user: options.actor,
+      tenant: options.tenant,
+      integration,
+      event_id: event.id,
+      event_name: event.name,
+      entity: event.entity,
+      action: event.action,
+      outcome: out.outcome,
+      receiver_status: out.status,
+      ...(out.answer !== undefined ? { receiver_answer: out.answer } : {}),
+      ...(out.error !== undefined ? { error: out.error } : {}),
+      duration_ms: Math.round(ms),
+    };
+    options.journal?.append(rec);
+    records.push(rec);
+    return rec;
+  };
+
+  for (const event of events) if (event.action === 'skip') record(event, { outcome: 'skipped', status: null }, 0);
+
+  // Per-entity queues in plan order, and the entities whose next event may start, by that event's plan index.
+  const index = new Map<PlanEvent, number>();
+  const queues = new Map<string, PlanEvent[]>();
+  calls.forEach((event, i) => {
+    index.set(event, i);
+    let q = queues.get(event.entity);
+    if (!q) queues.set(event.entity, (q = []));
+    q.push(event);
+  });
+  const ready: PlanEvent[] = [...queues.values()].map((q) => q[0]!).sort((a, b) => index.get(a)! - index.get(b)!);
+  const makeReady = (event: PlanEvent): void => {
+    const i = index.get(event)!;
+    let lo = 0;
+    let hi = ready.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (index.get(ready[mid]!)! < i) lo = mid + 1;
+      else hi = mid;
+    }
+    ready.splice(lo, 0, event);
+  };
+  // An entity whose event did not go through (--on-error skip): its later events are held back, since
+  // sending them would change the order the receiver sees.
+  const blocked = new Set<string>();
+  const handled = new Set<PlanEvent>();
+  let inFlight = 0;
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onAbort = (): void => {
+    stopping = true;
+    // Calls in flight get a moment to finish; after that they are cut off (their outcome stays unknown).
+    graceTimer = setTimeout(() => hardController.abort(soft.reason), options.graceMs ?? 1500);
+    notify();
+  };
+  if (soft.aborted) onAbort();
+  else soft.addEventListener('abort', onAbort, { once: true });
+
+  const next = (event: PlanEvent): void => {
+    const q = queues.get(event.entity)!;
+    q.shift();
+    if (q.length > 0) makeReady(q[0]!);
+  };
+
+  const run = async (event: PlanEvent): Promise<void> => {
+    const t0 = performance.now();
+    options.journal?.append({ type: 'send', at: new Date().toISOString(), event_id: event.id, action: event.action });
+    let out: CallOutcome;
+    try {
+      out = await callOnce(api, integration, event, {
+        soft,
+        hard: hardController.signal,
+        pace,
+        observed: () => (done / Math.max(0.001, (performance.now() - startedAt) / 1000)),
+        hooks,
+        backoff,
+      });
+    } catch (error) {
+      fatal ??= error;
+      stopping = true;
+      out = { outcome: 'error', status: null, error: error instanceof Error ? error.message : String(error) };
+    }
+    handled.add(event);
+    if (out.outcome !== 'interrupted') done++;
+    const rec = record(event, out, performance.now() - t0);
+    if (out.outcome === 'delivered' || out.outcome === 'deleted') pace.success();
+    if (!isGoneOrDone(out.outcome) && out.outcome !== 'interrupted') {
+      blocked.add(event.entity);
+      if (options.onError === 'stop' && !stoppedBy) {
+        stoppedBy = rec;
+        stopping = true;
+      }
+    }
+    hooks.onEvent?.(rec, progress());
+    next(event);
+  };
+
+  const inFlightCalls = new Set<Promise<void>>();
+  while (!stopping) {
+    if (ready.length === 0 && inFlight === 0) break;
+    if (inFlight >= concurrency || ready.length === 0) {
+      await new Promise<void>((resolve) => (wake = resolve));
+      continue;
+    }
+    await pace.take(soft);
+    if (stopping) break;
+    const event = ready.shift()!;
+    if (blocked.has(event.entity)) {
+      handled.add(event);
+      done++;
+      const rec = record(event, { outcome: 'held', status: null, error: 'an earlier event of the same entity was not delivered' }, 0);
+      hooks.onEvent?.(rec, progress());
+      next(event);
+      continue;
+    }
+    inFlight++;
+    const call = run(event).finally(() => {
+      inFlight--;
+      inFlightCalls.delete(call);
+      notify();
+    });
+    inFlightCalls.add(call);
+  }
+  await Promise.all(inFlightCalls);
+  clearTimeout(graceTimer);
+  soft.removeEventListener('abort', onAbort);
+  if (fatal) throw fatal;
+  return {
+    records,
+    stoppedBy,
+    interrupted: soft.aborted,
+    notAttempted: calls.filter((e) => !handled.has(e)),
+  };
+}
+
+function isGoneOrDone(outcome: EventOutcomeKind): boolean {
+  return outcome === 'delivered' || outcome === 'delivered_gone' || outcome === 'gone' || outcome === 'deleted' || outcome === 'deleted_gone';
+}

@@ -1,0 +1,292 @@
+// The run journal: <state dir>/runs/<run-id>.jsonl (0600), one JSON line per step, written with writeSync
+// as each step happens so that a crash or SIGKILL loses at most the line being written (the kernel keeps
+// what was written even when the process dies; fsync, for power loss, runs at most once a second and at the
+// start and end). The plan itself sits beside it as <run-id>.plan.json, in the --plan-out format.
+// Re-running recover finds the newest resumable run of the same tenant and integration and continues it.
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writePrivateFileAtomic } from '../../config/secure-files.js';
+import { NotFoundError, UsageError } from '../../errors.js';
+import { parsePlan, serializePlan, type PlanAction, type PlanCounts, type RecoverPlan } from './plan.js';
+
+export const JOURNAL_VERSION = 1;
+
+/** What happened to one event. The first group is final; the others leave the event to do on resume. */
+export const FINAL_OUTCOMES = ['delivered', 'delivered_gone', 'gone', 'deleted', 'deleted_gone', 'skipped'] as const;
+export const RETRYABLE_OUTCOMES = ['rejected', 'error', 'held', 'interrupted'] as const;
+export type EventOutcomeKind = (typeof FINAL_OUTCOMES)[number] | (typeof RETRYABLE_OUTCOMES)[number];
+
+export function isFinalOutcome(outcome: EventOutcomeKind): boolean {
+  return (FINAL_OUTCOMES as readonly string[]).includes(outcome);
+}
+
+export interface RunOptionsRecord {
+  concurrency: number;
+  on_error: 'stop' | 'skip';
+  rate_per_second: number | null;
+  /** Where the plan came from: built now, --plan-in, or triage actions. */
+  source: 'recover' | 'plan-in' | 'triage';
+}
+
+export interface RunHeader {
+  type: 'run';
+  version: number;
+  run_id: string;
+  tenant: string;
+  integration: string;
+  started_at: string;
+  user: string;
+  host: string;
+  pid: number;
+  plan_file: string;
+  plan_summary: PlanCounts & { by_event: Record<string, PlanCounts> };
+  options: RunOptionsRecord;
+}
+
+/** Written just before an event's call, so a journal shows what was in flight at a crash. */
+export interface SendRecord {
+  type: 'send';
+  at: string;
+  event_id: string;
+  action: PlanAction;
+}
+
+export interface EventRecord {
+  type: 'event';
+  at: string;
+  user: string; // user@host
+  tenant: string;
+  integration: string;
+  event_id: string;
+  event_name: string;
+  entity: string;
+  action: PlanAction;
+  outcome: EventOutcomeKind;
+  receiver_status: number | null;
+  /** The receiver's answer (truncated) when it did not accept the event. */
+  receiver_answer?: string;
+  /** The API error, when the call itself failed. */
+  error?: string;
+  duration_ms: number;
+}
+
+export interface PhaseRecord {
+  type: 'phase';
+  at: string;
+  phase: 'apply' | 'gate' | 'start' | 'verify' | 'resume';
+  detail?: Record<string, unknown>;
+}
+
+export type EndOutcome = 'completed' | 'not_started' | 'stopped_on_error' | 'interrupted' | 'failed' | 'gate_refused' | 'verify_failed' | 'error' | 'superseded';
+
+export interface EndRecord {
+  type: 'end';
+  at: string;
+  outcome: EndOutcome;
+  /** A re-run continues this run (interrupted, stopped on an error, or crashed before writing this line). */
+  resumable: boolean;
+  exit_code: number;
+  message?: string;
+}
+
+export type JournalRecord = RunHeader | SendRecord | EventRecord | PhaseRecord | EndRecord;
+
+export function runsDir(stateDir: string): string {
+  return join(stateDir, 'runs');
+}
+
+/** Sortable and short: 20261120T081502Z-3f9a. */
+export function newRunId(now: Date = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
+}
+
+export const RUN_ID_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
+
+export function journalPath(stateDir: string, runId: string): string {
+  return join(runsDir(stateDir), `${runId}.jsonl`);
+}
+export function planPath(stateDir: string, runId: string): string {
+  return join(runsDir(stateDir), `${runId}.plan.json`);
+}
+
+const FSYNC_EVERY_MS = 1000;
+
+export class JournalWriter {
+  private lastSync = 0;
+  private closed = false;
+  private constructor(
+    readonly path: string,
+    private readonly fd: number,
+  ) {}
+
+  /** Writes the plan file, then creates the journal with its header line. */
+  static create(stateDir: string, header: Omit<RunHeader, 'type' | 'version' | 'plan_file'>, plan: RecoverPlan): JournalWriter {
+    ensurePrivateDir(runsDir(stateDir));
+    const planFile = planPath(stateDir, header.run_id);
+    writePrivateFileAtomic(planFile, serializePlan(plan));
+    const path = journalPath(stateDir, header.run_id);
+    const fd = openSync(path, 'wx', PRIVATE_FILE_MODE);
+    const writer = new JournalWriter(path, fd);
+    writer.append({ type: 'run', version: JOURNAL_VERSION, plan_file: planFile, ...header }, true);
+    return writer;
+  }
+
+  /** Appends to an existing run's journal (resume). */
+  static reopen(path: string): JournalWriter {
+    return new JournalWriter(path, openSync(path, 'a', PRIVATE_FILE_MODE));
+  }
+
+  append(record: JournalRecord, sync = false): void {
+    if (this.closed) return;
+    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    const now = Date.now();
+    if (sync || now - this.lastSync >= FSYNC_EVERY_MS) {
+      fsyncSync(this.fd);
+      this.lastSync = now;
+    }
+  }
+
+  close(end?: Omit<EndRecord, 'type' | 'at'>): void {
+    if (this.closed) return;
+    if (end) this.append({ type: 'end', at: new Date().toISOString(), ...end }, true);
+    else fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.closed = true;
+  }
+}
+
+export interface JournalContents {
+  path: string;
+  header: RunHeader;
+  records: JournalRecord[];
+  /** The last end record, if the journal's last complete line is one. */
+  end: EndRecord | undefined;
+  /** The latest outcome of each event. */
+  outcomes: Map<string, EventRecord>;
+  /** Events sent whose outcome was never written (in flight at a crash). */
+  inFlight: string[];
+}
+
+function parseLines(text: string): JournalRecord[] {
+  const records: JournalRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      records.push(JSON.parse(line) as JournalRecord);
+    } catch {
+      // a torn last line (killed mid-write): everything before it stands
+    }
+  }
+  return records;
+}
+
+export function readJournal(path: string): JournalContents {
+  const records = parseLines(readFileSync(path, 'utf8'));
+  const header = records[0];
+  if (!header || header.type !== 'run') throw new UsageError(`${path} is not an nsx run journal`);
+  const outcomes = new Map<string, EventRecord>();
+  const sent = new Set<string>();
+  for (const r of records) {
+    if (r.type === 'send') sent.add(r.event_id);
+    else if (r.type === 'event') {
+      outcomes.set(r.event_id, r);
+      sent.delete(r.event_id);
+    }
+  }
+  const last = records[records.length - 1];
+  return { path, header, records, end: last?.type === 'end' ? last : undefined, outcomes, inFlight: [...sent] };
+}
+
+export function readRunPlan(header: RunHeader): RecoverPlan {
+  let text: string;
+  try {
+    text = readFileSync(header.plan_file, 'utf8');
+  } catch (error) {
+    throw new NotFoundError(`the plan of run ${header.run_id} (${header.plan_file}) cannot be read: ${(error as Error).message}`);
+  }
+  return parsePlan(text, header.plan_file);
+}
+
+/** The first line of a journal (its header) without reading the rest. */
+function readHeaderLine(path: string): RunHeader | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, n).toString('utf8');
+    const nl = text.indexOf('\n');
+    const header = JSON.parse(nl >= 0 ? text.slice(0, nl) : text) as RunHeader;
+    return header.type === 'run' ? header : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The last complete line of a journal, to see whether the run ended (without reading all of it). */
+function readLastRecord(path: string): JournalRecord | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, 16 * 1024);
+    const buf = Buffer.alloc(length);
+    readSync(fd, buf, 0, length, size - length);
+    const lines = buf.toString('utf8').split('\n').filter((l) => l.trim());
+    const last = lines[lines.length - 1];
+    if (!last) return undefined;
+    try {
+      return JSON.parse(last) as JournalRecord;
+    } catch {
+      return undefined; // torn: the run did not end cleanly
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface RunListing {
+  path: string;
+  header: RunHeader;
+  /** How the run ended, if it did. */
+  end: EndRecord | undefined;
+  resumable: boolean;
+}
+
+/** The runs of one tenant and integration, newest first. */
+export function listRuns(stateDir: string, tenant: string, integration: string): RunListing[] {
+  let names: string[];
+  try {
+    names = readdirSync(runsDir(stateDir)).filter((n) => n.endsWith('.jsonl'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const runs: RunListing[] = [];
+  for (const name of names.sort().reverse()) {
+    const path = join(runsDir(stateDir), name);
+    const header = readHeaderLine(path);
+    if (!header || header.tenant !== tenant || header.integration !== integration) continue;
+    const last = readLastRecord(path);
+    const end = last?.type === 'end' ? last : undefined;
+    runs.push({ path, header, end, resumable: end ? end.resumable : true });
+  }
+  return runs;
+}
+
+/** The newest run of this tenant and integration that a plain re-run continues, if any. */
+export function findResumableRun(stateDir: string, tenant: string, integration: string): RunListing | undefined {
+  const newest = listRuns(stateDir, tenant, integration)[0];
+  return newest?.resumable ? newest : undefined;
+}
+
+/** A run named by --resume: it must exist and belong to this tenant and integration. */
+export function findRun(stateDir: string, runId: string, tenant: string, integration: string): RunListing {
+  if (!RUN_ID_PATTERN.test(runId)) throw new UsageError(`--resume: "${runId}" is not a run id (like 20261120T081502Z-3f9a)`);
+  const run = listRuns(stateDir, tenant, integration).find((r) => r.header.run_id === runId);
+  if (!run) {
+    throw new NotFoundError(`no run ${runId} of ${integration} (tenant ${tenant}) in ${runsDir(stateDir)}`);
+  }
+  return run;
+}
