@@ -1,5 +1,56 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { lazy } from '../context.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function registerRecover(program: Command): void {
-  void program;
+  program
+    .command('recover <integration-id>')
+    .description('bring a stopped integration back: retry (or drop) its rejected events in order, then start it and watch it')
+    .addOption(new Option('--drop <filter>', 'delete matching events instead of retrying them (repeatable)').argParser(collect))
+    .addOption(new Option('--skip <filter>', 'leave matching events where they are (repeatable)').argParser(collect))
+    .addOption(new Option('--only <filter>', 'handle only matching events; the others are skipped (repeatable)').argParser(collect))
+    .addOption(new Option('--dry-run', 'print the plan and stop (no lock, no journal, nothing changed)'))
+    .addOption(new Option('--plan-out <file>', 'save the plan (JSON) for review'))
+    .addOption(new Option('--plan-in <file>', 'apply exactly a saved plan; refuses (exit 7) if the server holds rejected events it does not mention'))
+    .addOption(new Option('--resume <run-id>', 'continue this run (default: the newest unfinished run of this integration)'))
+    .addOption(new Option('--no-resume', 'start a new plan even if an unfinished run exists'))
+    .addOption(new Option('-y, --yes', 'go ahead without asking (required without a terminal)'))
+    .addOption(new Option('--on-error <mode>', 'stop: the first event not delivered ends the run (exit 6); skip: go on and report').choices(['stop', 'skip']))
+    .addOption(new Option('--concurrency <n>', 'events of different entities in parallel (same entity: never, order kept) [default: 1]'))
+    .addOption(new Option('--rate <n/s>', 'at most this many calls per second, e.g. 20/s'))
+    .addOption(new Option('--allow-remaining <n>', 'start even if up to N rejected events remain [default: 0]'))
+    .addOption(new Option('--no-start', 'stop after the rejected events are handled; do not start the integration'))
+    .addOption(new Option('--watch <duration>', 'after the start, watch status and log for this long [default: 10s]'))
+    .addOption(new Option('--progress <mode>', 'auto: a progress line on a terminal; ndjson: one JSON line per event on stderr; none').choices(['auto', 'ndjson', 'none']))
+    .addOption(new Option('--report <file.md>', 'write a Markdown incident report'))
+    .addHelpText(
+      'after',
+      `
+Steps: say why it stopped -> lock (one recover per integration on this machine) -> plan: every rejected
+event, oldest first (rejected_at, published_at, id) -> confirm -> retry/delete in order, each step written to
+a journal -> re-list until no rejected events remain -> start -> watch.
+
+Filters (--drop, --skip, --only) use the filter syntax of nsx rejected list, as KEY=VALUE terms that must all
+hold: event=GLOB, entity-id=ID, status-code=400|4xx, since=TIME, until=TIME, match=PATH=VALUE.
+--skip wins over --drop. With --skip or --only, events stay behind: add --allow-remaining N to start anyway.
+
+Delivery is at-least-once: an event whose outcome was not recorded (a crash, Ctrl-C during a call, a
+connection reset) is sent again, so the receiver must be idempotent (dedupe on event name +
+idempotency_key). Re-running the same command continues an interrupted or stopped run from its journal
+(in the state dir, runs/<run-id>.jsonl); its plan and rules stay as they were.
+
+Examples:
+  $ nsx --sandbox recover erp-orders --yes                  rehearse against the local demo NewStore
+  $ nsx recover erp-orders --dry-run                         show the plan, change nothing
+  $ nsx recover erp-orders --drop "event=order.items_cancelled" --yes
+  $ nsx recover erp-orders --concurrency 8 --rate 50/s --yes
+  $ nsx recover erp-orders --plan-out plan.json && nsx recover erp-orders --plan-in plan.json --yes
+  $ nsx recover erp-orders --yes --progress ndjson --output json --report incident.md   (CI)
+
+Exit codes: 0 recovered (or nothing to do); 3 not confirmed; 6 an event was not delivered (--on-error stop),
+some failed, or the integration stopped again while watched; 7 locked by another run, rejected events remain
+(not started), or --plan-in does not match the server; 130 interrupted (the journal is complete; re-run to resume).`,
+    )
+    .action(lazy(() => import('./run.js')));
 }

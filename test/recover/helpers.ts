@@ -1,0 +1,66 @@
+// Shared by the recover e2e tests: the sandbox's view of an integration, its receiver log, and the plan
+// order nsx must follow (computed independently of nsx's plan code).
+import { readFileSync } from 'node:fs';
+import type { SandboxHarness } from '../helpers/sandbox.js';
+
+export interface Delivery {
+  seq: number;
+  event_id: string | null;
+  name: string | null;
+  entity_id: string | null;
+  status: number;
+  start: number;
+  end: number;
+}
+
+export async function receiverLog(h: SandboxHarness): Promise<Delivery[]> {
+  return (await h.admin<{ deliveries: Delivery[] }>('GET', '/_sandbox/receiver/log')).deliveries;
+}
+
+export async function setReceiverRule(h: SandboxHarness, rule: string, latencyMs?: number): Promise<void> {
+  await h.admin('PUT', '/_sandbox/receiver/rule', { rule, ...(latencyMs !== undefined ? { latency_ms: latencyMs } : {}) });
+}
+
+export interface ServerRejected {
+  id: string;
+  rejected_at: string;
+  event: { name: string; published_at: string; payload: Record<string, unknown> };
+}
+
+export function rejectedOnServer(h: SandboxHarness, integration: string): ServerRejected[] {
+  return h.sandbox.state.rejectedOf(integration).map((r) => structuredClone(r) as ServerRejected);
+}
+
+export function statusOf(h: SandboxHarness, integration: string): string | undefined {
+  return h.sandbox.state.integrations.get(integration)?.status;
+}
+
+/** rejected_at, then published_at, then id: the order the issue prescribes. */
+export function expectedOrder(events: ServerRejected[]): string[] {
+  return [...events]
+    .sort((a, b) => Date.parse(a.rejected_at) - Date.parse(b.rejected_at) || Date.parse(a.event.published_at) - Date.parse(b.event.published_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((e) => e.id);
+}
+
+export interface JournalLine {
+  type: string;
+  event_id?: string;
+  outcome?: string;
+  action?: string;
+  [key: string]: unknown;
+}
+
+export function journalLines(path: string): JournalLine[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as JournalLine);
+}
+
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
