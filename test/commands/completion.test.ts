@@ -1,0 +1,162 @@
+// Shell completion as users meet it: the checked-in scripts match the command tree, `nsx completion`
+// prints them, and real bash (with and without bash-completion), zsh and fish complete commands,
+// options, choices and integration ids from the id cache (ignored when older than a day) on Tab.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli.js';
+import { COMPLETION_FILES, SHELLS, staleCompletionFiles } from '../../src/commands/completion/generate.js';
+import { ROOT, runNsx } from '../helpers/cli.js';
+import { shellQuote, startTmux, TMUX, which, type TmuxSession } from '../helpers/tmux.js';
+
+const IDS = ['erp-orders', 'wms-fulfillment', 's3-archive'];
+const BASH_COMPLETION = '/usr/share/bash-completion/bash_completion';
+
+describe('checked-in completion scripts', () => {
+  it('are what the command tree generates now (regenerate: npm run completions)', () => {
+    expect(staleCompletionFiles(buildProgram()), 'stale files under completions/: run npm run completions').toEqual([]);
+  });
+
+  it('nsx completion <shell> prints exactly the checked-in script; an unknown shell is exit 2', async () => {
+    for (const shell of SHELLS) {
+      const r = await runNsx(['completion', shell]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(readFileSync(join(ROOT, COMPLETION_FILES[shell]), 'utf8'));
+    }
+    const bad = await runNsx(['completion', 'tcsh']);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/bash, zsh, fish/);
+  });
+});
+
+// ---- real shells ------------------------------------------------------------------------------------
+
+interface ShellSetup {
+  name: string;
+  /** Why the shell cannot be tested here, or undefined when it can. */
+  missing: string | undefined;
+  /** The command line that starts it interactively with the checked-in script loaded. */
+  command(home: string): string;
+  /** Keys that show the list of candidates (bash needs a second Tab when there are several). */
+  listKeys: string[];
+}
+
+let home: string;
+let cacheFile: string;
+
+beforeAll(() => {
+  home = mkdtempSync(join(tmpdir(), 'nsx-completion-'));
+  mkdirSync(join(home, 'cache'));
+  cacheFile = join(home, 'cache', 'integration-ids');
+  // zsh: an fpath folder with _nsx and a .zshrc that runs compinit (no new-user wizard).
+  mkdirSync(join(home, 'zfunc'));
+  writeFileSync(join(home, 'zfunc', '_nsx'), readFileSync(join(ROOT, COMPLETION_FILES.zsh)));
+  writeFileSync(join(home, '.zshrc'), `PS1='%% '\nfpath=(${home}/zfunc $fpath)\nautoload -Uz compinit && compinit -u -D\n`);
+  writeFileSync(join(home, 'with-bash-completion.rc'), `PS1='$ '\nsource ${BASH_COMPLETION}\nsource ${join(ROOT, COMPLETION_FILES.bash)}\n`);
+  writeFileSync(join(home, 'plain.rc'), `PS1='$ '\nsource ${join(ROOT, COMPLETION_FILES.bash)}\n`);
+});
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+const missingReason = (program: string): string | undefined =>
+  !TMUX ? 'tmux is not installed' : !which(program) ? `${program} is not installed (apt-get install -y ${program})` : undefined;
+
+const SETUPS: ShellSetup[] = [
+  {
+    name: 'bash with bash-completion',
+    missing: missingReason('bash') ?? (existsSync(BASH_COMPLETION) ? undefined : 'bash-completion is not installed (apt-get install -y bash-completion)'),
+    command: (h) => `bash --noprofile --rcfile ${shellQuote(join(h, 'with-bash-completion.rc'))} -i`,
+    listKeys: ['Tab', 'Tab'],
+  },
+  {
+    name: 'bash without bash-completion',
+    missing: missingReason('bash'),
+    command: (h) => `bash --noprofile --rcfile ${shellQuote(join(h, 'plain.rc'))} -i`,
+    listKeys: ['Tab', 'Tab'],
+  },
+  {
+    name: 'zsh',
+    missing: missingReason('zsh'),
+    command: () => 'zsh -i',
+    listKeys: ['Tab'],
+  },
+  {
+    name: 'fish',
+    missing: missingReason('fish'),
+    command: () =>
+      `fish --no-config -C ${shellQuote(`source ${join(ROOT, COMPLETION_FILES.fish)}; function fish_prompt; echo '> '; end`)}`,
+    listKeys: ['Tab'],
+  },
+];
+
+for (const setup of SETUPS) {
+  describe.skipIf(setup.missing !== undefined)(`completion in ${setup.name}${setup.missing ? ` (skipped: ${setup.missing})` : ''}`, () => {
+    let term: TmuxSession | undefined;
+    const open = async (): Promise<TmuxSession> => {
+      term = startTmux(setup.command(home), {
+        HOME: home,
+        ZDOTDIR: home,
+        TERM: 'xterm',
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        NSX_CACHE_DIR: join(home, 'cache'),
+      });
+      await term.waitFor(/[$%>] $/m);
+      return term;
+    };
+    const close = () => {
+      term?.close();
+      term = undefined;
+    };
+    /** Types, presses keys, then types a marker: once the marker shows, the shell has finished completing. */
+    const complete = async (text: string, keys: string[]): Promise<string> => {
+      const t = await open();
+      try {
+        t.type(text);
+        t.keys(...keys);
+        t.type('#MARK');
+        return await t.waitFor('#MARK');
+      } finally {
+        close();
+      }
+    };
+    const freshCache = () => {
+      writeFileSync(cacheFile, `${IDS.join('\n')}\n`);
+    };
+
+    it('completes a command: nsx integ<Tab> -> nsx integrations', async () => {
+      const screen = await complete('nsx integ', ['Tab']);
+      expect(screen).toMatch(/nsx integrations #MARK/);
+    });
+
+    it('lists the integration ids from the cache file: nsx integrations get <Tab>', async () => {
+      freshCache();
+      const screen = await complete('nsx integrations get ', setup.listKeys);
+      for (const id of IDS) expect(screen).toContain(id);
+    });
+
+    it('completes a unique id prefix, also behind an alias and an option value', async () => {
+      freshCache();
+      const screen = await complete('nsx rejected ls --event order.created w', ['Tab']);
+      expect(screen).toMatch(/nsx rejected ls --event order\.created wms-fulfillment #MARK/);
+    });
+
+    it('ignores an id cache older than a day', async () => {
+      freshCache();
+      const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+      utimesSync(cacheFile, twoDaysAgo, twoDaysAgo);
+      const screen = await complete('nsx integrations get ', setup.listKeys);
+      for (const id of IDS) expect(screen).not.toContain(id);
+    });
+
+    it('completes an option: nsx rejected retry erp-orders --dry<Tab> -> --dry-run', async () => {
+      const screen = await complete('nsx rejected retry erp-orders --dry', ['Tab']);
+      expect(screen).toMatch(/--dry-run #MARK/);
+    });
+
+    it("completes an option's choices: nsx -o nd<Tab> -> ndjson", async () => {
+      const screen = await complete('nsx -o nd', ['Tab']);
+      expect(screen).toMatch(/nsx -o ndjson #MARK/);
+    });
+  });
+}

@@ -1,0 +1,132 @@
+// nsx logs end to end against the sandbox: list (all pages, newest first, the shared filter flags, every
+// output mode) and tail (backlog, new entries once each and in order, --until-stopped exit 7, Ctrl-C 130).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { startNsx } from './spawn.js';
+import { nsxInTerminal } from './tty.js';
+
+let h: SandboxHarness;
+const SEEDED = 'seeded-logs';
+const SEED_COUNT = 500; // three pages of 200
+
+interface Entry {
+  id: string;
+  created_at: string;
+  level: string;
+  message: string;
+  event_name?: string;
+  status_code?: number;
+}
+/** The seeded integration's entries as the API answers them: newest first. */
+const entries = (id = SEEDED): Entry[] => [...(h.sandbox.core.state.logs.get(id) ?? [])].reverse() as Entry[];
+const lines = (text: string) => text.split('\n').filter(Boolean);
+const ids = (tsv: string) => lines(tsv).map((l) => l.split('\t')[0]);
+
+beforeAll(async () => {
+  h = await sandboxHarness({ scenario: 'demo' });
+  await h.admin('POST', '/_sandbox/seed', { integration_id: SEEDED, logs: SEED_COUNT });
+});
+afterAll(() => h.close());
+
+describe('logs list', () => {
+  it('streams every page, newest first, as tsv when piped', async () => {
+    const r = await h.nsx(['logs', 'list', SEEDED, '--output', 'tsv']);
+    expect(r.code).toBe(0);
+    const rows = lines(r.stdout).map((l) => l.split('\t'));
+    expect(rows).toHaveLength(SEED_COUNT);
+    const expected = entries();
+    expect(rows.map((c) => c[0])).toEqual(expected.map((e) => e.created_at));
+    expect(rows[0]).toEqual([expected[0]!.created_at, expected[0]!.level, expected[0]!.event_name ?? '', String(expected[0]!.status_code ?? ''), expected[0]!.message]);
+  });
+
+  it('applies the shared filter flags: --level, --grep, --status-code, --event, --since/--until, --limit', async () => {
+    const all = entries();
+    const run = async (...flags: string[]) => {
+      const r = await h.nsx(['logs', 'list', SEEDED, '--output', 'ndjson', ...flags]);
+      expect(r.code).toBe(0);
+      return lines(r.stdout).map((l) => (JSON.parse(l) as Entry).id);
+    };
+    expect(await run('--level', 'error')).toEqual(all.filter((e) => e.level === 'error').map((e) => e.id));
+    expect(await run('--level', 'warning', '--level', 'error')).toEqual(all.filter((e) => e.level !== 'info').map((e) => e.id));
+    expect(await run('--grep', 'SEED 49')).toEqual(all.filter((e) => e.message.includes('seed 49')).map((e) => e.id));
+    expect(await run('--status-code', '4xx')).toEqual(all.filter((e) => e.status_code === 400).map((e) => e.id));
+    expect(await run('--event', 'order.*')).toEqual(all.filter((e) => e.event_name?.startsWith('order.')).map((e) => e.id));
+    const since = all[99]!.created_at;
+    const until = all[20]!.created_at;
+    expect(await run('--since', since)).toEqual(all.slice(0, 100).map((e) => e.id));
+    expect(await run('--since', since, '--until', until, '--level', 'info')).toEqual(
+      all.slice(20, 100).filter((e) => e.level === 'info').map((e) => e.id),
+    );
+    expect(await run('--level', 'error', '--limit', '7')).toEqual(all.filter((e) => e.level === 'error').slice(0, 7).map((e) => e.id));
+  });
+
+  it('prints a json array of whole entries, and an empty one with a note on stderr when nothing matches', async () => {
+    const r = await h.nsx(['logs', 'list', SEEDED, '--json', '--limit', '3']);
+    expect(JSON.parse(r.stdout)).toEqual(entries().slice(0, 3));
+    const none = await h.nsx(['logs', 'list', SEEDED, '--json', '--grep', 'no such words']);
+    expect(none.code).toBe(0);
+    expect(JSON.parse(none.stdout)).toEqual([]);
+    const human = await h.nsx(['logs', 'list', SEEDED, '--grep', 'no such words']);
+    expect(human.stdout).toBe('');
+    expect(human.stderr).toMatch(/no log entries of seeded-logs match grep=no such words/);
+  });
+
+  it('draws a table in a terminal', async () => {
+    const term = nsxInTerminal(['logs', 'list', 'erp-orders', '--limit', '5'], h.env);
+    try {
+      expect(await term.exitCode()).toBe(0);
+      expect(term.screen()).toMatch(/^CREATED_AT\s+LEVEL\s+EVENT\s+STATUS\s+MESSAGE/m);
+      expect(term.screen()).toMatch(/^\d{4}-\d\d-\d\dT\S+\s+error\s+order\.\w+\s+400\s+stopped: 100 rejected events/m);
+    } finally {
+      term.close();
+    }
+  });
+
+  it('says an unknown integration does not exist (exit 5)', async () => {
+    const r = await h.nsx(['logs', 'list', 'ghost']);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^error: integration "ghost" does not exist$/m);
+  });
+});
+
+describe('logs tail', () => {
+  it('prints the last --lines entries, then new ones as they appear, oldest first and each once; Ctrl-C exits 130', async () => {
+    const backlog = entries().slice(0, 3).reverse();
+    const tail = startNsx(['logs', 'tail', SEEDED, '--lines', '3', '--interval', '150ms', '--output', 'ndjson'], h.env);
+    await tail.waitForStdout(new RegExp(backlog[2]!.id));
+    await h.admin('POST', '/_sandbox/seed', { integration_id: SEEDED, logs: 4 });
+    const fresh = entries().slice(0, 4).reverse();
+    await tail.waitForStdout(new RegExp(fresh[3]!.id));
+    await new Promise((r) => setTimeout(r, 500)); // a few more polls: nothing may print twice
+    tail.child.kill('SIGINT');
+    const result = await tail.exited;
+    expect(result.code).toBe(130);
+    const printed = lines(result.stdout).map((l) => (JSON.parse(l) as Entry).id);
+    expect(printed).toEqual([...backlog, ...fresh].map((e) => e.id));
+    expect(result.stderr).toMatch(/stopped following seeded-logs/);
+  });
+
+  it('--until-stopped exits 7 once the integration is stopped, after printing the entry that says so', async () => {
+    const tail = startNsx(['logs', 'tail', 'wms-fulfillment', '--until-stopped', '--lines', '1', '--interval', '150ms'], h.env);
+    await tail.waitForStdout(/\n/);
+    const stop = await h.nsx(['integrations', 'stop', 'wms-fulfillment', '--yes']);
+    expect(stop.code).toBe(0);
+    const result = await tail.exited;
+    expect(result.code).toBe(7);
+    expect(result.stdout).toMatch(/\tinfo\t\t\tintegration stopped by the user\n$/);
+    expect(result.stderr).toMatch(/^error: wms-fulfillment is stopped$/m);
+  });
+
+  it('--until-stopped on a stopped integration prints the backlog and exits 7 at once', async () => {
+    const r = await h.nsx(['logs', 'tail', 'erp-orders', '--until-stopped', '--lines', '2', '--output', 'ndjson']);
+    expect(r.code).toBe(7);
+    expect(lines(r.stdout).map((l) => (JSON.parse(l) as Entry).id)).toEqual(entries('erp-orders').slice(0, 2).reverse().map((e) => e.id));
+  });
+
+  it('--json prints one JSON document per entry (a stream jq reads)', async () => {
+    const r = await h.nsx(['logs', 'tail', 'erp-orders', '--until-stopped', '--lines', '2', '--json']);
+    expect(r.code).toBe(7);
+    const docs = r.stdout.split(/\n(?=\{)/).map((d) => JSON.parse(d) as Entry);
+    expect(docs.map((d) => d.id)).toEqual(entries('erp-orders').slice(0, 2).reverse().map((e) => e.id));
+  });
+});
