@@ -1,4 +1,5 @@
 import type { CommandContext } from '../context.js';
+import type { ApiClient } from '../../api/client.js';
 import type { Settings } from '../../config/profiles.js';
 import { ExitCode, NsxError } from '../../errors.js';
 import type { Column } from '../../output/output.js';
@@ -49,7 +50,14 @@ async function runChecks(ctx: CommandContext): Promise<CheckResult[]> {
   results.push(credentials);
   // Few retries: a doctor should say "unreachable" in seconds, not after the usual back-off.
   const { createApiClient } = await import('../../api/client.js');
-  const client = createApiClient(settings, { secret: (v) => ctx.output.addSecret(v), trace: (l) => ctx.output.debug(`http: ${l}`) }, { retries: 1 });
+  let client: ApiClient;
+  try {
+    client = createApiClient(settings, { secret: (v) => ctx.output.addSecret(v), trace: (l) => ctx.output.debug(`http: ${l}`) }, { retries: 1 });
+  } catch (error) {
+    // The HTTP layer could not be set up at all (a proxy variable undici cannot parse, ...).
+    const why = `cannot set up HTTP: ${error instanceof Error ? error.message : String(error)}`;
+    return [...results, { check: 'token', status: 'fail', detail: why }, { check: 'api', status: 'fail', detail: why }, { check: 'clock', status: 'warn', detail: 'not checked: no HTTP' }, checkProxy()];
+  }
   const token = credentials.status === 'fail' ? { check: 'token', status: 'fail' as const, detail: 'no credentials to ask for one' } : await checkToken(client);
   results.push(token);
   const probe = await probeApi(client, token.status === 'ok');
