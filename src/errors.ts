@@ -81,6 +81,8 @@ export class ApiError extends NsxError {
   readonly method: string;
   readonly url: string;
   readonly body: unknown;
+  /** How long the server asked to wait (Retry-After of a 429/503), when it said. */
+  readonly retryAfterMs: number | undefined;
   constructor(init: {
     status: number;
     method: string;
@@ -89,6 +91,7 @@ export class ApiError extends NsxError {
     detail?: string | undefined;
     requestId?: string | undefined;
     body?: unknown;
+    retryAfterMs?: number | undefined;
   }) {
     const what = [init.title, init.detail].filter(Boolean).join(': ') || `HTTP ${init.status}`;
     const rid = init.requestId ? ` (request_id ${init.requestId})` : '';
@@ -100,6 +103,7 @@ export class ApiError extends NsxError {
     this.method = init.method;
     this.url = init.url;
     this.body = init.body;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 

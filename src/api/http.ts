@@ -259,6 +259,7 @@ export class HttpClient {
       detail: p.detail ?? p.message,
       requestId,
       body,
+      retryAfterMs: parseRetryAfter(headers['retry-after']),
     });
     if ((status === 401 || status === 403) && this.auth) {
       return new AuthError(
