@@ -44,6 +44,15 @@ export const ROUTES = {
 
 export type RouteName = keyof typeof ROUTES;
 
+/**
+ * The nsx sandbox's own endpoints (not NewStore's, no auth): its info (answers only on a sandbox) and its
+ * blob store, which stands in for a presigned upload URL for import data.
+ */
+export const SANDBOX_ROUTES = {
+  info: { method: 'GET', path: '/_sandbox/', idempotent: true },
+  putFile: { method: 'PUT', path: '/_sandbox/files/{name}', idempotent: true },
+} as const satisfies Record<string, Route>;
+
 /** Fills a route's `{name}` segments, URI-encoding each value. */
 export function buildPath(route: Route, params: Record<string, string> = {}): string {
   return route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
