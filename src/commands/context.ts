@@ -67,12 +67,18 @@ class RunContext implements CommandContext {
     return this.abort.signal;
   }
 
+  private firstInterruptAt = 0;
+
   private readonly onSigint = (): void => {
     if (this.interruptsHandled && !this.abort.signal.aborted) {
+      this.firstInterruptAt = Date.now();
       this.output.notice('interrupted: finishing the call in flight (Ctrl-C again to quit at once)');
       this.abort.abort(new Error('interrupted'));
       return;
     }
+    // when-exit (loaded by conf through atomically) re-raises the same SIGINT at once; only a second
+    // Ctrl-C from the person, later than that echo, quits without finishing.
+    if (this.interruptsHandled && Date.now() - this.firstInterruptAt < 250) return;
     this.output.notice('interrupted');
     process.exit(130);
   };
