@@ -201,6 +201,7 @@ function info(core: SandboxCore): Record<string, unknown> {
     receiver: receiverInfo(core),
     faults: core.faults,
     scenarios: Object.keys(SCENARIOS),
+    memory: process.memoryUsage(),
     counts: {
       integrations: st.integrations.size,
       events: st.events.length,
@@ -275,19 +276,20 @@ function seed(core: SandboxCore, body: z.output<typeof SeedBody>): Record<string
       ...(level === 'info' ? {} : { event_name: 'order.created', status_code: 400 }),
     });
   }
-  const list = st.rejectedOf(rec.id);
-  const generator = new EventGenerator({ random: seededRandom(list.length + 7), nextLogicalTimestamp: () => st.nextLogicalTimestamp(), unknownProductRate: 1 });
+  const already = st.countRejected(rec.id);
+  const generator = new EventGenerator({ random: seededRandom(already + 7), nextLogicalTimestamp: () => st.nextLogicalTimestamp(), unknownProductRate: 1 });
   const tenant = st.tenant;
   for (let i = 0; i < body.rejected; i++) {
     const draft = generator.byName(i % 2 === 0 ? 'order.created' : 'order.opened', { unknownProduct: true });
     const at = new Date(now - (body.rejected - i) * 1000).toISOString();
     const items = (draft.payload.items as { product_id: string }[] | undefined) ?? [];
     const productId = items[items.length - 1]?.product_id ?? '';
-    list.push({
-      id: `seed-${rec.id}-${list.length + 1}`,
+    const n = already + i + 1;
+    st.addRejected(rec.id, {
+      id: `seed-${rec.id}-${n}`,
       rejected_at: at,
       attempts: 1,
-      event: { tenant, name: draft.name, published_at: at, idempotency_key: `seed-${list.length + 1}`, payload: draft.payload },
+      event: { tenant, name: draft.name, published_at: at, idempotency_key: `seed-${n}`, payload: draft.payload },
       response: { status_code: 400, body: { error: 'unknown_product', message: `product ${productId} is not in the ERP catalogue`, product_id: productId } },
     });
   }
@@ -296,6 +298,6 @@ function seed(core: SandboxCore, body: z.output<typeof SeedBody>): Record<string
     integration: publicIntegration(rec),
     rejected_limit: rec.internal.rejected_limit ?? core.options.rejectedLimit,
     logs: logs.length,
-    rejected_events: list.length,
+    rejected_events: st.countRejected(rec.id),
   };
 }

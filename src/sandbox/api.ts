@@ -138,11 +138,9 @@ const retryRejectedEvent: ApiHandler = async ({ res, params, core }) => {
 
 const deleteRejectedEvent: ApiHandler = ({ res, params, core }) => {
   const rec = integrationOr404(core, params.id);
-  const list = core.state.rejected.get(rec.id) ?? [];
-  const index = list.findIndex((r) => r.id === params.event_id);
-  if (index < 0) throw problem(404, `rejected event ${params.event_id} not found in integration ${rec.id}`);
-  list.splice(index, 1);
-  core.state.touch();
+  const item = core.state.findRejected(rec.id, params.event_id ?? '');
+  if (!item) throw problem(404, `rejected event ${params.event_id} not found in integration ${rec.id}`);
+  core.state.removeRejected(rec.id, item);
   sendEmpty(res, 204);
 };
 

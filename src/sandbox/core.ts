@@ -174,7 +174,7 @@ export class SandboxCore {
         st.addLog(id, level, message, { ...extra, at: at.toISOString() });
       },
       addRejected: (id, event, at, response) => {
-        st.rejectedOf(id).push({ id: event.id, rejected_at: at.toISOString(), attempts: 1, event: st.webhookBody(event), response });
+        st.addRejected(id, { id: event.id, rejected_at: at.toISOString(), attempts: 1, event: st.webhookBody(event), response });
       },
       setStock: (s) => {
         const rec = st.stock.record(s.product_id, s.fulfillment_node_id);

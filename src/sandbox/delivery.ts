@@ -272,9 +272,8 @@ export class DeliveryEngine {
   }
 
   private reject(rec: IntegrationRecord, ev: SandboxEvent, response: ReceiverAnswer): AttemptResult {
-    const list = this.state.rejectedOf(rec.id);
     const limit = this.state.rejectedLimit(rec, this.config.rejectedLimit);
-    const existing = list.find((r) => r.id === ev.id);
+    const existing = this.state.findRejected(rec.id, ev.id);
     if (existing) {
       // A duplicate delivery of an event already rejected: one record, one more attempt.
       existing.attempts += 1;
@@ -283,25 +282,26 @@ export class DeliveryEngine {
       this.state.touch();
       return 'delivered';
     }
-    if (list.length >= limit) {
+    const stored = this.state.countRejected(rec.id);
+    if (stored >= limit) {
       // No room to store it: stop here, and deliver this event first on the next _start.
       this.stopIntegration(rec, 'rejected_limit');
       this.state.addLog(
         rec.id,
         'error',
-        LOG_MESSAGES.limitAlreadyReached(ev.name, ev.id, list.length, limit),
+        LOG_MESSAGES.limitAlreadyReached(ev.name, ev.id, stored, limit),
         { event_name: ev.name, status_code: 400 },
       );
       return 'stop-here';
     }
-    list.push({ id: ev.id, rejected_at: isoNow(), attempts: 1, event: this.state.webhookBody(ev), response });
+    this.state.addRejected(rec.id, { id: ev.id, rejected_at: isoNow(), attempts: 1, event: this.state.webhookBody(ev), response });
     this.state.addLog(rec.id, 'warning', LOG_MESSAGES.rejected(ev.name, ev.id, response.body), { event_name: ev.name, status_code: 400 });
-    if (list.length >= limit) {
+    if (stored + 1 >= limit) {
       this.stopIntegration(rec, 'rejected_limit');
       this.state.addLog(
         rec.id,
         'error',
-        LOG_MESSAGES.limitReached(list.length, limit),
+        LOG_MESSAGES.limitReached(stored + 1, limit),
         { event_name: ev.name, status_code: 400 },
       );
       return 'stop-after';
@@ -311,8 +311,7 @@ export class DeliveryEngine {
 
   /** POST .../rejected_events/{id}/_retry: re-delivers synchronously, whatever the integration's status. */
   async retryRejected(rec: IntegrationRecord, rejectedId: string): Promise<RetryOutcome | null> {
-    const list = this.state.rejectedOf(rec.id);
-    const item = list.find((r) => r.id === rejectedId);
+    const item = this.state.findRejected(rec.id, rejectedId);
     if (!item) return null;
     let status: number | null;
     let body: unknown;
@@ -321,19 +320,17 @@ export class DeliveryEngine {
       body = null;
     } else {
       const cb = rec.callback_parameters!;
-      const out = await this.client.post(cb.callback_url, cb.api_key, JSON.stringify(item.event), item.id, this.config.deliveryTimeoutMs);
+      const out = await this.client.post(cb.callback_url, cb.api_key, this.state.rejectedEventJson(item), item.id, this.config.deliveryTimeoutMs);
       status = out.status;
       body = out.body;
     }
-    const current = this.state.rejectedOf(rec.id);
-    const index = current.indexOf(item);
+    const stillOurs = this.state.integrations.get(rec.id) === rec && this.state.findRejected(rec.id, item.id) === item;
     if (status !== null && status >= 200 && status < 300) {
-      if (index >= 0) current.splice(index, 1);
-      this.state.touch();
+      if (stillOurs) this.state.removeRejected(rec.id, item);
       return { id: item.id, delivered: true };
     }
     const response: ReceiverAnswer = { status_code: status, body };
-    if (index >= 0) {
+    if (stillOurs) {
       item.attempts += 1;
       item.response = response;
       this.state.invalidateRejected(item);

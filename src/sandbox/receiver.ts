@@ -79,12 +79,22 @@ function judge(rule: ReceiverRule, name: string | null, payload: Record<string, 
     return { status: 200, body: { ok: true } };
   }
   const [kind, glob] = [rule.slice(0, rule.indexOf(':')), rule.slice(rule.indexOf(':') + 1)];
-  if (name && globMatcher(glob)(name)) {
+  if (name && matcherFor(glob)(name)) {
     return kind === 'reject-events'
       ? { status: 400, body: { error: 'rejected', message: `events ${glob} are rejected by rule ${rule}` } }
       : { status: 503, body: { error: 'unavailable', message: `events ${glob} fail by rule ${rule}` } };
   }
   return { status: 200, body: { ok: true } };
+}
+
+const matchers = new Map<string, (name: string) => boolean>();
+function matcherFor(glob: string): (name: string) => boolean {
+  let m = matchers.get(glob);
+  if (!m) {
+    if (matchers.size > 100) matchers.clear();
+    matchers.set(glob, (m = globMatcher(glob)));
+  }
+  return m;
 }
 
 function str(value: unknown): string | null {
@@ -94,14 +104,18 @@ function str(value: unknown): string | null {
 export async function startReceiver(opts: ReceiverOptions = {}): Promise<RunningReceiver> {
   let rule: ReceiverRule = opts.rule ?? 'accept-all';
   let latency = opts.latencyMs;
-  const logLimit = opts.logLimit ?? 50_000;
+  const logLimit = opts.logLimit ?? 20_000;
   const log: ReceiverDelivery[] = [];
   let seq = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const start = preciseNow();
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    await new Promise<void>((resolve, reject) => {
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', resolve);
+      req.on('error', reject);
+    });
     let body: Record<string, unknown> | null = null;
     try {
       const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;

@@ -230,6 +230,47 @@ export class SandboxState {
     return list;
   }
 
+  /** id -> record per integration, built on first use; kept in step by addRejected/removeRejected. */
+  private readonly rejectedIndex = new Map<string, Map<string, RejectedRecord>>();
+
+  private indexOf(integrationId: string): Map<string, RejectedRecord> {
+    let index = this.rejectedIndex.get(integrationId);
+    if (!index) {
+      index = new Map(this.rejectedOf(integrationId).map((r) => [r.id, r]));
+      this.rejectedIndex.set(integrationId, index);
+    }
+    return index;
+  }
+
+  findRejected(integrationId: string, id: string): RejectedRecord | undefined {
+    return this.indexOf(integrationId).get(id);
+  }
+
+  countRejected(integrationId: string): number {
+    return this.rejected.get(integrationId)?.length ?? 0;
+  }
+
+  addRejected(integrationId: string, rec: RejectedRecord): void {
+    this.rejectedOf(integrationId).push(rec);
+    this.rejectedIndex.get(integrationId)?.set(rec.id, rec);
+    this.touch();
+  }
+
+  removeRejected(integrationId: string, rec: RejectedRecord): boolean {
+    const list = this.rejected.get(integrationId);
+    const at = list ? list.indexOf(rec) : -1;
+    if (!list || at < 0) return false;
+    list.splice(at, 1);
+    this.rejectedIndex.get(integrationId)?.delete(rec.id);
+    this.touch();
+    return true;
+  }
+
+  /** The webhook body of a rejected event as JSON (not cached: 10,000 cached copies cost more memory than the time they save). */
+  rejectedEventJson(rec: RejectedRecord): string {
+    return JSON.stringify(rec.event);
+  }
+
   rejectedLimit(rec: IntegrationRecord, fallback: number): number {
     return rec.internal.rejected_limit ?? fallback;
   }
@@ -270,6 +311,7 @@ export class SandboxState {
     this.integrations.delete(id);
     this.logs.delete(id);
     this.rejected.delete(id);
+    this.rejectedIndex.delete(id);
     this.touch();
   }
 
@@ -277,6 +319,7 @@ export class SandboxState {
     this.integrations.clear();
     this.logs.clear();
     this.rejected.clear();
+    this.rejectedIndex.clear();
     this.events = [];
     this.eventsBase = 1;
     this.imports.clear();
@@ -316,6 +359,7 @@ export class SandboxState {
     this.integrations = new Map((data.integrations ?? []).map((i) => [i.id, i]));
     this.logs = new Map(Object.entries(data.logs ?? {}));
     this.rejected = new Map(Object.entries(data.rejected ?? {}));
+    this.rejectedIndex.clear();
     this.events = data.events ?? [];
     this.imports = new Map((data.imports ?? []).map((j) => [j.import_id, j]));
     this.stock.load(data.stock);
