@@ -295,6 +295,7 @@ class RecoverRun {
     if (this.integration.status === 'running' && rejected.length === 0 && !this.o.planIn) {
       if (resumable && !this.o.dryRun) {
         JournalWriter.reopen(resumable.path).close({ outcome: 'completed', resumable: false, exit_code: 0, message: 'nothing left: the integration runs and holds no rejected events' });
+        this.out.info(this.s.dim(`run ${resumable.header.run_id} ended without a trace; nothing is left of it (marked completed)`));
       }
       this.plan = buildRecoverPlan(this.integration, [], this.o.rules, { tenant: this.tenant });
       this.runId = null;
