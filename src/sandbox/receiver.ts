@@ -48,6 +48,8 @@ export interface ReceiverOptions {
   latencyMs?: number | [number, number];
   /** How many deliveries the log keeps (oldest dropped first). */
   logLimit?: number;
+  /** Called after each answer (the standalone `nsx sandbox receiver` prints a line per delivery). */
+  onDelivery?: (delivery: ReceiverDelivery) => void;
 }
 
 export interface RunningReceiver {
@@ -134,7 +136,7 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Running
     res.end(text);
     const orderId = str(payload?.order_id);
     const payloadId = str(payload?.id);
-    log.push({
+    const delivery: ReceiverDelivery = {
       seq: ++seq,
       path: req.url ?? '/',
       event_id: str(req.headers['x-sandbox-event-id']),
@@ -147,7 +149,9 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Running
       status: verdict.status,
       start,
       end: preciseNow(),
-    });
+    };
+    log.push(delivery);
+    opts.onDelivery?.(delivery);
     if (log.length > logLimit + 1000) log.splice(0, log.length - logLimit); // trimmed in batches: splice is O(n)
   };
 

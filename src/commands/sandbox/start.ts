@@ -1,0 +1,140 @@
+// nsx sandbox start: the sandbox in the foreground. Prints the settings to use, writes the "sandbox"
+// profile, and on Ctrl-C (or SIGTERM) stops delivery, saves the state and exits 0.
+import { join } from 'node:path';
+import type { CommandContext } from '../context.js';
+import { UsageError } from '../../errors.js';
+import { stateDir } from '../../config/paths.js';
+import { upsertProfile } from '../../config/profiles.js';
+import type { FaultSpec, ReceiverRule } from '../../sandbox/index.js';
+import { isPort, isPositiveInt, isRate, parseNumber, SANDBOX_PROFILE } from './shared.js';
+
+interface Options {
+  host?: string;
+  port?: string;
+  state?: string | boolean;
+  scenario?: string;
+  reset?: boolean;
+  timeScale?: string;
+  latency?: string;
+  errorRate?: string;
+  throttleRate?: string;
+  resetRate?: string;
+  rejectedLimit?: string;
+  tokenTtl?: string;
+  receiverPort?: string;
+  receiverRule?: string;
+  receiver?: boolean;
+  profile?: boolean;
+}
+
+export async function run(ctx: CommandContext, _args: unknown[], opts: Options): Promise<void> {
+  const { startSandbox, parseLatency, isReceiverRule, SCENARIOS, RECEIVER_RULES } = await import('../../sandbox/index.js');
+  const faults: FaultSpec = {};
+  if (opts.latency !== undefined) {
+    try {
+      faults.latencyMs = parseLatency(opts.latency);
+    } catch (error) {
+      throw new UsageError(`--latency: ${(error as Error).message}`);
+    }
+  }
+  const errorRate = parseNumber(opts.errorRate, '--error-rate', isRate, 'a share from 0 to 1');
+  const throttleRate = parseNumber(opts.throttleRate, '--throttle-rate', isRate, 'a share from 0 to 1');
+  const resetRate = parseNumber(opts.resetRate, '--reset-rate', isRate, 'a share from 0 to 1');
+  if (errorRate !== undefined) faults.errorRate = errorRate;
+  if (throttleRate !== undefined) faults.throttleRate = throttleRate;
+  if (resetRate !== undefined) faults.resetRate = resetRate;
+  const port = parseNumber(opts.port, '--port', isPort, 'a port number') ?? 4545;
+  const receiverPort = parseNumber(opts.receiverPort, '--receiver-port', isPort, 'a port number');
+  const timeScale = parseNumber(opts.timeScale, '--time-scale', (n) => n > 0, 'a positive number') ?? 1;
+  const rejectedLimit = parseNumber(opts.rejectedLimit, '--rejected-limit', isPositiveInt, 'a positive whole number');
+  const tokenTtl = parseNumber(opts.tokenTtl, '--token-ttl', isPositiveInt, 'a positive whole number of seconds');
+  const scenario = opts.scenario ?? 'demo';
+  if (!SCENARIOS[scenario]) throw new UsageError(`--scenario: unknown scenario "${scenario}"`, { hint: `known: ${Object.keys(SCENARIOS).join(', ')}` });
+  if (opts.receiverRule !== undefined && !isReceiverRule(opts.receiverRule)) {
+    throw new UsageError(`--receiver-rule: unknown rule "${opts.receiverRule}"`, { hint: `rules: ${RECEIVER_RULES.join(', ')}` });
+  }
+  const statePath = opts.state === false ? null : typeof opts.state === 'string' ? opts.state : join(stateDir(), 'sandbox.json');
+  const host = opts.host ?? '127.0.0.1';
+
+  const receiver =
+    opts.receiver === false
+      ? false
+      : { ...(opts.receiverRule ? { rule: opts.receiverRule as ReceiverRule } : {}), ...(receiverPort !== undefined ? { port: receiverPort } : {}) };
+  ctx.handleInterrupts();
+  const sandbox = await startSandbox({
+    host,
+    port,
+    statePath,
+    reset: Boolean(opts.reset),
+    scenario,
+    timeScale,
+    faults,
+    receiver,
+    ...(rejectedLimit !== undefined ? { rejectedLimit } : {}),
+    ...(tokenTtl !== undefined ? { tokenTtlSeconds: tokenTtl } : {}),
+    log: (line) => ctx.output.warn(line),
+  });
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await sandbox.close();
+  };
+  ctx.defer(close);
+
+  if (opts.profile !== false) {
+    upsertProfile(
+      SANDBOX_PROFILE,
+      { tenant: sandbox.tenant, stage: 'sandbox', 'base-url': sandbox.baseUrl, 'token-url': sandbox.tokenUrl, 'client-id': sandbox.clientId },
+      { clientSecret: sandbox.clientSecret },
+    );
+  }
+
+  const settings = {
+    base_url: sandbox.baseUrl,
+    token_url: sandbox.tokenUrl,
+    tenant: sandbox.tenant,
+    client_id: sandbox.clientId,
+    client_secret: sandbox.clientSecret,
+    receiver_url: sandbox.receiverUrl,
+    receiver_rule: sandbox.receiver?.rule ?? null,
+    admin_url: sandbox.adminUrl,
+    state: statePath,
+    loaded_state: sandbox.loadedState,
+    scenario: sandbox.loadedState ? null : scenario,
+    time_scale: timeScale,
+    profile: opts.profile === false ? null : SANDBOX_PROFILE,
+  };
+  // The sandbox's own secret is meant to be shown: it is what the user types elsewhere.
+  const lines = [
+    `nsx sandbox: a local NewStore is running (Ctrl-C to stop; the state is saved)`,
+    `  base URL       ${sandbox.baseUrl}`,
+    `  token URL      ${sandbox.tokenUrl}`,
+    `  tenant         ${sandbox.tenant}`,
+    `  client id      ${sandbox.clientId}`,
+    `  client secret  ${sandbox.clientSecret}`,
+    `  receiver       ${sandbox.receiverUrl ? `${sandbox.receiverUrl} (rule ${sandbox.receiver?.rule})` : 'not started'}`,
+    `  admin API      ${sandbox.adminUrl}/`,
+    `  state          ${statePath ? `${statePath}${sandbox.loadedState ? ' (loaded)' : ` (new, scenario ${scenario})`}` : `memory only (scenario ${scenario})`}`,
+    `  time scale     ${timeScale}`,
+    '',
+    opts.profile === false ? `Point nsx at it with NSX_BASE_URL / NSX_TOKEN_URL / NSX_TENANT / NSX_CLIENT_ID / NSX_CLIENT_SECRET.` : `Profile "${SANDBOX_PROFILE}" points at it. In another terminal:`,
+    ...(opts.profile === false ? [] : [`  export NSX_PROFILE=${SANDBOX_PROFILE}`, '  nsx integrations list']),
+  ];
+  for (const line of lines) ctx.output.notice(line);
+  if (ctx.output.isJson) ctx.output.object(settings, () => '');
+
+  // Runs until Ctrl-C (the context aborts ctx.signal) or SIGTERM.
+  await new Promise<void>((resolve) => {
+    const onTerm = (): void => resolve();
+    process.once('SIGTERM', onTerm);
+    if (ctx.signal.aborted) resolve();
+    ctx.signal.addEventListener('abort', () => {
+      process.off('SIGTERM', onTerm);
+      resolve();
+    });
+  });
+  ctx.output.info('nsx sandbox: stopping (saving the state)...');
+  await close();
+  ctx.output.success(`sandbox stopped${statePath ? `; state saved to ${statePath}` : ''}`);
+}
