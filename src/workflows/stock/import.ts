@@ -1,0 +1,236 @@
+// The stock import workflow: validate -> package -> upload -> create -> start -> wait. No terminal I/O:
+// progress goes to the hooks, the outcome is returned (a failed or unfinished job is an outcome, not an
+// exception; the command turns it into exit 6 or 7).
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { ApiClient } from '../../api/client.js';
+import { processDispatcher } from '../../api/http.js';
+import type { ImportError, ImportJob } from '../../api/schemas.js';
+import { IMPORT_ENTITY_AVAILABILITIES } from '../../api/schemas.js';
+import { displayUrl, isLoopbackUrl, isSandbox, putFile, sandboxFileUrl } from '../../api/upload.js';
+import { ApiError, InterruptedError, NsxError, PreconditionError, UsageError } from '../../errors.js';
+import type { LogicalTimestampRange } from './availabilities.js';
+import { packageAvailabilities, type StockInputFormat, type StockPackage } from './package.js';
+import { pause, waitForImport, type WaitHooks } from './wait.js';
+import type { StoreMappingEntry } from '../../api/schemas.js';
+
+/** Where the zip goes and the URI NewStore reads it from. */
+export type Destination =
+  | { kind: 'presigned'; uploadUrl: string; sourceUri: string }
+  /** Already uploaded by the caller: nothing is sent but the job. */
+  | { kind: 'uploaded'; sourceUri: string }
+  /** The sandbox's blob store (the API base is a sandbox on this machine). */
+  | { kind: 'sandbox' }
+  /** A dry run without any API base: the destination was not checked. */
+  | { kind: 'none' };
+
+/**
+ * Chooses the destination from the flags (checked before anything is read or sent). Without flags, only a
+ * loopback API (a sandbox) has somewhere to put the file.
+ */
+export function chooseDestination(flags: { uploadUrl?: string | undefined; sourceUri?: string | undefined }, baseUrl: string | undefined, dryRun: boolean): Destination {
+  const { uploadUrl, sourceUri } = flags;
+  if (uploadUrl !== undefined) {
+    checkUrl(uploadUrl, '--upload-url', ['https:']);
+    if (sourceUri === undefined) {
+      throw new UsageError('--upload-url needs --source-uri: the URI NewStore reads the zip from (a presigned PUT URL is not readable by NewStore)', {
+        hint: 'e.g. --upload-url "$PRESIGNED_PUT_URL" --source-uri s3://bucket/stock/2026-11-20.zip',
+      });
+    }
+  }
+  if (sourceUri !== undefined) checkUrl(sourceUri, '--source-uri', ['https:', 's3:']);
+  if (uploadUrl !== undefined && sourceUri !== undefined) return { kind: 'presigned', uploadUrl, sourceUri };
+  if (sourceUri !== undefined) return { kind: 'uploaded', sourceUri };
+  if (baseUrl !== undefined && isLoopbackUrl(baseUrl)) return { kind: 'sandbox' };
+  if (baseUrl === undefined && dryRun) return { kind: 'none' };
+  throw new UsageError(`nowhere to put the zip: NewStore reads import data from a URI, so say where it goes`, {
+    hint: '--upload-url URL --source-uri URI (a presigned PUT, e.g. S3, and the URI NewStore reads), or --source-uri URI for a file already uploaded; against a sandbox the zip goes to its blob store by itself',
+  });
+}
+
+function checkUrl(value: string, flag: string, protocols: string[]): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag}: "${displayUrl(value)}" is not a URL`);
+  }
+  if (protocols.includes(url.protocol)) return;
+  if (url.protocol === 'http:' && isLoopbackUrl(value)) return; // a local test server or the sandbox
+  throw new UsageError(`${flag} must be ${protocols.map((p) => p.replace(':', '://')).join(' or ')} (http:// only on this machine), got ${url.protocol}//`);
+}
+
+export interface StockImportRequest {
+  input: string;
+  format?: StockInputFormat | undefined;
+  range?: LogicalTimestampRange | undefined;
+  storeMapping?: StoreMappingEntry[] | undefined;
+  destination: Destination;
+  provider: string;
+  /** Default: defaultJobName(). */
+  name?: string | undefined;
+  revision?: number | undefined;
+  dryRun: boolean;
+  /** Wait for finished/failed (otherwise the state right after start is reported). */
+  wait: boolean;
+  /** Everything (429 back-off and waiting) ends by then: epoch ms. */
+  deadline: number;
+  /** Keep a copy of the zip here. */
+  saveZip?: string | undefined;
+  compressionLevel?: number | undefined;
+  signal?: AbortSignal | undefined;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export interface StockImportHooks extends WaitHooks {
+  packaged?(pkg: StockPackage): void;
+  uploading?(where: string, bytes: number): void;
+  uploaded?(sourceUri: string): void;
+  /** NewStore has 20 open jobs (429): waiting `ms` before asking again. */
+  throttled?(ms: number, attempt: number): void;
+  created?(importId: string, name: string): void;
+  started?(importId: string): void;
+}
+
+export interface StockImportOutcome {
+  package: StockPackage;
+  name: string;
+  sourceUri: string | null;
+  /** null on a dry run. */
+  importId: string | null;
+  job: ImportJob | null;
+  /** The first per-item errors of a failed job, and how many there are. */
+  errors: ImportError[];
+  errorsTotal: number;
+  /** --wait ran out of time before the job finished. */
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export async function importStock(client: ApiClient | undefined, request: StockImportRequest, hooks: StockImportHooks = {}): Promise<StockImportOutcome> {
+  const started = Date.now();
+  const workDir = await mkdtemp(join(tmpdir(), 'nsx-stock-'));
+  try {
+    const pkg = await packageAvailabilities({
+      input: request.input,
+      format: request.format,
+      range: request.range,
+      storeMapping: request.storeMapping,
+      workDir,
+      compressionLevel: request.compressionLevel,
+      ...(request.stdin ? { stdin: request.stdin } : {}),
+    });
+    hooks.packaged?.(pkg);
+    if (request.saveZip) await copyFile(pkg.zipPath, request.saveZip);
+    const name = request.name ?? defaultJobName(pkg.sha256);
+    const outcome = { package: pkg, name, importId: null, job: null, errors: [], errorsTotal: 0, timedOut: false };
+    if (request.dryRun) {
+      return { ...outcome, sourceUri: plannedSourceUri(request.destination, client, name), durationMs: Date.now() - started };
+    }
+    if (!client) throw new UsageError('no API to send the import to (set a tenant or --base-url)');
+    const sourceUri = await upload(client, request, pkg, name, hooks);
+    const importId = await createJob(client, request, name, sourceUri, hooks);
+    hooks.created?.(importId, name);
+    try {
+      await client.imports.startImport(importId, sourceUri);
+    } catch (error) {
+      throw withContext(error, `import ${importId} was created but starting it failed`);
+    }
+    hooks.started?.(importId);
+    const waited = request.wait
+      ? await waitForImport(client, importId, { deadline: request.deadline, signal: request.signal }, hooks)
+      : { job: await client.imports.getImport(importId), errors: [], errorsTotal: 0, timedOut: false };
+    return { ...outcome, sourceUri, importId, ...waited, durationMs: Date.now() - started };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** `nsx-stock-<UTC time>-<user>@<host>-<sha256 prefix>`: when, who and what, readable in NewStore's job list. */
+export function defaultJobName(sha256: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  let user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  try {
+    user = userInfo().username || user;
+  } catch {
+    // no passwd entry (some containers): keep the environment's name
+  }
+  const clean = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
+  return `nsx-stock-${stamp}-${clean(user)}@${clean(hostname())}-${sha256.slice(0, 12)}`;
+}
+
+function plannedSourceUri(destination: Destination, client: ApiClient | undefined, name: string): string | null {
+  switch (destination.kind) {
+    case 'presigned':
+    case 'uploaded':
+      return destination.sourceUri;
+    case 'sandbox':
+      return client ? sandboxFileUrl(client.http.baseUrl, `${name}.zip`) : null;
+    case 'none':
+      return null;
+  }
+}
+
+async function upload(client: ApiClient, request: StockImportRequest, pkg: StockPackage, name: string, hooks: StockImportHooks): Promise<string> {
+  const destination = request.destination;
+  if (destination.kind === 'uploaded') return destination.sourceUri;
+  if (destination.kind === 'none') throw new UsageError('no destination for the zip');
+  const timeoutMs = client.settings.timeoutMs;
+  const dispatcher = processDispatcher(timeoutMs);
+  // Uploads can be slow on a poor line: allow a minute per 10 MB on top of the per-request timeout.
+  const uploadTimeout = timeoutMs + Math.ceil(pkg.bytes / (10 * 1024 * 1024)) * 60_000;
+  if (destination.kind === 'presigned') {
+    hooks.uploading?.(displayUrl(destination.uploadUrl), pkg.bytes);
+    // No content-type: a presigned URL may have signed one, and a header it did not sign can break it.
+    await putFile(destination.uploadUrl, pkg.zipPath, pkg.bytes, { dispatcher, timeoutMs: uploadTimeout, signal: request.signal });
+    hooks.uploaded?.(destination.sourceUri);
+    return destination.sourceUri;
+  }
+  const base = client.http.baseUrl;
+  if (!(await isSandbox(base, dispatcher, timeoutMs, request.signal))) {
+    throw new UsageError(`the API at ${base} is not an nsx sandbox, so there is no blob store to put the zip in`, {
+      hint: 'say where it goes: --upload-url URL --source-uri URI, or --source-uri URI for a file already uploaded',
+    });
+  }
+  const url = sandboxFileUrl(base, `${name}.zip`);
+  hooks.uploading?.(url, pkg.bytes);
+  const answer = await putFile(url, pkg.zipPath, pkg.bytes, { dispatcher, timeoutMs: uploadTimeout, headers: { 'content-type': 'application/zip' }, signal: request.signal });
+  const stored = (answer.body as { url?: unknown } | undefined)?.url;
+  const sourceUri = typeof stored === 'string' ? stored : url;
+  hooks.uploaded?.(sourceUri);
+  return sourceUri;
+}
+
+/** Creates the job; a 429 (20 open jobs) that outlasts the HTTP layer's retries is waited out up to the deadline. */
+async function createJob(client: ApiClient, request: StockImportRequest, name: string, sourceUri: string, hooks: StockImportHooks): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.imports.createImport({
+        provider: request.provider,
+        name,
+        source_uri: sourceUri,
+        entities: [IMPORT_ENTITY_AVAILABILITIES],
+        full: false,
+        ...(request.revision !== undefined ? { revision: request.revision } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 429) throw error;
+      const wait = Math.min(error.retryAfterMs ?? Math.min(60_000, 5_000 * attempt), 5 * 60_000);
+      if (Date.now() + wait > request.deadline) {
+        throw new PreconditionError(`NewStore still has too many open import jobs (at most 20 may be received or waiting); gave up waiting, nothing was imported`, {
+          hint: 'wait for running imports to finish, or allow longer with --timeout',
+        });
+      }
+      hooks.throttled?.(wait, attempt);
+      await pause(wait, request.signal).catch(() => {
+        throw new InterruptedError('interrupted while waiting for NewStore to accept the job; nothing was imported');
+      });
+    }
+  }
+}
+
+function withContext(error: unknown, context: string): unknown {
+  if (error instanceof NsxError) return new NsxError(`${context}: ${error.message}`, error.exitCode, { hint: error.hint, cause: error });
+  return error;
+}

@@ -1,0 +1,77 @@
+// Following an import job until NewStore says finished or failed, polling with back-off (a first look after
+// a quarter second for quick jobs, then every 10 s at most for the ones that queue for minutes).
+import type { ApiClient } from '../../api/client.js';
+import type { ImportError, ImportJob } from '../../api/schemas.js';
+import { InterruptedError } from '../../errors.js';
+
+export const TERMINAL_IMPORT_STATES = ['finished', 'failed'] as const;
+/** Per-item errors kept from a failed job. */
+export const SHOWN_IMPORT_ERRORS = 20;
+
+const FIRST_POLL_MS = 250;
+const MAX_POLL_MS = 10_000;
+
+export interface WaitHooks {
+  /** Each answer while waiting: the job and how long it has been waited for. */
+  polled?(job: ImportJob, waitedMs: number): void;
+}
+
+export interface WaitOutcome {
+  job: ImportJob;
+  /** The first SHOWN_IMPORT_ERRORS per-item errors of a failed job. */
+  errors: ImportError[];
+  errorsTotal: number;
+  timedOut: boolean;
+}
+
+export function isTerminal(state: string): boolean {
+  return (TERMINAL_IMPORT_STATES as readonly string[]).includes(state);
+}
+
+export async function waitForImport(
+  client: ApiClient,
+  importId: string,
+  options: { deadline: number; signal?: AbortSignal | undefined },
+  hooks: WaitHooks = {},
+): Promise<WaitOutcome> {
+  const started = Date.now();
+  let delay = FIRST_POLL_MS;
+  try {
+    for (;;) {
+      const job = await client.imports.getImport(importId);
+      hooks.polled?.(job, Date.now() - started);
+      if (isTerminal(job.state)) return { job, ...(job.state === 'failed' ? await failedItems(client, importId) : { errors: [], errorsTotal: 0 }), timedOut: false };
+      const left = options.deadline - Date.now();
+      if (left <= 0) return { job, errors: [], errorsTotal: 0, timedOut: true };
+      await pause(Math.min(delay, left), options.signal);
+      delay = Math.min(MAX_POLL_MS, Math.round(delay * 1.6));
+    }
+  } catch (error) {
+    if (options.signal?.aborted) {
+      throw new InterruptedError(`stopped waiting for import ${importId}; NewStore goes on with it`, { hint: `follow it with: nsx stock status ${importId} --wait` });
+    }
+    throw error;
+  }
+}
+
+/** The first per-item errors; none when the (assumed) errors endpoint is not there. */
+export async function failedItems(client: ApiClient, importId: string): Promise<{ errors: ImportError[]; errorsTotal: number }> {
+  try {
+    const all = await client.imports.importErrors(importId);
+    return { errors: all.slice(0, SHOWN_IMPORT_ERRORS), errorsTotal: all.length };
+  } catch {
+    return { errors: [], errorsTotal: 0 };
+  }
+}
+
+/** Waits `ms`; rejects with the signal's reason when it aborts first. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
