@@ -71,8 +71,11 @@ export function renderPlan(
     lines.push(`  ${summary.total} event${summary.total === 1 ? '' : 's'} of ${summary.entities} entit${summary.entities === 1 ? 'y' : 'ies'}, oldest first (${span})`);
     const calls = summary.retry + summary.drop;
     if (calls > 0) {
-      const lanes = options.concurrency > 1 ? `, up to ${options.concurrency} entities at a time` : ', one at a time';
-      lines.push(`  estimated ${formatDuration(options.estimateMs)}${lanes}; events of one order never overlap or change order`);
+      const lanes =
+        options.concurrency > 1
+          ? `up to ${options.concurrency} entities at a time; the events of one entity (order) one by one, in this order`
+          : 'one at a time, in this order';
+      lines.push(`  estimated ${formatDuration(options.estimateMs)}, ${lanes}`);
     }
   }
   lines.push(

@@ -263,7 +263,10 @@ class RecoverRun {
       throw error;
     }
     this.statusAfter = this.integration.status;
+    const tLogs = performance.now();
     const logs = await firstLogEntries(this.api, id, this.ctx.signal);
+    // One warm, small read: the round trip the estimate builds on (the first call paid for token and connection).
+    const roundTripMs = performance.now() - tLogs;
 
     // Which run: continue an unfinished one, apply a saved plan, or plan anew.
     const resumable = this.o.dryRun || this.o.resume === false ? undefined : this.resumableRun();
@@ -287,7 +290,7 @@ class RecoverRun {
     } finally {
       spinner.stop();
     }
-    const msPerCall = (performance.now() - t) / (Math.floor(rejected.length / 200) + 1);
+    const msPerCall = Math.min(roundTripMs, (performance.now() - t) / (Math.floor(rejected.length / 200) + 1));
     this.diagnosis = classifyStop(this.integration, logs, rejected.length);
     this.out.info(this.diagnosis.summary);
     if (this.diagnosis.entry && this.integration.status !== 'running') this.out.info(this.s.dim(`  ${quoteEntry(this.diagnosis.entry)}`));
@@ -485,6 +488,7 @@ class RecoverRun {
     // 5. Apply in plan order.
     journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'apply', detail: { events: state.todo.length, ...pace, rate_per_second: pace.ratePerSecond ?? null } }, true);
     const display = await createApplyDisplay(this.out, this.o.progress, `${id}:`);
+    const applyStarted = performance.now();
     const result = await applyPlan(this.api, id, state.todo, {
       tenant: this.tenant,
       actor: this.actor,
@@ -503,6 +507,7 @@ class RecoverRun {
     }).finally(() => display.stop());
     for (const rec of result.records) this.record(rec);
     const failures = [...this.outcomes.values()].filter((r) => r.outcome === 'rejected' || r.outcome === 'error');
+    if (!result.interrupted && !result.stoppedBy) this.out.success(this.appliedLine(result.records, performance.now() - applyStarted));
 
     if (result.interrupted) {
       this.remaining = result.notAttempted.length + failures.length;
@@ -531,8 +536,14 @@ class RecoverRun {
 
     // 7. Gate: the server's own word that nothing (or little enough) remains.
     const gateSpinner = await this.out.spinner('checking that no rejected events remain');
-    const g = await gate(this.api, id, { signal: this.ctx.signal }).finally(() => gateSpinner.stop());
+    const g = await gate(this.api, id, { signal: this.ctx.signal }).catch((error: unknown) => {
+      gateSpinner.stop();
+      throw error;
+    });
     if (this.ctx.signal.aborted) return this.interruptedAfterApply();
+    gateSpinner.stop();
+    if (g.stable && g.remaining.length === 0) this.out.success('no rejected events remain');
+    else if (g.stable && g.remaining.length <= this.o.allowRemaining) this.out.success(`${g.remaining.length} rejected event(s) remain, allowed by --allow-remaining`);
     this.remaining = g.remaining.length;
     journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'gate', detail: { remaining: g.remaining.length, stable: g.stable, listings: g.listings } }, true);
     const failedNote = failures.length ? `${failures.length} event(s) were not delivered (see the journal); ` : '';
@@ -579,21 +590,28 @@ class RecoverRun {
     if (current.status !== 'running') {
       await this.api.startIntegration(id);
       this.started = true;
-    }
+      this.out.success(`started ${id}`);
+    } else this.out.info(`${id} is already running`);
     this.statusAfter = 'running';
     journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'start', detail: { started: this.started, was: current.status } }, true);
-    const watchSpinner = await this.out.spinner(`${this.started ? 'started' : 'already running'}; watching ${id}${this.o.watchMs > 0 ? ` for ${formatDuration(this.o.watchMs)}` : ''}`);
+    const watchSpinner = await this.out.spinner(`watching ${id}${this.o.watchMs > 0 ? ` for ${formatDuration(this.o.watchMs)}` : ''}`);
     let watch: WatchResult;
+    const watchNote = 'status and log';
     try {
       watch = await watchIntegration(this.api, id, {
         durationMs: this.o.watchMs,
         sinceMs: startMs,
         knownRejected: g.remaining.map((e) => e.id),
         signal: this.ctx.signal,
-        onTick: (ms) => watchSpinner.update(`${this.started ? 'started' : 'already running'}; watching ${id}: ${formatDuration(ms)} of ${formatDuration(this.o.watchMs)}`),
+        onTick: (ms) => watchSpinner.update(`watching ${id}: ${formatDuration(ms)} of ${formatDuration(this.o.watchMs)}, ${watchNote}`),
       });
-    } finally {
+    } catch (error) {
       watchSpinner.stop();
+      throw error;
+    }
+    watchSpinner.stop();
+    if (!watch.stopped && watch.newRejections.length === 0 && this.o.watchMs > 0) {
+      this.out.success(`${id} is still running after ${formatDuration(watch.watchedMs)}, no new rejections`);
     }
     this.statusAfter = watch.status;
     journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'verify', detail: { status: watch.status, new_rejections: watch.newRejections.length, problems: watch.problems.length, watched_ms: watch.watchedMs } }, true);
@@ -628,6 +646,22 @@ class RecoverRun {
       ending: this.o.watchMs > 0 ? `${subject} stayed running for ${formatDuration(watch.watchedMs)}${calm}.` : `${subject} is running (not watched: --watch 0).`,
       ...(partialError ? { error: partialError } : {}),
     });
+  }
+
+  /** "handled 100 events in 0.6s: 98 delivered, 2 deleted" */
+  private appliedLine(records: readonly EventRecord[], ms: number): string {
+    const calls = records.filter((r) => r.action !== 'skip');
+    if (calls.length === 0) return 'no rejected events to retry or delete';
+    const count = (...kinds: string[]) => calls.filter((r) => kinds.includes(r.outcome)).length;
+    const parts = [
+      [count('delivered', 'delivered_gone', 'gone'), 'delivered'],
+      [count('deleted', 'deleted_gone'), 'deleted'],
+      [count('rejected', 'error'), 'not delivered'],
+      [count('held'), 'held back (an earlier event of the same entity failed)'],
+    ]
+      .filter(([n]) => (n as number) > 0)
+      .map(([n, what]) => `${n} ${what}`);
+    return `handled ${calls.length} event${calls.length === 1 ? '' : 's'} in ${formatDuration(ms)}: ${parts.join(', ')}`;
   }
 
   private interruptedAfterApply(): Promise<void> {
