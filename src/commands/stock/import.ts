@@ -130,7 +130,7 @@ function human(result: Record<string, unknown>, outcome: StockImportOutcome, dry
     ...(dryRun ? { would_send: `${result.items} items` } : { import_id: result.import_id, state: result.state, reason: result.reason, items: result.items }),
     range: range ? `${range.from}-${range.to}` : 'none',
     nodes: listNodes(outcome.package.nodes),
-    zip: `${megabytes(outcome.package.bytes)} (${outcome.package.bytes} bytes), sha256 ${outcome.package.sha256}`,
+    zip: `${megabytes(outcome.package.bytes)}${outcome.package.bytes >= 1024 ? ` (${outcome.package.bytes} bytes)` : ''}, sha256 ${outcome.package.sha256}`,
     name: result.name,
     source_uri: result.source_uri ?? (dryRun ? '(not checked: no API configured)' : null),
     duration: formatDuration(outcome.durationMs),
