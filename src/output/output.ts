@@ -130,30 +130,50 @@ export class Output {
     const toJson = options.json ?? ((r: T) => r);
     let count = 0;
     let chunk: T[] = [];
-    if (this.mode === 'json') this.writeData('[');
-    for await (const row of rows) {
-      switch (this.mode) {
-        case 'json':
-          this.writeData(`${count === 0 ? '\n' : ',\n'}${JSON.stringify(toJson(row))}`);
-          break;
-        case 'ndjson':
-          this.writeData(`${JSON.stringify(toJson(row))}\n`);
-          break;
-        case 'tsv':
-          this.writeData(`${columns.map((c) => tsvCell(c.value(row))).join('\t')}\n`);
-          break;
-        case 'table':
-          chunk.push(row);
-          if (chunk.length >= TABLE_CHUNK) {
-            await this.table(chunk, columns, count === TABLE_CHUNK - 1);
-            chunk = [];
-          }
-          break;
+    // Rows are gathered and written together (one write per page, not per row: a write to a file is a
+    // system call). What is gathered goes out as soon as the producer waits for I/O (setImmediate runs
+    // then), at 64 KB, and before returning or throwing, so a stream still shows rows as pages arrive.
+    let pending = '';
+    let scheduled: NodeJS.Immediate | undefined;
+    const flush = (): void => {
+      if (scheduled) clearImmediate(scheduled);
+      scheduled = undefined;
+      if (pending) this.writeData(pending);
+      pending = '';
+    };
+    const emit = (text: string): void => {
+      pending += text;
+      if (pending.length >= 65_536) flush();
+      else scheduled ??= setImmediate(flush);
+    };
+    try {
+      if (this.mode === 'json') emit('[');
+      for await (const row of rows) {
+        switch (this.mode) {
+          case 'json':
+            emit(`${count === 0 ? '\n' : ',\n'}${JSON.stringify(toJson(row))}`);
+            break;
+          case 'ndjson':
+            emit(`${JSON.stringify(toJson(row))}\n`);
+            break;
+          case 'tsv':
+            emit(`${columns.map((c) => tsvCell(c.value(row))).join('\t')}\n`);
+            break;
+          case 'table':
+            chunk.push(row);
+            if (chunk.length >= TABLE_CHUNK) {
+              await this.table(chunk, columns, count === TABLE_CHUNK - 1);
+              chunk = [];
+            }
+            break;
+        }
+        count++;
+        if (count % 256 === 0) await this.drain();
       }
-      count++;
-      if (count % 256 === 0) await this.drain();
+      if (this.mode === 'json') emit(count === 0 ? ']\n' : '\n]\n');
+    } finally {
+      flush();
     }
-    if (this.mode === 'json') this.writeData(count === 0 ? ']\n' : '\n]\n');
     if (this.mode === 'table' && chunk.length > 0) await this.table(chunk, columns, count <= TABLE_CHUNK);
     if (count === 0 && options.empty && !this.isJson) this.info(options.empty);
     return count;
