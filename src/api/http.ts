@@ -148,41 +148,54 @@ export class HttpClient {
 
   /**
    * Every item of a paginated list, page by page (offset/count), as the pages arrive. Accepts the
-   * envelope `{<key>: [...], pagination_info}` and a bare JSON array.
+   * envelope `{<key>: [...], pagination_info}` and a bare JSON array. Once the caller has taken the first
+   * item of a page, the next page is already requested, so that the server prepares it while the caller
+   * works through this one; a caller that stops early aborts that request.
    */
   async *paginate<T>(
     route: Route,
     options: { params?: Record<string, string>; envelopeKey: string; item: z.ZodType<T>; pageSize?: number; signal?: AbortSignal },
   ): AsyncGenerator<T> {
     const count = Math.min(options.pageSize ?? PAGINATION.maxCount, PAGINATION.maxCount);
-    let offset = 0;
-    for (;;) {
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const fetchPage = async (offset: number): Promise<{ items: unknown[]; total: number | undefined }> => {
       const { body } = await this.send(route, {
         ...(options.params ? { params: options.params } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal,
         query: { [PAGINATION.offsetParam]: offset, [PAGINATION.countParam]: count },
       });
-      let items: unknown[];
-      let total: number | undefined;
-      if (Array.isArray(body)) items = body;
-      else if (body && typeof body === 'object' && Array.isArray((body as Record<string, unknown>)[options.envelopeKey])) {
+      if (Array.isArray(body)) return { items: body, total: undefined };
+      if (body && typeof body === 'object' && Array.isArray((body as Record<string, unknown>)[options.envelopeKey])) {
         const envelope = body as Record<string, unknown>;
-        items = envelope[options.envelopeKey] as unknown[];
         const info = PaginationInfo.safeParse(envelope[ENVELOPE.pagination]);
-        total = info.success ? info.data.total : undefined;
-      } else {
-        throw new NsxError(`${route.method} ${buildPath(route, options.params)} answered neither a list nor {"${options.envelopeKey}": [...]}`);
+        return { items: envelope[options.envelopeKey] as unknown[], total: info.success ? info.data.total : undefined };
       }
-      for (const raw of items) {
-        const parsed = options.item.safeParse(raw);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw new NsxError(`an item of ${buildPath(route, options.params)} is not understood (${issue?.path.join('.') || 'item'}: ${issue?.message})`);
+      throw new NsxError(`${route.method} ${buildPath(route, options.params)} answered neither a list nor {"${options.envelopeKey}": [...]}`);
+    };
+    let offset = 0;
+    let next: ReturnType<typeof fetchPage> | undefined = fetchPage(0);
+    try {
+      while (next) {
+        const { items, total } = await next;
+        next = undefined;
+        offset += items.length;
+        const more = !(items.length < count || items.length === 0 || (total !== undefined && offset >= total));
+        for (let i = 0; i < items.length; i++) {
+          const parsed = options.item.safeParse(items[i]);
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            throw new NsxError(`an item of ${buildPath(route, options.params)} is not understood (${issue?.path.join('.') || 'item'}: ${issue?.message})`);
+          }
+          yield parsed.data;
+          if (i === 0 && more) {
+            next = fetchPage(offset);
+            next.catch(() => {}); // awaited (and its failure reported) once this page is done
+          }
         }
-        yield parsed.data;
       }
-      offset += items.length;
-      if (items.length < count || items.length === 0 || (total !== undefined && offset >= total)) return;
+    } finally {
+      stop.abort();
     }
   }
 
