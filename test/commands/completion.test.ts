@@ -101,19 +101,23 @@ for (const setup of SETUPS) {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         NSX_CACHE_DIR: join(home, 'cache'),
       });
-      await term.waitFor(/[$%>] $/m);
+      await term.waitFor(/^[$%>]\s*$/m);
       return term;
     };
     const close = () => {
       term?.close();
       term = undefined;
     };
-    /** Types, presses keys, then types a marker: once the marker shows, the shell has finished completing. */
-    const complete = async (text: string, keys: string[]): Promise<string> => {
+    /**
+     * Types, presses keys, then waits for `until`; without it, types a marker: once the marker shows, the
+     * shell has finished completing (fish closes its candidate list on typing, so lists use `until`).
+     */
+    const complete = async (text: string, keys: string[], until?: RegExp): Promise<string> => {
       const t = await open();
       try {
         t.type(text);
         t.keys(...keys);
+        if (until) return await t.waitFor(until);
         t.type('#MARK');
         return await t.waitFor('#MARK');
       } finally {
@@ -131,7 +135,8 @@ for (const setup of SETUPS) {
 
     it('lists the integration ids from the cache file: nsx integrations get <Tab>', async () => {
       freshCache();
-      const screen = await complete('nsx integrations get ', setup.listKeys);
+      const allIds = new RegExp(IDS.map((id) => `(?=[\\s\\S]*${id})`).join(''));
+      const screen = await complete('nsx integrations get ', setup.listKeys, allIds);
       for (const id of IDS) expect(screen).toContain(id);
     });
 
@@ -145,8 +150,10 @@ for (const setup of SETUPS) {
       freshCache();
       const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
       utimesSync(cacheFile, twoDaysAgo, twoDaysAgo);
-      const screen = await complete('nsx integrations get ', setup.listKeys);
-      for (const id of IDS) expect(screen).not.toContain(id);
+      // "e" would complete to erp-orders from a fresh cache.
+      const screen = await complete('nsx integrations get e', ['Tab']);
+      expect(screen).toMatch(/nsx integrations get e#MARK/);
+      expect(screen).not.toContain('erp-orders');
     });
 
     it('completes an option: nsx rejected retry erp-orders --dry<Tab> -> --dry-run', async () => {
