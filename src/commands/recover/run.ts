@@ -18,6 +18,7 @@ import {
   UsageError,
   type ExitCodeValue,
 } from '../../errors.js';
+import { parseIntegrationId } from '../../input/ids.js';
 import { formatDuration, parseDuration } from '../../input/time.js';
 import { confirm } from '../../output/prompts.js';
 import { applyPlan, type OnError } from '../../workflows/recover/apply.js';
@@ -125,8 +126,7 @@ function writableDir(file: string, flag: string): string {
 
 /** Every flag checked before any request is sent (exit 2). */
 export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverOptions {
-  const id = String(rawId ?? '').trim();
-  if (!id) throw new UsageError('recover needs an integration id (nsx integrations list shows them)');
+  const id = parseIntegrationId(rawId);
   const rules = parseRecoverRules({ drop: flags.drop ?? [], skip: flags.skip ?? [], only: flags.only ?? [] });
   const resume = typeof flags.resume === 'string' ? flags.resume : flags.resume === false ? false : undefined;
   if (typeof resume === 'string' && !RUN_ID_PATTERN.test(resume)) {

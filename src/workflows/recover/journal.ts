@@ -112,6 +112,14 @@ export function planPath(stateDir: string, runId: string): string {
 
 const FSYNC_EVERY_MS = 1000;
 
+/** Writes (or replaces, for triage, whose plan grows with each decision) the plan file of a run. */
+export function writeRunPlan(stateDir: string, runId: string, plan: RecoverPlan): string {
+  ensurePrivateDir(runsDir(stateDir));
+  const file = planPath(stateDir, runId);
+  writePrivateFileAtomic(file, serializePlan(plan));
+  return file;
+}
+
 export class JournalWriter {
   private lastSync = 0;
   private closed = false;
@@ -122,9 +130,7 @@ export class JournalWriter {
 
   /** Writes the plan file, then creates the journal with its header line. */
   static create(stateDir: string, header: Omit<RunHeader, 'type' | 'version' | 'plan_file'>, plan: RecoverPlan): JournalWriter {
-    ensurePrivateDir(runsDir(stateDir));
-    const planFile = planPath(stateDir, header.run_id);
-    writePrivateFileAtomic(planFile, serializePlan(plan));
+    const planFile = writeRunPlan(stateDir, header.run_id, plan);
     const path = journalPath(stateDir, header.run_id);
     const fd = openSync(path, 'wx', PRIVATE_FILE_MODE);
     const writer = new JournalWriter(path, fd);
@@ -275,9 +281,12 @@ export function listRuns(stateDir: string, tenant: string, integration: string):
   return runs;
 }
 
-/** The newest run of this tenant and integration that a plain re-run continues, if any. */
+/**
+ * The newest recover run of this tenant and integration that a plain re-run continues, if any. Triage
+ * sessions are not continued by recover: their decisions were made one group at a time, by a person.
+ */
 export function findResumableRun(stateDir: string, tenant: string, integration: string): RunListing | undefined {
-  const newest = listRuns(stateDir, tenant, integration)[0];
+  const newest = listRuns(stateDir, tenant, integration).find((r) => r.header.options.source !== 'triage');
   return newest?.resumable ? newest : undefined;
 }
 
