@@ -289,8 +289,7 @@ export class SandboxState {
   }
 
   recordAttempt(integrationId: string, event: SandboxEvent, ok: boolean, statusCode: number | null): void {
-    const payload = event.payload;
-    const entityId = typeof payload.order_id === 'string' && !event.name.startsWith('order.') ? payload.id : payload.id;
+    const entityId = event.payload.id; // the domain entity the event is about (the order, the fulfillment request, ...)
     this.published.push({
       id: `pub-${event.seq}-${this.published.length}`,
       integration_id: integrationId,

@@ -16,7 +16,7 @@ afterEach(() => {
 describe('nsx sandbox (built CLI)', () => {
   it('start prints the settings and writes the profile; emit and receiver-rule reach it; Ctrl-C saves the state', async () => {
     home = isolatedHome();
-    const env = home.env;
+    const env = home.env as Record<string, string> & { NSX_CONFIG_DIR: string; NSX_STATE_DIR: string };
     const child = spawn(process.execPath, [NSX_BIN, 'sandbox', 'start', '--port', '0', '--time-scale', '1000'], { env: childEnv(env), cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -41,7 +41,7 @@ describe('nsx sandbox (built CLI)', () => {
 
       const rule = await runNsx(['sandbox', 'receiver-rule', 'accept-all'], { env });
       expect(rule.code, rule.stderr).toBe(0);
-      expect((await (await fetch(`${baseUrl}/_sandbox/receiver`)).json()).rule).toBe('accept-all');
+      expect(((await (await fetch(`${baseUrl}/_sandbox/receiver`)).json()) as { rule: string }).rule).toBe('accept-all');
       const bad = await runNsx(['sandbox', 'receiver-rule', 'nonsense'], { env });
       expect(bad.code).toBe(2);
     } finally {
