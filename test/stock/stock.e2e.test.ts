@@ -161,6 +161,23 @@ describe('nsx stock import against the sandbox', () => {
     expect(status.code).toBe(ExitCode.precondition);
   });
 
+  it('Ctrl-C while waiting: exit 130, the job goes on, and how to follow it', async () => {
+    h = await sandboxHarness({ scenario: 'empty', timeScale: 1 });
+    const file = tmp.file('interrupted.csv', STOCK_CSV);
+    const running = startNsx(['stock', 'import', file, '--range', '1-2', '--wait'], h.env);
+    const deadline = Date.now() + 20_000;
+    while (!/started import (\S+)/.test(running.stderr())) {
+      if (Date.now() > deadline || running.child.exitCode !== null) throw new Error(`never started:\n${running.stderr()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const importId = /started import (\S+)/.exec(running.stderr())![1]!;
+    running.child.kill('SIGINT');
+    const r = await running.exited;
+    expect(r.code).toBe(ExitCode.interrupted);
+    expect(r.stderr).toContain(`nsx stock status ${importId} --wait`);
+    expect(h.sandbox.state.imports.get(importId)?.transformed_uri).toBeTruthy(); // started, not left half-made
+  });
+
   it('waits out 429 (20 open jobs) as Retry-After says, saying so, then imports', async () => {
     h = await sandboxHarness({ scenario: 'empty' });
     const open: string[] = [];

@@ -23,7 +23,9 @@ export type RowLocator = 'line' | 'path';
 
 interface NodeTally {
   id: string;
-  /** The id as JSON, ready to be copied into the output. */
+  /** Its number in the duplicate finder's keys. */
+  index: number;
+  /** What follows an item's product id in the output, up to its quantity: `","fulfillment_node_id":"DC01","quantity":`. */
   json: Buffer;
   items: number;
 }
@@ -64,7 +66,7 @@ export class AvailabilityValidator {
     }
     const node = this.nodeOfBytes(buf, nStart, nEnd);
     if (node === undefined) return false;
-    if (this.pairs.addBytes(buf, pStart, pEnd, nStart, nEnd, ref) >= 0) return false; // the string path words it
+    if (this.pairs.addBytes(buf, pStart, pEnd, node.index, ref) >= 0) return false; // the string path words it
     this.items++;
     node.items++;
     if (this.problems.empty) this.writer.asciiItem(buf, pStart, pEnd, node.json, quantity);
@@ -121,15 +123,15 @@ export class AvailabilityValidator {
     if (this.knownNodes && !this.knownNodes.has(nodeIdText)) {
       this.fieldProblem(ref, 'fulfillment_node_id', `${JSON.stringify(nodeIdText)} is not in the store mapping`);
     }
-    const first = this.pairs.add(product, nodeIdText, ref);
+    const node = this.tally(nodeIdText);
+    const first = this.pairs.add(product, node.index, ref);
     if (first >= 0) {
       const where = this.locator === 'line' ? `line ${first}` : `items[${first}]`;
       this.rowProblem(ref, `product ${JSON.stringify(product)} at node ${JSON.stringify(nodeIdText)} is listed twice (first at ${where})`);
       return;
     }
-    const node = this.tally(nodeIdText);
     node.items++;
-    if (quantity >= 0 && this.problems.empty) this.writer.item(product, node.json, quantity);
+    if (quantity >= 0 && this.problems.empty) this.writer.item(product, node.id, quantity);
   }
 
   /** The node of a plain row, undefined when it is not in the store mapping (the string path reports it). */
@@ -152,7 +154,7 @@ export class AvailabilityValidator {
     if (node === undefined) {
       // A copy of the id: it may be a slice of a 1 MB input chunk, which a long-lived key would keep alive.
       const own = Buffer.from(id).toString();
-      node = { id: own, json: Buffer.from(JSON.stringify(own)), items: 0 };
+      node = { id: own, index: this.nodeTallies.size, json: Buffer.from(`","fulfillment_node_id":${JSON.stringify(own)},"quantity":`), items: 0 };
       this.nodeTallies.set(own, node);
     }
     return node;
@@ -191,12 +193,10 @@ export function describeJson(value: unknown): string {
   return String(value);
 }
 
-const OUT_BYTES = 1 << 18;
+const OUT_BYTES = 1 << 20;
 const FIRST_ITEM = Buffer.from('\n{"product_id":"');
 const NEXT_ITEM = Buffer.from(',\n{"product_id":"');
-const NODE_FIELD = Buffer.from('","fulfillment_node_id":');
-const QUANTITY_FIELD = Buffer.from(',"quantity":');
-const ROOM_BESIDES_IDS = NEXT_ITEM.length + NODE_FIELD.length + QUANTITY_FIELD.length + 20;
+const ROOM_BESIDES_IDS = NEXT_ITEM.length + 20;
 
 /**
  * Writes availabilities.json as bytes: the head, then one item per line, handed on in 256 KB buffers.
@@ -215,28 +215,27 @@ export class AvailabilitiesJsonWriter {
     this.pos = this.out.write(`{"head":${JSON.stringify(orderedHead(head))},"items":[`);
   }
 
-  /** An item whose product id is ASCII without characters JSON escapes, as bytes of `src`. */
-  asciiItem(src: Buffer, pStart: number, pEnd: number, nodeJson: Buffer, quantity: number): void {
-    this.room(pEnd - pStart + nodeJson.length + ROOM_BESIDES_IDS);
+  /**
+   * An item whose product id is ASCII without characters JSON escapes, as bytes of `src`; `nodePart` is
+   * the node's `","fulfillment_node_id":"…","quantity":`.
+   */
+  asciiItem(src: Buffer, pStart: number, pEnd: number, nodePart: Buffer, quantity: number): void {
+    this.room(pEnd - pStart + nodePart.length + ROOM_BESIDES_IDS);
     const out = this.out;
     let pos = this.pos;
     const open = this.count++ === 0 ? FIRST_ITEM : NEXT_ITEM;
     out.set(open, pos);
     pos += open.length;
     for (let i = pStart; i < pEnd; i++) out[pos++] = src[i]!;
-    out.set(NODE_FIELD, pos);
-    pos += NODE_FIELD.length;
-    out.set(nodeJson, pos);
-    pos += nodeJson.length;
-    out.set(QUANTITY_FIELD, pos);
-    pos += QUANTITY_FIELD.length;
+    out.set(nodePart, pos);
+    pos += nodePart.length;
     pos = writeDigits(out, pos, quantity);
     out[pos++] = 125; // }
     this.pos = pos;
   }
 
-  item(productId: string, nodeJson: Buffer, quantity: number): void {
-    const text = `${this.count++ === 0 ? '\n' : ',\n'}{"product_id":${JSON.stringify(productId)},"fulfillment_node_id":${nodeJson.toString()},"quantity":${quantity}}`;
+  item(productId: string, nodeId: string, quantity: number): void {
+    const text = `${this.count++ === 0 ? '\n' : ',\n'}{"product_id":${JSON.stringify(productId)},"fulfillment_node_id":${JSON.stringify(nodeId)},"quantity":${quantity}}`;
     const length = Buffer.byteLength(text);
     this.room(length);
     this.pos += this.out.write(text, this.pos);

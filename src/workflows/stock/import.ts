@@ -5,9 +5,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ApiClient } from '../../api/client.js';
-import { processDispatcher } from '../../api/http.js';
 import type { ImportError, ImportJob } from '../../api/schemas.js';
-import { IMPORT_ENTITY_AVAILABILITIES } from '../../api/schemas.js';
 import { displayUrl, isLoopbackUrl, isSandbox, putFile, sandboxFileUrl } from '../../api/upload.js';
 import { ApiError, InterruptedError, NsxError, PreconditionError, UsageError } from '../../errors.js';
 import type { LogicalTimestampRange } from './availabilities.js';
@@ -111,6 +109,16 @@ export interface StockImportOutcome {
 export async function importStock(client: ApiClient | undefined, request: StockImportRequest, hooks: StockImportHooks = {}): Promise<StockImportOutcome> {
   const started = Date.now();
   const workDir = await mkdtemp(join(tmpdir(), 'nsx-stock-'));
+  // Ctrl-C (the signal) is honoured between steps; creating and starting a job are one step, so that an
+  // interrupt never leaves a created job unstarted (it would hold one of the 20 open slots).
+  let importId: string | undefined;
+  const interrupted = (): InterruptedError =>
+    importId
+      ? new InterruptedError(`interrupted: import ${importId} was started and goes on in NewStore`, { hint: `follow it with: nsx stock status ${importId} --wait` })
+      : new InterruptedError('interrupted: nothing was imported');
+  const checkpoint = (): void => {
+    if (request.signal?.aborted) throw interrupted();
+  };
   try {
     const pkg = await packageAvailabilities({
       input: request.input,
@@ -119,6 +127,7 @@ export async function importStock(client: ApiClient | undefined, request: StockI
       storeMapping: request.storeMapping,
       workDir,
       compressionLevel: request.compressionLevel,
+      signal: request.signal,
       ...(request.stdin ? { stdin: request.stdin } : {}),
     });
     hooks.packaged?.(pkg);
@@ -129,19 +138,26 @@ export async function importStock(client: ApiClient | undefined, request: StockI
       return { ...outcome, sourceUri: plannedSourceUri(request.destination, client, name), durationMs: Date.now() - started };
     }
     if (!client) throw new UsageError('no API to send the import to (set a tenant or --base-url)');
+    checkpoint();
     const sourceUri = await upload(client, request, pkg, name, hooks);
-    const importId = await createJob(client, request, name, sourceUri, hooks);
-    hooks.created?.(importId, name);
+    checkpoint();
+    const created = await createJob(client, request, name, sourceUri, hooks);
+    hooks.created?.(created, name);
     try {
-      await client.imports.startImport(importId, sourceUri);
+      await client.imports.startImport(created, sourceUri);
     } catch (error) {
-      throw withContext(error, `import ${importId} was created but starting it failed`);
+      throw withContext(error, `import ${created} was created but starting it failed`);
     }
-    hooks.started?.(importId);
+    importId = created;
+    hooks.started?.(created);
+    checkpoint();
     const waited = request.wait
-      ? await waitForImport(client, importId, { deadline: request.deadline, signal: request.signal }, hooks)
-      : { job: await client.imports.getImport(importId), errors: [], errorsTotal: 0, timedOut: false };
-    return { ...outcome, sourceUri, importId, ...waited, durationMs: Date.now() - started };
+      ? await waitForImport(client, created, { deadline: request.deadline, signal: request.signal }, hooks)
+      : { job: await client.imports.getImport(created), errors: [], errorsTotal: 0, timedOut: false };
+    return { ...outcome, sourceUri, importId: created, ...waited, durationMs: Date.now() - started };
+  } catch (error) {
+    if (request.signal?.aborted && !(error instanceof InterruptedError)) throw interrupted();
+    throw error;
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -177,6 +193,8 @@ async function upload(client: ApiClient, request: StockImportRequest, pkg: Stock
   if (destination.kind === 'uploaded') return destination.sourceUri;
   if (destination.kind === 'none') throw new UsageError('no destination for the zip');
   const timeoutMs = client.settings.timeoutMs;
+  // Loaded here, not at the top: a dry run (the benchmark) needs neither undici nor zod.
+  const { processDispatcher } = await import('../../api/http.js');
   const dispatcher = processDispatcher(timeoutMs);
   // Uploads can be slow on a poor line: allow a minute per 10 MB on top of the per-request timeout.
   const uploadTimeout = timeoutMs + Math.ceil(pkg.bytes / (10 * 1024 * 1024)) * 60_000;
@@ -204,6 +222,7 @@ async function upload(client: ApiClient, request: StockImportRequest, pkg: Stock
 
 /** Creates the job; a 429 (20 open jobs) that outlasts the HTTP layer's retries is waited out up to the deadline. */
 async function createJob(client: ApiClient, request: StockImportRequest, name: string, sourceUri: string, hooks: StockImportHooks): Promise<string> {
+  const { IMPORT_ENTITY_AVAILABILITIES } = await import('../../api/schemas.js');
   for (let attempt = 1; ; attempt++) {
     try {
       return await client.imports.createImport({

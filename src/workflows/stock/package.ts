@@ -13,7 +13,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { crc32 } from 'node:zlib';
 import yazl from 'yazl';
 import { AVAILABILITIES_FILE, LIMITS } from '../../api/routes.js';
-import { UsageError } from '../../errors.js';
+import { InterruptedError, UsageError } from '../../errors.js';
 import {
   AvailabilitiesJsonWriter,
   AvailabilityValidator,
@@ -53,6 +53,8 @@ export interface PackageRequest {
   /** zlib level 0-9 (default DEFAULT_COMPRESSION). */
   compressionLevel?: number | undefined;
   stdin?: NodeJS.ReadableStream;
+  /** Aborting stops reading (InterruptedError). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface StockPackage {
@@ -91,6 +93,7 @@ export async function packageAvailabilities(request: PackageRequest): Promise<St
     else {
       const rows: RowReader = format === 'csv' ? new CsvRows(validator, problems) : new NdjsonRows(validator);
       for await (const chunk of input.chunks) {
+        if (request.signal?.aborted) throw new InterruptedError('interrupted while reading the input: nothing was sent');
         rows.push(chunk);
         if (writer.takePause() || zip.body.writableNeedDrain) await zip.drained();
       }

@@ -1,10 +1,11 @@
 // Finds repeated (product_id, fulfillment_node_id) pairs in inputs of millions of rows, exactly and in
 // little memory. A Set of `product\u0000node` strings costs ~150 MB of heap for 1M rows (measured: RSS
 // ~300 MB with Node 24), which breaks the 300 MB budget of the stock benchmark. Here each key is stored once
-// as bytes (UTF-8 product, 0xFF, UTF-8 node: 0xFF never occurs in UTF-8, so the key is unambiguous) in one
-// growing arena, found through an open-addressing table of Int32 slots: ~45 MB for the same input. Keys
-// come either as bytes straight from the input buffer (the CSV fast path) or as strings; both give the
-// same bytes and hash, so a pair is found whichever way it came.
+// as bytes (the UTF-8 product id, 0xFF, which never occurs in UTF-8, then the node's number in 3 bytes) in
+// one growing arena, found through an open-addressing table of Int32 slots: ~45 MB for the same input.
+// Nodes are few and numbered by the caller, so only the product's bytes are copied and hashed per row.
+// Products come either as bytes straight from the input buffer (the CSV fast path) or as strings; both
+// give the same bytes and hash, so a pair is found whichever way it came.
 
 const EMPTY = 0;
 const SEPARATOR = 0xff;
@@ -40,12 +41,12 @@ export class PairSet {
   }
 
   /**
-   * Adds the pair given as two byte ranges of `src` (UTF-8); returns the reference of its first occurrence
-   * when it was already there, else -1 (and remembers `ref`, which must be >= 0).
+   * Adds the pair (a product id as UTF-8 bytes of `src`, a node number); returns the reference of its first
+   * occurrence when it was already there, else -1 (and remembers `ref`, which must be >= 0).
    */
-  addBytes(src: Buffer, productStart: number, productEnd: number, nodeStart: number, nodeEnd: number, ref: number): number {
+  addBytes(src: Buffer, productStart: number, productEnd: number, node: number, ref: number): number {
     const start = this.used;
-    this.ensureArena(start + (productEnd - productStart) + (nodeEnd - nodeStart) + 1);
+    this.ensureArena(start + (productEnd - productStart) + 4);
     const arena = this.arena;
     let at = start;
     let hash = FNV_OFFSET;
@@ -54,27 +55,30 @@ export class PairSet {
       arena[at++] = b;
       hash = Math.imul(hash ^ b, FNV_PRIME);
     }
-    arena[at++] = SEPARATOR;
-    hash = Math.imul(hash ^ SEPARATOR, FNV_PRIME);
-    for (let i = nodeStart; i < nodeEnd; i++) {
-      const b = src[i]!;
-      arena[at++] = b;
-      hash = Math.imul(hash ^ b, FNV_PRIME);
-    }
-    return this.commit(start, at, hash, ref);
+    return this.finish(start, at, hash, node, ref);
   }
 
-  /** The same for two strings. */
-  add(productId: string, nodeId: string, ref: number): number {
+  /** The same with the product id as a string. */
+  add(productId: string, node: number, ref: number): number {
     const start = this.used;
-    let at = this.writeString(productId, start);
-    this.ensureArena(at + 1);
-    this.arena[at++] = SEPARATOR;
-    at = this.writeString(nodeId, at);
+    const end = this.writeString(productId, start);
+    this.ensureArena(end + 4);
     let hash = FNV_OFFSET;
     const arena = this.arena;
-    for (let i = start; i < at; i++) hash = Math.imul(hash ^ arena[i]!, FNV_PRIME);
-    return this.commit(start, at, hash, ref);
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ arena[i]!, FNV_PRIME);
+    return this.finish(start, end, hash, node, ref);
+  }
+
+  /** Appends the separator and the node number to the key bytes at start..at, then looks the key up. */
+  private finish(start: number, at: number, hash: number, node: number, ref: number): number {
+    const arena = this.arena;
+    arena[at] = SEPARATOR;
+    arena[at + 1] = node & 0xff;
+    arena[at + 2] = (node >>> 8) & 0xff;
+    arena[at + 3] = (node >>> 16) & 0xff;
+    hash = Math.imul(hash ^ SEPARATOR, FNV_PRIME);
+    hash = Math.imul(hash ^ node, FNV_PRIME);
+    return this.commit(start, at + 4, hash, ref);
   }
 
   /** ASCII (the usual case) byte by byte; anything else through Buffer's UTF-8 encoder. */
@@ -129,7 +133,7 @@ export class PairSet {
     let size = this.arena.length * 2;
     while (size < needed) size *= 2;
     const next = new Uint8Array(size);
-    next.set(this.arena.subarray(0, this.used));
+    next.set(this.arena); // all of it: a key being added lies beyond `used` until it is committed
     this.arena = next;
   }
 
