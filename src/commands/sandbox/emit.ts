@@ -19,7 +19,8 @@ interface EmitResult {
 
 export async function run(ctx: CommandContext, _args: unknown[], opts: Options): Promise<void> {
   const count = parseNumber(opts.count, '--count', isPositiveInt, 'a positive whole number') ?? 10;
-  const rate = parseNumber(opts.rate, '--rate', (n) => n > 0, 'a positive number of events per second');
+  // "20" or "20/s"
+  const rate = parseNumber(opts.rate?.replace(/\/s$/, ''), '--rate', (n) => n > 0, 'a positive number of events per second (N or N/s)');
   const base = sandboxUrl(opts.url);
   ctx.handleInterrupts();
   if (rate) ctx.output.info(`emitting ${count} events at ${rate}/s to ${base} (about ${Math.ceil(count / rate)} s)`);

@@ -56,7 +56,7 @@ Examples:
     .command('emit')
     .description('publish synthetic retail events in a running sandbox')
     .addOption(new Option('--count <n>', 'how many events (default: 10)'))
-    .addOption(new Option('--rate <r>', 'events per second (default: all at once)'))
+    .addOption(new Option('--rate <r>', 'events per second, N or N/s (default: all at once)'))
     .addOption(new Option('--events <glob>', "only these event names, e.g. 'order.*' or 'fulfillment_request.items_completed'"))
     .addOption(new Option('--unknown-product', 'orders contain a product the demo ERP does not know (the receiver rejects them)'))
     .addOption(new Option('--url <url>', 'sandbox base URL (default: NSX_SANDBOX_URL, the "sandbox" profile, http://127.0.0.1:4545)'))
