@@ -73,7 +73,7 @@ export async function run(ctx: CommandContext, [file]: unknown[], opts: Options)
       {
         packaged: (pkg) => {
           const nodes = pkg.nodes.length === 1 ? `node ${pkg.nodes[0]!.fulfillment_node_id}` : `${pkg.nodes.length} nodes`;
-          phases.done(`${pkg.items} items for ${nodes} from ${pkg.source} (${pkg.format}): ${megabytes(pkg.bytes)} zip, sha256 ${pkg.sha256.slice(0, 12)}`);
+          phases.done(`${pkg.items.toLocaleString('en')} items for ${nodes} from ${pkg.source} (${pkg.format}): ${megabytes(pkg.bytes)} zip, sha256 ${pkg.sha256.slice(0, 12)}`);
           if (!pkg.head.logical_timestamp_range) {
             output.warn('no logical-timestamp range: NewStore removes no allocations with this import (see nsx stock range; --range FROM-TO)');
           }

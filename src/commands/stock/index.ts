@@ -46,7 +46,8 @@ Input: the availability JSON ({"head": {...}, "items": [...]}), or rows of produ
 quantity as CSV (header required, any column order) or NDJSON (one object a line); "-" reads stdin.
 Nothing is sent unless every row is valid: ids present, quantities non-negative integers, no (product, node)
 twice, nodes in the store mapping when one is given, zip at most 80 MB. Problems name the line (CSV, NDJSON)
-or the JSON path (items[3].quantity); the first 20 are listed, with the total; exit 2.
+or the JSON path (items[3].quantity); the first 20 are listed, with the total; exit 2. Jobs are always sent
+with full: false (NewStore fails full imports of availabilities; "full": true in the file is refused).
 
 Where the zip goes: --upload-url (or --upload-url-env) + --source-uri, or --source-uri alone when the zip is
 already there. Against a sandbox on this machine the zip goes to its blob store by itself.

@@ -84,11 +84,10 @@ export class Phases {
     this.current?.update(text);
   }
 
+  /** The phase is over: its line, marked like every other success line. */
   done(text: string): void {
-    this.generation++;
-    if (this.current) this.current.succeed(text);
-    else this.output.success(text);
-    this.current = undefined;
+    this.stop();
+    this.output.success(text);
   }
 
   /** A line people must see (progress of a long wait, a warning); the spinner goes on below it. */
