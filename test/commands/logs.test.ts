@@ -82,6 +82,16 @@ describe('logs list', () => {
     }
   });
 
+  it('ends quietly with exit 0 when the reader goes away early (| head)', async () => {
+    await h.admin('POST', '/_sandbox/seed', { integration_id: 'many-logs', logs: 20_000 }); // far more than one pipe buffer
+    const list = startNsx(['logs', 'list', 'many-logs', '--output', 'ndjson'], h.env);
+    await list.waitForStdout(/\n/);
+    list.child.stdout!.destroy(); // what `head -1` does once it has its line
+    const result = await list.exited;
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/EPIPE|at /);
+  });
+
   it('says an unknown integration does not exist (exit 5)', async () => {
     const r = await h.nsx(['logs', 'list', 'ghost']);
     expect(r.code).toBe(5);
