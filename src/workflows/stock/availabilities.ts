@@ -69,7 +69,7 @@ export class AvailabilityValidator {
     if (this.pairs.addBytes(buf, pStart, pEnd, node.index, ref) >= 0) return false; // the string path words it
     this.items++;
     node.items++;
-    if (this.problems.empty) this.writer.asciiItem(buf, pStart, pEnd, node.json, quantity);
+    if (this.problems.total === 0) this.writer.asciiItem(buf, pStart, pEnd, node.json, quantity);
     return true;
   }
 
