@@ -78,7 +78,7 @@ describe('doctor finds problems', () => {
   }
 
   it('fails the config check when the credentials file can be read by others (exit 1)', async () => {
-    const dir = join(h.env.NSX_CONFIG_DIR);
+    const dir = h.env.NSX_CONFIG_DIR!;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(join(dir, 'credentials.json'), '{"profiles":{}}');
     chmodSync(join(dir, 'credentials.json'), 0o644);
@@ -93,7 +93,7 @@ describe('doctor finds problems', () => {
   });
 
   it('only warns when config.json is readable by others', async () => {
-    const dir = join(h.env.NSX_CONFIG_DIR);
+    const dir = h.env.NSX_CONFIG_DIR!;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(join(dir, 'config.json'), '{"profiles":{}}');
     chmodSync(join(dir, 'config.json'), 0o644);

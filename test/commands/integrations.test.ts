@@ -43,7 +43,7 @@ describe('integrations list', () => {
       'temporary', expect.any(String), '2026-11-20T00:00:00.000Z', '2026-11-21T00:00:00.000Z',
     ]);
     expect(r.stdout).not.toMatch(/demo-erp-key|sandbox-demo-secret-access-key/);
-    const cached = readFileSync(join(h.env.NSX_CACHE_DIR, 'integration-ids'), 'utf8');
+    const cached = readFileSync(join(h.env.NSX_CACHE_DIR!, 'integration-ids'), 'utf8');
     expect(lines(cached)).toEqual(DEMO_IDS);
   });
 
@@ -116,7 +116,7 @@ describe('integrations register', () => {
     expect(rec.callback_parameters).toEqual({ callback_url: 'https://erp.example.com/newstore', api_key: 'k-from-file-123' });
     expect(rec.filter_conditions).toEqual({ events: ['order.created', 'order.cancelled'], entities: ['return'] });
     expect(rec.integration_type).toBe('permanent');
-    expect(lines(readFileSync(join(h.env.NSX_CACHE_DIR, 'integration-ids'), 'utf8'))).toContain('erp-new');
+    expect(lines(readFileSync(join(h.env.NSX_CACHE_DIR!, 'integration-ids'), 'utf8'))).toContain('erp-new');
   });
 
   it('reads the api key from stdin or from a named environment variable', async () => {
@@ -326,7 +326,7 @@ describe('integrations delete', () => {
       expect(await right.exitCode()).toBe(0);
       expect(right.screen()).toMatch(/deleted s3-archive/);
       expect(state().integrations.has('s3-archive')).toBe(false);
-      expect(lines(readFileSync(join(h.env.NSX_CACHE_DIR, 'integration-ids'), 'utf8'))).not.toContain('s3-archive');
+      expect(lines(readFileSync(join(h.env.NSX_CACHE_DIR!, 'integration-ids'), 'utf8'))).not.toContain('s3-archive');
     } finally {
       right.close();
     }

@@ -20,7 +20,6 @@ interface Entry {
 /** The seeded integration's entries as the API answers them: newest first. */
 const entries = (id = SEEDED): Entry[] => [...(h.sandbox.core.state.logs.get(id) ?? [])].reverse() as Entry[];
 const lines = (text: string) => text.split('\n').filter(Boolean);
-const ids = (tsv: string) => lines(tsv).map((l) => l.split('\t')[0]);
 
 beforeAll(async () => {
   h = await sandboxHarness({ scenario: 'demo' });
