@@ -159,6 +159,15 @@ describe('nsx recover (demo sandbox)', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ run_id: null, plan: { total: 0 }, results: { remaining: 0 }, started: false, status_after: 'running' });
   });
 
+  it('a finished replay with no rejected events: nothing to do, and it is not started again', async () => {
+    const h = await demo();
+    const r = await h.nsx(['recover', 'replay-2026-11-20', '--yes', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('replay-2026-11-20 is a temporary replay that finished its window and stopped by itself');
+    expect(JSON.parse(r.stdout)).toMatchObject({ started: false, status_after: 'stopped' });
+    expect(statusOf(h, 'replay-2026-11-20')).toBe('stopped');
+  });
+
   it('without a terminal and without --yes: exit 3, nothing changed', async () => {
     const h = await demo();
     const r = await h.nsx(['recover', 'erp-orders']);
@@ -194,7 +203,7 @@ describe('nsx recover (demo sandbox)', () => {
     const h = await demo();
     const dir = mkdtempSync(join(tmpdir(), 'nsx-report-'));
     const md = join(dir, 'incident.md');
-    const r = await h.nsx(['recover', 'erp-orders', '--yes', '--watch', '0', '--progress', 'ndjson', '--report', md]);
+    const r = await h.nsx(['recover', 'erp-orders', '--yes', '--watch', '0', '--progress', 'ndjson', '--rate', '500/s', '--report', md]);
     expect(r.code).toBe(0);
     const events = r.stderr.split('\n').filter((l) => l.startsWith('{"type":"event"')).map((l) => JSON.parse(l));
     expect(events).toHaveLength(100);

@@ -81,7 +81,7 @@ export function renderPlan(
   lines.push(
     options.start
       ? `  then: check that no rejected events remain, start ${options.integration}${options.watchMs > 0 ? ` and watch it for ${formatDuration(options.watchMs)}` : ''}`
-      : `  then: check that no rejected events remain (not starting: --no-start)`,
+      : `  then: check that no rejected events remain (not starting it)`,
   );
   return lines.join('\n');
 }
@@ -94,7 +94,7 @@ export function renderSummary(report: RecoverReport, details: { ending: string; 
     `${report.integration}: ${parts.join(', ')}; ${r.remaining === 0 ? 'no rejected events remain' : `${r.remaining} rejected event${r.remaining === 1 ? '' : 's'} remain`}.`,
     details.ending,
   ];
-  const meta = [report.run_id ? `run ${report.run_id}` : 'dry run', formatDuration(report.duration_ms)];
+  const meta = [report.run_id ? `run ${report.run_id}` : report.dry_run ? 'dry run' : 'nothing changed', formatDuration(report.duration_ms)];
   if (report.journal) meta.push(`journal ${report.journal}`);
   lines.push(meta.join(' · '));
   for (const hint of details.hints) lines.push(hint);

@@ -229,6 +229,7 @@ class RecoverRun {
   private outcomes = new Map<string, EventRecord>();
   private remaining = 0;
   private started = false;
+  private startWanted = true;
   private statusAfter = 'unknown';
 
   constructor(
@@ -295,14 +296,18 @@ class RecoverRun {
     this.out.info(this.diagnosis.summary);
     if (this.diagnosis.entry && this.integration.status !== 'running') this.out.info(this.s.dim(`  ${quoteEntry(this.diagnosis.entry)}`));
 
-    if (this.integration.status === 'running' && rejected.length === 0 && !this.o.planIn) {
+    // A temporary replay that finished its window has nothing left to deliver: it is never started again.
+    this.startWanted = this.o.start && this.diagnosis.kind !== 'replay_finished';
+    const nothingToDo = this.integration.status === 'running' || this.diagnosis.kind === 'replay_finished';
+    if (nothingToDo && rejected.length === 0 && !this.o.planIn) {
       if (resumable && !this.o.dryRun) {
         JournalWriter.reopen(resumable.path).close({ outcome: 'completed', resumable: false, exit_code: 0, message: 'nothing left: the integration runs and holds no rejected events' });
         this.out.info(this.s.dim(`run ${resumable.header.run_id} ended without a trace; nothing is left of it (marked completed)`));
       }
       this.plan = buildRecoverPlan(this.integration, [], this.o.rules, { tenant: this.tenant });
       this.runId = null;
-      return this.report({ outcome: 'completed', resumable: false, exitCode: ExitCode.ok, ending: `${id} is running with no rejected events: nothing to do.` }, true);
+      const why = this.integration.status === 'running' ? 'is running with no rejected events' : 'is a finished replay with no rejected events';
+      return this.report({ outcome: 'completed', resumable: false, exitCode: ExitCode.ok, ending: `${id} ${why}: nothing to do.` }, true);
     }
 
     const state = this.planRun(rejected, resumable);
@@ -316,13 +321,13 @@ class RecoverRun {
         ? `Plan from ${this.o.planIn.path} (made ${this.o.planIn.plan.created_at}):`
         : `Plan for ${id}:`;
     const calls = todoSummary.retry + todoSummary.drop;
-    const willStart = this.o.start && this.integration.status !== 'running';
+    const willStart = this.startWanted && this.integration.status !== 'running';
     const changes = calls > 0 || willStart;
     const planText = renderPlan(this.s, todoSummary, {
       integration: id,
       estimateMs: estimateDurationMs(state.todo, { msPerCall, concurrency, ratePerSecond }),
       concurrency,
-      start: this.o.start,
+      start: this.startWanted,
       watchMs: this.o.watchMs,
       heading,
     });
@@ -574,12 +579,14 @@ class RecoverRun {
     const partialError = failures.length
       ? new PartialFailureError(`${failures.length} event(s) were not delivered (--on-error skip); they remain rejected`, { hint: `see them with: ${this.cmd(`rejected list ${id}`)}` })
       : undefined;
-    if (!this.o.start) {
+    if (!this.startWanted) {
       return this.report({
         outcome: 'not_started',
         resumable: false,
         exitCode: partialError ? ExitCode.partial : ExitCode.ok,
-        ending: `Not started (--no-start); start it with: ${this.cmd(`integrations start ${id}`)}`,
+        ending: this.o.start
+          ? 'Not started: a finished replay is not started again.'
+          : `Not started (--no-start); start it with: ${this.cmd(`integrations start ${id}`)}`,
         ...(partialError ? { error: partialError } : {}),
       });
     }
