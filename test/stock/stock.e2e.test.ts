@@ -67,6 +67,43 @@ async function importApi(method: string, path: string, body?: unknown): Promise<
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
+/** A stand-in for a bucket behind presigned URLs: stores PUT bodies, serves them to GET, records requests. */
+async function fakeBucket(): Promise<{ url: string; requests: { method: string; url: string; headers: Record<string, string | string[] | undefined> }[]; refuse: boolean; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const files = new Map<string, Buffer>();
+  const state = { refuse: false };
+  const requests: { method: string; url: string; headers: Record<string, string | string[] | undefined> }[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+      const path = (req.url ?? '').split('?')[0]!;
+      if (state.refuse) {
+        res.writeHead(403, { 'content-type': 'application/xml' });
+        res.end('<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+      } else if (req.method === 'PUT') {
+        files.set(path, Buffer.concat(chunks));
+        res.writeHead(200).end();
+      } else if (files.has(path)) res.writeHead(200).end(files.get(path));
+      else res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    get refuse() {
+      return state.refuse;
+    },
+    set refuse(value: boolean) {
+      state.refuse = value;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 async function importCount(): Promise<number> {
   return (await h!.admin<{ counts: { imports: number } }>('GET', '/_sandbox/')).counts.imports;
 }
@@ -203,6 +240,39 @@ describe('nsx stock import against the sandbox', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ state: 'finished', items: 1 });
     expect(r.stderr).toMatch(/waiting \d.*as it asked/);
   }, 60_000);
+
+  it('uploads to a presigned URL (streamed, known length, no auth header) that NewStore then reads; the signature is never shown', async () => {
+    h = await sandboxHarness({ scenario: 'empty' });
+    const bucket = await fakeBucket();
+    try {
+      const file = tmp.file('presigned.csv', STOCK_CSV);
+      const put = `${bucket.url}/stock/today.zip?X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=0123456789abcdef`;
+      const r = await h.nsx(['stock', 'import', file, '--range', '10-12', '--upload-url-env', 'STOCK_PUT_URL', '--source-uri', `${bucket.url}/stock/today.zip`, '--wait', '--json', '--verbose'], {
+        env: { STOCK_PUT_URL: put },
+      });
+      expect(r.code).toBe(ExitCode.ok);
+      const result = JSON.parse(r.stdout) as ImportResult;
+      expect(result).toMatchObject({ state: 'finished', source_uri: `${bucket.url}/stock/today.zip` });
+      const upload = bucket.requests.find((q) => q.method === 'PUT')!;
+      expect(upload.url).toBe('/stock/today.zip?X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=0123456789abcdef');
+      expect(upload.headers['content-length']).toBe(String(result.bytes));
+      expect(upload.headers.authorization).toBeUndefined();
+      expect(upload.headers['transfer-encoding']).toBeUndefined();
+      expect(bucket.requests.some((q) => q.method === 'GET' && q.url === '/stock/today.zip')).toBe(true); // NewStore read it
+      expect(`${r.stdout}${r.stderr}`).not.toContain('0123456789abcdef');
+      expect(h.sandbox.state.blobs.size).toBe(0); // not the sandbox's blob store
+
+      // An expired URL: S3's answer, exit 4, and no job.
+      bucket.refuse = true;
+      const refused = await h.nsx(['stock', 'import', file, '--upload-url', put, '--source-uri', `${bucket.url}/stock/today.zip`]);
+      expect(refused.code).toBe(ExitCode.auth);
+      expect(refused.stderr).toContain('AccessDenied: Request has expired');
+      expect(refused.stderr).not.toContain('0123456789abcdef');
+      expect(await importCount()).toBe(1);
+    } finally {
+      await bucket.close();
+    }
+  });
 
   it('refuses bad input with the line, exit 2, and sends nothing', async () => {
     h = await sandboxHarness({ scenario: 'empty' });

@@ -132,7 +132,7 @@ function human(result: Record<string, unknown>, outcome: StockImportOutcome, dry
     nodes: listNodes(outcome.package.nodes),
     zip: `${megabytes(outcome.package.bytes)}${outcome.package.bytes >= 1024 ? ` (${outcome.package.bytes} bytes)` : ''}, sha256 ${outcome.package.sha256}`,
     name: result.name,
-    source_uri: result.source_uri ?? (dryRun ? '(not checked: no API configured)' : null),
+    source_uri: result.source_uri ?? (dryRun ? '(not checked: a real run needs --upload-url URL --source-uri URI, or --source-uri URI)' : null),
     duration: formatDuration(outcome.durationMs),
   };
   return keyValueText(shown);

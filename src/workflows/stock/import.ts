@@ -20,7 +20,7 @@ export type Destination =
   | { kind: 'uploaded'; sourceUri: string }
   /** The sandbox's blob store (the API base is a sandbox on this machine). */
   | { kind: 'sandbox' }
-  /** A dry run without any API base: the destination was not checked. */
+  /** A dry run without destination flags: not checked. */
   | { kind: 'none' };
 
 /**
@@ -41,7 +41,8 @@ export function chooseDestination(flags: { uploadUrl?: string | undefined; sourc
   if (uploadUrl !== undefined && sourceUri !== undefined) return { kind: 'presigned', uploadUrl, sourceUri };
   if (sourceUri !== undefined) return { kind: 'uploaded', sourceUri };
   if (baseUrl !== undefined && isLoopbackUrl(baseUrl)) return { kind: 'sandbox' };
-  if (baseUrl === undefined && dryRun) return { kind: 'none' };
+  // A dry run checks the data; where a real run would put the zip is left to the real run (which says).
+  if (dryRun) return { kind: 'none' };
   throw new UsageError(`nowhere to put the zip: NewStore reads import data from a URI, so say where it goes`, {
     hint: '--upload-url URL --source-uri URI (a presigned PUT, e.g. S3, and the URI NewStore reads), or --source-uri URI for a file already uploaded; against a sandbox the zip goes to its blob store by itself',
   });
@@ -182,10 +183,15 @@ function plannedSourceUri(destination: Destination, client: ApiClient | undefine
     case 'uploaded':
       return destination.sourceUri;
     case 'sandbox':
-      return client ? sandboxFileUrl(client.http.baseUrl, `${name}.zip`) : null;
+      return client ? sandboxFileUrl(client.http.baseUrl, sandboxFileName(name)) : null;
     case 'none':
       return null;
   }
+}
+
+/** The job name as a file name the sandbox accepts (no "/", no leading "."). */
+function sandboxFileName(name: string): string {
+  return `${name.replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/^\.+/, '_')}.zip`;
 }
 
 async function upload(client: ApiClient, request: StockImportRequest, pkg: StockPackage, name: string, hooks: StockImportHooks): Promise<string> {
@@ -211,7 +217,7 @@ async function upload(client: ApiClient, request: StockImportRequest, pkg: Stock
       hint: 'say where it goes: --upload-url URL --source-uri URI, or --source-uri URI for a file already uploaded',
     });
   }
-  const url = sandboxFileUrl(base, `${name}.zip`);
+  const url = sandboxFileUrl(base, sandboxFileName(name));
   hooks.uploading?.(url, pkg.bytes);
   const answer = await putFile(url, pkg.zipPath, pkg.bytes, { dispatcher, timeoutMs: uploadTimeout, headers: { 'content-type': 'application/zip' }, signal: request.signal });
   const stored = (answer.body as { url?: unknown } | undefined)?.url;
