@@ -269,8 +269,9 @@ class RecoverRun {
     // One warm, small read: the round trip the estimate builds on (the first call paid for token and connection).
     const roundTripMs = performance.now() - tLogs;
 
-    // Which run: continue an unfinished one, apply a saved plan, or plan anew.
-    const resumable = this.o.dryRun || this.o.resume === false ? undefined : this.resumableRun();
+    // Which run: continue an unfinished one, apply a saved plan, or plan anew. A dry run shows what a
+    // plain re-run would do, so it looks for an unfinished run too (and only reads it).
+    const resumable = this.o.resume === false ? undefined : this.resumableRun();
     const supersede = !resumable && !this.o.dryRun && typeof this.o.resume !== 'string' ? this.unfinishedToSupersede() : undefined;
     this.runId = this.o.dryRun ? null : (resumable?.header.run_id ?? newRunId());
 
@@ -419,7 +420,7 @@ class RecoverRun {
       const state = resumeState(this.plan, contents.outcomes, rejected);
       const h = contents.header;
       this.out.info(
-        `Resuming run ${h.run_id} (started ${h.started_at} by ${h.user}@${h.host}${contents.end ? `, ${contents.end.outcome.replace(/_/g, ' ')}` : ', ended without a trace: a crash?'}): ` +
+        `${this.o.dryRun ? 'A re-run would resume' : 'Resuming'} run ${h.run_id} (started ${h.started_at} by ${h.user}@${h.host}${contents.end ? `, ${contents.end.outcome.replace(/_/g, ' ')}` : ', ended without a trace: a crash?'}): ` +
           `${state.finished} of ${this.plan.events.length} events done.`,
       );
       if (contents.inFlight.length) {
