@@ -5,10 +5,12 @@
 
 _nsx_subcommands() {
   case $1 in
-    '') REPLY='integrations logs rejected recover config auth whoami doctor completion help' ;;
+    '') REPLY='integrations logs rejected recover stock sandbox config auth whoami doctor completion help' ;;
     'integrations') REPLY='list get register start stop delete replay help' ;;
     'logs') REPLY='list tail help' ;;
-    'rejected') REPLY='list show retry delete export help' ;;
+    'rejected') REPLY='list show retry delete export triage help' ;;
+    'stock') REPLY='import status range help' ;;
+    'sandbox') REPLY='start emit receiver receiver-rule reset help' ;;
     'config') REPLY='set get unset list use help' ;;
     'auth') REPLY='login logout help' ;;
     *) REPLY='' ;;
@@ -22,6 +24,8 @@ _nsx_canonical() {
     '|logs') REPLY='logs' ;;
     '|rejected') REPLY='rejected' ;;
     '|recover') REPLY='recover' ;;
+    '|stock') REPLY='stock' ;;
+    '|sandbox') REPLY='sandbox' ;;
     '|config') REPLY='config' ;;
     '|auth') REPLY='auth' ;;
     '|whoami') REPLY='whoami' ;;
@@ -44,7 +48,18 @@ _nsx_canonical() {
     'rejected|retry') REPLY='retry' ;;
     'rejected|delete') REPLY='delete' ;;
     'rejected|export') REPLY='export' ;;
+    'rejected|triage') REPLY='triage' ;;
     'rejected|help') REPLY='help' ;;
+    'stock|import') REPLY='import' ;;
+    'stock|status') REPLY='status' ;;
+    'stock|range') REPLY='range' ;;
+    'stock|help') REPLY='help' ;;
+    'sandbox|start') REPLY='start' ;;
+    'sandbox|emit') REPLY='emit' ;;
+    'sandbox|receiver') REPLY='receiver' ;;
+    'sandbox|receiver-rule') REPLY='receiver-rule' ;;
+    'sandbox|reset') REPLY='reset' ;;
+    'sandbox|help') REPLY='help' ;;
     'config|set') REPLY='set' ;;
     'config|get') REPLY='get' ;;
     'config|unset') REPLY='unset' ;;
@@ -74,6 +89,13 @@ _nsx_options() {
     'rejected delete') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected export') REPLY='--event --since --until --entity-id --status-code --match --file --force' ;;
     'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
+    'stock import') REPLY='--format --range --range-from --range-to --store-mapping --upload-url --upload-url-env --source-uri --provider --name --revision --wait --wait-timeout --dry-run --save-zip' ;;
+    'stock status') REPLY='--wait --wait-timeout' ;;
+    'sandbox start') REPLY='--host --port --state --no-state --scenario --reset --time-scale --latency --error-rate --throttle-rate --reset-rate --rejected-limit --token-ttl --receiver-port --receiver-rule --no-receiver --no-profile' ;;
+    'sandbox emit') REPLY='--count --rate --events --unknown-product --url' ;;
+    'sandbox receiver') REPLY='--host --port --rule --latency' ;;
+    'sandbox receiver-rule') REPLY='--latency --url' ;;
+    'sandbox reset') REPLY='--scenario --url' ;;
     'auth login') REPLY='--client-id --client-secret-stdin --no-verify' ;;
     *) REPLY='' ;;
   esac
@@ -163,6 +185,45 @@ _nsx_option_value() {
     'recover|--watch') REPLY='none' ;;
     'recover|--progress') REPLY='choices:auto,ndjson,none' ;;
     'recover|--report') REPLY='none' ;;
+    'stock import|--format') REPLY='choices:json,csv,ndjson' ;;
+    'stock import|--range') REPLY='none' ;;
+    'stock import|--range-from') REPLY='none' ;;
+    'stock import|--range-to') REPLY='none' ;;
+    'stock import|--store-mapping') REPLY='files' ;;
+    'stock import|--upload-url') REPLY='none' ;;
+    'stock import|--upload-url-env') REPLY='none' ;;
+    'stock import|--source-uri') REPLY='none' ;;
+    'stock import|--provider') REPLY='none' ;;
+    'stock import|--name') REPLY='none' ;;
+    'stock import|--revision') REPLY='none' ;;
+    'stock import|--wait-timeout') REPLY='none' ;;
+    'stock import|--save-zip') REPLY='files' ;;
+    'stock status|--wait-timeout') REPLY='none' ;;
+    'sandbox start|--host') REPLY='none' ;;
+    'sandbox start|--port') REPLY='none' ;;
+    'sandbox start|--state') REPLY='files' ;;
+    'sandbox start|--scenario') REPLY='none' ;;
+    'sandbox start|--time-scale') REPLY='none' ;;
+    'sandbox start|--latency') REPLY='none' ;;
+    'sandbox start|--error-rate') REPLY='none' ;;
+    'sandbox start|--throttle-rate') REPLY='none' ;;
+    'sandbox start|--reset-rate') REPLY='none' ;;
+    'sandbox start|--rejected-limit') REPLY='none' ;;
+    'sandbox start|--token-ttl') REPLY='none' ;;
+    'sandbox start|--receiver-port') REPLY='none' ;;
+    'sandbox start|--receiver-rule') REPLY='none' ;;
+    'sandbox emit|--count') REPLY='none' ;;
+    'sandbox emit|--rate') REPLY='none' ;;
+    'sandbox emit|--events') REPLY='none' ;;
+    'sandbox emit|--url') REPLY='none' ;;
+    'sandbox receiver|--host') REPLY='none' ;;
+    'sandbox receiver|--port') REPLY='none' ;;
+    'sandbox receiver|--rule') REPLY='none' ;;
+    'sandbox receiver|--latency') REPLY='none' ;;
+    'sandbox receiver-rule|--latency') REPLY='none' ;;
+    'sandbox receiver-rule|--url') REPLY='none' ;;
+    'sandbox reset|--scenario') REPLY='none' ;;
+    'sandbox reset|--url') REPLY='none' ;;
     'auth login|--client-id') REPLY='none' ;;
     *'|--profile') REPLY='none' ;;
     *'|--tenant') REPLY='none' ;;
@@ -179,7 +240,7 @@ _nsx_option_value() {
 _nsx_arguments() {
   case $1 in
     'integrations get') REPLY='ids' ;;
-    'integrations register') REPLY='ids' ;;
+    'integrations register') REPLY='none' ;;
     'integrations start') REPLY='ids' ;;
     'integrations stop') REPLY='ids' ;;
     'integrations delete') REPLY='ids' ;;
@@ -192,8 +253,15 @@ _nsx_arguments() {
     'rejected retry') REPLY='ids none...' ;;
     'rejected delete') REPLY='ids none...' ;;
     'rejected export') REPLY='ids' ;;
-    'rejected help') REPLY='choices:list,show,retry,delete,export' ;;
-    'recover') REPLY='none' ;;
+    'rejected triage') REPLY='ids' ;;
+    'rejected help') REPLY='choices:list,show,retry,delete,export,triage' ;;
+    'recover') REPLY='ids' ;;
+    'stock import') REPLY='files' ;;
+    'stock status') REPLY='none' ;;
+    'stock range') REPLY='files' ;;
+    'stock help') REPLY='choices:import,status,range' ;;
+    'sandbox receiver-rule') REPLY='none' ;;
+    'sandbox help') REPLY='choices:start,emit,receiver,receiver-rule,reset' ;;
     'config set') REPLY='none none' ;;
     'config get') REPLY='none' ;;
     'config unset') REPLY='none' ;;
@@ -201,7 +269,7 @@ _nsx_arguments() {
     'config help') REPLY='choices:set,get,unset,list,use' ;;
     'auth help') REPLY='choices:login,logout' ;;
     'completion') REPLY='choices:bash,zsh,fish' ;;
-    'help') REPLY='choices:integrations,logs,rejected,recover,config,auth,whoami,doctor,completion' ;;
+    'help') REPLY='choices:integrations,logs,rejected,recover,stock,sandbox,config,auth,whoami,doctor,completion' ;;
     *) REPLY='' ;;
   esac
 }

@@ -14,6 +14,10 @@ function __nsx_canonical
             echo 'rejected'
         case '|recover'
             echo 'recover'
+        case '|stock'
+            echo 'stock'
+        case '|sandbox'
+            echo 'sandbox'
         case '|config'
             echo 'config'
         case '|auth'
@@ -58,7 +62,29 @@ function __nsx_canonical
             echo 'delete'
         case 'rejected|export'
             echo 'export'
+        case 'rejected|triage'
+            echo 'triage'
         case 'rejected|help'
+            echo 'help'
+        case 'stock|import'
+            echo 'import'
+        case 'stock|status'
+            echo 'status'
+        case 'stock|range'
+            echo 'range'
+        case 'stock|help'
+            echo 'help'
+        case 'sandbox|start'
+            echo 'start'
+        case 'sandbox|emit'
+            echo 'emit'
+        case 'sandbox|receiver'
+            echo 'receiver'
+        case 'sandbox|receiver-rule'
+            echo 'receiver-rule'
+        case 'sandbox|reset'
+            echo 'reset'
+        case 'sandbox|help'
             echo 'help'
         case 'config|set'
             echo 'set'
@@ -84,7 +110,7 @@ end
 # Whether an option takes a value at a path (so the next word is not a subcommand or argument).
 function __nsx_takes_value
     switch "$argv[1]|$argv[2]"
-        case 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'auth login|--client-id' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output'
+        case 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'stock import|--format' 'stock import|--range' 'stock import|--range-from' 'stock import|--range-to' 'stock import|--store-mapping' 'stock import|--upload-url' 'stock import|--upload-url-env' 'stock import|--source-uri' 'stock import|--provider' 'stock import|--name' 'stock import|--revision' 'stock import|--wait-timeout' 'stock import|--save-zip' 'stock status|--wait-timeout' 'sandbox start|--host' 'sandbox start|--port' 'sandbox start|--state' 'sandbox start|--scenario' 'sandbox start|--time-scale' 'sandbox start|--latency' 'sandbox start|--error-rate' 'sandbox start|--throttle-rate' 'sandbox start|--reset-rate' 'sandbox start|--rejected-limit' 'sandbox start|--token-ttl' 'sandbox start|--receiver-port' 'sandbox start|--receiver-rule' 'sandbox emit|--count' 'sandbox emit|--rate' 'sandbox emit|--events' 'sandbox emit|--url' 'sandbox receiver|--host' 'sandbox receiver|--port' 'sandbox receiver|--rule' 'sandbox receiver|--latency' 'sandbox receiver-rule|--latency' 'sandbox receiver-rule|--url' 'sandbox reset|--scenario' 'sandbox reset|--url' 'auth login|--client-id' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output'
             return 0
     end
     return 1
@@ -179,6 +205,8 @@ complete -c nsx -n '__nsx_at \'\'' -a 'integrations' -d 'list, inspect, register
 complete -c nsx -n '__nsx_at \'\'' -a 'logs' -d 'read an integration\'s log: delivery errors, stops, restarts'
 complete -c nsx -n '__nsx_at \'\'' -a 'rejected' -d 'events the receiver answered 400: list, inspect, retry, delete, export'
 complete -c nsx -n '__nsx_at \'\'' -a 'recover' -d 'bring a stopped integration back: retry (or drop) its rejected events in order, then start it and watch it'
+complete -c nsx -n '__nsx_at \'\'' -a 'stock' -d 'push on-hand stock to NewStore as import jobs, with the logical-timestamp range that removes shipped allocations'
+complete -c nsx -n '__nsx_at \'\'' -a 'sandbox' -d 'a local NewStore to rehearse on: event stream and import APIs, webhook delivery, a demo receiver'
 complete -c nsx -n '__nsx_at \'\'' -a 'config' -d 'read and change profiles (stored in ~/.config/nsx, owner-only)'
 complete -c nsx -n '__nsx_at \'\'' -a 'auth' -d 'store and check API client credentials'
 complete -c nsx -n '__nsx_at \'\'' -a 'whoami' -d 'show the profile, tenant, API base and token URL in effect, and whether a token can be obtained'
@@ -217,7 +245,6 @@ complete -c nsx -n '__nsx_at \'integrations register\'' -l events -x -d 'only th
 complete -c nsx -n '__nsx_at \'integrations register\'' -l entities -x -d 'only events of these entities, e.g. order,fulfillment_request (repeatable)'
 complete -c nsx -n '__nsx_at \'integrations register\'' -l starts-at -x -d 'deliver events from this time: ISO date/time or an age (7d = seven days ago)'
 complete -c nsx -n '__nsx_at \'integrations register\'' -l ends-at -x -d 'with --starts-at: a temporary integration that stops at this time: ISO or a span from now (2h)'
-complete -c nsx -n '__nsx_argument \'integrations register\' 0' -a '(__nsx_ids)'
 
 # nsx integrations start
 complete -c nsx -n '__nsx_argument \'integrations start\' 0' -a '(__nsx_ids)'
@@ -289,6 +316,7 @@ complete -c nsx -n '__nsx_at \'rejected\'' -a 'show' -d 'one rejected event: its
 complete -c nsx -n '__nsx_at \'rejected\'' -a 'retry' -d 'send rejected events to the receiver again, oldest first; exit 6 if some are still rejected'
 complete -c nsx -n '__nsx_at \'rejected\'' -a 'delete' -d 'delete rejected events (they are never delivered); exit 6 if some could not be deleted'
 complete -c nsx -n '__nsx_at \'rejected\'' -a 'export' -d 'write the rejected events (the filters apply) as NDJSON, to stdout or a file'
+complete -c nsx -n '__nsx_at \'rejected\'' -a 'triage' -d 'work through rejected events by hand in a terminal, grouped by how they failed (largest group first)'
 complete -c nsx -n '__nsx_at \'rejected\'' -a 'help' -d 'display help for command'
 
 # nsx rejected list
@@ -339,8 +367,11 @@ complete -c nsx -n '__nsx_at \'rejected export\'' -l file -r -F -d 'write to thi
 complete -c nsx -n '__nsx_at \'rejected export\'' -l force -d 'replace the file if it exists'
 complete -c nsx -n '__nsx_argument \'rejected export\' 0' -a '(__nsx_ids)'
 
+# nsx rejected triage
+complete -c nsx -n '__nsx_argument \'rejected triage\' 0' -a '(__nsx_ids)'
+
 # nsx rejected help
-complete -c nsx -n '__nsx_argument \'rejected help\' 0' -a 'list show retry delete export'
+complete -c nsx -n '__nsx_argument \'rejected help\' 0' -a 'list show retry delete export triage'
 
 # nsx recover
 complete -c nsx -n '__nsx_at \'recover\'' -l drop -x -d 'delete matching events instead of retrying them (repeatable)'
@@ -360,6 +391,92 @@ complete -c nsx -n '__nsx_at \'recover\'' -l no-start -d 'stop after the rejecte
 complete -c nsx -n '__nsx_at \'recover\'' -l watch -x -d 'after the start, watch status and log for this long [default: 10s]'
 complete -c nsx -n '__nsx_at \'recover\'' -l progress -x -a 'auto ndjson none' -d 'auto: a progress line on a terminal; ndjson: one JSON line per event on stderr; none'
 complete -c nsx -n '__nsx_at \'recover\'' -l report -x -d 'write a Markdown incident report'
+complete -c nsx -n '__nsx_argument \'recover\' 0' -a '(__nsx_ids)'
+
+# nsx stock
+complete -c nsx -n '__nsx_at \'stock\'' -a 'import' -d 'validate, package (zip of availabilities.json), upload, create and start a stock import job'
+complete -c nsx -n '__nsx_at \'stock\'' -a 'status' -d 'show an import job: state, reason, item errors; exit 6 when it failed'
+complete -c nsx -n '__nsx_at \'stock\'' -a 'range' -d 'the logical-timestamp range per fulfillment node an import should state, from captured events'
+complete -c nsx -n '__nsx_at \'stock\'' -a 'help' -d 'display help for command'
+
+# nsx stock import
+complete -c nsx -n '__nsx_at \'stock import\'' -l format -x -a 'json csv ndjson' -d 'input format (default: from the extension, else from the content)'
+complete -c nsx -n '__nsx_at \'stock import\'' -l range -x -d 'logical-timestamp range the on-hand counts reflect, e.g. 10-12 (written into the file head)'
+complete -c nsx -n '__nsx_at \'stock import\'' -l range-from -x -d 'the same as two flags: first logical timestamp'
+complete -c nsx -n '__nsx_at \'stock import\'' -l range-to -x -d 'last logical timestamp'
+complete -c nsx -n '__nsx_at \'stock import\'' -l store-mapping -r -F -d 'JSON store mapping [{"fulfillment_node_id", "store_id"}] (null store_id = a DC); rows at other nodes are refused'
+complete -c nsx -n '__nsx_at \'stock import\'' -l upload-url -x -d 'presigned PUT URL the zip is uploaded to (needs --source-uri); visible in ps: prefer --upload-url-env'
+complete -c nsx -n '__nsx_at \'stock import\'' -l upload-url-env -x -d 'read the presigned PUT URL from this environment variable'
+complete -c nsx -n '__nsx_at \'stock import\'' -l source-uri -x -d 'the URI NewStore reads the zip from (https:// or s3://); alone: the zip is already there'
+complete -c nsx -n '__nsx_at \'stock import\'' -l provider -x -d 'provider of the job'
+complete -c nsx -n '__nsx_at \'stock import\'' -l name -x -d 'job name (default: nsx-stock-<UTC time>-<user>@<host>-<sha256 of the zip>)'
+complete -c nsx -n '__nsx_at \'stock import\'' -l revision -x -d 'revision of the job (a non-negative integer)'
+complete -c nsx -n '__nsx_at \'stock import\'' -l wait -d 'wait until the job has finished (exit 0) or failed (exit 6)'
+complete -c nsx -n '__nsx_at \'stock import\'' -l wait-timeout -x -d 'how long to wait (and to wait out 429s) before exit 7 (default 30m; --timeout also sets it)'
+complete -c nsx -n '__nsx_at \'stock import\'' -l dry-run -d 'validate and package, print what would be sent, send nothing'
+complete -c nsx -n '__nsx_at \'stock import\'' -l save-zip -r -F -d 'also write the zip to this file'
+complete -c nsx -n '__nsx_argument \'stock import\' 0' -F
+
+# nsx stock status
+complete -c nsx -n '__nsx_at \'stock status\'' -l wait -d 'wait until it has finished or failed'
+complete -c nsx -n '__nsx_at \'stock status\'' -l wait-timeout -x -d 'how long to wait before exit 7 (default 30m; --timeout also sets it)'
+
+# nsx stock range
+complete -c nsx -n '__nsx_argument \'stock range\' 0' -F
+
+# nsx stock help
+complete -c nsx -n '__nsx_argument \'stock help\' 0' -a 'import status range'
+
+# nsx sandbox
+complete -c nsx -n '__nsx_at \'sandbox\'' -a 'start' -d 'run the sandbox in the foreground (Ctrl-C stops it and saves its state)'
+complete -c nsx -n '__nsx_at \'sandbox\'' -a 'emit' -d 'publish synthetic retail events in a running sandbox'
+complete -c nsx -n '__nsx_at \'sandbox\'' -a 'receiver' -d 'run the demo webhook receiver on its own, printing each delivery (Ctrl-C stops it)'
+complete -c nsx -n '__nsx_at \'sandbox\'' -a 'receiver-rule' -d 'change the running sandbox\'s demo receiver rule'
+complete -c nsx -n '__nsx_at \'sandbox\'' -a 'reset' -d 'forget everything in a running sandbox and seed a scenario again'
+complete -c nsx -n '__nsx_at \'sandbox\'' -a 'help' -d 'display help for command'
+
+# nsx sandbox start
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l host -x -d 'address to listen on (default: 127.0.0.1)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l port -x -d 'port of the API (default: 4545; 0 = any free port)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l state -r -F -d 'state file (default: sandbox.json in the nsx state dir)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l no-state -d 'keep the state in memory only'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l scenario -x -d 'data to start with when there is no state: demo or empty (default: demo)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l reset -d 'ignore the saved state and start the scenario anew'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l time-scale -x -d 'divide every time constant by N (10 failed deliveries take ~20 min at 1; default 1)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l latency -x -d 'add latency to every API answer: MS or MIN-MAX'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l error-rate -x -d 'share of API calls answered 5xx (0..1)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l throttle-rate -x -d 'share of API calls answered 429 with Retry-After (0..1)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l reset-rate -x -d 'share of API calls whose connection is dropped (0..1)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l rejected-limit -x -d 'rejected events an integration stores before it stops (default: 100)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l token-ttl -x -d 'lifetime of access tokens (default: 300)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l receiver-port -x -d 'port of the demo receiver (default: API port + 1)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l receiver-rule -x -d 'rule of the demo receiver (default: the scenario\'s; demo: reject-unknown-products)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l no-receiver -d 'do not start the demo receiver'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l no-profile -d 'do not create or update the "sandbox" profile'
+
+# nsx sandbox emit
+complete -c nsx -n '__nsx_at \'sandbox emit\'' -l count -x -d 'how many events (default: 10)'
+complete -c nsx -n '__nsx_at \'sandbox emit\'' -l rate -x -d 'events per second, N or N/s (default: all at once)'
+complete -c nsx -n '__nsx_at \'sandbox emit\'' -l events -x -d 'only these event names, e.g. \'order.*\' or \'fulfillment_request.items_completed\''
+complete -c nsx -n '__nsx_at \'sandbox emit\'' -l unknown-product -d 'orders contain a product the demo ERP does not know (the receiver rejects them)'
+complete -c nsx -n '__nsx_at \'sandbox emit\'' -l url -x -d 'sandbox base URL (default: NSX_SANDBOX_URL, the "sandbox" profile, http://127.0.0.1:4545)'
+
+# nsx sandbox receiver
+complete -c nsx -n '__nsx_at \'sandbox receiver\'' -l host -x -d 'address to listen on (default: 127.0.0.1)'
+complete -c nsx -n '__nsx_at \'sandbox receiver\'' -l port -x -d 'port (default: 4546)'
+complete -c nsx -n '__nsx_at \'sandbox receiver\'' -l rule -x -d 'accept-all, reject-unknown-products, fail-all, reject-events:<glob>, fail-events:<glob> (default: accept-all)'
+complete -c nsx -n '__nsx_at \'sandbox receiver\'' -l latency -x -d 'answer after MS or MIN-MAX milliseconds'
+
+# nsx sandbox receiver-rule
+complete -c nsx -n '__nsx_at \'sandbox receiver-rule\'' -l latency -x -d 'answer after MS or MIN-MAX milliseconds (0 for none)'
+complete -c nsx -n '__nsx_at \'sandbox receiver-rule\'' -l url -x -d 'sandbox base URL (default: NSX_SANDBOX_URL, the "sandbox" profile, http://127.0.0.1:4545)'
+
+# nsx sandbox reset
+complete -c nsx -n '__nsx_at \'sandbox reset\'' -l scenario -x -d 'demo or empty (default: the one it started with)'
+complete -c nsx -n '__nsx_at \'sandbox reset\'' -l url -x -d 'sandbox base URL (default: NSX_SANDBOX_URL, the "sandbox" profile, http://127.0.0.1:4545)'
+
+# nsx sandbox help
+complete -c nsx -n '__nsx_argument \'sandbox help\' 0' -a 'start emit receiver receiver-rule reset'
 
 # nsx config
 complete -c nsx -n '__nsx_at \'config\'' -a 'set' -d 'set a key of the selected profile (creates the profile)'
@@ -405,4 +522,4 @@ complete -c nsx -n '__nsx_argument \'auth help\' 0' -a 'login logout'
 complete -c nsx -n '__nsx_argument \'completion\' 0' -a 'bash zsh fish'
 
 # nsx help
-complete -c nsx -n '__nsx_argument \'help\' 0' -a 'integrations logs rejected recover config auth whoami doctor completion'
+complete -c nsx -n '__nsx_argument \'help\' 0' -a 'integrations logs rejected recover stock sandbox config auth whoami doctor completion'

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
-import { COMPLETION_FILES, SHELLS, staleCompletionFiles } from '../../src/commands/completion/generate.js';
+import { COMPLETION_FILES, describeCommand, SHELLS, staleCompletionFiles, type CommandSpec } from '../../src/commands/completion/generate.js';
 import { ROOT, runNsx } from '../helpers/cli.js';
 import { shellQuote, startTmux, TMUX, which, type TmuxSession } from '../helpers/tmux.js';
 
@@ -16,6 +16,19 @@ const BASH_COMPLETION = '/usr/share/bash-completion/bash_completion';
 describe('checked-in completion scripts', () => {
   it('are what the command tree generates now (regenerate: npm run completions)', () => {
     expect(staleCompletionFiles(buildProgram()), 'stale files under completions/: run npm run completions').toEqual([]);
+  });
+
+  it('integration ids complete where an existing integration is named, not where a new id is chosen', () => {
+    const root = describeCommand(buildProgram());
+    const at = (path: string): CommandSpec | undefined => {
+      let spec: CommandSpec | undefined = root;
+      for (const name of path.split(' ')) spec = spec?.subcommands.find((s) => s.name === name);
+      return spec;
+    };
+    const withIds = ['integrations get', 'integrations start', 'integrations stop', 'integrations delete', 'logs list', 'logs tail', 'rejected list', 'rejected show', 'rejected retry', 'rejected delete', 'rejected export', 'recover'];
+    for (const path of withIds) expect(at(path)?.args[0]?.value, path).toEqual({ kind: 'ids' });
+    expect(at('integrations register')?.args[0]?.value).toEqual({ kind: 'none' });
+    expect(at('completion')?.args[0]?.value).toEqual({ kind: 'choices', choices: ['bash', 'zsh', 'fish'] });
   });
 
   it('nsx completion <shell> prints exactly the checked-in script; an unknown shell is exit 2', async () => {

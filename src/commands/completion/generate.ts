@@ -53,8 +53,10 @@ export interface CommandSpec {
 
 // ---- the model ------------------------------------------------------------------------------------
 
-/** Positional arguments named like this complete from the id cache. */
-const INTEGRATION_ID_ARGS = new Set(['id']);
+/** Positional arguments named like this complete from the id cache... */
+const INTEGRATION_ID_ARGS = new Set(['id', 'integration-id']);
+/** ...except where the id is a new one. */
+const NEW_ID_COMMANDS = new Set(['integrations register']);
 
 function kindFromName(name: string, choices: readonly string[] | undefined): ValueKind {
   if (choices?.length) return { kind: 'choices', choices: [...choices] };
@@ -98,7 +100,10 @@ export function describeCommand(cmd: Command, path: string[] = [], inherited: re
   const args = cmd.registeredArguments.map((arg) => ({
     name: arg.name(),
     variadic: arg.variadic,
-    value: INTEGRATION_ID_ARGS.has(arg.name()) ? ({ kind: 'ids' } as const) : kindFromName(arg.name(), arg.argChoices),
+    value:
+      INTEGRATION_ID_ARGS.has(arg.name()) && !NEW_ID_COMMANDS.has(path.join(' '))
+        ? ({ kind: 'ids' } as const)
+        : kindFromName(arg.name(), arg.argChoices),
   }));
   return { path, name: cmd.name(), aliases: cmd.aliases(), description: firstLine(cmd.description()), subcommands, options, args };
 }
