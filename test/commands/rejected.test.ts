@@ -1,12 +1,13 @@
 // `nsx rejected` end to end: the built CLI against the sandbox's demo scenario (erp-orders: stopped with 100
 // rejected order events). Each test states what a user relies on: exit code, stdout, stderr, and what the
 // server holds (and what its receiver got) afterwards.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RejectedEvent } from '../../src/api/schemas.js';
-import { NSX_BIN } from '../helpers/cli.js';
+import { childEnv, NSX_BIN } from '../helpers/cli.js';
 import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
 import { shellQuote, startTmux, TMUX } from '../helpers/tmux.js';
 
@@ -27,7 +28,7 @@ const ids = (events: { id: string }[]) => events.map((e) => e.id);
 
 async function resetSandbox(rule = 'accept-all'): Promise<void> {
   await h.admin('POST', '/_sandbox/reset', {});
-  await h.admin('PUT', '/_sandbox/receiver/rule', { rule });
+  await h.admin('PUT', '/_sandbox/receiver/rule', { rule, latency_ms: null });
   h.sandbox.receiver?.clearLog();
   initial = JSON.parse(JSON.stringify(h.sandbox.state.rejected.get(ID))) as RejectedEvent[];
 }
@@ -257,6 +258,26 @@ describe('rejected retry', () => {
     expect(r.stderr).toMatch(/confirmation needed and no terminal to ask in: pass --yes/);
     expect(erpDeliveries()).toEqual([]);
     expect(serverIds()).toEqual(ids(initial));
+  });
+
+  it('Ctrl-C finishes the retry in flight, prints the summary and exits 130; the rest stay rejected', async () => {
+    await h.admin('PUT', '/_sandbox/receiver/rule', { rule: 'accept-all', latency_ms: 100 });
+    const child = spawn(process.execPath, [NSX_BIN, 'rejected', 'retry', ID, '--all', '--yes'], { env: childEnv(h.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let interrupted = false;
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (!interrupted && /\[ *2\/100\] delivered/.test(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    const delivered = Number(/retried 100 selected: (\d+) delivered, 0 still rejected, 0 not found, (\d+) not processed/.exec(stderr)?.[1]);
+    expect(delivered).toBeGreaterThanOrEqual(2);
+    expect(stderr).toMatch(new RegExp(`interrupted: ${100 - delivered} selected events were not retried`));
+    expect(serverIds()).toEqual(ids(initial.slice(delivered)));
   });
 
   it('nothing selected: exit 0 and says so (json: zero counts)', async () => {
