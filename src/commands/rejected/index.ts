@@ -3,12 +3,8 @@ import { lazy } from '../context.js';
 import { addRejectedFilterOptions } from '../filter-options.js';
 
 const FILTER_HELP = `
-Filters (all must hold; repeat a flag or use commas for alternatives):
-  --event "order.*"             event name glob
-  --since 2h / --until 2026-11-20T08:00:00Z   rejected_at window (ISO or an age)
-  --entity-id ORDER-1001        the payload's id or order_id
-  --status-code 4xx             the receiver's status code
-  --match items.0.product_id=10000102   a payload field (VALUE may be a glob)`;
+Filters: every filter given must hold; repeat a flag or separate values with commas for alternatives
+(--event "order.created,order.opened"). The same flags mean the same in logs and recover.`;
 
 function batchOptions(cmd: Command, verb: string): Command {
   return addRejectedFilterOptions(cmd)
@@ -30,9 +26,9 @@ narrowed by the filters, oldest first, after a confirmation (--yes without a ter
 Examples:
   $ nsx rejected list erp-orders --event "order.*" --since 24h
   $ nsx rejected list erp-orders --fail-if-any --quiet      exit 6 when anything is waiting (cron, CI)
-  $ nsx rejected show erp-orders rej-0001
+  $ nsx rejected show erp-orders evt-00000169
   $ nsx rejected retry erp-orders --all --status-code 400 --dry-run
-  $ nsx rejected delete erp-orders rej-0001 rej-0002 --yes
+  $ nsx rejected delete erp-orders evt-00000169 evt-00000172 --yes
   $ nsx rejected export erp-orders --file rejected.ndjson`,
     );
 
@@ -58,8 +54,8 @@ Examples:
       'after',
       `
 Examples:
-  $ nsx rejected show erp-orders rej-0001
-  $ nsx rejected show erp-orders rej-0001 --json | jq .event.payload`,
+  $ nsx rejected show erp-orders evt-00000169
+  $ nsx rejected show erp-orders evt-00000169 --json | jq .event.payload`,
     )
     .action(lazy(() => import('./show.js')));
 
@@ -73,7 +69,7 @@ Each event is retried once; one the receiver accepts leaves the rejected list, o
 (attempts + 1). The summary counts delivered, still rejected and not found (already delivered or deleted).
 
 Examples:
-  $ nsx rejected retry erp-orders rej-0001 rej-0002
+  $ nsx rejected retry erp-orders evt-00000169 evt-00000172
   $ nsx rejected retry erp-orders --all --event "order.*" --dry-run
   $ nsx rejected retry erp-orders --all --since 2h --yes --json | jq .still_rejected`,
     )
@@ -86,7 +82,7 @@ Examples:
       `${FILTER_HELP}
 
 Examples:
-  $ nsx rejected delete erp-orders rej-0001
+  $ nsx rejected delete erp-orders evt-00000169
   $ nsx rejected delete erp-orders --all --event order.items_swapped --dry-run
   $ nsx rejected export erp-orders --file before.ndjson && nsx rejected delete erp-orders --all --yes`,
     )
