@@ -39,12 +39,13 @@ export async function run(ctx: CommandContext, [file]: unknown[], opts: Options)
   const uploadUrl = uploadUrlFromFlags(ctx, opts);
   const budgetMs = waitBudgetMs(ctx, opts, true);
   const dryRun = Boolean(opts.dryRun);
-  const settings = await ctx.settings();
-  const destination = chooseDestination({ uploadUrl, sourceUri: opts.sourceUri }, settings.baseUrl, dryRun);
+  // A dry run reads no profile and contacts nothing: it checks the data (and the flags) only.
+  const baseUrl = dryRun ? undefined : (await ctx.settings()).baseUrl;
+  const destination = chooseDestination({ uploadUrl, sourceUri: opts.sourceUri }, baseUrl, dryRun);
   const storeMapping = opts.storeMapping === undefined ? undefined : await readStoreMapping(opts.storeMapping);
 
   if (!dryRun) await ctx.announce();
-  const client = dryRun && settings.baseUrl === undefined ? undefined : await ctx.client();
+  const client = dryRun ? undefined : await ctx.client();
   const deadline = Date.now() + budgetMs;
   ctx.handleInterrupts();
   const phases = new Phases(ctx.output);

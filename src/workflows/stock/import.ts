@@ -40,9 +40,9 @@ export function chooseDestination(flags: { uploadUrl?: string | undefined; sourc
   if (sourceUri !== undefined) checkUrl(sourceUri, '--source-uri', ['https:', 's3:']);
   if (uploadUrl !== undefined && sourceUri !== undefined) return { kind: 'presigned', uploadUrl, sourceUri };
   if (sourceUri !== undefined) return { kind: 'uploaded', sourceUri };
-  if (baseUrl !== undefined && isLoopbackUrl(baseUrl)) return { kind: 'sandbox' };
   // A dry run checks the data; where a real run would put the zip is left to the real run (which says).
   if (dryRun) return { kind: 'none' };
+  if (baseUrl !== undefined && isLoopbackUrl(baseUrl)) return { kind: 'sandbox' };
   throw new UsageError(`nowhere to put the zip: NewStore reads import data from a URI, so say where it goes`, {
     hint: '--upload-url URL --source-uri URI (a presigned PUT, e.g. S3, and the URI NewStore reads), or --source-uri URI for a file already uploaded; against a sandbox the zip goes to its blob store by itself',
   });
@@ -136,7 +136,7 @@ export async function importStock(client: ApiClient | undefined, request: StockI
     const name = request.name ?? defaultJobName(pkg.sha256);
     const outcome = { package: pkg, name, importId: null, job: null, errors: [], errorsTotal: 0, timedOut: false };
     if (request.dryRun) {
-      return { ...outcome, sourceUri: plannedSourceUri(request.destination, client, name), durationMs: Date.now() - started };
+      return { ...outcome, sourceUri: plannedSourceUri(request.destination), durationMs: Date.now() - started };
     }
     if (!client) throw new UsageError('no API to send the import to (set a tenant or --base-url)');
     checkpoint();
@@ -177,16 +177,9 @@ export function defaultJobName(sha256: string, now = new Date()): string {
   return `nsx-stock-${stamp}-${clean(user)}@${clean(hostname())}-${sha256.slice(0, 12)}`;
 }
 
-function plannedSourceUri(destination: Destination, client: ApiClient | undefined, name: string): string | null {
-  switch (destination.kind) {
-    case 'presigned':
-    case 'uploaded':
-      return destination.sourceUri;
-    case 'sandbox':
-      return client ? sandboxFileUrl(client.http.baseUrl, sandboxFileName(name)) : null;
-    case 'none':
-      return null;
-  }
+/** What a dry run can say about the source URI: only what the flags give. */
+function plannedSourceUri(destination: Destination): string | null {
+  return destination.kind === 'presigned' || destination.kind === 'uploaded' ? destination.sourceUri : null;
 }
 
 /** The job name as a file name the sandbox accepts (no "/", no leading "."). */
