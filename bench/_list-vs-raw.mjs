@@ -13,6 +13,18 @@ import { fileURLToPath } from 'node:url';
 const root = process.env.BENCH_ROOT ?? fileURLToPath(new URL('..', import.meta.url));
 
 /**
+ * nsx needs Node >= 22.19 and the benchmark runs it with this process's node: on an older node (the
+ * machines ship 20) the script runs itself again through .ci/node24. Returns the exit code of that run,
+ * or undefined when this node is recent enough.
+ */
+export function rerunOnNode24IfOld() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major > 22 || (major === 22 && minor >= 19)) return undefined;
+  const r = spawnSync(`${root}.ci/node24`, ['node', ...process.argv.slice(1)], { stdio: 'inherit' });
+  return r.status ?? 1;
+}
+
+/**
  * @param {{ title: string, integration: string, seed: Record<string, unknown>, path: string, envelopeKey: string,
  *           nsxArgs: string[], items: number, page?: number, goalRssMb?: number, goalRatio?: number }} spec
  * @returns {Promise<boolean>} whether both goals were met (the figures are printed)

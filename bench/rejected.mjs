@@ -3,7 +3,10 @@
 // (goal < 150 MB: streamed, not collected) and wall time against a raw paginating undici loop over the
 // same pages (page size 200, keep-alive, its own node process; goal <= 1.5x).
 // Usage: npm run build && node bench/rejected.mjs   (BENCH_REJECTED_EVENTS, BENCH_RUNS; exit 1 when a goal is missed)
-import { benchListVsRaw } from './_list-vs-raw.mjs';
+import { benchListVsRaw, rerunOnNode24IfOld } from './_list-vs-raw.mjs';
+
+const rerun = rerunOnNode24IfOld();
+if (rerun !== undefined) process.exit(rerun);
 
 const EVENTS = Number(process.env.BENCH_REJECTED_EVENTS ?? 10_000);
 const INTEGRATION = 'bench-rejected';
