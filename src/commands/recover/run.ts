@@ -3,6 +3,7 @@
 // decides the exit code.
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { dirname, resolve } from 'node:path';
 import type { EventStreamApi } from '../../api/eventstream.js';
 import type { Integration, LogEntry, RejectedEvent } from '../../api/schemas.js';
@@ -200,6 +201,11 @@ interface Ending {
 
 export async function run(ctx: CommandContext, args: unknown[], flags: RecoverFlags): Promise<void> {
   const options = parseRecoverFlags(args[0], flags);
+  // Thousands of small calls make V8 grow its young generation to ~3 x 16 MB of short-lived garbage;
+  // keeping it at its first size holds peak RSS near 120 MB instead of 140 MB over 2,000 events
+  // (bench/recover.mjs), at no measurable cost in time. The flag is read on every scavenge, so it works
+  // when set at run time (--max-semi-space-size would not).
+  setFlagsFromString('--semi-space-growth-factor=1');
   ctx.handleInterrupts();
   await ctx.announce();
   try {
@@ -312,6 +318,9 @@ class RecoverRun {
     }
 
     const state = this.planRun(rejected, resumable);
+    const onServer = rejected.length;
+    // The plan holds what apply needs; the full events (payloads) are let go before thousands of calls.
+    rejected.length = 0;
     const todoSummary = summarizePlan(state.todo);
     const concurrency = this.o.concurrency ?? resumable?.header.options.concurrency ?? 1;
     const ratePerSecond = this.o.ratePerSecond ?? resumable?.header.options.rate_per_second ?? undefined;
@@ -341,7 +350,7 @@ class RecoverRun {
       this.out.success(`plan saved to ${this.o.planOut}; apply exactly this plan with: ${this.cmd(`recover ${id} --plan-in ${shellQuote(this.o.planOut)} --yes`)}`);
     }
     if (this.o.dryRun) {
-      this.remaining = rejected.length;
+      this.remaining = onServer;
       const rules = this.ruleFlags();
       return this.report(
         { outcome: 'completed', resumable: false, exitCode: ExitCode.ok, ending: `Dry run: nothing was changed. To apply: ${this.cmd(`recover ${id}${rules} --yes`)}` },
