@@ -10,7 +10,7 @@
 // Needs dist/ (`npm run build`), curl and jq (apt-get install curl jq), /usr/bin/time for peak RSS.
 // Usage: node bench/recover.mjs   (prints the figures and ratios; exit code 1 when a goal is missed)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -244,15 +244,28 @@ const contenders = {
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 if (only) for (const k of Object.keys(contenders)) if (!only.includes(k)) delete contenders[k];
 const results = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+/** CPU seconds a process has used, from /proc (Linux); shows when the sandbox, not the client, is the limit. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
 let n = 0;
 try {
   for (let i = 0; i < RUNS; i++) {
     for (const [name, start] of Object.entries(contenders)) {
       await reseed();
+      const cpu0 = cpuSeconds(sandboxProcess.pid);
       const r = await start(++n);
+      const cpu = cpu0 === undefined ? undefined : cpuSeconds(sandboxProcess.pid) - cpu0;
       await verify(name);
       results[name].push(r);
-      console.log(`  run ${i + 1} ${name.padEnd(9)} ${(r.ms / 1000).toFixed(2)} s${r.rssMb ? `  peak RSS ${r.rssMb.toFixed(0)} MB` : ''}`);
+      console.log(
+        `  run ${i + 1} ${name.padEnd(9)} ${(r.ms / 1000).toFixed(2)} s${r.rssMb ? `  peak RSS ${r.rssMb.toFixed(0)} MB` : ''}${cpu !== undefined ? `  (sandbox CPU ${cpu.toFixed(2)} s)` : ''}`,
+      );
     }
   }
 } finally {
