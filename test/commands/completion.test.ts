@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
 import { COMPLETION_FILES, describeCommand, SHELLS, staleCompletionFiles, type CommandSpec } from '../../src/commands/completion/generate.js';
 import { ROOT, runNsx } from '../helpers/cli.js';
@@ -114,13 +114,19 @@ for (const setup of SETUPS) {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         NSX_CACHE_DIR: join(home, 'cache'),
       });
-      await term.waitFor(/^[$%>]\s*$/m);
+      try {
+        await term.waitFor(/^[$%>]\s*$/m);
+      } catch (error) {
+        close();
+        throw error;
+      }
       return term;
     };
     const close = () => {
       term?.close();
       term = undefined;
     };
+    afterEach(close);
     /**
      * Types, presses keys, then waits for `until`; without it, types a marker: once the marker shows, the
      * shell has finished completing (fish closes its candidate list on typing, so lists use `until`).

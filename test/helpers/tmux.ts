@@ -37,7 +37,8 @@ export function startTmux(command: string, env: Record<string, string>): TmuxSes
   const socket = `nsx-test-${process.pid}-${++sessions}`;
   const tmux = (...args: string[]) => execFileSync(TMUX, ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
-  const line = `env -i ${assignments} ${command}; echo "[exit $?]"; sleep 600`;
+  const line = `env -i ${assignments} ${command}; echo "[exit $?]"; sleep 300`;
+  // The pane outlives the command for reading its last screen; close() ends the server (and `sleep` caps a leak).
   tmux('new-session', '-d', '-s', 'main', '-x', '160', '-y', '40', line);
   const screen = () => tmux('capture-pane', '-p', '-t', 'main').replace(/\s+$/, '');
   return {
