@@ -5,7 +5,7 @@
 // Standalone: `node bench/stock.mjs` after `npm run build`.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -95,6 +95,9 @@ try {
   const bytes = statSync(file).size;
   const mb = bytes / 1e6;
   console.log(`stock import --dry-run (node ${process.version}): ${ROWS.toLocaleString('en')} rows, ${mb.toFixed(1)} MB CSV, ${RUNS} runs`);
+  // Wall time is what the goal judges; on a shared machine it also measures the neighbours, so the load
+  // and the CPU time (all threads: parsing here, deflate in zlib's pool) are printed beside it.
+  console.log(`  load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on this machine before the runs`);
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
     const r = await runOnce(file);
@@ -109,6 +112,8 @@ try {
   const speedOk = mbps >= GOAL_MBPS;
   const rssOk = rss < GOAL_RSS_MB;
   console.log(`  zip: ${(zip / 1e6).toFixed(1)} MB (${((zip / bytes) * 100).toFixed(0)}% of the CSV)`);
+  const cpu = runs.every((r) => r.cpu !== undefined) ? median(runs.map((r) => r.cpu)) : undefined;
+  if (cpu !== undefined) console.log(`  CPU time  ${cpu.toFixed(2)} s median (${(mb / cpu).toFixed(1)} MB per CPU-second; not the judged figure)`);
   console.log(`  throughput ${mbps.toFixed(1)} MB/s (median wall ${(wall / 1000).toFixed(2)} s)   ${speedOk ? 'PASS' : 'FAIL'} (goal >= ${GOAL_MBPS} MB/s)`);
   console.log(`  peak RSS   ${rss.toFixed(0)} MB (highest of the runs)   ${rssOk ? 'PASS' : 'FAIL'} (goal < ${GOAL_RSS_MB} MB)`);
   process.exitCode = speedOk && rssOk ? 0 : 1;
