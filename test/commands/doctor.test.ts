@@ -26,7 +26,7 @@ afterAll(() => h.close());
 describe('doctor against a healthy setup', () => {
   it('prints one ok line per check and exits 0', async () => {
     const r = await h.nsx(['doctor', '--output', 'tsv']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
     expect(rows.map((c) => c[1])).toEqual(CHECKS);
     expect(rows.every((c) => c[0] === 'ok')).toBe(true);
@@ -35,7 +35,7 @@ describe('doctor against a healthy setup', () => {
 
   it('prints an array of {check, status, detail} in json mode', async () => {
     const r = await h.nsx(['doctor', '--json']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const checks = JSON.parse(r.stdout) as Check[];
     expect(checks.map((c) => Object.keys(c).sort())).toEqual(CHECKS.map(() => ['check', 'detail', 'status']));
     const named = byName(r.stdout);
@@ -84,7 +84,7 @@ describe('doctor finds problems', () => {
     chmodSync(join(dir, 'credentials.json'), 0o644);
     try {
       const r = await h.nsx(['doctor', '--json']);
-      expect(r.code).toBe(1);
+      expect(r.code, r.stderr).toBe(1);
       expect(byName(r.stdout).config).toMatchObject({ status: 'fail', detail: expect.stringMatching(/credentials\.json is mode 644, should be 600/) });
       expect(r.stderr).toMatch(/^\{"error":\{"message":"1 of 7 checks failed: config"/m);
     } finally {
@@ -99,7 +99,7 @@ describe('doctor finds problems', () => {
     chmodSync(join(dir, 'config.json'), 0o644);
     try {
       const r = await h.nsx(['doctor', '--json']);
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       expect(byName(r.stdout).config!.status).toBe('warn');
     } finally {
       chmodSync(join(dir, 'config.json'), 0o600);
@@ -108,7 +108,7 @@ describe('doctor finds problems', () => {
 
   it('fails credentials and token without a secret, and still reports the API reachable', async () => {
     const r = await h.nsx(['doctor', '--json'], { env: { NSX_CLIENT_SECRET: undefined as unknown as string } });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     const c = byName(r.stdout);
     expect(c.credentials).toMatchObject({ status: 'fail', detail: expect.stringMatching(/no client secret for profile default/) });
     expect(c.token!.status).toBe('fail');
@@ -119,27 +119,27 @@ describe('doctor finds problems', () => {
 
   it('fails the token check when the token endpoint refuses the secret', async () => {
     const r = await h.nsx(['doctor', '--json'], { env: { NSX_CLIENT_SECRET: 'wrong-secret' } });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     expect(byName(r.stdout).token).toMatchObject({ status: 'fail', detail: expect.stringMatching(/could not obtain a token/) });
     expect(r.stdout + r.stderr).not.toContain('wrong-secret');
   });
 
   it('warns about a clock a minute off, and fails one ten minutes off', async () => {
     const minute = await runNsx(['doctor', '--json'], { env: await skewedApi(60_000) });
-    expect(minute.code).toBe(0);
+    expect(minute.code, minute.stderr).toBe(0);
     expect(byName(minute.stdout).clock).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^this machine's clock is (59\.\ds|1m0\ds) behind the server$/) });
     await server!.close();
     home!.cleanup();
 
     const ten = await runNsx(['doctor', '--json'], { env: await skewedApi(-10 * 60_000) });
-    expect(ten.code).toBe(1);
+    expect(ten.code, ten.stderr).toBe(1);
     expect(byName(ten.stdout).clock).toMatchObject({ status: 'fail', detail: expect.stringMatching(/(9m59|10m0\d)s ahead of the server.*sync it/) });
   });
 
   it('fails the api check when the API does not answer', async () => {
     const env = await skewedApi(0);
     const r = await runNsx(['doctor', '--json'], { env: { ...env, NSX_BASE_URL: 'http://127.0.0.1:9' } });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     const c = byName(r.stdout);
     expect(c.token!.status).toBe('ok');
     expect(c.api).toMatchObject({ status: 'fail', detail: expect.stringMatching(/cannot connect to 127\.0\.0\.1:9: connection refused/) });
@@ -148,7 +148,7 @@ describe('doctor finds problems', () => {
   it('fails the profile check with no tenant or base URL, and says what was not checked', async () => {
     home = isolatedHome();
     const r = await runNsx(['doctor', '--json'], { env: home.env });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     const c = byName(r.stdout);
     expect(Object.keys(c)).toEqual(CHECKS);
     expect(c.profile).toMatchObject({ status: 'fail', detail: expect.stringMatching(/no API base URL/) });
@@ -157,10 +157,10 @@ describe('doctor finds problems', () => {
 
   it('shows the proxy in effect, and fails a proxy variable that is not a URL', async () => {
     const via = await h.nsx(['doctor', '--json'], { env: { HTTPS_PROXY: 'http://proxy.example:3128', NO_PROXY: '127.0.0.1,localhost' } });
-    expect(via.code).toBe(0);
+    expect(via.code, via.stderr).toBe(0);
     expect(byName(via.stdout).proxy).toEqual({ check: 'proxy', status: 'ok', detail: 'requests go through http://proxy.example:3128 (NO_PROXY=127.0.0.1,localhost)' });
     const bad = await h.nsx(['doctor', '--json'], { env: { HTTP_PROXY: 'not a url', NO_PROXY: '*' } });
-    expect(bad.code).toBe(1);
+    expect(bad.code, bad.stderr).toBe(1);
     expect(byName(bad.stdout).proxy!.status).toBe('fail');
   });
 });

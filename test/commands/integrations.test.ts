@@ -32,7 +32,7 @@ const lines = (text: string) => text.split('\n').filter(Boolean);
 describe('integrations list', () => {
   it('prints id, status, type, destination, starts_at, ends_at as tsv when piped, and remembers the ids for completion', async () => {
     const r = await h.nsx(['integrations', 'list']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const rows = lines(r.stdout).map((l) => l.split('\t'));
     expect(rows.map((c) => c[0])).toEqual(DEMO_IDS);
     const erp = rows.find((c) => c[0] === 'erp-orders')!;
@@ -49,7 +49,7 @@ describe('integrations list', () => {
 
   it('filters by --status and prints whole integrations in json and ndjson with secrets masked', async () => {
     const stopped = await h.nsx(['integrations', 'list', '--status', 'stopped', '--json']);
-    expect(stopped.code).toBe(0);
+    expect(stopped.code, stopped.stderr).toBe(0);
     const list = JSON.parse(stopped.stdout) as Array<Record<string, any>>;
     expect(list.map((i) => i.id)).toEqual(['erp-orders', 'replay-2026-11-20']);
     expect(list[0]!.callback_parameters).toEqual({ callback_url: expect.stringContaining('/erp'), api_key: '********' });
@@ -78,7 +78,7 @@ describe('integrations list', () => {
 describe('integrations get', () => {
   it('shows one integration with the api key masked, in every mode; --show-secrets reveals it', async () => {
     const human = await h.nsx(['integrations', 'get', 'erp-orders']);
-    expect(human.code).toBe(0);
+    expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toMatch(/^status\s+stopped$/m);
     expect(human.stdout).toMatch(/^api key\s+\*{8}$/m);
     expect(human.stdout).toMatch(/^filter\s+entities order$/m);
@@ -93,7 +93,7 @@ describe('integrations get', () => {
 
   it('says an unknown id does not exist (exit 5)', async () => {
     const r = await h.nsx(['integrations', 'get', 'no-such-thing']);
-    expect(r.code).toBe(5);
+    expect(r.code, r.stderr).toBe(5);
     expect(r.stderr).toMatch(/^error: integration "no-such-thing" does not exist$/m);
     expect(r.stdout).toBe('');
   });
@@ -107,7 +107,7 @@ describe('integrations register', () => {
       'integrations', 'register', 'erp-new', '--callback-url', 'https://erp.example.com/newstore',
       '--api-key-file', keyFile, '--events', 'order.created,order.cancelled', '--entities', 'return', '--json',
     ]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(lines(r.stderr)[0]).toMatch(/^profile default · tenant sandbox · http:\/\/127\.0\.0\.1:\d+$/);
     const printed = JSON.parse(r.stdout);
     expect(printed).toMatchObject({ id: 'erp-new', status: 'running', callback_parameters: { api_key: '********' } });
@@ -123,14 +123,14 @@ describe('integrations register', () => {
     const piped = await h.nsx(['integrations', 'register', 'via-stdin', '--callback-url', 'https://a.example.com/h', '--api-key-stdin'], {
       input: 'k-stdin-456\n',
     });
-    expect(piped.code).toBe(0);
+    expect(piped.code, piped.stderr).toBe(0);
     expect(piped.stderr).toMatch(/registered via-stdin \(running\): events go to a\.example\.com/);
     expect(state().integrations.get('via-stdin')!.callback_parameters!.api_key).toBe('k-stdin-456');
 
     const env = await h.nsx(['integrations', 'register', 'via-env', '--callback-url', 'https://b.example.com/h', '--api-key-env', 'ERP_KEY'], {
       env: { ERP_KEY: 'k-env-789' },
     });
-    expect(env.code).toBe(0);
+    expect(env.code, env.stderr).toBe(0);
     expect(state().integrations.get('via-env')!.callback_parameters!.api_key).toBe('k-env-789');
   });
 
@@ -145,7 +145,7 @@ describe('integrations register', () => {
 
     const before = Date.now();
     const temp = await h.nsx(['integrations', 'register', 'erp-test', '--callback-url', 'http://localhost:9/hook', '--starts-at', '2h', '--ends-at', '1d']);
-    expect(temp.code).toBe(0);
+    expect(temp.code, temp.stderr).toBe(0);
     const rec = state().integrations.get('erp-test')!;
     expect(rec.integration_type).toBe('temporary');
     // --starts-at 2h looks back, --ends-at 1d looks ahead.
@@ -156,7 +156,7 @@ describe('integrations register', () => {
 
   it('refuses an id that exists (exit 7) and leaves it alone', async () => {
     const r = await h.nsx(['integrations', 'register', 'erp-orders', '--callback-url', 'https://x.example.com/h']);
-    expect(r.code).toBe(7);
+    expect(r.code, r.stderr).toBe(7);
     expect(r.stderr).toMatch(/^error: an integration "erp-orders" already exists$/m);
     expect(state().integrations.get('erp-orders')!.callback_parameters!.callback_url).toContain('/erp');
   });
@@ -165,7 +165,7 @@ describe('integrations register', () => {
     for (let i = state().integrations.size; i < 25; i++) await h.admin('POST', '/_sandbox/seed', { integration_id: `filler-${i}` });
     expect(state().integrations.size).toBe(25);
     const r = await h.nsx(['integrations', 'register', 'one-too-many', '--callback-url', 'https://x.example.com/h']);
-    expect(r.code).toBe(7);
+    expect(r.code, r.stderr).toBe(7);
     expect(r.stderr).toMatch(/NewStore allows at most 25 integrations \(stopped and temporary ones count\) and 25 exist: nothing was registered/);
     expect(r.stderr).toMatch(/delete one first with nsx integrations delete ID \(stopped ones: erp-orders, /);
     expect(state().integrations.has('one-too-many')).toBe(false);
@@ -184,7 +184,7 @@ describe('integrations register', () => {
       const r = await runNsx(['integrations', 'register', 'racy', '--callback-url', 'https://x.example.com/h'], {
         env: { ...home.env, NSX_BASE_URL: api.url, NSX_TOKEN_URL: `${api.url}/token`, NSX_CLIENT_ID: 'c', NSX_CLIENT_SECRET: 's' },
       });
-      expect(r.code).toBe(7);
+      expect(r.code, r.stderr).toBe(7);
       expect(r.stderr).toMatch(/NewStore refused "racy" \(409\): the id exists or the 25-integration limit was reached meanwhile \(at most 25 integrations may exist\)/);
       expect(api.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/eventstream'))).toHaveLength(1);
     } finally {
@@ -197,27 +197,27 @@ describe('integrations register', () => {
 describe('integrations start and stop', () => {
   it('starts a stopped integration, warns about its waiting rejected events, and does nothing for a running one', async () => {
     const r = await h.nsx(['integrations', 'start', 'erp-orders']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/started erp-orders: delivery to 127\.0\.0\.1:\d+ resumes where it stopped/);
     expect(r.stderr).toMatch(/warning: erp-orders has rejected events waiting/);
     expect(state().integrations.get('erp-orders')!.status).toBe('running');
 
     const again = await h.nsx(['integrations', 'start', 'wms-fulfillment', '--json']);
-    expect(again.code).toBe(0);
+    expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ id: 'wms-fulfillment', status: 'running' });
     expect(again.stderr).not.toMatch(/started/);
   });
 
   it('without a terminal, stop needs --yes (exit 3 naming it) and says that data stops flowing to the ERP', async () => {
     const refused = await h.nsx(['integrations', 'stop', 'wms-fulfillment']);
-    expect(refused.code).toBe(3);
+    expect(refused.code, refused.stderr).toBe(3);
     expect(refused.stderr).toMatch(/halts the data flowing to the ERP \(127\.0\.0\.1:\d+\)/);
     expect(refused.stderr).toMatch(/^error: .*pass --yes/m);
     expect(state().integrations.get('wms-fulfillment')!.status).toBe('running');
 
     const done = await h.nsx(['integrations', 'stop', 'wms-fulfillment', '--yes', '--output', 'ndjson']);
-    expect(done.code).toBe(0);
+    expect(done.code, done.stderr).toBe(0);
     expect(JSON.parse(done.stdout)).toMatchObject({ id: 'wms-fulfillment', status: 'stopped' });
     expect(state().integrations.get('wms-fulfillment')!.status).toBe('stopped');
   });
@@ -252,13 +252,13 @@ describe('integrations start and stop', () => {
 describe('integrations delete', () => {
   it('without a terminal needs --yes (exit 3) and warns that logs and rejected events go with it', async () => {
     const refused = await h.nsx(['integrations', 'delete', 'erp-orders']);
-    expect(refused.code).toBe(3);
+    expect(refused.code, refused.stderr).toBe(3);
     expect(refused.stderr).toMatch(/also deletes its log entries and rejected events/);
     expect(refused.stderr).toMatch(/pass --yes/);
     expect(state().integrations.has('erp-orders')).toBe(true);
 
     const done = await h.nsx(['integrations', 'delete', 'wms-fulfillment', '--yes', '--json']);
-    expect(done.code).toBe(0);
+    expect(done.code, done.stderr).toBe(0);
     expect(JSON.parse(done.stdout)).toEqual({ id: 'wms-fulfillment', deleted: true, export: null });
     expect(state().integrations.has('wms-fulfillment')).toBe(false);
   });
@@ -270,7 +270,7 @@ describe('integrations delete', () => {
     expect(rejectedIds).toHaveLength(100);
     const dir = join(scratch, 'export-erp');
     const r = await h.nsx(['integrations', 'delete', 'erp-orders', '--export', dir, '--yes']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`exported ${logCount} log entries and 100 rejected events to ${dir}`));
     expect(state().integrations.has('erp-orders')).toBe(false);
     expect(readdirSync(dir).sort()).toEqual(['integration.json', 'logs.ndjson', 'rejected-events.ndjson']);
@@ -289,7 +289,7 @@ describe('integrations delete', () => {
     try {
       const dir = join(scratch, 'export-fails');
       const r = await h.nsx(['integrations', 'delete', 'erp-orders', '--export', dir, '--yes']);
-      expect(r.code).not.toBe(0);
+      expect(r.code, r.stderr).not.toBe(0);
       expect(r.stderr).toMatch(/export to .*export-fails failed, so erp-orders was NOT deleted/);
       expect(state().integrations.has('erp-orders')).toBe(true);
       expect(readdirSync(dir)).toEqual([]);
@@ -303,7 +303,7 @@ describe('integrations delete', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'logs.ndjson'), 'old\n');
     const r = await h.nsx(['integrations', 'delete', 'erp-orders', '--export', dir, '--yes']);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/already holds logs\.ndjson/);
     expect(state().integrations.has('erp-orders')).toBe(true);
   });
@@ -343,7 +343,7 @@ describe('integrations replay', () => {
         '--entities', 'order', '--wait', '--interval', '200ms', '--wait-timeout', '60s', '--json',
       ]);
       expect(r.stderr).toMatch(/registered temporary integration replay-\d{4}-\d\d-\d\d: replaying events of /);
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       const finished = JSON.parse(r.stdout);
       expect(finished).toMatchObject({ status: 'stopped', integration_type: 'temporary', starts_at: since });
       const rec = state().integrations.get(finished.id)!;
@@ -357,21 +357,21 @@ describe('integrations replay', () => {
 
   it('picks a free default id and, without --wait, returns at once', async () => {
     const r = await h.nsx(['integrations', 'replay', '--since', '2026-11-20', '--until', '2026-11-20T12:00:00Z', '--callback-url', 'https://erp.example.com/h', '--json']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     // replay-2026-11-20 exists in the demo scenario.
     expect(JSON.parse(r.stdout)).toMatchObject({ id: 'replay-2026-11-20-2', integration_type: 'temporary', ends_at: '2026-11-20T12:00:00.000Z' });
   });
 
   it('--wait gives up after --wait-timeout with exit 7; the replay goes on', async () => {
     const r = await h.nsx(['integrations', 'replay', '--since', '3d', '--callback-url', 'https://erp.example.com/h', '--id', 'slow-replay', '--wait', '--wait-timeout', '1ms']);
-    expect(r.code).toBe(7);
+    expect(r.code, r.stderr).toBe(7);
     expect(r.stderr).toMatch(/replay slow-replay is still running after .* \(--wait-timeout\)/);
     expect(state().integrations.has('slow-replay')).toBe(true);
   });
 
   it('--wait exits 6 when the replay stops because delivery fails', async () => {
     const r = await h.nsx(['integrations', 'replay', '--since', '3d', '--callback-url', 'http://127.0.0.1:9/refused', '--id', 'broken-replay', '--wait', '--interval', '200ms']);
-    expect(r.code).toBe(6);
+    expect(r.code, r.stderr).toBe(6);
     expect(r.stderr).toMatch(/replay broken-replay stopped before the end of its window: stopped after 10 delivery failures/);
   });
 });
@@ -380,7 +380,7 @@ describe('help', () => {
   it('every integrations verb has examples', async () => {
     for (const verb of ['list', 'get', 'register', 'start', 'stop', 'delete', 'replay']) {
       const r = await runNsx(['integrations', verb, '--help']);
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/Examples:\n\s+\$ nsx integrations /);
     }
   });
@@ -394,7 +394,7 @@ describe('key file permissions', () => {
     writeFileSync(keyFile, 'k-open');
     chmodSync(keyFile, 0o644);
     const r = await h.nsx(['integrations', 'register', 'open-key', '--callback-url', 'https://x.example.com/h', '--api-key-file', keyFile]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`warning: ${keyFile} can be read by other users \\(mode 644\\): chmod 600`));
     expect(existsSync(keyFile)).toBe(true);
   });

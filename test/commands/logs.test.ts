@@ -30,7 +30,7 @@ afterAll(() => h.close());
 describe('logs list', () => {
   it('streams every page, newest first, as tsv when piped', async () => {
     const r = await h.nsx(['logs', 'list', SEEDED, '--output', 'tsv']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const rows = lines(r.stdout).map((l) => l.split('\t'));
     expect(rows).toHaveLength(SEED_COUNT);
     const expected = entries();
@@ -42,7 +42,7 @@ describe('logs list', () => {
     const all = entries();
     const run = async (...flags: string[]) => {
       const r = await h.nsx(['logs', 'list', SEEDED, '--output', 'ndjson', ...flags]);
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       return lines(r.stdout).map((l) => (JSON.parse(l) as Entry).id);
     };
     expect(await run('--level', 'error')).toEqual(all.filter((e) => e.level === 'error').map((e) => e.id));
@@ -63,7 +63,7 @@ describe('logs list', () => {
     const r = await h.nsx(['logs', 'list', SEEDED, '--json', '--limit', '3']);
     expect(JSON.parse(r.stdout)).toEqual(entries().slice(0, 3));
     const none = await h.nsx(['logs', 'list', SEEDED, '--json', '--grep', 'no such words']);
-    expect(none.code).toBe(0);
+    expect(none.code, none.stderr).toBe(0);
     expect(JSON.parse(none.stdout)).toEqual([]);
     const human = await h.nsx(['logs', 'list', SEEDED, '--grep', 'no such words']);
     expect(human.stdout).toBe('');
@@ -87,13 +87,13 @@ describe('logs list', () => {
     await list.waitForStdout(/\n/);
     list.child.stdout!.destroy(); // what `head -1` does once it has its line
     const result = await list.exited;
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(/EPIPE|at /);
   });
 
   it('says an unknown integration does not exist (exit 5)', async () => {
     const r = await h.nsx(['logs', 'list', 'ghost']);
-    expect(r.code).toBe(5);
+    expect(r.code, r.stderr).toBe(5);
     expect(r.stderr).toMatch(/^error: integration "ghost" does not exist$/m);
   });
 });
@@ -109,7 +109,7 @@ describe('logs tail', () => {
     await new Promise((r) => setTimeout(r, 500)); // a few more polls: nothing may print twice
     tail.child.kill('SIGINT');
     const result = await tail.exited;
-    expect(result.code).toBe(130);
+    expect(result.code, result.stderr).toBe(130);
     const printed = lines(result.stdout).map((l) => (JSON.parse(l) as Entry).id);
     expect(printed).toEqual([...backlog, ...fresh].map((e) => e.id));
     expect(result.stderr).toMatch(/stopped following seeded-logs/);
@@ -119,22 +119,22 @@ describe('logs tail', () => {
     const tail = startNsx(['logs', 'tail', 'wms-fulfillment', '--until-stopped', '--lines', '1', '--interval', '150ms'], h.env);
     await tail.waitForStdout(/\n/);
     const stop = await h.nsx(['integrations', 'stop', 'wms-fulfillment', '--yes']);
-    expect(stop.code).toBe(0);
+    expect(stop.code, stop.stderr).toBe(0);
     const result = await tail.exited;
-    expect(result.code).toBe(7);
+    expect(result.code, result.stderr).toBe(7);
     expect(result.stdout).toMatch(/\tinfo\t\t\tintegration stopped by the user\n$/);
     expect(result.stderr).toMatch(/^error: wms-fulfillment is stopped$/m);
   });
 
   it('--until-stopped on a stopped integration prints the backlog and exits 7 at once', async () => {
     const r = await h.nsx(['logs', 'tail', 'erp-orders', '--until-stopped', '--lines', '2', '--output', 'ndjson']);
-    expect(r.code).toBe(7);
+    expect(r.code, r.stderr).toBe(7);
     expect(lines(r.stdout).map((l) => (JSON.parse(l) as Entry).id)).toEqual(entries('erp-orders').slice(0, 2).reverse().map((e) => e.id));
   });
 
   it('--json prints one JSON document per entry (a stream jq reads)', async () => {
     const r = await h.nsx(['logs', 'tail', 'erp-orders', '--until-stopped', '--lines', '2', '--json']);
-    expect(r.code).toBe(7);
+    expect(r.code, r.stderr).toBe(7);
     const docs = r.stdout.split(/\n(?=\{)/).map((d) => JSON.parse(d) as Entry);
     expect(docs.map((d) => d.id)).toEqual(entries('erp-orders').slice(0, 2).reverse().map((e) => e.id));
   });
