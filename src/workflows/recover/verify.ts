@@ -37,7 +37,7 @@ export async function gate(
   id: string,
   options: { intervalMs?: number; maxListings?: number; signal?: AbortSignal } = {},
 ): Promise<GateResult> {
-  const interval = options.intervalMs ?? 250;
+  const interval = options.intervalMs ?? 100;
   const max = Math.max(2, options.maxListings ?? 6);
   let previous = await listAllRejected(api, id, options.signal);
   for (let n = 2; n <= max; n++) {
