@@ -1,12 +1,12 @@
 // Profiles (conf, in the config dir) and the one precedence rule: flags > environment > profile > defaults.
 // Client secrets live in a separate credentials file; both files are 0600 in a 0700 folder.
 import { join } from 'node:path';
-import Conf from 'conf';
+import type Conf from 'conf';
 import { apiBaseUrl, DEFAULT_STAGE, tokenUrl as defaultTokenUrl } from '../api/routes.js';
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../input/time.js';
 import { configDir } from './paths.js';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from './secure-files.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, readJsonFile } from './secure-files.js';
 
 /** Settable profile keys, as typed by users (`nsx config set base-url ...`). */
 export const PROFILE_KEYS = ['tenant', 'stage', 'base-url', 'token-url', 'client-id', 'timeout', 'output'] as const;
@@ -24,13 +24,21 @@ type CredentialsFile = {
 export const DEFAULT_PROFILE = 'default';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+// Writes go through conf (atomic, owner-only, validated); reads parse the same JSON files directly, so
+// the commands that only read a profile (every API call) do not load conf and ajv at start-up.
 let configStore: Conf<ConfigFile> | undefined;
 let credentialsStore: Conf<CredentialsFile> | undefined;
+let ConfClass: typeof Conf | undefined;
+
+async function loadConf(): Promise<void> {
+  ConfClass ??= (await import('conf')).default;
+}
 
 function openStore<T extends Record<string, unknown>>(name: string, defaults: NoInfer<T>): Conf<T> {
+  if (!ConfClass) throw new Error('internal: conf is not loaded');
   const dir = configDir();
   ensurePrivateDir(dir);
-  return new Conf<T>({
+  return new ConfClass<T>({
     cwd: dir,
     configName: name,
     projectName: 'nsx',
@@ -41,13 +49,22 @@ function openStore<T extends Record<string, unknown>>(name: string, defaults: No
   });
 }
 
-function config(): Conf<ConfigFile> {
+async function config(): Promise<Conf<ConfigFile>> {
+  await loadConf();
   configStore ??= openStore<ConfigFile>('config', { profiles: {} });
   return configStore;
 }
-function credentials(): Conf<CredentialsFile> {
+async function credentials(): Promise<Conf<CredentialsFile>> {
+  await loadConf();
   credentialsStore ??= openStore<CredentialsFile>('credentials', { profiles: {} });
   return credentialsStore;
+}
+
+function readConfig(): ConfigFile {
+  return readJsonFile<ConfigFile>(configFilePath()) ?? { profiles: {} };
+}
+function readCredentials(): CredentialsFile {
+  return readJsonFile<CredentialsFile>(credentialsFilePath()) ?? { profiles: {} };
 }
 
 /** Drops cached stores (tests change NSX_CONFIG_DIR between cases). */
@@ -64,13 +81,13 @@ export function credentialsFilePath(): string {
 }
 
 export function listProfiles(): Record<string, Profile> {
-  return config().get('profiles') ?? {};
+  return readConfig().profiles ?? {};
 }
 export function currentProfileName(): string {
-  return config().get('current_profile') ?? DEFAULT_PROFILE;
+  return readConfig().current_profile ?? DEFAULT_PROFILE;
 }
-export function useProfile(name: string): void {
-  config().set('current_profile', name);
+export async function useProfile(name: string): Promise<void> {
+  (await config()).set('current_profile', name);
 }
 export function getProfile(name: string): Profile | undefined {
   return listProfiles()[name];
@@ -107,35 +124,35 @@ export function validateProfileValue(key: ProfileKey, value: string): string {
 }
 
 /** Creates or updates a profile; `secret` goes to the credentials file. Unset values are left alone. */
-export function upsertProfile(name: string, values: Profile, secret?: { clientSecret?: string }): void {
+export async function upsertProfile(name: string, values: Profile, secret?: { clientSecret?: string }): Promise<void> {
   const profiles = listProfiles();
   const next: Profile = { ...profiles[name] };
   for (const key of PROFILE_KEYS) {
     const v = values[key];
     if (v !== undefined) next[key] = validateProfileValue(key, v);
   }
-  config().set('profiles', { ...profiles, [name]: next });
+  (await config()).set('profiles', { ...profiles, [name]: next });
   if (secret?.clientSecret !== undefined) {
-    const creds = credentials().get('profiles') ?? {};
-    credentials().set('profiles', { ...creds, [name]: { client_secret: secret.clientSecret } });
+    const creds = readCredentials().profiles ?? {};
+    (await credentials()).set('profiles', { ...creds, [name]: { client_secret: secret.clientSecret } });
   }
 }
 
-export function unsetProfileKey(name: string, key: ProfileKey): void {
+export async function unsetProfileKey(name: string, key: ProfileKey): Promise<void> {
   const profiles = listProfiles();
   const profile = { ...profiles[name] };
   delete profile[key];
-  config().set('profiles', { ...profiles, [name]: profile });
+  (await config()).set('profiles', { ...profiles, [name]: profile });
 }
 
 export function getClientSecret(name: string): string | undefined {
-  return credentials().get('profiles')?.[name]?.client_secret;
+  return readCredentials().profiles?.[name]?.client_secret;
 }
-export function deleteClientSecret(name: string): boolean {
-  const creds = { ...credentials().get('profiles') };
+export async function deleteClientSecret(name: string): Promise<boolean> {
+  const creds = { ...readCredentials().profiles };
   if (!creds[name]) return false;
   delete creds[name];
-  credentials().set('profiles', creds);
+  (await credentials()).set('profiles', creds);
   return true;
 }
 

@@ -28,12 +28,12 @@ afterEach(() => {
 const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
 
 describe('precedence: flags > environment > profile > defaults', () => {
-  beforeEach(() => {
-    upsertProfile('acme', { tenant: 'acme', stage: 'x', 'client-id': 'from-profile', timeout: '45s' }, { clientSecret: 'profile-secret' });
-    useProfile('acme');
+  beforeEach(async () => {
+    await upsertProfile('acme', { tenant: 'acme', stage: 'x', 'client-id': 'from-profile', timeout: '45s' }, { clientSecret: 'profile-secret' });
+    await useProfile('acme');
   });
 
-  it('uses the profile when nothing overrides it, and derives URLs from tenant and stage', () => {
+  it('uses the profile when nothing overrides it, and derives URLs from tenant and stage', async () => {
     const s = resolveSettings({}, {});
     expect(s).toMatchObject({
       profile: 'acme',
@@ -48,7 +48,7 @@ describe('precedence: flags > environment > profile > defaults', () => {
     expect(s.sources).toMatchObject({ tenant: 'profile', baseUrl: 'derived', clientSecret: 'profile' });
   });
 
-  it('lets the environment beat the profile and flags beat the environment', () => {
+  it('lets the environment beat the profile and flags beat the environment', async () => {
     const env = { NSX_TENANT: 'env-tenant', NSX_STAGE: 's', NSX_CLIENT_ID: 'env-id', NSX_CLIENT_SECRET: 'env-secret', NSX_TIMEOUT: '5s' };
     expect(resolveSettings({}, env)).toMatchObject({ tenant: 'env-tenant', stage: 's', clientId: 'env-id', clientSecret: 'env-secret', timeoutMs: 5000 });
     const s = resolveSettings({ tenant: 'flag-tenant', stage: 't', timeout: '2s', baseUrl: 'http://127.0.0.1:4545/' }, env);
@@ -56,21 +56,21 @@ describe('precedence: flags > environment > profile > defaults', () => {
     expect(s.tokenUrl).toBe('https://id.t.newstore.net/auth/realms/flag-tenant/protocol/openid-connect/token');
   });
 
-  it('selects profiles by --profile over NSX_PROFILE over the current one, and refuses unknown ones', () => {
-    upsertProfile('other', { tenant: 'other' });
+  it('selects profiles by --profile over NSX_PROFILE over the current one, and refuses unknown ones', async () => {
+    await upsertProfile('other', { tenant: 'other' });
     expect(resolveSettings({}, { NSX_PROFILE: 'other' }).tenant).toBe('other');
     expect(resolveSettings({ profile: 'acme' }, { NSX_PROFILE: 'other' }).tenant).toBe('acme');
     expect(() => resolveSettings({ profile: 'ghost' }, {})).toThrow(UsageError);
   });
 
-  it('takes NSX_TOKEN as a ready token and defaults the stage to p', () => {
-    upsertProfile('bare', {});
+  it('takes NSX_TOKEN as a ready token and defaults the stage to p', async () => {
+    await upsertProfile('bare', {});
     const s = resolveSettings({ profile: 'bare', tenant: 't1' }, { NSX_TOKEN: 'ready' });
     expect(s.staticToken).toBe('ready');
     expect(s.stage).toBe('p');
   });
 
-  it('refuses plain http to a host that is not loopback, and bad timeouts', () => {
+  it('refuses plain http to a host that is not loopback, and bad timeouts', async () => {
     expect(() => resolveSettings({ baseUrl: 'http://acme.example.com' }, {})).toThrow(/loopback/);
     expect(() => resolveSettings({ baseUrl: 'http://[::1]:8080' }, {})).not.toThrow();
     expect(() => resolveSettings({ timeout: 'soon' }, {})).toThrow(/not a duration/);
@@ -79,7 +79,7 @@ describe('precedence: flags > environment > profile > defaults', () => {
 
 describe('files holding secrets', () => {
   it('are 0600 in a 0700 folder, the secret only in credentials.json', async () => {
-    upsertProfile('acme', { tenant: 'acme' }, { clientSecret: 'top-secret' });
+    await upsertProfile('acme', { tenant: 'acme' }, { clientSecret: 'top-secret' });
     expect(mode(process.env.NSX_CONFIG_DIR!)).toBe('700');
     expect(mode(configFilePath())).toBe('600');
     expect(mode(credentialsFilePath())).toBe('600');
@@ -88,12 +88,12 @@ describe('files holding secrets', () => {
     expect(getClientSecret('acme')).toBe('top-secret');
   });
 
-  it('repairs a folder and files that were opened up', () => {
-    upsertProfile('acme', { tenant: 'acme' }, { clientSecret: 's' });
+  it('repairs a folder and files that were opened up', async () => {
+    await upsertProfile('acme', { tenant: 'acme' }, { clientSecret: 's' });
     chmodSync(process.env.NSX_CONFIG_DIR!, 0o755);
     chmodSync(configFilePath(), 0o644);
     resetProfileStores();
-    upsertProfile('acme', { stage: 'x' });
+    await upsertProfile('acme', { stage: 'x' });
     expect(mode(process.env.NSX_CONFIG_DIR!)).toBe('700');
     expect(mode(configFilePath())).toBe('600');
   });

@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => idp.close());
 afterEach(() => home?.cleanup());
 
-function env(extra: Record<string, string> = {}) {
+function env(extra: Record<string, string> = {}): Record<string, string> {
   home = isolatedHome();
   return { ...home.env, NSX_BASE_URL: idp.url, NSX_TOKEN_URL: `${idp.url}/auth/realms/acme/protocol/openid-connect/token`, ...extra };
 }
@@ -68,10 +68,10 @@ describe('profiles and credentials', () => {
     const login = await runNsx(['auth', 'login', '--profile', 'ci', '--tenant', 'acme', '--client-id', 'nsx-ci', '--client-secret-stdin'], { env: e, input: `${SECRET}\n` });
     expect(login.stderr).toContain('profile ci saved: a token was obtained');
     expect(login.code).toBe(0);
-    const dir = e.NSX_CONFIG_DIR;
+    const dir = e.NSX_CONFIG_DIR!;
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     for (const f of ['config.json', 'credentials.json']) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
-    expect(statSync(join(e.NSX_CACHE_DIR, 'tokens.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(e.NSX_CACHE_DIR!, 'tokens.json')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(dir, 'config.json'), 'utf8')).not.toContain(SECRET);
 
     const who = await runNsx(['whoami', '--json'], { env: e });

@@ -70,7 +70,7 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: LoginOpti
     });
     await tokens.info(true);
   }
-  profiles.upsertProfile(name, clean, { clientSecret: secret });
-  if (Object.keys(profiles.listProfiles()).length === 1) profiles.useProfile(name);
+  await profiles.upsertProfile(name, clean, { clientSecret: secret });
+  if (Object.keys(profiles.listProfiles()).length === 1) await profiles.useProfile(name);
   output.success(`profile ${name} saved${opts.verify === false ? ' (not verified)' : ': a token was obtained'}`);
 }

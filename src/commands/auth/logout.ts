@@ -3,7 +3,7 @@ import type { CommandContext } from '../context.js';
 export async function run(ctx: CommandContext): Promise<void> {
   const profiles = await import('../../config/profiles.js');
   const name = ctx.globals.profile ?? process.env.NSX_PROFILE ?? profiles.currentProfileName();
-  const removed = profiles.deleteClientSecret(name);
+  const removed = await profiles.deleteClientSecret(name);
   const { rmSync } = await import('node:fs');
   const { tokenCachePath } = await import('../../api/auth.js');
   rmSync(tokenCachePath(), { force: true });

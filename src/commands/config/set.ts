@@ -5,6 +5,6 @@ import { profileKey, targetProfile } from './shared.js';
 export async function run(ctx: CommandContext, [key, value]: unknown[]): Promise<void> {
   const name = await targetProfile(ctx);
   const k = profileKey(key);
-  upsertProfile(name, { [k]: String(value) });
+  await upsertProfile(name, { [k]: String(value) });
   ctx.output.success(`${name}: ${k} = ${String(value)}`);
 }

@@ -7,6 +7,6 @@ export async function run(ctx: CommandContext, [key]: unknown[]): Promise<void> 
   const name = await targetProfile(ctx);
   const k = profileKey(key);
   if (getProfile(name)?.[k] === undefined) throw new NotFoundError(`${k} is not set in profile ${name}`);
-  unsetProfileKey(name, k);
+  await unsetProfileKey(name, k);
   ctx.output.success(`${name}: ${k} unset`);
 }

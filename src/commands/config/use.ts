@@ -11,6 +11,6 @@ export async function run(ctx: CommandContext, [name]: unknown[]): Promise<void>
       hint: known.length ? `known profiles: ${known.join(', ')}` : 'create one: nsx auth login --profile NAME --tenant TENANT',
     });
   }
-  useProfile(profile);
+  await useProfile(profile);
   ctx.output.success(`now using profile ${profile}`);
 }

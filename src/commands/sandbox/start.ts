@@ -83,7 +83,7 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Options):
   ctx.defer(close);
 
   if (opts.profile !== false) {
-    upsertProfile(
+    await upsertProfile(
       SANDBOX_PROFILE,
       { tenant: sandbox.tenant, stage: 'sandbox', 'base-url': sandbox.baseUrl, 'token-url': sandbox.tokenUrl, 'client-id': sandbox.clientId },
       { clientSecret: sandbox.clientSecret },
