@@ -501,7 +501,7 @@ class RecoverRun {
     }
 
     // 5. Apply in plan order.
-    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'apply', detail: { events: state.todo.length, ...pace, rate_per_second: pace.ratePerSecond ?? null } }, true);
+    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'apply', detail: { events: state.todo.length, ...pace, rate_per_second: pace.ratePerSecond ?? null } });
     const display = await createApplyDisplay(this.out, this.o.progress, `${id}:`);
     const applyStarted = performance.now();
     const result = await applyPlan(this.api, id, state.todo, {
@@ -560,7 +560,7 @@ class RecoverRun {
     if (g.stable && g.remaining.length === 0) this.out.success('no rejected events remain');
     else if (g.stable && g.remaining.length <= this.o.allowRemaining) this.out.success(`${g.remaining.length} rejected event(s) remain, allowed by --allow-remaining`);
     this.remaining = g.remaining.length;
-    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'gate', detail: { remaining: g.remaining.length, stable: g.stable, listings: g.listings } }, true);
+    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'gate', detail: { remaining: g.remaining.length, stable: g.stable, listings: g.listings } });
     const failedNote = failures.length ? `${failures.length} event(s) were not delivered (see the journal); ` : '';
     if (!g.stable) {
       return this.report({
@@ -610,7 +610,7 @@ class RecoverRun {
       this.out.success(`started ${id}`);
     } else this.out.info(`${id} is already running`);
     this.statusAfter = 'running';
-    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'start', detail: { started: this.started, was: current.status } }, true);
+    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'start', detail: { started: this.started, was: current.status } });
     const watchSpinner = await this.out.spinner(`watching ${id}${this.o.watchMs > 0 ? ` for ${formatDuration(this.o.watchMs)}` : ''}`);
     let watch: WatchResult;
     const watchNote = 'status and log';
@@ -631,7 +631,7 @@ class RecoverRun {
       this.out.success(`${id} is still running after ${formatDuration(watch.watchedMs)}, no new rejections`);
     }
     this.statusAfter = watch.status;
-    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'verify', detail: { status: watch.status, new_rejections: watch.newRejections.length, problems: watch.problems.length, watched_ms: watch.watchedMs } }, true);
+    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'verify', detail: { status: watch.status, new_rejections: watch.newRejections.length, problems: watch.problems.length, watched_ms: watch.watchedMs } });
     if (this.ctx.signal.aborted) return this.interruptedAfterApply();
     if (watch.stopped || watch.newRejections.length > 0) {
       this.remaining = g.remaining.length + watch.newRejections.length;

@@ -271,7 +271,7 @@ class TriageSession {
     for (const e of planned) byId.set(e.id, e);
     this.plan!.events = [...byId.values()];
     writeRunPlan(this.dir, this.runId, this.plan!);
-    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'apply', detail: { triage: verb, events: planned.length } }, true);
+    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'apply', detail: { triage: verb, events: planned.length } });
 
     const spinner = await this.out.spinner(`${verb === 'retry' ? 'retrying' : 'deleting'} ${planned.length} event(s)`);
     const started = performance.now();
@@ -322,7 +322,7 @@ class TriageSession {
       if (current.status !== 'running' && (await yesNo(`Nothing is left. Start ${this.id} now?`, true).catch((e: unknown) => (e instanceof QuitByInterrupt ? false : Promise.reject(e))))) {
         await this.api.startIntegration(this.id);
         started = true;
-        this.journal?.append({ type: 'phase', at: new Date().toISOString(), phase: 'start', detail: { started: true } }, true);
+        this.journal?.append({ type: 'phase', at: new Date().toISOString(), phase: 'start', detail: { started: true } });
         this.out.success(`started ${this.id}`);
       }
     } else if (!interrupted && remaining && this.integration.status !== 'running') {

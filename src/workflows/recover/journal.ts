@@ -1,7 +1,8 @@
 // The run journal: <state dir>/runs/<run-id>.jsonl (0600), one JSON line per step, written with writeSync
 // as each step happens so that a crash or SIGKILL loses at most the line being written (the kernel keeps
-// what was written even when the process dies; fsync, for power loss, runs at most once a second and at the
-// start and end). The plan itself sits beside it as <run-id>.plan.json, in the --plan-out format.
+// what was written even when the process dies). fsync, which only matters for a power loss and costs a few
+// ms each, runs after the first line, at most once a second, and at the end. The plan itself sits beside it
+// as <run-id>.plan.json, in the --plan-out format.
 // Re-running recover finds the newest resumable run of the same tenant and integration and continues it.
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
