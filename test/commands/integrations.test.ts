@@ -227,7 +227,7 @@ describe('integrations start and stop', () => {
     try {
       await term.waitFor(/Stop wms-fulfillment\?/);
       expect(state().integrations.get('wms-fulfillment')!.status).toBe('running');
-      term.type('y');
+      term.answer('y');
       expect(await term.exitCode()).toBe(0);
       expect(term.screen()).toMatch(/stopped wms-fulfillment/);
       expect(state().integrations.get('wms-fulfillment')!.status).toBe('stopped');
@@ -240,7 +240,7 @@ describe('integrations start and stop', () => {
     const term = nsxInTerminal(['integrations', 'stop', 's3-archive'], h.env);
     try {
       await term.waitFor(/Stop s3-archive\?/);
-      term.type('n');
+      term.answer('n');
       expect(await term.exitCode()).toBe(3);
       expect(state().integrations.get('s3-archive')!.status).toBe('running');
     } finally {
@@ -312,7 +312,7 @@ describe('integrations delete', () => {
     const wrong = nsxInTerminal(['integrations', 'delete', 's3-archive'], h.env);
     try {
       await wrong.waitFor(/Type s3-archive to confirm/);
-      wrong.type('s3-archiv');
+      wrong.answer('s3-archiv');
       expect(await wrong.exitCode()).toBe(3);
       expect(wrong.screen()).toMatch(/nothing was changed/);
       expect(state().integrations.has('s3-archive')).toBe(true);
@@ -322,7 +322,7 @@ describe('integrations delete', () => {
     const right = nsxInTerminal(['integrations', 'delete', 's3-archive'], h.env);
     try {
       await right.waitFor(/Type s3-archive to confirm/);
-      right.type('s3-archive');
+      right.answer('s3-archive');
       expect(await right.exitCode()).toBe(0);
       expect(right.screen()).toMatch(/deleted s3-archive/);
       expect(state().integrations.has('s3-archive')).toBe(false);
