@@ -1,183 +1,24 @@
-// `nsx logs list <id> --output ndjson` over 100,000 log entries (issue 4): peak RSS of the nsx process
-// (goal < 150 MB: entries are streamed, not collected) and wall time against a raw paginating undici loop
-// over the same pages (same page size 200, keep-alive, its own node process; goal <= 1.5x).
-// Starts its own sandbox (dist/, so `npm run build` first) in a child process and seeds it through the
-// admin API. Both contenders write their NDJSON to /dev/null; one extra run of each to a file checks that
-// both printed every entry. Median of BENCH_RUNS (default 3) interleaved runs.
-// Usage: node bench/logs.mjs   (prints the figures; exit code 1 when a goal is missed)
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `nsx logs list <id> --output ndjson` over 100,000 log entries (issue 4), seeded through the sandbox
+// admin API: peak RSS of nsx (goal < 150 MB: streamed, not collected) and wall time against a raw
+// paginating undici loop over the same pages (page size 200, keep-alive, its own node process; goal <= 1.5x).
+// The harness (sandbox in its own process, both contenders to /dev/null, a checked run of each) is
+// bench/_list-vs-raw.mjs, shared with bench/rejected.mjs.
+// Usage: npm run build && node bench/logs.mjs   (BENCH_LOG_ENTRIES, BENCH_RUNS; exit 1 when a goal is missed)
+import { benchListVsRaw, rerunOnNode24IfOld } from './_list-vs-raw.mjs';
 
-const root = process.env.BENCH_ROOT ?? fileURLToPath(new URL('..', import.meta.url));
-const sandboxEntry = `${root}dist/sandbox/index.js`;
-const nsxBin = `${root}bin/nsx.js`;
-if (!existsSync(sandboxEntry) || !existsSync(`${root}dist/cli.js`)) {
-  console.error('bench/logs: dist/ is missing; run `npm run build` first');
-  process.exit(2);
-}
+const rerun = rerunOnNode24IfOld();
+if (rerun !== undefined) process.exit(rerun);
 
 const ENTRIES = Number(process.env.BENCH_LOG_ENTRIES ?? 100_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const PAGE = 200;
-const GOAL_RSS_MB = 150;
-const GOAL_RATIO = 1.5;
 const INTEGRATION = 'bench-logs';
-const LOGS_PATH = `/api/v1/org/integrations/eventstream/${INTEGRATION}/logs`;
 
-// ---- the sandbox, in its own process ------------------------------------------------------------------
-const sandboxCode = `
-  const { startSandbox } = await import(${JSON.stringify(sandboxEntry)});
-  const sb = await startSandbox({ port: 0, statePath: null, scenario: 'empty', receiver: false });
-  process.stdout.write(JSON.stringify({ baseUrl: sb.baseUrl, tokenUrl: sb.tokenUrl, clientId: sb.clientId, clientSecret: sb.clientSecret }) + '\\n');
-  process.stdin.resume();
-  process.stdin.on('end', async () => { await sb.close(); process.exit(0); });
-`;
-const sandboxProcess = spawn(process.execPath, ['--input-type=module', '-e', sandboxCode], { stdio: ['pipe', 'pipe', 'inherit'] });
-const sandbox = await new Promise((resolve, reject) => {
-  let text = '';
-  sandboxProcess.stdout.setEncoding('utf8').on('data', (d) => {
-    text += d;
-    if (text.includes('\n')) resolve(JSON.parse(text.split('\n')[0]));
-  });
-  sandboxProcess.on('exit', (code) => reject(new Error(`the sandbox exited (${code}) before it was ready`)));
+const ok = await benchListVsRaw({
+  title: 'logs list',
+  integration: INTEGRATION,
+  seed: { logs: ENTRIES },
+  path: `/api/v1/org/integrations/eventstream/${INTEGRATION}/logs`,
+  envelopeKey: 'logs',
+  nsxArgs: ['logs', 'list', INTEGRATION, '--output', 'ndjson'],
+  items: ENTRIES,
 });
-
-// ---- the raw loop: what the wall time is judged against ---------------------------------------------
-const rawLoopCode = `
-  const { Agent } = await import('undici');
-  const { once } = await import('node:events');
-  const { BENCH_BASE, BENCH_TOKEN_URL, BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, BENCH_PATH, BENCH_PAGE } = process.env;
-  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
-  const tokenUrl = new URL(BENCH_TOKEN_URL);
-  const tokenRes = await agent.request({
-    origin: tokenUrl.origin, path: tokenUrl.pathname, method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: BENCH_CLIENT_ID, client_secret: BENCH_CLIENT_SECRET }).toString(),
-  });
-  const { access_token } = await tokenRes.body.json();
-  const origin = new URL(BENCH_BASE).origin;
-  const count = Number(BENCH_PAGE);
-  for (let offset = 0; ; ) {
-    const res = await agent.request({ origin, path: BENCH_PATH + '?offset=' + offset + '&count=' + count, method: 'GET',
-      headers: { authorization: 'Bearer ' + access_token, accept: 'application/json' } });
-    const items = (await res.body.json()).logs;
-    let out = '';
-    for (const item of items) out += JSON.stringify(item) + '\\n';
-    if (!process.stdout.write(out)) await once(process.stdout, 'drain');
-    offset += items.length;
-    if (items.length < count) break;
-  }
-  await agent.close();
-`;
-
-const home = mkdtempSync(join(tmpdir(), 'nsx-bench-logs-'));
-const nsxEnv = {
-  PATH: process.env.PATH,
-  NO_COLOR: '1',
-  NSX_BASE_URL: sandbox.baseUrl,
-  NSX_TOKEN_URL: sandbox.tokenUrl,
-  NSX_CLIENT_ID: sandbox.clientId,
-  NSX_CLIENT_SECRET: sandbox.clientSecret,
-  NSX_CONFIG_DIR: join(home, 'config'),
-  NSX_CACHE_DIR: join(home, 'cache'),
-  NSX_STATE_DIR: join(home, 'state'),
-};
-const rawEnv = {
-  PATH: process.env.PATH,
-  BENCH_BASE: sandbox.baseUrl,
-  BENCH_TOKEN_URL: sandbox.tokenUrl,
-  BENCH_CLIENT_ID: sandbox.clientId,
-  BENCH_CLIENT_SECRET: sandbox.clientSecret,
-  BENCH_PATH: LOGS_PATH,
-  BENCH_PAGE: String(PAGE),
-};
-const contenders = {
-  nsx: { args: [nsxBin, 'logs', 'list', INTEGRATION, '--output', 'ndjson'], env: nsxEnv },
-  raw: { args: ['--input-type=module', '-e', rawLoopCode], env: rawEnv },
-};
-
-// Peak RSS: GNU time's "Maximum resident set size" when installed, else VmHWM polled from /proc.
-const haveGnuTime = spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
-
-/** One run: wall ms (spawn to exit) and peak RSS in MB; stdout goes to `outPath`. */
-function measure({ args, env }, outPath = '/dev/null') {
-  const out = openSync(outPath, 'w');
-  const [cmd, argv] = haveGnuTime ? ['/usr/bin/time', ['-v', process.execPath, ...args]] : [process.execPath, args];
-  const started = process.hrtime.bigint();
-  const child = spawn(cmd, argv, { cwd: root, env, stdio: ['ignore', out, 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-  let hwmKb = 0;
-  const poll = haveGnuTime
-    ? undefined
-    : setInterval(() => {
-        try {
-          const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-          if (m) hwmKb = Math.max(hwmKb, Number(m[1]));
-        } catch {
-          /* exited */
-        }
-      }, 20);
-  return new Promise((resolve, reject) => {
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (poll) clearInterval(poll);
-      closeSync(out);
-      if (code !== 0) return reject(new Error(`${args.slice(0, 3).join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-      const kb = haveGnuTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0) : hwmKb;
-      resolve({ ms, rssMb: kb / 1024 });
-    });
-  });
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-let ok = true;
-try {
-  const seeded = await fetch(`${sandbox.baseUrl}/_sandbox/seed`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ integration_id: INTEGRATION, logs: ENTRIES }),
-  });
-  if (!seeded.ok) throw new Error(`seeding failed: ${seeded.status} ${await seeded.text()}`);
-
-  // Correctness first (and warm-up: token cache, compile cache, page cache): every entry, once, in order.
-  const lineCounts = {};
-  for (const [name, c] of Object.entries(contenders)) {
-    const file = join(home, `${name}.ndjson`);
-    await measure(c, file);
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-    lineCounts[name] = lines.length;
-    if (lines.length !== ENTRIES) throw new Error(`${name} printed ${lines.length} entries, not ${ENTRIES}`);
-    rmSync(file);
-  }
-
-  const results = { nsx: [], raw: [] };
-  for (let i = 0; i < RUNS; i++) for (const name of ['raw', 'nsx']) results[name].push(await measure(contenders[name]));
-
-  const wall = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v.map((r) => r.ms))]));
-  const rss = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Math.max(...v.map((r) => r.rssMb))]));
-  const ratio = wall.nsx / wall.raw;
-  const rssOk = rss.nsx < GOAL_RSS_MB;
-  const ratioOk = ratio <= GOAL_RATIO;
-  ok = rssOk && ratioOk;
-  console.log(`logs list over ${ENTRIES.toLocaleString('en')} entries, page size ${PAGE} (node ${process.version}, median of ${RUNS} runs; peak RSS by ${haveGnuTime ? '/usr/bin/time -v' : '/proc VmHWM'})`);
-  console.log(`  raw undici loop   ${wall.raw.toFixed(0).padStart(6)} ms   peak RSS ${rss.raw.toFixed(1).padStart(6)} MB   (${lineCounts.raw} lines)`);
-  console.log(`  nsx --output ndjson ${wall.nsx.toFixed(0).padStart(4)} ms   peak RSS ${rss.nsx.toFixed(1).padStart(6)} MB   (${lineCounts.nsx} lines)`);
-  console.log(`  wall time ratio   ${ratio.toFixed(2)}x   ${ratioOk ? 'PASS' : 'FAIL'} (goal <= ${GOAL_RATIO}x)`);
-  console.log(`  nsx peak RSS      ${rss.nsx.toFixed(1)} MB   ${rssOk ? 'PASS' : 'FAIL'} (goal < ${GOAL_RSS_MB} MB)`);
-} catch (error) {
-  ok = false;
-  console.error(`bench/logs: ${error instanceof Error ? error.message : String(error)}`);
-} finally {
-  sandboxProcess.stdin.end();
-  await new Promise((resolve) => sandboxProcess.once('exit', resolve));
-  rmSync(home, { recursive: true, force: true });
-}
 process.exitCode = ok ? 0 : 1;
