@@ -26,20 +26,8 @@ export interface Terminal {
   env: NodeJS.ProcessEnv;
 }
 
-let brokenPipeHandled = false;
-
-/**
- * The process's terminal. A reader that goes away early (`nsx logs list ID | head`) ends nsx quietly
- * with exit 0, where an unhandled EPIPE would print a stack trace.
- */
+/** The process's terminal (bin/nsx.js turns EPIPE on stdout into a quiet exit 0). */
 export function processTerminal(): Terminal {
-  if (!brokenPipeHandled) {
-    brokenPipeHandled = true;
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(0);
-      throw error;
-    });
-  }
   return { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), env: process.env };
 }
 
