@@ -203,27 +203,16 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
 
   for (const event of events) if (event.action === 'skip') record(event, { outcome: 'skipped', status: null }, 0);
 
-  // Per-entity queues in plan order, and the entities whose next event may start, by that event's plan index.
-  const index = new Map<PlanEvent, number>();
-  const queues = new Map<string, PlanEvent[]>();
+  // Per-entity queues of plan indexes (in plan order), and a min-heap of the indexes that may start now:
+  // the head of each entity's queue while no event of that entity is in flight.
+  const queues = new Map<string, { indexes: number[]; head: number }>();
   calls.forEach((event, i) => {
-    index.set(event, i);
     let q = queues.get(event.entity);
-    if (!q) queues.set(event.entity, (q = []));
-    q.push(event);
+    if (!q) queues.set(event.entity, (q = { indexes: [], head: 0 }));
+    q.indexes.push(i);
   });
-  const ready: PlanEvent[] = [...queues.values()].map((q) => q[0]!).sort((a, b) => index.get(a)! - index.get(b)!);
-  const makeReady = (event: PlanEvent): void => {
-    const i = index.get(event)!;
-    let lo = 0;
-    let hi = ready.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (index.get(ready[mid]!)! < i) lo = mid + 1;
-      else hi = mid;
-    }
-    ready.splice(lo, 0, event);
-  };
+  const ready = new MinHeap();
+  for (const q of queues.values()) ready.push(q.indexes[0]!);
   // An entity whose event did not go through (--on-error skip): its later events are held back, since
   // sending them would change the order the receiver sees.
   const blocked = new Set<string>();
@@ -248,8 +237,8 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
 
   const next = (event: PlanEvent): void => {
     const q = queues.get(event.entity)!;
-    q.shift();
-    if (q.length > 0) makeReady(q[0]!);
+    q.head++;
+    if (q.head < q.indexes.length) ready.push(q.indexes[q.head]!);
   };
 
   const run = async (event: PlanEvent): Promise<void> => {
@@ -294,7 +283,7 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
     }
     await pace.take(soft);
     if (stopping) break;
-    const event = ready.shift()!;
+    const event = calls[ready.pop()!]!;
     if (blocked.has(event.entity)) {
       handled.add(event);
       done++;
@@ -321,6 +310,43 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
     interrupted: soft.aborted,
     notAttempted: calls.filter((e) => !handled.has(e)),
   };
+}
+
+/** A binary min-heap of plan indexes: the earliest event that may start comes out first. */
+class MinHeap {
+  private readonly items: number[] = [];
+  get length(): number {
+    return this.items.length;
+  }
+  push(value: number): void {
+    const a = this.items;
+    a.push(value);
+    for (let i = a.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (a[parent]! <= a[i]!) break;
+      [a[parent], a[i]] = [a[i]!, a[parent]!];
+      i = parent;
+    }
+  }
+  pop(): number | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]! < a[m]!) m = l;
+        if (r < a.length && a[r]! < a[m]!) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
 function isGoneOrDone(outcome: EventOutcomeKind): boolean {

@@ -105,7 +105,7 @@ export function buildRecoverPlan(
   rules: RecoverRules,
   meta: { tenant: string; now?: Date },
 ): RecoverPlan {
-  const events: PlanEvent[] = rejectedEvents.map((ev) => {
+  const unsorted: PlanEvent[] = rejectedEvents.map((ev) => {
     const { action, rule } = actionFor(ev, rules);
     return {
       id: ev.id,
@@ -117,7 +117,10 @@ export function buildRecoverPlan(
       ...(rule ? { rule } : {}),
     };
   });
-  events.sort(comparePlanOrder);
+  // Sort on parsed times (parsing inside the comparator would parse each timestamp log n times).
+  const keyed = unsorted.map((e) => ({ e, r: instant(e.rejected_at), p: instant(e.published_at) }));
+  keyed.sort((a, b) => a.r - b.r || a.p - b.p || (a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0));
+  const events = keyed.map((k) => k.e);
   return {
     format: PLAN_FORMAT,
     version: PLAN_VERSION,
