@@ -1,8 +1,9 @@
 // The run journal: <state dir>/runs/<run-id>.jsonl (0600), one JSON line per step, written with writeSync
 // as each step happens so that a crash or SIGKILL loses at most the line being written (the kernel keeps
-// what was written even when the process dies). fsync, which only matters for a power loss and costs a few
-// ms each, runs after the first line, at most once a second, and at the end. The plan itself sits beside it
-// as <run-id>.plan.json, in the --plan-out format.
+// what was written even when the process dies). fsync, which only matters for a power loss and blocks for
+// milliseconds, runs after the header and the end line only: a lost tail costs nothing but a repeat, since
+// an event without a recorded outcome is sent again on resume (at-least-once) and a deleted one is gone.
+// The plan itself sits beside it as <run-id>.plan.json, in the --plan-out format.
 // Re-running recover finds the newest resumable run of the same tenant and integration and continues it.
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -111,8 +112,6 @@ export function planPath(stateDir: string, runId: string): string {
   return join(runsDir(stateDir), `${runId}.plan.json`);
 }
 
-const FSYNC_EVERY_MS = 1000;
-
 /** Writes (or replaces, for triage, whose plan grows with each decision) the plan file of a run. */
 export function writeRunPlan(stateDir: string, runId: string, plan: RecoverPlan): string {
   ensurePrivateDir(runsDir(stateDir));
@@ -122,7 +121,6 @@ export function writeRunPlan(stateDir: string, runId: string, plan: RecoverPlan)
 }
 
 export class JournalWriter {
-  private lastSync = 0;
   private closed = false;
   private constructor(
     readonly path: string,
@@ -147,11 +145,7 @@ export class JournalWriter {
   append(record: JournalRecord, sync = false): void {
     if (this.closed) return;
     writeSync(this.fd, `${JSON.stringify(record)}\n`);
-    const now = Date.now();
-    if (sync || now - this.lastSync >= FSYNC_EVERY_MS) {
-      fsyncSync(this.fd);
-      this.lastSync = now;
-    }
+    if (sync) fsyncSync(this.fd);
   }
 
   close(end?: Omit<EndRecord, 'type' | 'at'>): void {
