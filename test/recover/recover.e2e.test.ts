@@ -151,6 +151,20 @@ describe('nsx recover (demo sandbox)', () => {
     expect(await receiverLog(h)).toEqual([]);
   });
 
+  it('watch: new rejections after the start end the run with exit 6 and the reason', async () => {
+    // The receiver still rejects order.created: those are dropped here, and the backlog published since the
+    // stop (new order.created events) is rejected again once the integration runs.
+    const h = await demo('reject-events:order.created');
+    const r = await h.nsx(['recover', 'erp-orders', '--drop', 'event=order.created', '--yes', '--watch', '20s', '--json']);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/"message":"\d+ new rejected event\(s\) appeared while watching erp-orders"/);
+    expect(r.stderr).toContain('new rejections:\n  order.created');
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ started: true, results: { failed: 0 } });
+    expect(report.results.remaining).toBeGreaterThan(0);
+    expect(journalLines(report.journal).at(-1)).toMatchObject({ type: 'end', outcome: 'verify_failed', exit_code: 6 });
+  });
+
   it('a running integration with no rejected events: says so, exit 0', async () => {
     const h = await demo();
     const r = await h.nsx(['recover', 'wms-fulfillment', '--json']);

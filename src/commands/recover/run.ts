@@ -569,7 +569,7 @@ class RecoverRun {
         exitCode: ExitCode.precondition,
         ending: 'Not started: the rejected events kept changing.',
         error: new PreconditionError(`the rejected events of ${id} kept changing over ${g.listings} listings; not starting it`, {
-          hint: 'is another tool retrying them, or is the integration running? Look with: nsx rejected list ' + id,
+          hint: `is another tool retrying them, or is the integration running? Look with: ${this.cmd(`rejected list ${id}`)}`,
         }),
       });
     }
@@ -654,7 +654,7 @@ class RecoverRun {
         error: new PartialFailureError(reason, { hint: `look at the log (${this.cmd(`logs list ${id} --since 10m`)}) and recover again: ${this.cmd(`recover ${id}`)}` }),
       });
     }
-    const calm = watch.problems.length ? ` (${watch.problems.length} warning(s) in its log: nsx logs list ${id})` : ' with no new rejections';
+    const calm = watch.problems.length ? ` (${watch.problems.length} warning(s) in its log: ${this.cmd(`logs list ${id}`)})` : ' with no new rejections';
     const subject = this.started ? `Started ${id}; it` : `${id} was already running; it`;
     return this.report({
       outcome: 'completed',
