@@ -393,8 +393,13 @@ class RecoverRun {
     try {
       await this.applyAndFinish(state, { concurrency, ratePerSecond, onError });
     } finally {
-      // An unexpected error (authentication, a server answer nsx cannot read): the run can be resumed.
-      this.journal?.close({ outcome: 'error', resumable: true, exit_code: ExitCode.error, message: 'ended by an unexpected error' });
+      // Still open here: Ctrl-C cut a read short, or an unexpected error (authentication, an answer nsx
+      // cannot read) ended the run. Either way it can be resumed.
+      this.journal?.close(
+        this.ctx.signal.aborted
+          ? { outcome: 'interrupted', resumable: true, exit_code: ExitCode.interrupted }
+          : { outcome: 'error', resumable: true, exit_code: ExitCode.error, message: 'ended by an unexpected error' },
+      );
     }
   }
 
