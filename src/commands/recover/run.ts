@@ -392,6 +392,11 @@ class RecoverRun {
     }
     try {
       await this.applyAndFinish(state, { concurrency, ratePerSecond, onError });
+    } catch (error) {
+      if (this.ctx.signal.aborted && !(error instanceof NsxError)) {
+        throw new InterruptedError('interrupted', { hint: `the journal is complete (${this.journal?.path}); resume with: ${this.resumeCommand()}` });
+      }
+      throw error;
     } finally {
       // Still open here: Ctrl-C cut a read short, or an unexpected error (authentication, an answer nsx
       // cannot read) ended the run. Either way it can be resumed.
