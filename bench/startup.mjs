@@ -1,6 +1,8 @@
 // Start-up cost: wall time of `nsx --version` and `nsx --help` against bare `node -e 0`, same node,
 // same machine, one run; median of RUNS runs each (interleaved so that machine noise hits all alike).
-// Goals (issue 2): --version <= 1.3x, --help <= 1.6x of bare node.
+// Goals (issue 2): --version <= 1.3x, --help <= 1.6x of bare node. bin/nsx.js answers both without
+// loading the command tree (--help from dist/root-help.txt, rendered by the build); a subcommand's help
+// (commander + the whole tree) is printed for information.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +13,8 @@ const cases = [
   { name: 'node -e 0', args: ['-e', '0'] },
   { name: 'nsx --version', args: [bin, '--version'], goal: 1.3 },
   { name: 'nsx --help', args: [bin, '--help'], goal: 1.6 },
+  // For information: a subcommand's help goes through commander and the whole command tree.
+  { name: 'nsx logs --help', args: [bin, 'logs', '--help'] },
 ];
 
 function once(args) {
@@ -34,7 +38,7 @@ console.log(`startup (node ${process.version}, median of ${RUNS} runs)`);
 cases.forEach((c, j) => {
   const m = median(times[j]);
   const ratio = m / base;
-  const verdict = c.goal ? (ratio <= c.goal ? `PASS (goal <= ${c.goal}x)` : `FAIL (goal <= ${c.goal}x)`) : 'baseline';
+  const verdict = c.goal ? (ratio <= c.goal ? `PASS (goal <= ${c.goal}x)` : `FAIL (goal <= ${c.goal}x)`) : j === 0 ? 'baseline' : 'for information';
   if (c.goal && ratio > c.goal) ok = false;
   console.log(`  ${c.name.padEnd(16)} ${m.toFixed(1).padStart(7)} ms   ${ratio.toFixed(2)}x   ${verdict}`);
 });

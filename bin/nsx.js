@@ -12,11 +12,25 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 const args = process.argv.slice(2);
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  // Answered without loading the command tree: scripts call this to probe for nsx.
-  const { readFileSync } = await import('node:fs');
+const { readFileSync } = await import('node:fs');
+// The two commonest calls are answered without loading the command tree: `--version` (scripts probe
+// for nsx with it) and the root `--help`, which the build renders to dist/root-help.txt at 80 columns
+// (used when the terminal is at least that wide, or stdout is not a terminal).
+const only = args.length === 1 ? args[0] : undefined;
+const wideEnough = !process.stdout.isTTY || (process.stdout.columns ?? 0) >= 80;
+let answered = false;
+if (only === '--version' || only === '-V') {
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
-} else {
+  answered = true;
+} else if ((only === '--help' || only === '-h') && wideEnough) {
+  try {
+    process.stdout.write(readFileSync(new URL('../dist/root-help.txt', import.meta.url), 'utf8'));
+    answered = true;
+  } catch {
+    /* not built with the help text: commander renders it */
+  }
+}
+if (!answered) {
   const { enableCompileCache } = await import('node:module');
   enableCompileCache?.();
   const { main } = await import('../dist/cli.js');

@@ -35,6 +35,10 @@ NSX_CLIENT_SECRET, NSX_TOKEN, NSX_CONFIG_DIR, NSX_STATE_DIR, NSX_CACHE_DIR, NO_C
 HTTPS_PROXY, HTTP_PROXY, NO_PROXY. Precedence: flags > environment > profile > defaults.
 `;
 
+/** Help wraps at the terminal's width, at most 80 columns (the pre-rendered root help is 80 wide). */
+export const HELP_WIDTH = 80;
+const helpWidth = (stream: NodeJS.WriteStream) => () => Math.min(stream.isTTY ? stream.columns || HELP_WIDTH : HELP_WIDTH, HELP_WIDTH);
+
 export function buildProgram(): Command {
   const program = new Command('nsx')
     .description('Operate NewStore event-stream integrations: rejected events, recovery, stock imports, and a local sandbox.')
@@ -56,6 +60,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
+    .configureOutput({ getOutHelpWidth: helpWidth(process.stdout), getErrHelpWidth: helpWidth(process.stderr) })
     .addHelpText('after', `${ROOT_HELP_EXAMPLES}\n${EXIT_CODE_HELP}\n`)
     .exitOverride();
 
@@ -79,6 +84,19 @@ export function buildProgram(): Command {
   };
   visit(program);
   return program;
+}
+
+/**
+ * `nsx --help` exactly as commander prints it at HELP_WIDTH columns. The build writes it to
+ * dist/root-help.txt so that bin/nsx.js can answer the most common help without loading commander
+ * (see bench/startup.mjs); a test checks it against the live `nsx help`.
+ */
+export function renderRootHelp(): string {
+  let text = '';
+  const program = buildProgram();
+  program.configureOutput({ writeOut: (s) => (text += s), getOutHelpWidth: () => HELP_WIDTH });
+  program.outputHelp();
+  return text;
 }
 
 /** Runs nsx and returns the exit code; never throws. */

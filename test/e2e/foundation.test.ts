@@ -45,6 +45,15 @@ describe('nsx as a program', () => {
     for (const code of ['0', '1', '2', '3', '4', '5', '6', '7', '130']) expect(help.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
   });
 
+  it('answers --help from the pre-rendered text exactly as commander renders it live', async () => {
+    const [fast, live] = await Promise.all([runNsx(['--help']), runNsx(['help'])]);
+    expect(fast.code).toBe(0);
+    expect(live.code).toBe(0);
+    expect(fast.stdout).toBe(live.stdout);
+    const { renderRootHelp } = await import('../../src/cli.js');
+    expect(fast.stdout).toBe(renderRootHelp()); // dist/ is as fresh as src/
+  });
+
   it('answers an unknown command with exit 2, one error line and a suggestion', async () => {
     const r = await runNsx(['confg', 'list'], { env: env() });
     expect(r.code).toBe(2);
