@@ -7,7 +7,8 @@ import { cacheDir } from '../config/paths.js';
 import type { Settings } from '../config/profiles.js';
 import { readJsonFile, writePrivateFileAtomic } from '../config/secure-files.js';
 import { AuthError, NetworkError } from '../errors.js';
-import type { TokenSource } from './http.js';
+import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type TokenSource } from './http.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Problem, TokenResponse } from './schemas.js';
 
 interface CachedToken {
@@ -16,6 +17,8 @@ interface CachedToken {
   refresh_at: number; // epoch ms: 30 s before expiry, or a tenth of a short lifetime
 }
 type TokenCacheFile = Record<string, CachedToken>;
+
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 
 export interface TokenInfo {
   token: string;
@@ -113,23 +116,38 @@ export class ClientCredentialsTokens implements TokenSource {
     this.events.secret?.(clientSecret);
     const url = new URL(tokenUrl);
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString();
-    const started = performance.now();
-    this.events.trace?.(`> POST ${url.origin}${url.pathname} (token, client ${clientId})`);
+    // A token request changes nothing on the server, so any transient failure may be repeated.
     let response: Dispatcher.ResponseData;
-    try {
-      response = await this.dispatcher.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body,
-      });
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      throw new NetworkError(`cannot reach the token URL ${url.host} for ${this.describe()}: ${code ?? (error as Error).message}`, code, error);
+    let text: string;
+    for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      this.events.trace?.(`> POST ${url.origin}${url.pathname} (token, client ${clientId})${attempt ? ` (retry ${attempt})` : ''}`);
+      try {
+        response = await this.dispatcher.request({
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body,
+        });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        this.events.trace?.(`< ${code ?? 'error'} POST ${url.origin}${url.pathname} ${Math.round(performance.now() - started)}ms`);
+        if (attempt < DEFAULT_RETRY.retries) {
+          await sleep(backoffDelay(DEFAULT_RETRY, attempt));
+          continue;
+        }
+        throw new NetworkError(`cannot reach the token URL ${url.host} for ${this.describe()}: ${code ?? (error as Error).message}`, code, error);
+      }
+      text = await response.body.text();
+      this.events.trace?.(`< ${response.statusCode} POST ${url.origin}${url.pathname} ${Math.round(performance.now() - started)}ms`);
+      if (TRANSIENT_STATUS.has(response.statusCode) && attempt < DEFAULT_RETRY.retries) {
+        const retryAfter = parseRetryAfter(response.headers['retry-after']);
+        await sleep(retryAfter !== undefined ? Math.min(retryAfter, DEFAULT_RETRY.maxRetryAfterMs) : backoffDelay(DEFAULT_RETRY, attempt));
+        continue;
+      }
+      break;
     }
-    const text = await response.body.text();
-    this.events.trace?.(`< ${response.statusCode} POST ${url.origin}${url.pathname} ${Math.round(performance.now() - started)}ms`);
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;

@@ -284,8 +284,7 @@ export class HttpClient {
   }
 
   private backoff(attempt: number): number {
-    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2)); // "equal jitter"
+    return backoffDelay(this.retry, attempt);
   }
 
   private async wait(ms: number, reason: string, signal?: AbortSignal): Promise<void> {
@@ -332,6 +331,12 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 }
 
 /** Retry-After: delay-seconds or an HTTP date, in ms. */
+/** Exponential back-off with "equal jitter": half the ceiling, plus up to the other half at random. */
+export function backoffDelay(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, attempt: number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
   const v = headerValue(value)?.trim();
   if (!v) return undefined;
