@@ -65,7 +65,9 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOT
 /** Connection errors where the server may have processed the request. */
 const AMBIGUOUS_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CLOSED']);
 const RETRY_ANY = new Set([429, 503]); // the server says it did not process the request
-const RETRY_IDEMPOTENT = new Set([502, 504]);
+// NewStore documents 500/502/503 as possible answers of public operations [contract §1]; a 500 may have
+// done part of the work, so only calls that are safe to repeat are repeated after it.
+const RETRY_IDEMPOTENT = new Set([500, 502, 504]);
 
 let sharedDispatcher: Dispatcher | undefined;
 

@@ -37,7 +37,7 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(3);
   });
 
-  it('does not repeat a non-idempotent call after a 502 (the server may have processed it)', async () => {
+  it('does not repeat a non-idempotent call after a 500 or 502 (the server may have processed it)', async () => {
     server = await serveHandlers([http.post(`${BASE}/erp/rejected_events/e1/_retry`, () => new HttpResponse(null, { status: 502 }))]);
     const error = await client(server.url)
       .request(ROUTES.retryRejectedEvent, { params: { id: 'erp', event_id: 'e1' }, body: {} })
@@ -47,8 +47,9 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('repeats an idempotent GET after 502/504 and gives up after the retry budget', async () => {
-    server = await serveHandlers([http.get(`${BASE}/erp`, () => new HttpResponse(null, { status: 504 }))]);
+  it('repeats an idempotent GET after 500/502/504 and gives up after the retry budget', async () => {
+    const statuses = [500, 502, 504, 504];
+    server = await serveHandlers([http.get(`${BASE}/erp`, () => new HttpResponse(null, { status: statuses.shift() ?? 504 }))]);
     const error = await client(server.url).request(ROUTES.getIntegration, { params: { id: 'erp' } }).catch((e: unknown) => e);
     expect((error as ApiError).status).toBe(504);
     expect(server.requests).toHaveLength(4); // 1 + 3 retries
