@@ -126,6 +126,7 @@ describe('nsx recover (demo sandbox)', () => {
     expect(rejectedOnServer(h, 'erp-orders')).toHaveLength(100);
     expect(await receiverLog(h)).toEqual([]);
     expect(existsSync(join(h.env.NSX_STATE_DIR!, 'runs'))).toBe(false);
+    expect(statSync(planFile).mode & 0o777).toBe(0o600); // it names customer events
     const plan = JSON.parse(readFileSync(planFile, 'utf8'));
     expect(plan).toMatchObject({ format: 'nsx.recover-plan', version: 1, tenant: 'sandbox', integration: 'erp-orders', rules: { drop: ['event=order.items_cancelled'] } });
     expect(plan.events.map((e: { id: string }) => e.id)).toEqual(expectedOrder(rejectedOnServer(h, 'erp-orders')));

@@ -1,7 +1,7 @@
 // nsx recover <id>: context -> lock -> plan -> confirm -> apply (journaled) -> gate -> start -> watch -> report.
 // The steps' logic lives in src/workflows/recover/; this handler parses the flags, talks to the person and
 // decides the exit code.
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { dirname, resolve } from 'node:path';
@@ -22,6 +22,7 @@ import {
 import { parseIntegrationId } from '../../input/ids.js';
 import { formatDuration, parseDuration } from '../../input/time.js';
 import { confirm } from '../../output/prompts.js';
+import { writePrivateFileStreaming } from '../../output/private-file.js';
 import { applyPlan, type OnError } from '../../workflows/recover/apply.js';
 import {
   findResumableRun,
@@ -169,10 +170,9 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
   };
 }
 
-function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+/** Plans and reports name customer events: owner-only, written atomically, replacing an older one. */
+function writeFileAtomic(path: string, text: string): Promise<void> {
+  return writePrivateFileStreaming(path, (write) => write(text), { overwrite: true });
 }
 
 async function firstLogEntries(api: EventStreamApi, id: string, signal: AbortSignal): Promise<LogEntry[]> {
@@ -346,7 +346,7 @@ class RecoverRun {
     else this.out.info(planText);
 
     if (this.o.planOut) {
-      writeFileAtomic(this.o.planOut, serializePlan(this.plan!));
+      await writeFileAtomic(this.o.planOut, serializePlan(this.plan!));
       this.out.success(`plan saved to ${this.o.planOut}; apply exactly this plan with: ${this.cmd(`recover ${id} --plan-in ${shellQuote(this.o.planOut)} --yes`)}`);
     }
     if (this.o.dryRun) {
@@ -718,7 +718,7 @@ class RecoverRun {
     this.lock?.release();
     if (this.o.report) {
       const failures = [...this.outcomes.values()].filter((r) => r.outcome === 'rejected' || r.outcome === 'error');
-      writeFileAtomic(
+      await writeFileAtomic(
         this.o.report,
         renderMarkdownReport({
           report,
