@@ -147,12 +147,14 @@ export class Output {
       if (pending.length >= 65_536) flush();
       else scheduled ??= setImmediate(flush);
     };
+    // json: the array opens with the first row and is closed even when the producer throws (a failed
+    // first page leaves stdout empty; a failure later leaves the rows so far as valid JSON, with the error
+    // on stderr and its exit code), so `nsx ... --json | jq` never meets a half-written document.
     try {
-      if (this.mode === 'json') emit('[');
       for await (const row of rows) {
         switch (this.mode) {
           case 'json':
-            emit(`${count === 0 ? '\n' : ',\n'}${JSON.stringify(toJson(row))}`);
+            emit(`${count === 0 ? '[\n' : ',\n'}${JSON.stringify(toJson(row))}`);
             break;
           case 'ndjson':
             emit(`${JSON.stringify(toJson(row))}\n`);
@@ -171,7 +173,10 @@ export class Output {
         count++;
         if (count % 256 === 0) await this.drain();
       }
-      if (this.mode === 'json') emit(count === 0 ? ']\n' : '\n]\n');
+      if (this.mode === 'json') emit(count === 0 ? '[]\n' : '\n]\n');
+    } catch (error) {
+      if (this.mode === 'json' && count > 0) emit('\n]\n');
+      throw error;
     } finally {
       flush();
     }

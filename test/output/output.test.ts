@@ -60,6 +60,19 @@ describe('output modes', () => {
     expect(t.out().trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual(rows);
   });
 
+  it('leaves stdout empty or valid JSON when the rows fail to arrive (--json | jq never breaks)', async () => {
+    async function* failing(after: number): AsyncGenerator<(typeof rows)[number]> {
+      for (const row of rows.slice(0, after)) yield row;
+      throw new Error('404 on the first page');
+    }
+    const first = terminal();
+    await expect(new Output({ json: true }, first.term).list(failing(0), columns)).rejects.toThrow('404');
+    expect(first.out()).toBe('');
+    const later = terminal();
+    await expect(new Output({ json: true }, later.term).list(failing(1), columns)).rejects.toThrow('404');
+    expect(JSON.parse(later.out())).toEqual([rows[0]]);
+  });
+
   it('says "empty" on stderr for people, never on stdout', async () => {
     const t = terminal();
     await new Output({}, t.term).list([], columns, { empty: 'no integrations' });
