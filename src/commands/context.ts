@@ -56,9 +56,9 @@ class RunContext implements CommandContext {
   private readonly cleanups: Array<() => Promise<void> | void> = [];
   private interruptsHandled = false;
 
-  constructor(cmd: Command, OutputClass: typeof Output) {
+  constructor(cmd: Command, OutputClass: typeof Output, profileOutput?: string) {
     this.globals = cmd.optsWithGlobals<GlobalFlags>();
-    this.output = new OutputClass(this.globals);
+    this.output = new OutputClass(this.globals, undefined, profileOutput);
     lastOutput = this.output;
     process.on('SIGINT', this.onSigint);
   }
@@ -172,7 +172,14 @@ export function lazy<O = Record<string, unknown>>(load: () => Promise<{ run: Han
     const args = all.slice(0, -2);
     // The output layer (and chalk) loads here, not at start-up: --help never needs it.
     const { Output } = await import('../output/output.js');
-    const ctx = new RunContext(cmd, Output);
+    // The profile key `output` applies when neither --output nor --json was given.
+    const flags = cmd.optsWithGlobals<GlobalFlags>();
+    let profileOutput: string | undefined;
+    if (flags.output === undefined && !flags.json) {
+      const { profileOutputSetting } = await import('../config/profiles.js');
+      profileOutput = profileOutputSetting(flags);
+    }
+    const ctx = new RunContext(cmd, Output, profileOutput);
     try {
       const { run } = await load();
       await run(ctx, args, opts);

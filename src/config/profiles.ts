@@ -207,6 +207,24 @@ export interface Settings {
   sources: Partial<Record<'profile' | 'tenant' | 'stage' | 'baseUrl' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'token' | 'timeout', Source>>;
 }
 
+function selectedProfile(flags: GlobalOptions, env: NodeJS.ProcessEnv): [string, Source] {
+  if (flags.profile) return [flags.profile, 'flag'];
+  if (env.NSX_PROFILE) return [env.NSX_PROFILE, 'env'];
+  return [currentProfileName(), 'profile'];
+}
+
+/**
+ * The selected profile's `output` key, read before the output layer exists (settings resolve later, on
+ * first use). Never throws: a missing profile or an unreadable file is reported when settings resolve.
+ */
+export function profileOutputSetting(flags: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  try {
+    return getProfile(selectedProfile(flags, env)[0])?.output || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function resolveSettings(flags: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Settings {
   const sources: Settings['sources'] = {};
   const pick = <K extends keyof Settings['sources']>(
@@ -221,10 +239,8 @@ export function resolveSettings(flags: GlobalOptions, env: NodeJS.ProcessEnv = p
     return undefined;
   };
 
-  let profileName: string;
-  if (flags.profile) [profileName, sources.profile] = [flags.profile, 'flag'];
-  else if (env.NSX_PROFILE) [profileName, sources.profile] = [env.NSX_PROFILE, 'env'];
-  else [profileName, sources.profile] = [currentProfileName(), 'profile'];
+  const [profileName, profileSource] = selectedProfile(flags, env);
+  sources.profile = profileSource;
 
   const profile = getProfile(profileName);
   if ((flags.profile || env.NSX_PROFILE) && !profile) {

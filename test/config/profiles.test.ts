@@ -6,6 +6,7 @@ import {
   configFilePath,
   credentialsFilePath,
   getClientSecret,
+  profileOutputSetting,
   resetProfileStores,
   resolveSettings,
   upsertProfile,
@@ -61,6 +62,14 @@ describe('precedence: flags > environment > profile > defaults', () => {
     expect(resolveSettings({}, { NSX_PROFILE: 'other' }).tenant).toBe('other');
     expect(resolveSettings({ profile: 'acme' }, { NSX_PROFILE: 'other' }).tenant).toBe('acme');
     expect(() => resolveSettings({ profile: 'ghost' }, {})).toThrow(UsageError);
+  });
+
+  it("reads the selected profile's output key without throwing for a missing profile", async () => {
+    await upsertProfile('other', { output: 'json' });
+    expect(profileOutputSetting({ profile: 'other' }, {})).toBe('json');
+    expect(profileOutputSetting({}, { NSX_PROFILE: 'other' })).toBe('json');
+    expect(profileOutputSetting({}, {})).toBeUndefined(); // acme, the current one, has none
+    expect(profileOutputSetting({ profile: 'ghost' }, {})).toBeUndefined();
   });
 
   it('takes NSX_TOKEN as a ready token and defaults the stage to p', async () => {

@@ -116,6 +116,18 @@ describe('profiles and credentials', () => {
     expect(JSON.parse(r.stderr).error.exit_code).toBe(4);
   });
 
+  it("prints in the profile's output format when no --output is given; the flag beats it", async () => {
+    const e = env({ NSX_TENANT: 'acme', NSX_TOKEN: TOKEN });
+    expect((await runNsx(['config', 'set', 'output', 'json'], { env: e })).code).toBe(0);
+    const list = await runNsx(['integrations', 'list'], { env: e });
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([]);
+    const missing = await runNsx(['integrations', 'get', 'ghost'], { env: e });
+    expect(JSON.parse(missing.stderr).error.exit_code).toBeGreaterThan(0);
+    const tsv = await runNsx(['integrations', 'list', '-o', 'tsv'], { env: e });
+    expect(tsv.stdout).toBe('');
+  });
+
   it('uses NSX_TOKEN as is, without a token call', async () => {
     const before = idp.requests.filter((q) => q.path.includes('/token')).length;
     const r = await runNsx(['whoami', '--json'], { env: env({ NSX_TENANT: 'acme', NSX_TOKEN: TOKEN }) });
