@@ -102,22 +102,49 @@ export function renderRootHelp(): string {
 /** Runs nsx and returns the exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
   let program: Command | undefined;
+  const json = jsonRequested(argv.slice(2));
   try {
     program = buildProgram();
+    // In json modes a usage error is one JSON object on stderr too (reportError writes it), so commander
+    // must not print its own lines.
+    if (json) quietUsageErrors(program);
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (error) {
-    return reportError(error);
+    return reportError(error, json);
   } finally {
     await runExitHooks();
   }
 }
 
-function reportError(error: unknown): number {
+/** --json, -o/--output json|ndjson in argv (before commander parsed it: a usage error may stop it). */
+function jsonRequested(args: string[]): boolean {
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (a === '--json') json = true;
+    const value = a === '-o' || a === '--output' ? args[++i] : /^(?:--output=|-o=?)(.+)$/.exec(a)?.[1];
+    if (value !== undefined) json = value === 'json' || value === 'ndjson';
+  }
+  return json;
+}
+
+function quietUsageErrors(cmd: Command): void {
+  cmd.configureOutput({ outputError: () => {} }).showHelpAfterError(false);
+  for (const sub of cmd.commands) quietUsageErrors(sub);
+}
+
+function reportError(error: unknown, json = false): number {
   if (error instanceof CommanderError) {
-    // commander already printed its message (and the suggestion) to stderr.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    // Otherwise commander already printed its message (and the suggestion) to stderr, except in json modes.
+    if (json) {
+      const [first = '', ...rest] = error.message.replace(/^error: /, '').split('\n');
+      const hint = [...rest.map((l) => l.replace(/^\((.*)\)$/, '$1')), 'run with --help for usage'].join('; ');
+      process.stderr.write(`${JSON.stringify({ error: { message: first, exit_code: ExitCode.usage, hint } })}\n`);
+    }
     return ExitCode.usage;
   }
   const output = currentOutput();

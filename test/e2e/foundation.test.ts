@@ -62,6 +62,16 @@ describe('nsx as a program', () => {
     expect(r.stderr).toMatch(/Did you mean config\?/);
   });
 
+  it('reports a usage error as one JSON object on stderr in json modes', async () => {
+    for (const args of [['confg', 'list', '--json'], ['integrations', 'list', '-o', 'ndjson', '--bogus'], ['--output=json', 'integrations', 'get']]) {
+      const r = await runNsx(args, { env: env() });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(JSON.parse(r.stderr).error).toMatchObject({ exit_code: 2, hint: expect.stringContaining('--help') });
+    }
+  });
+
   it('answers a bad flag value with exit 2 before sending anything', async () => {
     const before = idp.requests.length;
     const r = await runNsx(['whoami', '--timeout', 'soon'], { env: env({ NSX_TENANT: 'acme', NSX_CLIENT_ID: 'x', NSX_CLIENT_SECRET: 'y' }) });
