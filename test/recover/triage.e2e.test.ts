@@ -73,6 +73,6 @@ describe.skipIf(!TMUX)('nsx rejected triage (tmux)', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('rejected triage is interactive and needs a terminal');
     expect(r.stderr).toContain('nsx recover erp-orders');
-    expect(r.stderr).toContain('nsx rejected retry erp-orders');
+    expect(r.stderr).toContain('nsx rejected retry erp-orders --all --event NAME --yes'); // retry needs ids or --all
   });
 });

@@ -67,7 +67,7 @@ export async function run(ctx: CommandContext, args: unknown[]): Promise<void> {
   const id = parseIntegrationId(args[0]);
   if (!ctx.output.canPrompt) {
     throw new ConfirmationError('rejected triage is interactive and needs a terminal (stdin and stdout)', {
-      hint: `without one: nsx recover ${id} --drop "event=NAME" --yes (everything, in order), or nsx rejected retry ${id} --event NAME --yes`,
+      hint: `without one: nsx recover ${id} --drop "event=NAME" --yes (everything, in order), or nsx rejected retry ${id} --all --event NAME --yes`,
     });
   }
   ctx.handleInterrupts();
