@@ -137,6 +137,19 @@ describe('nsx recover (demo sandbox)', () => {
     expect(JSON.parse(apply.stdout).results).toMatchObject({ deleted: report.plan.drop, delivered: report.plan.retry, remaining: 0 });
   });
 
+  it('the review-then-apply example of recover --help runs as written without a terminal', async () => {
+    const h = await demo();
+    const help = await h.nsx(['recover', '--help']);
+    const example = help.stdout.split('\n').find((l) => /^\s*\$ nsx .*--plan-out/.test(l))!.replace(/^\s*\$\s*/, '');
+    const dir = mkdtempSync(join(tmpdir(), 'nsx-plan-'));
+    for (const command of example.split(' && ')) {
+      const args = command.trim().split(/\s+/).slice(1).map((a) => (a === 'plan.json' ? join(dir, 'plan.json') : a));
+      const r = await h.nsx([...args, '--watch', '0']);
+      expect(r.code, `${command}\n${r.stderr}`).toBe(0);
+    }
+    expect(rejectedOnServer(h, 'erp-orders')).toHaveLength(0);
+  });
+
   it('--plan-in refuses (exit 7) when the server holds rejected events the plan does not mention, and lists them', async () => {
     const h = await demo();
     const dir = mkdtempSync(join(tmpdir(), 'nsx-plan-'));

@@ -45,7 +45,7 @@ Examples:
   $ nsx recover erp-orders --dry-run                         show the plan, change nothing
   $ nsx recover erp-orders --drop "event=order.items_cancelled" --yes
   $ nsx recover erp-orders --concurrency 8 --rate 50/s --yes
-  $ nsx recover erp-orders --plan-out plan.json && nsx recover erp-orders --plan-in plan.json --yes
+  $ nsx recover erp-orders --dry-run --plan-out plan.json && nsx recover erp-orders --plan-in plan.json --yes
   $ nsx recover erp-orders --yes --progress ndjson --output json --report incident.md   (CI)
 
 Exit codes: 0 recovered (or nothing to do); 3 not confirmed; 6 an event was not delivered (--on-error stop),
