@@ -69,6 +69,9 @@ export class Output {
     const env = term.env;
     this.stdoutIsTTY = Boolean(term.stdout.isTTY);
     this.stderrIsTTY = Boolean(term.stderr.isTTY);
+    if (flags.json && flags.output !== undefined && flags.output !== 'json') {
+      throw new NsxError(`--json conflicts with --output ${flags.output}: give one of them`, ExitCode.usage);
+    }
     const requested = flags.json ? 'json' : (flags.output ?? profileOutput);
     if (requested !== undefined && !(OUTPUT_MODES as readonly string[]).includes(requested)) {
       throw new NsxError(`--output must be one of ${OUTPUT_MODES.join(', ')} (got "${requested}")`, ExitCode.usage);

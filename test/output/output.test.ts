@@ -73,6 +73,11 @@ describe('output modes', () => {
     expect(JSON.parse(later.out())).toEqual([rows[0]]);
   });
 
+  it('refuses --json together with another --output instead of picking one silently', () => {
+    expect(() => new Output({ json: true, output: 'tsv' }, terminal().term)).toThrow(/--json conflicts with --output tsv/);
+    expect(new Output({ json: true, output: 'json' }, terminal().term).mode).toBe('json');
+  });
+
   it('says "empty" on stderr for people, never on stdout', async () => {
     const t = terminal();
     await new Output({}, t.term).list([], columns, { empty: 'no integrations' });

@@ -36,7 +36,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
       const why = error instanceof Error ? error.message : String(error);
       throw new NsxError(`export to ${exportDir} failed, so ${id} was NOT deleted: ${why}`, error instanceof NsxError ? error.exitCode : undefined);
     }
-    progress.succeed(`exported ${exported.logs} log entries and ${exported.rejected_events} rejected events to ${exportDir}`);
+    progress.succeed(`exported ${exported.logs} log ${exported.logs === 1 ? 'entry' : 'entries'} and ${exported.rejected_events} rejected event${exported.rejected_events === 1 ? '' : 's'} to ${exportDir}`);
     if (ctx.signal.aborted) throw new InterruptedError(`interrupted: ${id} was NOT deleted (the export in ${exportDir} is complete)`);
   }
 
