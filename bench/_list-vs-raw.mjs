@@ -89,7 +89,7 @@ export async function benchListVsRaw(spec) {
   const credentials = { PATH: process.env.PATH };
   const contenders = {
     nsx: {
-      args: [`${root}bin/nsx.js`, ...spec.nsxArgs],
+      args: [`${root}bin/nsx.cjs`, ...spec.nsxArgs],
       env: {
         ...credentials,
         NO_COLOR: '1',

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = process.env.BENCH_ROOT ?? fileURLToPath(new URL('..', import.meta.url));
 const sandboxEntry = `${root}dist/sandbox/index.js`;
-const nsxBin = `${root}bin/nsx.js`;
+const nsxBin = `${root}bin/nsx.cjs`;
 if (!existsSync(sandboxEntry) || !existsSync(`${root}dist/cli.js`)) {
   console.error('bench/recover: dist/ is missing; run `npm run build` first');
   process.exit(2);

@@ -1,13 +1,13 @@
 // Start-up cost: wall time of `nsx --version` and `nsx --help` against bare `node -e 0`, same node,
 // same machine, one run; median of RUNS runs each (interleaved so that machine noise hits all alike).
-// Goals (issue 2): --version <= 1.3x, --help <= 1.6x of bare node. bin/nsx.js answers both without
+// Goals (issue 2): --version <= 1.3x, --help <= 1.6x of bare node. bin/nsx.cjs answers both without
 // loading the command tree (--help from dist/root-help.txt, rendered by the build); a subcommand's help
 // (commander + the whole tree) is printed for information.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
-const bin = fileURLToPath(new URL('../bin/nsx.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/nsx.cjs', import.meta.url));
 const env = { ...process.env, NO_COLOR: '1', NSX_CONFIG_DIR: '/nonexistent-nsx-bench' };
 const cases = [
   { name: 'node -e 0', args: ['-e', '0'] },

@@ -13,7 +13,7 @@ const ROWS = Number(process.env.BENCH_STOCK_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const GOAL_MBPS = 20;
 const GOAL_RSS_MB = 300;
-const bin = fileURLToPath(new URL('../bin/nsx.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/nsx.cjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'nsx-bench-stock-'));
 
 /**

@@ -88,7 +88,7 @@ export function buildProgram(): Command {
 
 /**
  * `nsx --help` exactly as commander prints it at HELP_WIDTH columns. The build writes it to
- * dist/root-help.txt so that bin/nsx.js can answer the most common help without loading commander
+ * dist/root-help.txt so that bin/nsx.cjs can answer the most common help without loading commander
  * (see bench/startup.mjs); a test checks it against the live `nsx help`.
  */
 export function renderRootHelp(): string {

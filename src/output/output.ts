@@ -26,7 +26,7 @@ export interface Terminal {
   env: NodeJS.ProcessEnv;
 }
 
-/** The process's terminal (bin/nsx.js turns EPIPE on stdout into a quiet exit 0). */
+/** The process's terminal (bin/nsx.cjs turns EPIPE on stdout into a quiet exit 0). */
 export function processTerminal(): Terminal {
   return { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), env: process.env };
 }

@@ -1,4 +1,4 @@
-// Runs the built nsx (bin/nsx.js -> dist/) as a child process, in an isolated environment: its own
+// Runs the built nsx (bin/nsx.cjs -> dist/) as a child process, in an isolated environment: its own
 // config/state/cache dirs, no colours, no inherited NSX_* variables. `npm test` builds dist/ first.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const NSX_BIN = join(ROOT, 'bin', 'nsx.js');
+export const NSX_BIN = join(ROOT, 'bin', 'nsx.cjs');
 
 export interface RunResult {
   code: number | null;
