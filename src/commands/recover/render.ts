@@ -5,21 +5,8 @@ import type { GlobalFlags } from '../context.js';
 import { formatDuration } from '../../input/time.js';
 import type { EventRecord } from '../../workflows/recover/journal.js';
 import { shellQuote, type PlanEvent, type PlanSummary, type RecoverPlan } from '../../workflows/recover/plan.js';
-import type { RecoverResults, EventNameOutcome } from '../../workflows/recover/session.js';
-
-/** The JSON report (--output json): exactly these fields. */
-export interface RecoverReport {
-  run_id: string | null;
-  tenant: string;
-  integration: string;
-  dry_run: boolean;
-  plan: { total: number; retry: number; drop: number; skip: number; by_event: Record<string, { total: number; retry: number; drop: number; skip: number }> };
-  results: RecoverResults;
-  started: boolean;
-  status_after: string;
-  duration_ms: number;
-  journal: string | null;
-}
+import type { EventNameOutcome } from '../../workflows/recover/session.js';
+import type { RecoverReport } from '../../workflows/recover/run-recover.js';
 
 /** `nsx` plus the global flags that chose the target, so a printed command reaches the same tenant. */
 export function commandPrefix(globals: GlobalFlags): string {
