@@ -39,5 +39,5 @@ export function createApiClient(settings: Settings, events: ClientEvents = {}, r
     userAgent: `nsx/${process.env.NSX_VERSION ?? 'dev'} node/${process.versions.node}`,
     ...(retry ? { retry } : {}),
   });
-  return { http, tokens, settings, eventstream: new EventStreamApi(http), imports: new ImportApi(http) };
+  return { http, tokens, settings, eventstream: new EventStreamApi(http, settings.tenant), imports: new ImportApi(http) };
 }

@@ -12,43 +12,75 @@ import {
   type RegisterRequest,
 } from './schemas.js';
 import { z } from 'zod';
+import { ApiError, NotFoundError } from '../errors.js';
 
 const Empty = z.unknown();
 
 export class EventStreamApi {
-  constructor(private readonly http: HttpClient) {}
+  /** `tenant` names where an unknown integration was looked for. */
+  constructor(
+    private readonly http: HttpClient,
+    private readonly tenant?: string,
+  ) {}
+
+  /** A 404 on a call about one integration means it does not exist (exit 5), said plainly. */
+  private notFound(error: unknown, id: string): unknown {
+    if (error instanceof ApiError && error.status === 404) {
+      return new NotFoundError(`integration "${id}" does not exist${this.tenant ? ` in tenant ${this.tenant}` : ''}`, {
+        hint: 'see the ids with: nsx integrations list',
+      });
+    }
+    return error;
+  }
+  private async about<T>(id: string, call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (error) {
+      throw this.notFound(error, id);
+    }
+  }
+  private async *listAbout<T>(id: string, pages: AsyncGenerator<T>): AsyncGenerator<T> {
+    try {
+      yield* pages;
+    } catch (error) {
+      throw this.notFound(error, id);
+    }
+  }
 
   async listIntegrations(): Promise<Integration[]> {
     const body = await this.http.request(ROUTES.listIntegrations, { schema: z.union([IntegrationList, z.array(Integration)]) });
     return Array.isArray(body) ? body : body.integrations;
   }
   getIntegration(id: string): Promise<Integration> {
-    return this.http.request(ROUTES.getIntegration, { params: { id }, schema: Integration });
+    return this.about(id, this.http.request(ROUTES.getIntegration, { params: { id }, schema: Integration }));
   }
   registerIntegration(request: RegisterRequest): Promise<Integration> {
     return this.http.request(ROUTES.registerIntegration, { body: request, schema: Integration });
   }
   async startIntegration(id: string): Promise<void> {
-    await this.http.request(ROUTES.startIntegration, { params: { id }, body: {}, schema: Empty });
+    await this.about(id, this.http.request(ROUTES.startIntegration, { params: { id }, body: {}, schema: Empty }));
   }
   async stopIntegration(id: string): Promise<void> {
-    await this.http.request(ROUTES.stopIntegration, { params: { id }, body: {}, schema: Empty });
+    await this.about(id, this.http.request(ROUTES.stopIntegration, { params: { id }, body: {}, schema: Empty }));
   }
   async deleteIntegration(id: string): Promise<void> {
-    await this.http.request(ROUTES.deleteIntegration, { params: { id }, schema: Empty });
+    await this.about(id, this.http.request(ROUTES.deleteIntegration, { params: { id }, schema: Empty }));
   }
   /** Log entries, newest first, streamed page by page. */
   logs(id: string, options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncGenerator<LogEntry> {
-    return this.http.paginate(ROUTES.listLogs, { params: { id }, envelopeKey: ENVELOPE.logs, item: LogEntry, ...options });
+    return this.listAbout(id, this.http.paginate(ROUTES.listLogs, { params: { id }, envelopeKey: ENVELOPE.logs, item: LogEntry, ...options }));
   }
   /** Rejected events, oldest first, streamed page by page. */
   rejectedEvents(id: string, options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncGenerator<RejectedEvent> {
-    return this.http.paginate(ROUTES.listRejectedEvents, {
-      params: { id },
-      envelopeKey: ENVELOPE.rejectedEvents,
-      item: RejectedEvent,
-      ...options,
-    });
+    return this.listAbout(
+      id,
+      this.http.paginate(ROUTES.listRejectedEvents, {
+        params: { id },
+        envelopeKey: ENVELOPE.rejectedEvents,
+        item: RejectedEvent,
+        ...options,
+      }),
+    );
   }
   /**
    * Re-delivers one rejected event. `idempotent: true` lets the HTTP layer repeat it after an ambiguous

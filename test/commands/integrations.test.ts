@@ -94,7 +94,7 @@ describe('integrations get', () => {
   it('says an unknown id does not exist (exit 5)', async () => {
     const r = await h.nsx(['integrations', 'get', 'no-such-thing']);
     expect(r.code, r.stderr).toBe(5);
-    expect(r.stderr).toMatch(/^error: integration "no-such-thing" does not exist$/m);
+    expect(r.stderr).toMatch(/^error: integration "no-such-thing" does not exist in tenant sandbox$/m);
     expect(r.stdout).toBe('');
   });
 });

@@ -94,7 +94,7 @@ describe('logs list', () => {
   it('says an unknown integration does not exist (exit 5)', async () => {
     const r = await h.nsx(['logs', 'list', 'ghost']);
     expect(r.code, r.stderr).toBe(5);
-    expect(r.stderr).toMatch(/^error: integration "ghost" does not exist$/m);
+    expect(r.stderr).toMatch(/^error: integration "ghost" does not exist in tenant sandbox$/m);
   });
 });
 

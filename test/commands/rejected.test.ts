@@ -141,6 +141,7 @@ describe('rejected list', () => {
     const r = await h.nsx(['rejected', 'list', 'no-such-integration']);
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: integration "no-such-integration" does not exist in tenant sandbox$/m);
   });
 
   it.each([

@@ -208,7 +208,7 @@ describe('nsx recover (demo sandbox)', () => {
     const h = await demo();
     const r = await h.nsx(['recover', 'nope', '--yes']);
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain('no integration nope in tenant sandbox');
+    expect(r.stderr).toContain('integration "nope" does not exist in tenant sandbox');
   });
 
   it('rejected events remain (--skip) -> not started, exit 7; --allow-remaining starts anyway', async () => {

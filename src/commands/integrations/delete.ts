@@ -3,7 +3,7 @@ import { cachedIntegrationIds, rememberIntegrationIds } from '../../config/id-ca
 import { InterruptedError, NsxError } from '../../errors.js';
 import { confirmByTyping } from '../../output/prompts.js';
 import { checkExportDir, exportIntegration, type ExportSummary } from './export-integration.js';
-import { destination, fetchIntegration } from './shared.js';
+import { destination } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
 interface Options {
@@ -16,7 +16,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   const exportDir = opts.export === undefined ? undefined : checkExportDir(opts.export);
   await ctx.announce();
   const client = await ctx.client();
-  const integration = await fetchIntegration(client, id);
+  const integration = await client.eventstream.getIntegration(id);
 
   ctx.output.notice(
     `Deleting ${id} (${integration.status}, ${destination(integration)}) also deletes its log entries and rejected events in NewStore. This cannot be undone.`,

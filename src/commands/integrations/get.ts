@@ -1,6 +1,6 @@
 import type { CommandContext } from '../context.js';
 import type { Integration } from '../../api/schemas.js';
-import { destination, fetchIntegration, maskIntegration } from './shared.js';
+import { destination, maskIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
 interface Options {
@@ -10,7 +10,7 @@ interface Options {
 export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options): Promise<void> {
   const id = parseIntegrationId(rawId);
   const client = await ctx.client();
-  const integration = maskIntegration(await fetchIntegration(client, id), opts.showSecrets);
+  const integration = maskIntegration(await client.eventstream.getIntegration(id), opts.showSecrets);
   ctx.output.object(integration, () => describe(integration));
 }
 

@@ -1,8 +1,7 @@
 // What the integrations commands (and logs) share: secret masking, the one-word destination, the list
-// columns, a GET that says "does not exist", and an abortable sleep for polling.
+// columns, and an abortable sleep for polling.
 import type { ApiClient } from '../../api/client.js';
 import { INTEGRATION_SECRET_PATHS, type Integration } from '../../api/schemas.js';
-import { ApiError, NotFoundError } from '../../errors.js';
 import type { Column } from '../../output/output.js';
 import type { CommandContext } from '../context.js';
 
@@ -43,22 +42,6 @@ export const INTEGRATION_COLUMNS: Column<Integration>[] = [
   { header: 'STARTS_AT', value: (i) => i.starts_at ?? '' },
   { header: 'ENDS_AT', value: (i) => i.ends_at ?? '' },
 ];
-
-/** GET one integration; a 404 becomes "does not exist" (exit 5) with a hint instead of the raw HTTP line. */
-export async function fetchIntegration(client: ApiClient, id: string): Promise<Integration> {
-  try {
-    return await client.eventstream.getIntegration(id);
-  } catch (error) {
-    throw notFoundAsMessage(error, id);
-  }
-}
-
-export function notFoundAsMessage(error: unknown, id: string): unknown {
-  if (error instanceof ApiError && error.status === 404) {
-    return new NotFoundError(`integration "${id}" does not exist`, { hint: 'see the ids with: nsx integrations list' });
-  }
-  return error;
-}
 
 /** A changed integration: the (masked) object on stdout in json modes, one line for people otherwise. */
 export function reportIntegration(ctx: CommandContext, integration: Integration, message: string): void {

@@ -1,19 +1,19 @@
 import type { CommandContext } from '../context.js';
 import type { ApiClient } from '../../api/client.js';
-import { destination, fetchIntegration, reportIntegration } from './shared.js';
+import { destination, reportIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
 export async function run(ctx: CommandContext, [rawId]: unknown[]): Promise<void> {
   const id = parseIntegrationId(rawId);
   await ctx.announce();
   const client = await ctx.client();
-  const before = await fetchIntegration(client, id);
+  const before = await client.eventstream.getIntegration(id);
   if (before.status === 'running') {
     reportIntegration(ctx, before, `${id} is already running: nothing to do`);
     return;
   }
   await client.eventstream.startIntegration(id);
-  const after = await fetchIntegration(client, id);
+  const after = await client.eventstream.getIntegration(id);
   reportIntegration(ctx, after, `started ${id}: delivery to ${destination(after)} resumes where it stopped`);
   if (await hasRejectedEvents(client, id)) {
     ctx.output.warn(

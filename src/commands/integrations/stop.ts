@@ -1,6 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { confirm } from '../../output/prompts.js';
-import { destination, fetchIntegration, reportIntegration } from './shared.js';
+import { destination, reportIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
 interface Options {
@@ -11,7 +11,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   const id = parseIntegrationId(rawId);
   await ctx.announce();
   const client = await ctx.client();
-  const before = await fetchIntegration(client, id);
+  const before = await client.eventstream.getIntegration(id);
   if (before.status === 'stopped') {
     reportIntegration(ctx, before, `${id} is already stopped: nothing to do`);
     return;
@@ -22,6 +22,6 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   );
   await confirm(ctx.output, `Stop ${id}?`, { yes: opts.yes });
   await client.eventstream.stopIntegration(id);
-  const after = await fetchIntegration(client, id);
+  const after = await client.eventstream.getIntegration(id);
   reportIntegration(ctx, after, `stopped ${id}: no events go to ${target}; NewStore keeps them until nsx integrations start ${id}`);
 }

@@ -3,7 +3,6 @@ import type { CommandContext } from '../context.js';
 import type { LogEntry } from '../../api/schemas.js';
 import { UsageError } from '../../errors.js';
 import { describeFilter, filterFromFlags, isEmptyFilter, matchesLog, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
-import { notFoundAsMessage } from '../integrations/shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { LOG_COLUMNS } from './columns.js';
 
@@ -18,13 +17,9 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   const client = await ctx.client();
   keepYoungGenerationSmall();
   const entries = selectLogs(client.eventstream.logs(id), filter, limit);
-  try {
-    await ctx.output.list(entries, LOG_COLUMNS, {
-      empty: isEmptyFilter(filter) ? `no log entries for ${id}` : `no log entries of ${id} match ${describeFilter(filter)}`,
-    });
-  } catch (error) {
-    throw notFoundAsMessage(error, id);
-  }
+  await ctx.output.list(entries, LOG_COLUMNS, {
+    empty: isEmptyFilter(filter) ? `no log entries for ${id}` : `no log entries of ${id} match ${describeFilter(filter)}`,
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import type { LogEntry } from '../../api/schemas.js';
 import { InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import { formatDuration, parseDuration } from '../../input/time.js';
 import { filterFromFlags, matchesLog, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
-import { fetchIntegration, sleep } from '../integrations/shared.js';
+import { sleep } from '../integrations/shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { logLine } from './columns.js';
 
@@ -35,7 +35,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   ctx.handleInterrupts();
   const follower = new LogFollower(client, id, filter);
   try {
-    let status = (await fetchIntegration(client, id)).status;
+    let status = (await client.eventstream.getIntegration(id)).status;
     let first = true;
     for (;;) {
       const entries = await follower.poll(ctx.signal, first ? backlog : undefined);
@@ -47,7 +47,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
       first = false;
       await sleep(intervalMs, ctx.signal);
       // The status is read before the logs so that the entries leading up to a stop are printed first.
-      if (opts.untilStopped) status = (await fetchIntegration(client, id)).status;
+      if (opts.untilStopped) status = (await client.eventstream.getIntegration(id)).status;
     }
   } catch (error) {
     if (ctx.signal.aborted) throw new InterruptedError(`stopped following ${id} after ${formatDuration(follower.elapsedMs())}`);

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import type { EventStreamApi } from '../../api/eventstream.js';
 import type { Integration, RejectedEvent } from '../../api/schemas.js';
 import { stateDir } from '../../config/paths.js';
-import { ApiError, ConfirmationError, InterruptedError, NotFoundError } from '../../errors.js';
+import { ConfirmationError, InterruptedError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { formatDuration } from '../../input/time.js';
 import { promptStreams } from '../../output/prompts.js';
@@ -102,12 +102,7 @@ class TriageSession {
     const settings = await this.ctx.settings();
     this.tenant = settings.tenant ?? (settings.baseUrl ? new URL(settings.baseUrl).host : 'default');
     this.api = (await this.ctx.client()).eventstream;
-    try {
-      this.integration = await this.api.getIntegration(this.id);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) throw new NotFoundError(`no integration ${this.id} in tenant ${this.tenant}`);
-      throw error;
-    }
+    this.integration = await this.api.getIntegration(this.id);
     const lock = acquireLock({ stateDir: this.dir, tenant: this.tenant, integration: this.id, runId: this.runId });
     this.ctx.defer(() => lock.release());
     if (lock.tookOver) this.out.warn(`took over a stale lock: pid ${lock.tookOver.pid} on ${lock.tookOver.host} is gone`);

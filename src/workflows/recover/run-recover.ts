@@ -5,10 +5,8 @@ import { hostname } from 'node:os';
 import type { EventStreamApi } from '../../api/eventstream.js';
 import type { Integration, LogEntry, RejectedEvent } from '../../api/schemas.js';
 import {
-  ApiError,
   ExitCode,
   InterruptedError,
-  NotFoundError,
   NsxError,
   PartialFailureError,
   PreconditionError,
@@ -222,14 +220,7 @@ class RecoverRun {
     const { signal } = this.c;
 
     // 1. Context: the integration and its newest log entries.
-    try {
-      this.integration = await this.api.getIntegration(id);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
-        throw new NotFoundError(`no integration ${id} in tenant ${this.tenant}`, { hint: `list them with: ${this.cmd('integrations list')}` });
-      }
-      throw error;
-    }
+    this.integration = await this.api.getIntegration(id);
     this.statusAfter = this.integration.status;
     const tLogs = performance.now();
     const logs = await firstLogEntries(this.api, id, signal);
