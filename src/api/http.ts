@@ -5,6 +5,7 @@ import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ApiError, AuthError, NetworkError, NsxError, ExitCode } from '../errors.js';
 import { atExit } from '../lifecycle.js';
+import { sleep } from '../timers.js';
 import { buildPath, PAGINATION, PROBLEM_JSON, type Route } from './routes.js';
 import { ENVELOPE, PaginationInfo, Problem } from './schemas.js';
 
@@ -292,13 +293,7 @@ export class HttpClient {
   private async wait(ms: number, reason: string, signal?: AbortSignal): Promise<void> {
     this.trace(`  waiting ${ms}ms before retrying (${reason})`);
     if (ms >= 5000) this.events.longWait?.(ms, reason);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      }, { once: true });
-    });
+    await sleep(ms, signal);
   }
 
   private trace(line: string): void {

@@ -6,6 +6,8 @@ import { createReadStream } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { ApiError, NetworkError } from '../errors.js';
 import { buildPath, SANDBOX_ROUTES } from './routes.js';
+import { sleep } from '../timers.js';
+import { isLoopbackHost } from '../config/profiles.js';
 
 export interface PutFileOptions {
   dispatcher: Dispatcher;
@@ -56,7 +58,7 @@ export async function putFile(url: string, filePath: string, bytes: number, opti
       options.trace?.(`< error PUT ${shown} ${Math.round(performance.now() - started)}ms`);
       if (options.signal?.aborted) throw error;
       if (attempt < retries) {
-        await pause(500 * 2 ** attempt, options.signal);
+        await sleep(500 * 2 ** attempt, options.signal);
         continue;
       }
       const code = (error as { code?: string }).code;
@@ -73,7 +75,7 @@ export async function putFile(url: string, filePath: string, bytes: number, opti
     }
     if (status >= 200 && status < 300) return { status, body };
     if (status >= 500 && attempt < retries) {
-      await pause(500 * 2 ** attempt, options.signal);
+      await sleep(500 * 2 ** attempt, options.signal);
       continue;
     }
     throw new ApiError({ status, method: 'PUT', url: `${target.origin}${target.pathname}`, title: 'upload refused', detail: uploadDetail(text, body), body });
@@ -93,23 +95,12 @@ function uploadDetail(text: string, body: unknown): string | undefined {
   return text ? text.slice(0, 200) : undefined;
 }
 
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
-}
-
 // ---- the sandbox's blob store ---------------------------------------------------------------------
 
 /** Whether the host of a URL is this machine (the only place nsx looks for a sandbox). */
 export function isLoopbackUrl(url: string): boolean {
   try {
-    const host = new URL(url).hostname;
-    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+    return isLoopbackHost(new URL(url).hostname);
   } catch {
     return false;
   }

@@ -20,3 +20,9 @@ export function matchesGlob(value: string, glob: string): boolean {
 export function matchesAnyGlob(value: string, globs: readonly string[]): boolean {
   return globs.some((g) => matchesGlob(value, g));
 }
+
+/** A matcher for a comma-separated list of globs ("order.*,return.*"); an empty list matches everything. */
+export function globListMatcher(list: string): (value: string) => boolean {
+  const globs = list.split(',').map((g) => g.trim()).filter(Boolean);
+  return globs.length === 0 ? () => true : (value) => matchesAnyGlob(value, globs);
+}

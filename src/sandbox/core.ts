@@ -10,7 +10,8 @@ import type { ReceiverRule, RunningReceiver } from './receiver.js';
 import { SCENARIOS, type ScenarioContext } from './scenarios/index.js';
 import { SandboxState, StatePersister, type IntegrationRecord } from './state.js';
 import { TokenIssuer } from './tokens.js';
-import { seededRandom, sleep } from './util.js';
+import { pause } from '../timers.js';
+import { seededRandom } from './util.js';
 import { WebhookClient } from './webhook.js';
 
 export interface CoreOptions {
@@ -263,7 +264,7 @@ export class SandboxCore {
       if (signal?.aborted || this.closed) break;
       if (spec.rate && spec.rate > 0) {
         const due = started + (i * 1000) / spec.rate;
-        if (due > Date.now() && !(await sleep(due - Date.now(), signal))) break;
+        if (due > Date.now() && !(await pause(due - Date.now(), signal))) break;
       } else if (i > 0 && i % 2000 === 0) {
         await new Promise((r) => setImmediate(r)); // keep serving while emitting a lot
       }

@@ -9,7 +9,8 @@ import { LIMITS } from '../api/routes.js';
 import type { SandboxEvent } from './events.js';
 import { entityOf } from './events.js';
 import type { IntegrationRecord, ReceiverAnswer, SandboxState, StopReason } from './state.js';
-import { sleep, isoNow } from './util.js';
+import { pause } from '../timers.js';
+import { isoNow } from './util.js';
 import { writeFileAtomic } from './persist.js';
 import { LOG_MESSAGES } from './messages.js';
 import type { WebhookClient } from './webhook.js';
@@ -265,7 +266,7 @@ export class DeliveryEngine {
         );
         return 'stop-here';
       }
-      if (signal.aborted || !(await sleep(this.backoffMs(attempt), signal))) return 'aborted';
+      if (signal.aborted || !(await pause(this.backoffMs(attempt), signal))) return 'aborted';
       if (rec.status !== 'running') return 'aborted';
     }
     return 'aborted';
@@ -354,7 +355,7 @@ export class DeliveryEngine {
         continue;
       }
       // Collect for one batch period, then write one file (also when stopping: nothing is lost).
-      if (!signal.aborted) await sleep(batchMs, signal);
+      if (!signal.aborted) await pause(batchMs, signal);
       const win = this.nextWindow(rec, 100_000);
       if (win.events.length > 0) {
         try {

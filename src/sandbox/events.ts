@@ -1,7 +1,7 @@
 // The synthetic retail event source: interleaved order stories (created, opened, paid, fulfilled,
 // completed; sometimes cancelled, swapped, returned and refunded) plus stand-alone inventory events.
 // Names and payload fields follow contract §3.
-import { globMatcher } from './util.js';
+import { globListMatcher } from '../input/glob.js';
 
 /** An event as published by the sandbox; delivered as {tenant, name, published_at, idempotency_key, payload}. */
 export interface SandboxEvent {
@@ -142,7 +142,7 @@ export class EventGenerator {
 
   /** Events whose name matches a glob, each for a fresh order; throws when nothing matches. */
   matching(glob: string): (opts?: { unknownProduct?: boolean }) => EventDraft {
-    const match = globMatcher(glob);
+    const match = globListMatcher(glob);
     const names = EVENT_NAMES.filter((n) => match(n));
     if (names.length === 0) throw new Error(`no sandbox event name matches "${glob}"`);
     return (opts) => this.byName(names[Math.floor(this.random() * names.length)]!, opts);

@@ -6,7 +6,8 @@ import type { z } from 'zod';
 import { AVAILABILITIES_FILE, LIMITS } from '../api/routes.js';
 import { AvailabilityFile, AvailabilityItem, IMPORT_ENTITY_AVAILABILITIES, OPEN_IMPORT_STATES, StoreMappingEntry } from '../api/schemas.js';
 import type { ImportRecord, SandboxState } from './state.js';
-import { isoNow, sleep } from './util.js';
+import { pause } from '../timers.js';
+import { isoNow } from './util.js';
 
 export const BLOB_PATH_PREFIX = '/_sandbox/files/';
 
@@ -83,7 +84,7 @@ export class ImportProcessor {
         const id = this.queue.shift()!;
         const job = this.state.imports.get(id);
         if (!job) continue;
-        if (!(await sleep(PICKUP_MS / this.config.timeScale, this.abort.signal))) return;
+        if (!(await pause(PICKUP_MS / this.config.timeScale, this.abort.signal))) return;
         if (this.state.imports.get(id) !== job) continue; // reset meanwhile
         job.state = 'processing';
         this.state.touch();
@@ -91,7 +92,7 @@ export class ImportProcessor {
         try {
           const plan = await this.prepare(job);
           const rest = PROCESSING_MS / this.config.timeScale - (Date.now() - started);
-          if (rest > 0 && !(await sleep(rest, this.abort.signal))) return;
+          if (rest > 0 && !(await pause(rest, this.abort.signal))) return;
           if (this.state.imports.get(id) !== job) continue;
           this.state.stock.applyImport(plan.items, plan.range, plan.mapping);
           job.state = 'finished';

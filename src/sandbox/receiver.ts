@@ -3,7 +3,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KNOWN_PRODUCT_IDS, entityOf, productIdsOf } from './events.js';
-import { globMatcher, pickLatency, preciseNow, sleep } from './util.js';
+import { globListMatcher } from '../input/glob.js';
+import { pause } from '../timers.js';
+import { pickLatency, preciseNow } from './util.js';
 
 /**
  * `accept-all` (200), `reject-unknown-products` (400 for order events with a product the ERP does not know),
@@ -94,7 +96,7 @@ function matcherFor(glob: string): (name: string) => boolean {
   let m = matchers.get(glob);
   if (!m) {
     if (matchers.size > 100) matchers.clear();
-    matchers.set(glob, (m = globMatcher(glob)));
+    matchers.set(glob, (m = globListMatcher(glob)));
   }
   return m;
 }
@@ -128,7 +130,7 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Running
     const name = str(body?.name);
     const payload = body?.payload && typeof body.payload === 'object' ? (body.payload as Record<string, unknown>) : null;
     const delay = pickLatency(latency);
-    if (delay > 0) await sleep(delay);
+    if (delay > 0) await pause(delay);
     const verdict: Verdict =
       req.method !== 'POST' ? { status: 405, body: { error: 'method_not_allowed' } } : body === null ? { status: 400, body: { error: 'invalid_json' } } : judge(rule, name, payload);
     const text = JSON.stringify(verdict.body);

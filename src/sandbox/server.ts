@@ -7,7 +7,8 @@ import { API_HANDLERS, type ApiHandler } from './api.js';
 import type { SandboxCore } from './core.js';
 import { decide, hasFaults, ruleFor } from './faults.js';
 import { HttpProblem, problem, readBody, sendJson, sendProblem } from './http.js';
-import { LOOPBACK_ADDRESSES, pickLatency, randomId, sleep } from './util.js';
+import { pause } from '../timers.js';
+import { LOOPBACK_ADDRESSES, pickLatency, randomId } from './util.js';
 
 interface CompiledRoute {
   name: RouteName;
@@ -108,7 +109,7 @@ async function applyFaults(core: SandboxCore, routeName: string, req: IncomingMe
   if (!hasFaults(core.faults)) return true;
   const rule = ruleFor(core.faults, routeName);
   const delay = pickLatency(rule.latencyMs);
-  if (delay > 0) await sleep(delay);
+  if (delay > 0) await pause(delay);
   const action = decide(rule);
   switch (action.kind) {
     case 'none':

@@ -1,16 +1,5 @@
-// Small helpers shared by the sandbox's modules: globs, randomness, ids, time.
+// Small helpers shared by the sandbox's modules: randomness, ids, time.
 import { randomBytes } from 'node:crypto';
-
-/** Compiles a glob (`*`, `?`; several separated by commas) into a matcher of event names. */
-export function globMatcher(glob: string): (name: string) => boolean {
-  const parts = glob
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
-  if (parts.length === 0) return () => true;
-  return (name) => parts.some((re) => re.test(name));
-}
 
 /** A small seeded PRNG (mulberry32), so scenarios come out the same on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -35,22 +24,6 @@ export function preciseNow(): number {
 
 export function isoNow(): string {
   return new Date().toISOString();
-}
-
-/** A timer that can be cancelled by an AbortSignal; resolves false when aborted. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, Math.max(0, ms));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Picks a latency from `ms` or `[min, max]`. */

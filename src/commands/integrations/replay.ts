@@ -12,7 +12,8 @@ import {
   validatedRequest,
   type DestinationFlags,
 } from './register-request.js';
-import { destination, maskIntegration, sleep } from './shared.js';
+import { destination, maskIntegration } from './shared.js';
+import { sleep } from '../../timers.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
 interface Options extends DestinationFlags {

@@ -1,5 +1,5 @@
 // What the integrations commands (and logs) share: secret masking, the one-word destination, the list
-// columns, and an abortable sleep for polling.
+// columns.
 import type { ApiClient } from '../../api/client.js';
 import { INTEGRATION_SECRET_PATHS, type Integration } from '../../api/schemas.js';
 import type { Column } from '../../output/output.js';
@@ -47,20 +47,4 @@ export const INTEGRATION_COLUMNS: Column<Integration>[] = [
 export function reportIntegration(ctx: CommandContext, integration: Integration, message: string): void {
   if (ctx.output.isJson) ctx.output.object(maskIntegration(integration), () => '');
   else ctx.output.success(message);
-}
-
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts (Ctrl-C while polling). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

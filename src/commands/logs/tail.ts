@@ -7,7 +7,7 @@ import type { LogEntry } from '../../api/schemas.js';
 import { InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import { formatDuration, parseDuration } from '../../input/time.js';
 import { filterFromFlags, matchesLog, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
-import { sleep } from '../integrations/shared.js';
+import { sleep } from '../../timers.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { logLine } from './columns.js';
 

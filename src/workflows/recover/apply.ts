@@ -6,7 +6,7 @@ import type { RetryResult } from '../../api/schemas.js';
 import { ApiError, NetworkError } from '../../errors.js';
 import type { EventOutcomeKind, EventRecord, JournalWriter } from './journal.js';
 import type { PlanEvent } from './plan.js';
-import { delay as sleep } from './delay.js';
+import { pause } from '../../timers.js';
 import { answerText } from './signature.js';
 
 /** The two calls apply needs (EventStreamApi has them; tests pass fakes). */
@@ -82,7 +82,7 @@ export class Pace {
     const now = performance.now();
     const at = Math.max(now, this.next);
     this.next = at + 1000 / this.rate;
-    if (at > now) await sleep(at - now, signal);
+    if (at > now) await pause(at - now, signal);
   }
 
   /** Halves the pace (starting from what was observed when there was no cap). */
@@ -157,7 +157,7 @@ async function callOnce(
         throw error; // authentication, an answer nsx does not understand: the run cannot go on
       }
       if (round + 1 >= MAX_ROUNDS) return { outcome: 'error', status: null, error: message };
-      await sleep(ctx.backoff(round), ctx.soft);
+      await pause(ctx.backoff(round), ctx.soft);
       if (ctx.soft.aborted) return { outcome: 'interrupted', status: null, error: `interrupted while waiting to repeat the call (${message})` };
     }
   }

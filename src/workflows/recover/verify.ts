@@ -2,7 +2,7 @@
 // never decided on a listing taken while the server was still settling; then start and watch (step 8):
 // the status and the new log entries for a while, to catch the integration stopping again.
 import type { Integration, LogEntry, RejectedEvent } from '../../api/schemas.js';
-import { delay } from './delay.js';
+import { pause } from '../../timers.js';
 
 /** The reads the gate and the watch need (EventStreamApi has them). */
 export interface IntegrationReads {
@@ -41,7 +41,7 @@ export async function gate(
   const max = Math.max(2, options.maxListings ?? 6);
   let previous = await listAllRejected(api, id, options.signal);
   for (let n = 2; n <= max; n++) {
-    await delay(interval, options.signal);
+    await pause(interval, options.signal);
     const current = await listAllRejected(api, id, options.signal);
     if (sameIds(previous, current)) return { remaining: current, stable: true, listings: n };
     previous = current;
@@ -107,7 +107,7 @@ export async function watchIntegration(
     const elapsed = Date.now() - started;
     options.onTick?.(elapsed);
     if (status !== 'running' || newRejections.size > 0 || elapsed >= options.durationMs || options.signal?.aborted) break;
-    await delay(Math.min(poll, options.durationMs - elapsed), options.signal);
+    await pause(Math.min(poll, options.durationMs - elapsed), options.signal);
   }
   return {
     status,

@@ -10,7 +10,8 @@ import { displayUrl, isLoopbackUrl, isSandbox, putFile, sandboxFileUrl } from '.
 import { ApiError, InterruptedError, NsxError, PreconditionError, UsageError } from '../../errors.js';
 import type { LogicalTimestampRange } from './availabilities.js';
 import { packageAvailabilities, type StockInputFormat, type StockPackage } from './package.js';
-import { pause, waitForImport, type WaitHooks } from './wait.js';
+import { waitForImport, type WaitHooks } from './wait.js';
+import { sleep } from '../../timers.js';
 import type { StoreMappingEntry } from '../../api/schemas.js';
 
 /** Where the zip goes and the URI NewStore reads it from. */
@@ -241,7 +242,7 @@ async function createJob(client: ApiClient, request: StockImportRequest, name: s
         });
       }
       hooks.throttled?.(wait, attempt);
-      await pause(wait, request.signal).catch(() => {
+      await sleep(wait, request.signal).catch(() => {
         throw new InterruptedError('interrupted while waiting for NewStore to accept the job; nothing was imported');
       });
     }

@@ -3,6 +3,7 @@
 import type { ApiClient } from '../../api/client.js';
 import type { ImportError, ImportJob } from '../../api/schemas.js';
 import { InterruptedError } from '../../errors.js';
+import { sleep } from '../../timers.js';
 
 export const TERMINAL_IMPORT_STATES = ['finished', 'failed'] as const;
 /** Per-item errors kept from a failed job. */
@@ -43,7 +44,7 @@ export async function waitForImport(
       if (isTerminal(job.state)) return { job, ...(job.state === 'failed' ? await failedItems(client, importId) : { errors: [], errorsTotal: 0 }), timedOut: false };
       const left = options.deadline - Date.now();
       if (left <= 0) return { job, errors: [], errorsTotal: 0, timedOut: true };
-      await pause(Math.min(delay, left), options.signal);
+      await sleep(Math.min(delay, left), options.signal);
       delay = Math.min(MAX_POLL_MS, Math.round(delay * 1.6));
     }
   } catch (error) {
@@ -62,16 +63,4 @@ export async function failedItems(client: ApiClient, importId: string): Promise<
   } catch {
     return { errors: [], errorsTotal: 0 };
   }
-}
-
-/** Waits `ms`; rejects with the signal's reason when it aborts first. */
-export function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
 }
