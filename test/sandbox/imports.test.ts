@@ -1,5 +1,5 @@
 // The import API [contract §4] and the stock model, including the contract's worked example.
-import yazl from 'yazl';
+import { zipOf } from '../helpers/zip.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImportJob } from '../../src/api/schemas.js';
 import { startTestSandbox, waitFor, type TestSandbox } from './helpers.js';
@@ -10,18 +10,6 @@ afterEach(async () => {
   t = null;
 });
 
-function zip(files: Record<string, string>): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const z = new yazl.ZipFile();
-    for (const [name, text] of Object.entries(files)) z.addBuffer(Buffer.from(text), name);
-    z.end();
-    const chunks: Buffer[] = [];
-    z.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    z.outputStream.on('error', reject);
-  });
-}
-
 async function upload(name: string, data: Buffer): Promise<string> {
   const res = await fetch(`${t!.sb.baseUrl}/_sandbox/files/${name}`, { method: 'PUT', body: data, headers: { 'content-type': 'application/zip' } });
   expect(res.status).toBe(201);
@@ -29,7 +17,7 @@ async function upload(name: string, data: Buffer): Promise<string> {
 }
 
 async function runImport(files: Record<string, string>, extra: Record<string, unknown> = {}): Promise<{ id: string; job: ImportJob }> {
-  const url = await upload(`job-${Math.random().toString(36).slice(2)}.zip`, await zip(files));
+  const url = await upload(`job-${Math.random().toString(36).slice(2)}.zip`, await zipOf(files));
   const created = await t!.api('POST', '/v0/d/import', { provider: 'nsx', name: 'stock', source_uri: url, entities: ['availabilities'], full: false, ...extra });
   expect(created.status).toBe(201);
   const id = created.body.id as string;
@@ -59,7 +47,7 @@ describe('imports', () => {
       ],
     });
     expect(set.body.stock[0]).toMatchObject({ on_hand: 10, allocated: 4, atp: 6 });
-    const url = await upload('stock.zip', await zip({ 'availabilities.json': availabilities([{ product_id: '10000102', fulfillment_node_id: 'DC01', quantity: 17 }], { logical_timestamp_range: { from: 10, to: 12 } }) }));
+    const url = await upload('stock.zip', await zipOf({ 'availabilities.json': availabilities([{ product_id: '10000102', fulfillment_node_id: 'DC01', quantity: 17 }], { logical_timestamp_range: { from: 10, to: 12 } }) }));
     const created = await t.api('POST', '/v0/d/import', { provider: 'nsx', name: 'stock', source_uri: url, entities: ['availabilities'], full: false });
     const id = created.body.id;
     const initial = (await t.api('GET', `/v0/d/import/${id}`)).body;
@@ -164,7 +152,7 @@ describe('imports', () => {
 
   it('the blob store answers what was put', async () => {
     t = await startTestSandbox();
-    const data = await zip({ 'a.json': '{}' });
+    const data = await zipOf({ 'a.json': '{}' });
     await upload('blob.zip', data);
     const res = await fetch(`${t.sb.baseUrl}/_sandbox/files/blob.zip`);
     expect(res.status).toBe(200);

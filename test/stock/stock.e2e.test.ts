@@ -1,6 +1,6 @@
 // nsx stock end to end: the built CLI against an in-process sandbox (its import API, blob store and stock
 // model), asserting exit codes, stdout, stderr and what the sandbox holds afterwards.
-import yazl from 'yazl';
+import { zipOf } from '../helpers/zip.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { startNsx } from '../commands/spawn.js';
@@ -106,18 +106,6 @@ async function fakeBucket(): Promise<{ url: string; requests: { method: string; 
 
 async function importCount(): Promise<number> {
   return (await h!.admin<{ counts: { imports: number } }>('GET', '/_sandbox/')).counts.imports;
-}
-
-function zipOf(files: Record<string, string>): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const z = new yazl.ZipFile();
-    for (const [name, text] of Object.entries(files)) z.addBuffer(Buffer.from(text), name);
-    z.end();
-    const chunks: Buffer[] = [];
-    z.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    z.outputStream.on('error', reject);
-  });
 }
 
 describe('nsx stock import against the sandbox', () => {
