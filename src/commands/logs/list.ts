@@ -1,7 +1,7 @@
+import { parseWholeNumber } from '../../input/numbers.js';
 import { setFlagsFromString } from 'node:v8';
 import type { CommandContext } from '../context.js';
 import type { LogEntry } from '../../api/schemas.js';
-import { UsageError } from '../../errors.js';
 import { describeFilter, filterFromFlags, isEmptyFilter, matchesLog, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { LOG_COLUMNS } from './columns.js';
@@ -13,7 +13,7 @@ interface Options extends FilterFlagValues {
 export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options): Promise<void> {
   const id = parseIntegrationId(rawId);
   const filter = filterFromFlags(opts);
-  const limit = opts.limit === undefined ? undefined : parseLimit(opts.limit);
+  const limit = opts.limit === undefined ? undefined : parseWholeNumber(opts.limit, '--limit', { min: 1 });
   const client = await ctx.client();
   keepYoungGenerationSmall();
   const entries = selectLogs(client.eventstream.logs(id), filter, limit);
@@ -49,9 +49,4 @@ async function* selected(entries: AsyncIterable<LogEntry>, filter: EventFilter, 
     yield entry;
     if (++emitted === limit) return;
   }
-}
-
-export function parseLimit(text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`--limit: "${text}" is not a positive whole number`);
-  return Number(text);
 }

@@ -1,6 +1,7 @@
 // Follows an integration's log: polls, prints entries it has not printed yet (oldest to newest within
 // each poll, de-duplicated by id), until Ctrl-C (exit 130) or, with --until-stopped, until the
 // integration is stopped (exit 7: an alerting script's signal).
+import { parseWholeNumber } from '../../input/numbers.js';
 import type { CommandContext } from '../context.js';
 import type { ApiClient } from '../../api/client.js';
 import type { LogEntry } from '../../api/schemas.js';
@@ -29,7 +30,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   const filter = filterFromFlags(opts);
   const intervalMs = parseDuration(opts.interval ?? '2s', '--interval');
   if (intervalMs < MIN_INTERVAL_MS) throw new UsageError(`--interval must be at least ${MIN_INTERVAL_MS}ms`);
-  const backlog = opts.lines === undefined ? 10 : parseCount(opts.lines);
+  const backlog = opts.lines === undefined ? 10 : parseWholeNumber(opts.lines, '--lines', { min: 0 });
 
   const client = await ctx.client();
   ctx.handleInterrupts();
@@ -55,10 +56,6 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   }
 }
 
-function parseCount(text: string): number {
-  if (!/^\d+$/.test(text.trim())) throw new UsageError(`--lines: "${text}" is not a whole number`);
-  return Number(text);
-}
 
 /** Remembers what was seen; each poll reads newest-first only down to the first entry already seen. */
 export class LogFollower {

@@ -8,6 +8,7 @@ import { stateDir } from '../../config/paths.js';
 import { ExitCode, InterruptedError, NsxError, UsageError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { formatDuration, parseDuration } from '../../input/time.js';
+import { parseRate, parseWholeNumber } from '../../input/numbers.js';
 import { confirm } from '../../output/prompts.js';
 import { writePrivateFileStreaming } from '../../output/private-file.js';
 import type { OnError } from '../../workflows/recover/apply.js';
@@ -61,20 +62,6 @@ interface RecoverOptions extends RecoverRunOptions {
 
 const MAX_CONCURRENCY = 64;
 
-function positiveInt(text: string, flag: string, min: number, max: number): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
-    throw new UsageError(`${flag}: "${text}" must be a whole number from ${min} to ${max}`);
-  }
-  return Number(text);
-}
-
-/** "20/s", "20", "0.5/s" -> calls per second. */
-export function parseRate(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(?:\/s)?$/.exec(text.trim());
-  if (!m || Number(m[1]) <= 0) throw new UsageError(`--rate: "${text}" is not a rate (examples: 20/s, 0.5/s)`);
-  return Number(m[1]);
-}
-
 function writableDir(file: string, flag: string): string {
   const path = resolve(file);
   try {
@@ -119,9 +106,9 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
     resume,
     yes: Boolean(flags.yes),
     onError: flags.onError === undefined ? undefined : (flags.onError as OnError),
-    concurrency: flags.concurrency === undefined ? undefined : positiveInt(flags.concurrency, '--concurrency', 1, MAX_CONCURRENCY),
+    concurrency: flags.concurrency === undefined ? undefined : parseWholeNumber(flags.concurrency, '--concurrency', { min: 1, max: MAX_CONCURRENCY }),
     ratePerSecond: flags.rate === undefined ? undefined : parseRate(flags.rate),
-    allowRemaining: flags.allowRemaining === undefined ? 0 : positiveInt(flags.allowRemaining, '--allow-remaining', 0, 1_000_000),
+    allowRemaining: flags.allowRemaining === undefined ? 0 : parseWholeNumber(flags.allowRemaining, '--allow-remaining', { min: 0, max: 1_000_000 }),
     start: flags.start !== false,
     watchMs: flags.watch === undefined ? 10_000 : parseDuration(flags.watch, '--watch'),
     progress: (flags.progress as ProgressMode | undefined) ?? 'auto',

@@ -1,4 +1,5 @@
 // nsx sandbox emit: publishes synthetic events through the running sandbox's admin API.
+import { parseRate } from '../../input/numbers.js';
 import type { CommandContext } from '../context.js';
 import { admin, isPositiveInt, parseNumber, sandboxUrl } from './shared.js';
 
@@ -19,8 +20,7 @@ interface EmitResult {
 
 export async function run(ctx: CommandContext, _args: unknown[], opts: Options): Promise<void> {
   const count = parseNumber(opts.count, '--count', isPositiveInt, 'a positive whole number') ?? 10;
-  // "20" or "20/s"
-  const rate = parseNumber(opts.rate?.replace(/\/s$/, ''), '--rate', (n) => n > 0, 'a positive number of events per second (N or N/s)');
+  const rate = opts.rate === undefined ? undefined : parseRate(opts.rate);
   const base = sandboxUrl(opts.url);
   ctx.handleInterrupts();
   if (rate) ctx.output.info(`emitting ${count} events at ${rate}/s to ${base} (about ${Math.ceil(count / rate)} s)`);
