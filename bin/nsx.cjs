@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 'use strict';
 // The launcher: checks the Node version, answers --version and the root --help at once, and otherwise
-// runs the built CLI (ESM, imported dynamically). It is CommonJS because an ES module entry point costs
-// Node ~5 ms of loader start-up that these two fast answers do not need (bench/startup.mjs).
+// runs the built CLI: dist/bundle/nsx.js, the bundle of dist/ (src/bundle.ts says why), an ES module
+// imported dynamically. It is CommonJS because an ES module entry point costs Node ~5 ms of loader
+// start-up that these two fast answers do not need (bench/startup.mjs).
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -40,7 +41,7 @@ if (only === '--version' || only === '-V') {
 
 if (!answered) {
   require('node:module').enableCompileCache?.();
-  import('../dist/cli.js')
+  import('../dist/bundle/nsx.js')
     .then(({ main }) => main(process.argv))
     .then((code) => {
       // The command is finished (its cleanups ran inside main): exit once stdout and stderr have flushed,
@@ -49,7 +50,7 @@ if (!answered) {
     })
     .catch((error) => {
       // main() never throws; this is a missing or broken build (dist/).
-      process.stderr.write(`error: cannot load nsx from ${join(root, 'dist')}: ${error.message} (run npm run build)\n`);
+      process.stderr.write(`error: cannot load nsx from ${join(root, 'dist', 'bundle')}: ${error.message} (run npm run build)\n`);
       process.exit(1);
     });
 }

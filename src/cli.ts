@@ -1,7 +1,7 @@
 // Builds the commander tree and is the one exit point: every error becomes one line on stderr and a
 // documented exit code. Command groups register themselves from src/commands/<noun>/index.ts; their
 // handlers load lazily, so `nsx --help` and `nsx --version` load commander and little else.
-import { readFileSync } from 'node:fs';
+import { version } from './version.js';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODE_HELP, ExitCode, NsxError } from './errors.js';
 import { currentOutput } from './commands/context.js';
@@ -16,11 +16,6 @@ import { registerRecover } from './commands/recover/index.js';
 import { registerRejected } from './commands/rejected/index.js';
 import { registerSandbox } from './commands/sandbox/index.js';
 import { registerStock } from './commands/stock/index.js';
-
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 const ROOT_HELP_EXAMPLES = `
 Examples:

@@ -5,6 +5,7 @@ import { ClientCredentialsTokens } from './auth.js';
 import { EventStreamApi } from './eventstream.js';
 import { HttpClient, processDispatcher, type HttpEvents, type RetryPolicy } from './http.js';
 import { ImportApi } from './imports.js';
+import { version } from '../version.js';
 
 export interface ApiClient {
   http: HttpClient;
@@ -36,7 +37,7 @@ export function createApiClient(settings: Settings, events: ClientEvents = {}, r
     auth: tokens,
     events,
     dispatcher,
-    userAgent: `nsx/${process.env.NSX_VERSION ?? 'dev'} node/${process.versions.node}`,
+    userAgent: `nsx/${version()} node/${process.versions.node}`,
     ...(retry ? { retry } : {}),
   });
   return { http, tokens, settings, eventstream: new EventStreamApi(http, settings.tenant), imports: new ImportApi(http) };

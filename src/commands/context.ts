@@ -38,15 +38,6 @@ export function currentOutput(): Output | undefined {
   return lastOutput;
 }
 
-interface InProcessSandbox {
-  baseUrl: string;
-  tokenUrl: string;
-  tenant: string;
-  clientId: string;
-  clientSecret: string;
-  close(): Promise<void>;
-}
-
 class RunContext implements CommandContext {
   readonly output: Output;
   readonly globals: GlobalFlags;
@@ -100,11 +91,9 @@ class RunContext implements CommandContext {
   }
 
   private async startSandbox(base: Settings): Promise<Settings> {
-    // Imported by name so the CLI does not load the sandbox unless --sandbox is given.
-    const sandboxModule: string = '../sandbox/index.js';
-    const { startSandbox } = (await import(sandboxModule)) as {
-      startSandbox(o: Record<string, unknown>): Promise<InProcessSandbox>;
-    };
+    // Loaded on first use: the CLI does not load the sandbox unless --sandbox is given (in the bundle, the
+    // sandbox is a chunk of its own).
+    const { startSandbox } = await import('../sandbox/index.js');
     const sandbox = await startSandbox({
       port: 0,
       statePath: null,

@@ -1,0 +1,33 @@
+// Build step (after tsc): bundles the CLI, dist/cli.js, into dist/bundle/ with esbuild; bin/nsx.cjs loads
+// dist/bundle/nsx.js. Node resolves, reads, compiles and links every module file on its own, and a command
+// that calls the API loads about 300 of them (undici ~110, zod ~95, commander, nsx's own). Bundled, the
+// time from spawn to the start of `nsx recover` fell from ~200 to ~140 ms (median of 5 runs on the 2-core
+// dev machine, bench/recover.mjs's setup). The bundle keeps the lazy loading: code splitting turns every
+// dynamic import (each command's handler, the in-process sandbox, the prompts, the table and spinner
+// libraries) into a chunk loaded on first use.
+// yazl and yauzl stay in node_modules: stock's native CRC-32 patch (src/workflows/stock/package.ts) reaches
+// buffer-crc32 through yazl's own require, which must be the copy yazl itself uses.
+// Run as `node dist/bundle.js` (npm run build).
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const dist = fileURLToPath(new URL('./', import.meta.url));
+const outdir = `${dist}bundle`;
+rmSync(outdir, { recursive: true, force: true }); // no chunk of an older build stays behind
+
+await build({
+  entryPoints: { nsx: `${dist}cli.js` },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  external: ['yazl', 'yauzl'],
+  // CommonJS dependencies (undici, commander, cli-table3) call require() for Node's built-in modules.
+  banner: { js: "import { createRequire as __nsxCreateRequire } from 'node:module'; const require = __nsxCreateRequire(import.meta.url);" },
+  chunkNames: '[name]-[hash]',
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
