@@ -7,6 +7,7 @@ import { cacheDir } from '../config/paths.js';
 import type { Settings } from '../config/profiles.js';
 import { readJsonFile, writePrivateFileAtomic } from '../config/secure-files.js';
 import { AuthError, NetworkError } from '../errors.js';
+import { exchange, type ExchangeResult } from './exchange.js';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type TokenSource } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Problem, TokenResponse } from './schemas.js';
@@ -117,13 +118,12 @@ export class ClientCredentialsTokens implements TokenSource {
     const url = new URL(tokenUrl);
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString();
     // A token request changes nothing on the server, so any transient failure may be repeated.
-    let response: Dispatcher.ResponseData;
-    let text: string;
+    let response: ExchangeResult;
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       this.events.trace?.(`> POST ${url.origin}${url.pathname} (token, client ${clientId})${attempt ? ` (retry ${attempt})` : ''}`);
       try {
-        response = await this.dispatcher.request({
+        response = await exchange(this.dispatcher, {
           origin: url.origin,
           path: url.pathname + url.search,
           method: 'POST',
@@ -139,7 +139,6 @@ export class ClientCredentialsTokens implements TokenSource {
         }
         throw new NetworkError(`cannot reach the token URL ${url.host} for ${this.describe()}: ${code ?? (error as Error).message}`, code, error);
       }
-      text = await response.body.text();
       this.events.trace?.(`< ${response.statusCode} POST ${url.origin}${url.pathname} ${Math.round(performance.now() - started)}ms`);
       if (TRANSIENT_STATUS.has(response.statusCode) && attempt < DEFAULT_RETRY.retries) {
         const retryAfter = parseRetryAfter(response.headers['retry-after']);
@@ -150,7 +149,7 @@ export class ClientCredentialsTokens implements TokenSource {
     }
     let json: unknown;
     try {
-      json = text ? JSON.parse(text) : undefined;
+      json = response.text ? JSON.parse(response.text) : undefined;
     } catch {
       json = undefined;
     }

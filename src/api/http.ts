@@ -8,6 +8,7 @@ import { atExit } from '../lifecycle.js';
 import { sleep } from '../timers.js';
 import { buildPath, PAGINATION, PROBLEM_JSON, type Route } from './routes.js';
 import { ENVELOPE, PaginationInfo, Problem } from './schemas.js';
+import { exchange, type ExchangeResult } from './exchange.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -215,9 +216,9 @@ export class HttpClient {
       if (this.auth) headers.authorization = `Bearer ${await this.auth.token()}`;
       const started = performance.now();
       this.trace(`> ${route.method} ${url}${attempt > 0 ? ` (retry ${attempt})` : ''}`);
-      let response: Dispatcher.ResponseData;
+      let response: ExchangeResult;
       try {
-        response = await this.dispatcher.request({
+        response = await exchange(this.dispatcher, {
           origin: this.origin,
           path,
           method: route.method,
@@ -242,7 +243,7 @@ export class HttpClient {
       const ms = Math.round(performance.now() - started);
       const status = response.statusCode;
       this.trace(`< ${status} ${route.method} ${url} ${ms}ms${attempt > 0 ? ` (retry ${attempt})` : ''}`);
-      const parsedBody = await readBody(response);
+      const parsedBody = parseBody(response.text, response.headers);
       if (status >= 200 && status < 300) return { status, headers: response.headers, body: parsedBody };
 
       if ((status === 401 || status === 403) && this.auth && !refreshed) {
@@ -309,10 +310,9 @@ export function queryString(query: RequestOptions<unknown>['query']): string {
   return s ? `?${s}` : '';
 }
 
-async function readBody(response: Dispatcher.ResponseData): Promise<unknown> {
-  const text = await response.body.text();
+function parseBody(text: string, headers: RawResponse['headers']): unknown {
   if (!text) return undefined;
-  const type = headerValue(response.headers['content-type']) ?? '';
+  const type = headerValue(headers['content-type']) ?? '';
   if (type.includes('json') || type.includes(PROBLEM_JSON) || /^\s*[[{]/.test(text)) {
     try {
       return JSON.parse(text);

@@ -4,6 +4,7 @@
 // only origin and path ever appear in messages.
 import { createReadStream } from 'node:fs';
 import type { Dispatcher } from 'undici';
+import { exchange, type ExchangeResult } from './exchange.js';
 import { ApiError, NetworkError } from '../errors.js';
 import { buildPath, SANDBOX_ROUTES } from './routes.js';
 import { sleep } from '../timers.js';
@@ -42,19 +43,21 @@ export async function putFile(url: string, filePath: string, bytes: number, opti
   for (let attempt = 0; ; attempt++) {
     const started = performance.now();
     options.trace?.(`> PUT ${shown} (${bytes} bytes)${attempt > 0 ? ` (retry ${attempt})` : ''}`);
-    let response: Dispatcher.ResponseData;
+    let response: ExchangeResult;
+    const file = createReadStream(filePath);
     try {
-      response = await options.dispatcher.request({
+      response = await exchange(options.dispatcher, {
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: 'PUT',
         headers: { ...options.headers, 'content-length': String(bytes) },
-        body: createReadStream(filePath),
+        body: file,
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {
+      file.destroy(); // a failed send may leave the file half read, and open
       options.trace?.(`< error PUT ${shown} ${Math.round(performance.now() - started)}ms`);
       if (options.signal?.aborted) throw error;
       if (attempt < retries) {
@@ -64,8 +67,7 @@ export async function putFile(url: string, filePath: string, bytes: number, opti
       const code = (error as { code?: string }).code;
       throw new NetworkError(`uploading to ${shown} failed${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}: ${(error as Error).message}`, code, error);
     }
-    const text = await response.body.text();
-    const status = response.statusCode;
+    const { text, statusCode: status } = response;
     options.trace?.(`< ${status} PUT ${shown} ${Math.round(performance.now() - started)}ms`);
     let body: unknown = text;
     try {
@@ -110,7 +112,7 @@ export function isLoopbackUrl(url: string): boolean {
 export async function isSandbox(baseUrl: string, dispatcher: Dispatcher, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   const url = new URL(baseUrl.replace(/\/+$/, '') + SANDBOX_ROUTES.info.path);
   try {
-    const response = await dispatcher.request({
+    const response = await exchange(dispatcher, {
       origin: url.origin,
       path: url.pathname,
       method: 'GET',
@@ -119,9 +121,8 @@ export async function isSandbox(baseUrl: string, dispatcher: Dispatcher, timeout
       bodyTimeout: timeoutMs,
       ...(signal ? { signal } : {}),
     });
-    const text = await response.body.text();
     if (response.statusCode !== 200) return false;
-    const info = JSON.parse(text) as { tenant?: unknown };
+    const info = JSON.parse(response.text) as { tenant?: unknown };
     return typeof info.tenant === 'string';
   } catch {
     return false;

@@ -1,5 +1,6 @@
 // One webhook delivery over HTTP (keep-alive undici Agent): NewStore calling the integrator [contract §3].
 import { Agent } from 'undici';
+import { exchange } from '../api/exchange.js';
 
 export interface DeliveryOutcome {
   /** HTTP status, or null when no answer came (timeout, refused, reset). */
@@ -39,8 +40,8 @@ export class WebhookClient {
       abort.abort();
     }, timeoutMs);
     try {
-      const res = await this.agent.request({ origin: url.origin, path: url.pathname + url.search, method: 'POST', headers, body, signal: abort.signal });
-      const text = await res.body.text();
+      const res = await exchange(this.agent, { origin: url.origin, path: url.pathname + url.search, method: 'POST', headers, body, signal: abort.signal });
+      const text = res.text;
       let parsed: unknown = text;
       if (text.length > 0) {
         try {
