@@ -70,8 +70,8 @@ export class EventStreamApi {
   logs(id: string, options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncGenerator<LogEntry> {
     return this.listAbout(id, this.http.paginate(ROUTES.listLogs, { params: { id }, envelopeKey: ENVELOPE.logs, item: LogEntry, ...options }));
   }
-  /** Rejected events, oldest first, streamed page by page. */
-  rejectedEvents(id: string, options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncGenerator<RejectedEvent> {
+  /** Rejected events, oldest first, streamed page by page (`parallel`: pages in flight at once, see paginate). */
+  rejectedEvents(id: string, options: { pageSize?: number; parallel?: number; signal?: AbortSignal } = {}): AsyncGenerator<RejectedEvent> {
     return this.listAbout(
       id,
       this.http.paginate(ROUTES.listRejectedEvents, {

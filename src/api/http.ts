@@ -151,16 +151,19 @@ export class HttpClient {
   }
 
   /**
-   * Every item of a paginated list, page by page (offset/count), as the pages arrive. Accepts the
-   * envelope `{<key>: [...], pagination_info}` and a bare JSON array. Once the caller has taken the first
-   * item of a page, the next page is already requested, so that the server prepares it while the caller
-   * works through this one; a caller that stops early aborts that request.
+   * Every item of a paginated list, page by page (offset/count), in order, as the pages arrive. Accepts
+   * the envelope `{<key>: [...], pagination_info}` and a bare JSON array. Once the caller has taken the
+   * first item of a page, the next page is already requested, so that the server prepares it while the
+   * caller works through this one; a caller that stops early aborts what is in flight.
+   * `parallel` > 1 keeps up to that many pages in flight once the first page has told the total
+   * (pagination_info.total); without a total the pages are read one after another.
    */
   async *paginate<T>(
     route: Route,
-    options: { params?: Record<string, string>; envelopeKey: string; item: z.ZodType<T>; pageSize?: number; signal?: AbortSignal },
+    options: { params?: Record<string, string>; envelopeKey: string; item: z.ZodType<T>; pageSize?: number; parallel?: number; signal?: AbortSignal },
   ): AsyncGenerator<T> {
     const count = Math.min(options.pageSize ?? PAGINATION.maxCount, PAGINATION.maxCount);
+    const width = Math.max(1, Math.floor(options.parallel ?? 1));
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     const fetchPage = async (offset: number): Promise<{ items: unknown[]; total: number | undefined }> => {
@@ -177,14 +180,29 @@ export class HttpClient {
       }
       throw new NsxError(`${route.method} ${buildPath(route, options.params)} answered neither a list nor {"${options.envelopeKey}": [...]}`);
     };
-    let offset = 0;
-    let next: ReturnType<typeof fetchPage> | undefined = fetchPage(0);
+    // Pages requested and not yet read, in offset order; `requested` is the offset of the next one to ask for.
+    const pending: ReturnType<typeof fetchPage>[] = [];
+    let requested = 0;
+    let total: number | undefined;
+    const request = (): void => {
+      const page = fetchPage(requested);
+      page.catch(() => {}); // awaited (and its failure reported) in its turn
+      pending.push(page);
+      requested += count;
+    };
+    request();
+    let offset = 0; // items read so far
     try {
-      while (next) {
-        const { items, total } = await next;
-        next = undefined;
+      while (pending.length > 0) {
+        const { items, total: pageTotal } = await pending.shift()!;
+        if (pageTotal !== undefined) total = pageTotal;
         offset += items.length;
         const more = !(items.length < count || items.length === 0 || (total !== undefined && offset >= total));
+        if (!more || items.length > count) {
+          // The end (or a server that ignored count): pages already requested would repeat or overlap.
+          pending.length = 0;
+          requested = offset;
+        }
         for (let i = 0; i < items.length; i++) {
           const parsed = options.item.safeParse(items[i]);
           if (!parsed.success) {
@@ -193,8 +211,8 @@ export class HttpClient {
           }
           yield parsed.data;
           if (i === 0 && more) {
-            next = fetchPage(offset);
-            next.catch(() => {}); // awaited (and its failure reported) once this page is done
+            const ahead = total === undefined ? 1 : width;
+            while (pending.length < ahead && (pending.length === 0 || total === undefined || requested < total)) request();
           }
         }
       }

@@ -228,6 +228,62 @@ describe('pagination', () => {
     expect(n).toBe(450);
     expect(server.requests).toHaveLength(5);
   });
+
+  describe('parallel pages (recover --concurrency)', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => ({ id: `l${i}`, created_at: '2026-11-20T10:00:00Z', level: 'info', message: `m${i}` }));
+    /** Serves `list` in pages, the earlier pages slower, and records how many requests were in flight at once. */
+    function pagedServer(list: () => typeof many, opts: { envelope?: boolean } = {}) {
+      const seen = { inFlight: 0, maxInFlight: 0 };
+      const handler = http.get(`${BASE}/erp/logs`, async ({ request }) => {
+        const q = new URL(request.url).searchParams;
+        const offset = Number(q.get('offset'));
+        const count = Number(q.get('count'));
+        seen.inFlight++;
+        seen.maxInFlight = Math.max(seen.maxInFlight, seen.inFlight);
+        await delay(Math.max(2, 40 - offset / 50)); // later pages answer first
+        seen.inFlight--;
+        const items = list().slice(offset, offset + count);
+        return HttpResponse.json(opts.envelope === false ? items : { logs: items, pagination_info: { offset, count, total: list().length } });
+      });
+      return { handler, seen };
+    }
+
+    it('keeps up to N pages in flight once the total is known, and yields every item once, in order', async () => {
+      const { handler, seen } = pagedServer(() => many);
+      server = await serveHandlers([handler]);
+      const ids: string[] = [];
+      for await (const e of client(server.url).paginate(ROUTES.listLogs, { params: { id: 'erp' }, envelopeKey: 'logs', item: LogEntry, parallel: 4 })) ids.push(e.id);
+      expect(ids).toEqual(many.map((e) => e.id));
+      expect(seen.maxInFlight).toBe(4);
+      // 10 pages of 200, none past the total
+      expect(server.requests.map((r) => new URL(r.path, 'http://x').searchParams.get('offset')).sort((a, b) => Number(a) - Number(b))).toEqual(
+        Array.from({ length: 10 }, (_, i) => String(i * 200)),
+      );
+    });
+
+    it('reads one page after another when the answer gives no total (a bare array)', async () => {
+      const { handler, seen } = pagedServer(() => many, { envelope: false });
+      server = await serveHandlers([handler]);
+      let n = 0;
+      for await (const _ of client(server.url).paginate(ROUTES.listLogs, { params: { id: 'erp' }, envelopeKey: 'logs', item: LogEntry, parallel: 8 })) n++;
+      expect(n).toBe(2000);
+      expect(seen.maxInFlight).toBe(1);
+      expect(server.requests).toHaveLength(11); // the 11th is the empty page that ends it
+    });
+
+    it('stops at a short page when the list shrinks while it is read, without repeating items', async () => {
+      let list = many;
+      const { handler } = pagedServer(() => list);
+      server = await serveHandlers([handler]);
+      const ids: string[] = [];
+      for await (const e of client(server.url).paginate(ROUTES.listLogs, { params: { id: 'erp' }, envelopeKey: 'logs', item: LogEntry, parallel: 4 })) {
+        ids.push(e.id);
+        if (ids.length === 1) list = many.slice(0, 500); // most events handled meanwhile
+      }
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual(many.slice(0, 500).map((e) => e.id));
+    });
+  });
 });
 
 describe('--verbose trace', () => {

@@ -123,7 +123,7 @@ class TriageSession {
   /** The group menu until the user quits or nothing is left; false when a Ctrl-C ended an apply. */
   private async loop(): Promise<boolean> {
     for (;;) {
-      const events = await listAllRejected(this.api, this.id, this.ctx.signal);
+      const events = await listAllRejected(this.api, this.id, { signal: this.ctx.signal });
       if (events.length === 0) {
         this.out.notice(`${this.s.green('✓')} ${this.id} holds no rejected events.`);
         return true;

@@ -239,12 +239,13 @@ class RecoverRun {
       await this.emit({ type: 'locked', lock: this.lock });
     }
 
-    // 3. Plan from every page of rejected events.
+    // 3. Plan from every page of rejected events, read with as many calls in flight as apply may make.
+    const concurrency = this.o.concurrency ?? resumable?.header.options.concurrency ?? 1;
     const t = performance.now();
     await this.emit({ type: 'reading' });
     let rejected: RejectedEvent[];
     try {
-      rejected = await listAllRejected(this.api, id, signal);
+      rejected = await listAllRejected(this.api, id, { signal, parallel: concurrency });
     } finally {
       await this.emit({ type: 'read' });
     }
@@ -271,7 +272,6 @@ class RecoverRun {
     // The plan holds what apply needs; the full events (payloads) are let go before thousands of calls.
     rejected.length = 0;
     const todoSummary = summarizePlan(state.todo);
-    const concurrency = this.o.concurrency ?? resumable?.header.options.concurrency ?? 1;
     const ratePerSecond = this.o.ratePerSecond ?? resumable?.header.options.rate_per_second ?? undefined;
     const onError = this.o.onError ?? resumable?.header.options.on_error ?? 'stop';
     const source: PlanSource = resumable
@@ -472,7 +472,7 @@ class RecoverRun {
 
     // 7. Gate: the server's own word that nothing (or little enough) remains.
     await this.emit({ type: 'gate-checking' });
-    const g = await gate(this.api, id, { signal });
+    const g = await gate(this.api, id, { signal, parallel: pace.concurrency });
     if (signal.aborted) return this.interruptedAfterApply();
     await this.emit({ type: 'gate', remaining: g.remaining.length, stable: g.stable });
     this.remaining = g.remaining.length;

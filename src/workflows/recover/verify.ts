@@ -7,14 +7,19 @@ import { pause } from '../../timers.js';
 /** The reads the gate and the watch need (EventStreamApi has them). */
 export interface IntegrationReads {
   getIntegration(id: string): Promise<Integration>;
-  rejectedEvents(id: string, options?: { signal?: AbortSignal }): AsyncGenerator<RejectedEvent>;
+  rejectedEvents(id: string, options?: { parallel?: number; signal?: AbortSignal }): AsyncGenerator<RejectedEvent>;
   logs(id: string, options?: { pageSize?: number; signal?: AbortSignal }): AsyncGenerator<LogEntry>;
   startIntegration(id: string): Promise<void>;
 }
 
-export async function listAllRejected(api: Pick<IntegrationReads, 'rejectedEvents'>, id: string, signal?: AbortSignal): Promise<RejectedEvent[]> {
+/** Every rejected event of the integration; `parallel` pages in flight at once (recover's --concurrency). */
+export async function listAllRejected(
+  api: Pick<IntegrationReads, 'rejectedEvents'>,
+  id: string,
+  options: { signal?: AbortSignal | undefined; parallel?: number } = {},
+): Promise<RejectedEvent[]> {
   const all: RejectedEvent[] = [];
-  for await (const ev of api.rejectedEvents(id, signal ? { signal } : {})) all.push(ev);
+  for await (const ev of api.rejectedEvents(id, { ...(options.signal ? { signal: options.signal } : {}), ...(options.parallel ? { parallel: options.parallel } : {}) })) all.push(ev);
   return all;
 }
 
@@ -35,14 +40,15 @@ function sameIds(a: readonly RejectedEvent[], b: readonly RejectedEvent[]): bool
 export async function gate(
   api: Pick<IntegrationReads, 'rejectedEvents'>,
   id: string,
-  options: { intervalMs?: number; maxListings?: number; signal?: AbortSignal } = {},
+  options: { intervalMs?: number; maxListings?: number; parallel?: number; signal?: AbortSignal } = {},
 ): Promise<GateResult> {
   const interval = options.intervalMs ?? 100;
   const max = Math.max(2, options.maxListings ?? 6);
-  let previous = await listAllRejected(api, id, options.signal);
+  const listing = { signal: options.signal, parallel: options.parallel ?? 1 };
+  let previous = await listAllRejected(api, id, listing);
   for (let n = 2; n <= max; n++) {
     await pause(interval, options.signal);
-    const current = await listAllRejected(api, id, options.signal);
+    const current = await listAllRejected(api, id, listing);
     if (sameIds(previous, current)) return { remaining: current, stable: true, listings: n };
     previous = current;
   }
@@ -103,7 +109,7 @@ export async function watchIntegration(
       if (entry.level !== 'info') problems.push(entry);
       if (/stop/i.test(entry.message) && entry.level !== 'info') stopEntry = entry;
     }
-    for (const ev of await listAllRejected(api, id, options.signal)) if (!known.has(ev.id)) newRejections.set(ev.id, ev);
+    for (const ev of await listAllRejected(api, id, { signal: options.signal })) if (!known.has(ev.id)) newRejections.set(ev.id, ev);
     const elapsed = Date.now() - started;
     options.onTick?.(elapsed);
     if (status !== 'running' || newRejections.size > 0 || elapsed >= options.durationMs || options.signal?.aborted) break;
