@@ -5,16 +5,34 @@
 // dev machine, bench/recover.mjs's setup). The bundle keeps the lazy loading: code splitting turns every
 // dynamic import (each command's handler, the in-process sandbox, the prompts, the table and spinner
 // libraries) into a chunk loaded on first use.
+// undici is bundled without its index: nsx uses two of its classes (Agent, EnvHttpProxyAgent; every call
+// goes through Dispatcher#dispatch, src/api/exchange.ts), and undici's index also loads fetch, WebSocket,
+// the caches, the mocks and their Node built-ins, ~40 ms more of every command that calls the API. The shim
+// names the two files; an undici release that moves them fails this build, not a user's command.
 // yazl and yauzl stay in node_modules: stock's native CRC-32 patch (src/workflows/stock/package.ts) reaches
 // buffer-crc32 through yazl's own require, which must be the copy yazl itself uses.
 // Run as `node dist/bundle.js` (npm run build).
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const dist = fileURLToPath(new URL('./', import.meta.url));
 const outdir = `${dist}bundle`;
 rmSync(outdir, { recursive: true, force: true }); // no chunk of an older build stays behind
+
+const UNDICI_SHIM = `
+import Agent from 'undici/lib/dispatcher/agent.js';
+import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
+export { Agent, EnvHttpProxyAgent };
+`;
+const undiciShim: Plugin = {
+  name: 'undici-classes-only',
+  setup(b) {
+    // Only nsx's own imports; the shim's deep imports resolve as usual.
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici-classes-only', namespace: 'nsx-shim' }));
+    b.onLoad({ filter: /.*/, namespace: 'nsx-shim' }, () => ({ contents: UNDICI_SHIM, loader: 'js', resolveDir: dist }));
+  },
+};
 
 await build({
   entryPoints: { nsx: `${dist}cli.js` },
@@ -25,6 +43,7 @@ await build({
   platform: 'node',
   target: 'node22',
   external: ['yazl', 'yauzl'],
+  plugins: [undiciShim],
   // CommonJS dependencies (undici, commander, cli-table3) call require() for Node's built-in modules.
   banner: { js: "import { createRequire as __nsxCreateRequire } from 'node:module'; const require = __nsxCreateRequire(import.meta.url);" },
   chunkNames: '[name]-[hash]',
