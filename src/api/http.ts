@@ -233,7 +233,7 @@ export class HttpClient {
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (this.auth) headers.authorization = `Bearer ${await this.auth.token()}`;
       const started = performance.now();
-      this.trace(`> ${route.method} ${url}${attempt > 0 ? ` (retry ${attempt})` : ''}`);
+      if (this.events.trace) this.trace(`> ${route.method} ${url}${attempt > 0 ? ` (retry ${attempt})` : ''}`);
       let response: ExchangeResult;
       try {
         response = await exchange(this.dispatcher, {
@@ -249,7 +249,7 @@ export class HttpClient {
       } catch (error) {
         const code = errorCode(error);
         const ms = Math.round(performance.now() - started);
-        this.trace(`< ${code ?? 'error'} ${route.method} ${url} ${ms}ms`);
+        if (this.events.trace) this.trace(`< ${code ?? 'error'} ${route.method} ${url} ${ms}ms`);
         if (options.signal?.aborted) throw error;
         const retryable = NOT_SENT_CODES.has(code ?? '') || (idempotent && AMBIGUOUS_CODES.has(code ?? ''));
         if (retryable && attempt < this.retry.retries) {
@@ -260,7 +260,7 @@ export class HttpClient {
       }
       const ms = Math.round(performance.now() - started);
       const status = response.statusCode;
-      this.trace(`< ${status} ${route.method} ${url} ${ms}ms${attempt > 0 ? ` (retry ${attempt})` : ''}`);
+      if (this.events.trace) this.trace(`< ${status} ${route.method} ${url} ${ms}ms${attempt > 0 ? ` (retry ${attempt})` : ''}`);
       const parsedBody = parseBody(response.text, response.headers);
       if (status >= 200 && status < 300) return { status, headers: response.headers, body: parsedBody };
 

@@ -53,13 +53,20 @@ export const SANDBOX_ROUTES = {
   putFile: { method: 'PUT', path: '/_sandbox/files/{name}', idempotent: true },
 } as const satisfies Record<string, Route>;
 
+/** A path template split once: literal text at even indexes, parameter names at odd ones. */
+const templates = new Map<string, string[]>();
+
 /** Fills a route's `{name}` segments, URI-encoding each value. */
 export function buildPath(route: Route, params: Record<string, string> = {}): string {
-  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new Error(`route ${route.path} needs parameter ${name}`);
-    return encodeURIComponent(value);
-  });
+  let parts = templates.get(route.path);
+  if (!parts) templates.set(route.path, (parts = route.path.split(/\{(\w+)\}/)));
+  let path = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const value = params[parts[i]!];
+    if (value === undefined) throw new Error(`route ${route.path} needs parameter ${parts[i]}`);
+    path += encodeURIComponent(value) + parts[i + 1]!;
+  }
+  return path;
 }
 
 /** A matcher for a route's template (used by the sandbox's router); a trailing slash is tolerated. */

@@ -30,7 +30,12 @@ let requestCounter = 0;
 
 function decodeParams(groups: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(groups ?? {})) {
+  for (const k in groups) {
+    const v = groups[k]!;
+    if (!v.includes('%')) {
+      out[k] = v; // the common case: nothing to decode
+      continue;
+    }
     try {
       out[k] = decodeURIComponent(v);
     } catch {

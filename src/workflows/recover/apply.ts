@@ -180,7 +180,8 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
   let fatal: unknown;
 
   const record = (event: PlanEvent, out: CallOutcome, ms: number): EventRecord => {
-    const rec: EventRecord = {
+    // Built field by field (not with conditional spreads): one of these per event, thousands per run.
+    const rec = {
       type: 'event',
       at: new Date().toISOString(),
       user: options.actor,
@@ -192,10 +193,10 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
       action: event.action,
       outcome: out.outcome,
       receiver_status: out.status,
-      ...(out.answer !== undefined ? { receiver_answer: out.answer } : {}),
-      ...(out.error !== undefined ? { error: out.error } : {}),
-      duration_ms: Math.round(ms),
-    };
+    } as EventRecord;
+    if (out.answer !== undefined) rec.receiver_answer = out.answer;
+    if (out.error !== undefined) rec.error = out.error;
+    rec.duration_ms = Math.round(ms);
     options.journal?.append(rec);
     records.push(rec);
     return rec;
