@@ -11,7 +11,7 @@ import {
   RetryResult,
   type RegisterRequest,
 } from './schemas.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiError, NotFoundError } from '../errors.js';
 
 const Empty = z.unknown();

@@ -2,7 +2,7 @@
 // jitter, Retry-After, typed errors from problem+json bodies, a bearer token with one refresh on 401/403,
 // and one --verbose line per request and response (secrets never printed).
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ApiError, AuthError, NetworkError, NsxError, ExitCode } from '../errors.js';
 import { atExit } from '../lifecycle.js';
 import { sleep } from '../timers.js';

@@ -2,7 +2,7 @@
 import type { HttpClient } from './http.js';
 import { ROUTES } from './routes.js';
 import { CreateImportResponse, ImportErrorList, ImportJob, type CreateImportRequest, type ImportError } from './schemas.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export class ImportApi {
   constructor(private readonly http: HttpClient) {}

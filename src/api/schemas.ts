@@ -2,7 +2,7 @@
 // Response schemas are lenient [contract §"tags"]: unknown fields are kept (looseObject) so that
 // `--output json` shows them, and only the fields nsx uses are required. Request schemas are strict:
 // the sandbox validates what it receives with them, and the commands build their bodies from them.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const timestamp = z.string(); // ISO-8601 UTC, with or without milliseconds [doc]; kept as sent
 

@@ -1,6 +1,6 @@
 // The /_sandbox/ admin API: not NewStore's; no auth, loopback clients only. Documented in README.md.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LIMITS } from '../api/routes.js';
 import type { SandboxCore } from './core.js';
 import { EVENT_NAMES } from './events.js';

@@ -1,6 +1,6 @@
 // Fault injection on the NewStore API routes: latency, 5xx errors, 429 throttling with Retry-After and
 // dropped connections, globally or per route (keyed by the ROUTES name, or "token").
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROUTES } from '../api/routes.js';
 
 const Latency = z.union([z.number().nonnegative(), z.tuple([z.number().nonnegative(), z.number().nonnegative()]).refine(([a, b]) => a <= b, 'min must be <= max')]);

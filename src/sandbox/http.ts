@@ -1,6 +1,6 @@
 // HTTP plumbing of the sandbox's servers: JSON and problem+json answers, bodies, query parameters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { PAGINATION, PROBLEM_JSON } from '../api/routes.js';
 
 /** Thrown by handlers; the server turns it into an application/problem+json answer. */

@@ -2,7 +2,7 @@
 // one at a time and asynchronously at the sandbox's time scale. The data is a zip read from the sandbox's
 // blob store (PUT /_sandbox/files/{name}, standing in for a presigned S3 URL) or any http(s) URL.
 import yauzl from 'yauzl';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AVAILABILITIES_FILE, LIMITS } from '../api/routes.js';
 import { AvailabilityFile, AvailabilityItem, IMPORT_ENTITY_AVAILABILITIES, OPEN_IMPORT_STATES, StoreMappingEntry } from '../api/schemas.js';
 import type { ImportRecord, SandboxState } from './state.js';

@@ -1,7 +1,7 @@
 // The recover plan (STYLE.md's Changesets model): built without side effects from the server's rejected
 // events and the user's rules, shown, optionally saved (--plan-out) and reviewed, then applied exactly.
 // The plan file format is versioned; events are in the order they will be applied.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Integration, RejectedEvent } from '../../api/schemas.js';
 import { UsageError } from '../../errors.js';
 import { describeFilter, entityKey, matchesRejected, parseFilterExpression, type EventFilter } from '../filters.js';

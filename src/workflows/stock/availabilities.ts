@@ -3,7 +3,7 @@
 // written as they pass, so a million-row input never sits in memory as objects. Plain CSV rows take a
 // byte-level fast path (no strings per row); everything else goes through the string path, which is also
 // the one that words the problems.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { LogicalTimestampRange as RangeSchema, StoreMappingEntry } from '../../api/schemas.js';
 import { PairSet } from './pair-set.js';
 import type { ProblemList } from './problems.js';
