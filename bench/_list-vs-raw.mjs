@@ -35,7 +35,7 @@ export async function benchListVsRaw(spec) {
   const goalRatio = spec.goalRatio ?? 1.5;
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   const sandboxEntry = `${root}dist/sandbox/index.js`;
-  if (!existsSync(sandboxEntry) || !existsSync(`${root}dist/cli.js`)) {
+  if (!existsSync(sandboxEntry) || !existsSync(`${root}dist/bundle/nsx.js`)) {
     console.error(`${spec.title}: dist/ is missing; run \`npm run build\` first`);
     return false;
   }

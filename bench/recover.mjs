@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const root = process.env.BENCH_ROOT ?? fileURLToPath(new URL('..', import.meta.url));
 const sandboxEntry = `${root}dist/sandbox/index.js`;
 const nsxBin = `${root}bin/nsx.cjs`;
-if (!existsSync(sandboxEntry) || !existsSync(`${root}dist/cli.js`)) {
+if (!existsSync(sandboxEntry) || !existsSync(`${root}dist/bundle/nsx.js`)) {
   console.error('bench/recover: dist/ is missing; run `npm run build` first');
   process.exit(2);
 }

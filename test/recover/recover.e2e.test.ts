@@ -19,7 +19,7 @@ async function demo(rule = 'accept-all'): Promise<SandboxHarness> {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(__dirname, '../../dist/cli.js'))) throw new Error('build first: .ci/node24 npx tsc -p tsconfig.build.json');
+  if (!existsSync(join(__dirname, '../../dist/bundle/nsx.js'))) throw new Error('build first: npm run build');
 });
 
 describe('nsx recover (demo sandbox)', () => {
