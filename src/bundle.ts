@@ -7,7 +7,7 @@
 // libraries) into a chunk loaded on first use.
 // undici is bundled without its index: nsx uses two of its classes (Agent, EnvHttpProxyAgent; every call
 // goes through Dispatcher#dispatch, src/api/exchange.ts), and undici's index also loads fetch, WebSocket,
-// the caches, the mocks and their Node built-ins, ~40 ms more of every command that calls the API. The shim
+// the caches, the mocks and their Node built-ins, ~50 ms more of every command that calls the API. The shim
 // names the two files; an undici release that moves them fails this build, not a user's command.
 // yazl and yauzl stay in node_modules: stock's native CRC-32 patch (src/workflows/stock/package.ts) reaches
 // buffer-crc32 through yazl's own require, which must be the copy yazl itself uses.
