@@ -179,6 +179,14 @@ function notDelivered(outcomes: ReadonlyMap<string, EventRecord>): EventRecord[]
   return [...outcomes.values()].filter((r) => r.outcome === 'rejected' || r.outcome === 'error');
 }
 
+/**
+ * Pages of rejected events read at once: the run's concurrency, at most 8 (a listing is a burst of reads
+ * that --rate does not pace), and one at a time when the user asked for a gentle --rate.
+ */
+export function listingParallelism(concurrency: number, ratePerSecond: number | undefined): number {
+  return ratePerSecond ? 1 : Math.max(1, Math.min(concurrency, 8));
+}
+
 export function runRecover(options: RecoverRunOptions, context: RecoverRunContext): Promise<RecoverResult> {
   return new RecoverRun(options, context).run();
 }
@@ -241,11 +249,13 @@ class RecoverRun {
 
     // 3. Plan from every page of rejected events, read with as many calls in flight as apply may make.
     const concurrency = this.o.concurrency ?? resumable?.header.options.concurrency ?? 1;
+    const ratePerSecond = this.o.ratePerSecond ?? resumable?.header.options.rate_per_second ?? undefined;
+    const listingWidth = listingParallelism(concurrency, ratePerSecond);
     const t = performance.now();
     await this.emit({ type: 'reading' });
     let rejected: RejectedEvent[];
     try {
-      rejected = await listAllRejected(this.api, id, { signal, parallel: concurrency });
+      rejected = await listAllRejected(this.api, id, { signal, parallel: listingWidth });
     } finally {
       await this.emit({ type: 'read' });
     }
@@ -272,7 +282,6 @@ class RecoverRun {
     // The plan holds what apply needs; the full events (payloads) are let go before thousands of calls.
     rejected.length = 0;
     const todoSummary = summarizePlan(state.todo);
-    const ratePerSecond = this.o.ratePerSecond ?? resumable?.header.options.rate_per_second ?? undefined;
     const onError = this.o.onError ?? resumable?.header.options.on_error ?? 'stop';
     const source: PlanSource = resumable
       ? { kind: 'resume', runId: resumable.header.run_id }
@@ -472,7 +481,7 @@ class RecoverRun {
 
     // 7. Gate: the server's own word that nothing (or little enough) remains.
     await this.emit({ type: 'gate-checking' });
-    const g = await gate(this.api, id, { signal, parallel: pace.concurrency });
+    const g = await gate(this.api, id, { signal, parallel: listingParallelism(pace.concurrency, pace.ratePerSecond) });
     if (signal.aborted) return this.interruptedAfterApply();
     await this.emit({ type: 'gate', remaining: g.remaining.length, stable: g.stable });
     this.remaining = g.remaining.length;

@@ -12,14 +12,25 @@ export interface IntegrationReads {
   startIntegration(id: string): Promise<void>;
 }
 
-/** Every rejected event of the integration; `parallel` pages in flight at once (recover's --concurrency). */
+/**
+ * Every rejected event of the integration, each once; `parallel` pages in flight at once (recover's
+ * --concurrency). Offset pages of a list that changes while it is read can overlap (pages read at once
+ * can be answered either side of a change), so an id seen before is dropped: a plan or a gate count never
+ * holds an event twice. Events that moved past a page already read are missed, as in any offset listing;
+ * the gate's second listing is what catches them.
+ */
 export async function listAllRejected(
   api: Pick<IntegrationReads, 'rejectedEvents'>,
   id: string,
   options: { signal?: AbortSignal | undefined; parallel?: number } = {},
 ): Promise<RejectedEvent[]> {
   const all: RejectedEvent[] = [];
-  for await (const ev of api.rejectedEvents(id, { ...(options.signal ? { signal: options.signal } : {}), ...(options.parallel ? { parallel: options.parallel } : {}) })) all.push(ev);
+  const seen = new Set<string>();
+  for await (const ev of api.rejectedEvents(id, { ...(options.signal ? { signal: options.signal } : {}), ...(options.parallel ? { parallel: options.parallel } : {}) })) {
+    if (seen.has(ev.id)) continue;
+    seen.add(ev.id);
+    all.push(ev);
+  }
   return all;
 }
 
