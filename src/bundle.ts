@@ -12,13 +12,19 @@
 // yazl and yauzl stay in node_modules: stock's native CRC-32 patch (src/workflows/stock/package.ts) reaches
 // buffer-crc32 through yazl's own require, which must be the copy yazl itself uses.
 // Run as `node dist/bundle.js` (npm run build).
-import { rmSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 const dist = fileURLToPath(new URL('./', import.meta.url));
-const outdir = `${dist}bundle`;
-rmSync(outdir, { recursive: true, force: true }); // no chunk of an older build stays behind
+const target = `${dist}bundle`;
+// Built beside the live bundle and swapped in by two renames, so that an nsx started during a build (a
+// test, a shell) finds the old bundle or the new one, never none; no chunk of an older build stays behind.
+const outdir = `${dist}bundle.new-${process.pid}`;
+const old = `${dist}bundle.old-${process.pid}`;
+for (const leftover of readdirSync(dist)) {
+  if (/^bundle\.(new|old)-\d+$/.test(leftover)) rmSync(`${dist}${leftover}`, { recursive: true, force: true }); // an interrupted build's
+}
 
 const UNDICI_SHIM = `
 import Agent from 'undici/lib/dispatcher/agent.js';
@@ -50,3 +56,11 @@ await build({
   legalComments: 'eof',
   logLevel: 'warning',
 });
+
+try {
+  renameSync(target, old);
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // the first build
+}
+renameSync(outdir, target);
+rmSync(old, { recursive: true, force: true });
