@@ -247,7 +247,7 @@ class RecoverRun {
       await this.emit({ type: 'locked', lock: this.lock });
     }
 
-    // 3. Plan from every page of rejected events, read with as many calls in flight as apply may make.
+    // 3. Plan from every page of rejected events, several pages at once with --concurrency (listingParallelism).
     const concurrency = this.o.concurrency ?? resumable?.header.options.concurrency ?? 1;
     const ratePerSecond = this.o.ratePerSecond ?? resumable?.header.options.rate_per_second ?? undefined;
     const listingWidth = listingParallelism(concurrency, ratePerSecond);
