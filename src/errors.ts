@@ -107,6 +107,21 @@ export class ApiError extends NsxError {
   }
 }
 
+/**
+ * A path parameter (an id from the user or from a server) that is not one safe path segment: refused
+ * before anything is sent (see unsafePathParameter in api/routes.ts). Exit 1: most such ids come from a
+ * server's answer; a typed one is refused earlier as a usage error.
+ */
+export class UnsafePathParameterError extends NsxError {
+  readonly parameter: string;
+  readonly value: string;
+  constructor(route: { method: string; path: string }, parameter: string, value: string, reason: string) {
+    super(`refused to send ${route.method} ${route.path} with ${parameter} ${JSON.stringify(value)}: ${reason}, so the call could reach another resource`);
+    this.parameter = parameter;
+    this.value = value;
+  }
+}
+
 /** The connection failed (refused, reset, timed out) after every retry. */
 export class NetworkError extends NsxError {
   readonly code: string | undefined;

@@ -2,6 +2,8 @@
 // table. Entries tagged "assumed" in ../shared/newstore-api.md are our guesses where NewStore's
 // documentation is silent: correcting one against a real tenant is a one-line change here.
 
+import { UnsafePathParameterError } from '../errors.js';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface Route {
@@ -56,14 +58,41 @@ export const SANDBOX_ROUTES = {
 /** A path template split once: literal text at even indexes, parameter names at odd ones. */
 const templates = new Map<string, string[]>();
 
-/** Fills a route's `{name}` segments, URI-encoding each value. */
+/**
+ * Why a path parameter value must not be sent, or undefined when it is safe. `encodeURIComponent` leaves
+ * "." and ".." alone, and anything on the way that normalises dot segments (a proxy, a router, a decoding
+ * that happens twice) would turn `DELETE …/rejected_events/..` into `DELETE …/{integration}`: another
+ * resource. So a value that is empty, "." or "..", or holds "/" or "\\" (also once percent-decoded), or a
+ * control character, never becomes a path segment. Ids come from users and from servers alike.
+ */
+export function unsafePathParameter(value: string): string | undefined {
+  if (value === '') return 'it is empty';
+  let decoded = value;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    /* not percent-encoded text: judged as it is */
+  }
+  for (const v of value === decoded ? [value] : [value, decoded]) {
+    if (v === '.' || v === '..') return `"${v}" names the enclosing path, not an item`;
+    if (/[/\\]/.test(v)) return 'it holds a path separator';
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(v)) return 'it holds a control character';
+  }
+  return undefined;
+}
+
+/** Fills a route's `{name}` segments, URI-encoding each value; refuses values that are not one safe segment. */
 export function buildPath(route: Route, params: Record<string, string> = {}): string {
   let parts = templates.get(route.path);
   if (!parts) templates.set(route.path, (parts = route.path.split(/\{(\w+)\}/)));
   let path = parts[0]!;
   for (let i = 1; i < parts.length; i += 2) {
-    const value = params[parts[i]!];
-    if (value === undefined) throw new Error(`route ${route.path} needs parameter ${parts[i]}`);
+    const name = parts[i]!;
+    const value = params[name];
+    if (value === undefined) throw new Error(`route ${route.path} needs parameter ${name}`);
+    const unsafe = unsafePathParameter(value);
+    if (unsafe !== undefined) throw new UnsafePathParameterError(route, name, value, unsafe);
     path += encodeURIComponent(value) + parts[i + 1]!;
   }
   return path;

@@ -2,6 +2,7 @@
 // Integration ids follow the registration schema, so what nsx refuses is exactly what NewStore would refuse.
 import { RegisterRequest } from '../api/schemas.js';
 import { UsageError } from '../errors.js';
+import { unsafePathParameter } from '../api/routes.js';
 
 const INTEGRATION_ID = RegisterRequest.shape.id;
 
@@ -16,11 +17,11 @@ export function parseIntegrationId(value: unknown, what = 'integration id'): str
   return parsed.data;
 }
 
-/** A rejected event's id: any non-empty text without whitespace or "/" (it becomes a path segment). */
+/** A rejected event's id: non-empty text without whitespace that is one safe path segment (not "." or "..", no "/"). */
 export function parseEventId(value: unknown): string {
   const text = typeof value === 'string' ? value.trim() : '';
-  if (text === '' || /[\s/]/.test(text) || text.length > 200) {
-    throw new UsageError(`event id "${String(value)}" is not valid (ids come from: nsx rejected list <id>)`);
+  if (text === '' || /\s/.test(text) || text.length > 200 || unsafePathParameter(text) !== undefined) {
+    throw new UsageError(`event id ${JSON.stringify(String(value))} is not valid (ids come from: nsx rejected list <id>)`);
   }
   return text;
 }

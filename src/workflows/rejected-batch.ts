@@ -3,7 +3,7 @@
 // `rejected retry/delete` print the lines and the summary; `recover` can drive the same functions.
 import type { EventStreamApi } from '../api/eventstream.js';
 import type { ReceiverResponse, RejectedEvent } from '../api/schemas.js';
-import { ApiError, AuthError, NetworkError } from '../errors.js';
+import { ApiError, AuthError, NetworkError, UnsafePathParameterError } from '../errors.js';
 import { entityKey, matchesRejected, type EventFilter } from './filters.js';
 
 export type BatchAction = 'retry' | 'delete';
@@ -151,6 +151,8 @@ export async function applyRejectedBatch(
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         result = { ...base, outcome: 'not_found' };
+      } else if (error instanceof UnsafePathParameterError) {
+        result = { ...base, outcome: 'failed', error: error.message }; // nothing was sent for this one
       } else if (error instanceof AuthError || error instanceof NetworkError || !(error instanceof ApiError)) {
         report.not_processed = total - done;
         return { report, stoppedBy: error instanceof Error ? error : new Error(String(error)) };

@@ -3,7 +3,7 @@
 // Every call is journaled before it is sent and when its outcome is known. No terminal I/O: progress goes
 // through hooks.
 import type { RetryResult } from '../../api/schemas.js';
-import { ApiError, NetworkError } from '../../errors.js';
+import { ApiError, NetworkError, UnsafePathParameterError } from '../../errors.js';
 import type { EventOutcomeKind, EventRecord, JournalWriter } from './journal.js';
 import type { PlanEvent } from './plan.js';
 import { pause } from '../../timers.js';
@@ -153,6 +153,8 @@ async function callOnce(
       } else if (error instanceof NetworkError) {
         ambiguous = true;
         message = error.message;
+      } else if (error instanceof UnsafePathParameterError) {
+        return { outcome: 'error', status: null, error: error.message }; // refused before sending: nothing to repeat
       } else {
         throw error; // authentication, an answer nsx does not understand: the run cannot go on
       }

@@ -1,0 +1,108 @@
+// Ids are data, whoever chose them: a rejected event whose id is ".." (served by a NewStore, a proxy or
+// another API client of the tenant) must never become a call on the enclosing resource. The sandbox sits
+// behind a proxy that normalises dot segments, as many do; without the path builder's refusal,
+// `DELETE …/rejected_events/..` arrives as `DELETE …/erp-orders/`: the integration is gone.
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { journalLines } from '../recover/helpers.js';
+
+interface Proxy {
+  url: string;
+  seen: Array<{ method: string; path: string }>;
+  close(): Promise<void>;
+}
+
+/** A reverse proxy that resolves "." and ".." segments before forwarding (like URL parsing does). */
+async function normalisingProxy(target: string): Promise<Proxy> {
+  const seen: Proxy['seen'] = [];
+  const to = new URL(target);
+  const server: Server = createServer((req, res) => {
+    const raw = req.url ?? '/';
+    const u = new URL(raw, 'http://proxy.invalid');
+    const path = u.pathname + u.search;
+    seen.push({ method: req.method ?? 'GET', path });
+    const upstream = httpRequest({ host: to.hostname, port: to.port, method: req.method, path, headers: { ...req.headers, host: to.host } }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+let h: SandboxHarness | undefined;
+let proxy: Proxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await h?.close();
+  h = proxy = undefined;
+});
+
+/** The demo sandbox with one rejected event of erp-orders renamed to `id`, behind the proxy. */
+async function withHostileEvent(id: string): Promise<{ h: SandboxHarness; proxy: Proxy; env: Record<string, string> }> {
+  h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+  const state = h.sandbox.state;
+  const first = state.rejectedOf('erp-orders')[0]!;
+  state.removeRejected('erp-orders', first);
+  state.addRejected('erp-orders', { ...first, id });
+  proxy = await normalisingProxy(h.sandbox.baseUrl);
+  return { h, proxy, env: { NSX_BASE_URL: proxy.url } };
+}
+
+const INTEGRATION_PATH = /^\/api\/v1\/org\/integrations\/eventstream\/erp-orders\/?$/;
+
+describe('a rejected event id of ".." from the server', () => {
+  it('recover --drop refuses that one call, deletes the others, and the integration survives', async () => {
+    const { h, proxy, env } = await withHostileEvent('..');
+    const before = h.sandbox.state.rejectedOf('erp-orders').length;
+    const r = await h.nsx(['recover', 'erp-orders', '--drop', 'event=*', '--on-error', 'skip', '--no-start', '--yes', '--output', 'json'], { env });
+    expect(h.sandbox.state.integrations.has('erp-orders'), r.stderr).toBe(true);
+    expect(proxy.seen.filter((s) => s.method === 'DELETE' && INTEGRATION_PATH.test(s.path))).toEqual([]);
+    expect(proxy.seen.some((s) => s.path.includes('/rejected_events/..'))).toBe(false);
+    // Only the hostile event is left; it was refused, not counted as deleted or delivered.
+    expect(h.sandbox.state.rejectedOf('erp-orders').map((e) => e.id)).toEqual(['..']);
+    expect(r.code).not.toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.results.deleted).toBe(before - 1);
+    expect(report.results.failed).toBe(1);
+    const refused = journalLines(report.journal).find((l) => l.type === 'event' && l.event_id === '..');
+    expect(refused).toMatchObject({ outcome: 'error' });
+    expect(String(refused?.error)).toMatch(/refused to send DELETE .*rejected_events\/\{event_id\} with event_id "\.\."/);
+  });
+
+  it('recover (on-error stop) stops at it with the reason on stderr, and nothing was sent for it', async () => {
+    const { h, proxy, env } = await withHostileEvent('..');
+    const r = await h.nsx(['recover', 'erp-orders', '--drop', 'event=*', '--yes'], { env });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/ \.\. .*was not delivered: refused to send DELETE .* with event_id "\.\.": "\.\." names the enclosing path/);
+    expect(proxy.seen.filter((s) => s.method === 'DELETE')).toEqual([]);
+    expect(h.sandbox.state.integrations.has('erp-orders')).toBe(true);
+  });
+
+  it('rejected delete --all refuses it and deletes the rest; a typed ".." is a usage error and nothing is sent', async () => {
+    const { h, proxy, env } = await withHostileEvent('..');
+    const r = await h.nsx(['rejected', 'delete', 'erp-orders', '--all', '--yes'], { env });
+    expect(h.sandbox.state.integrations.has('erp-orders'), r.stderr).toBe(true);
+    expect(h.sandbox.state.rejectedOf('erp-orders').map((e) => e.id)).toEqual(['..']);
+    expect(proxy.seen.filter((s) => s.method === 'DELETE' && INTEGRATION_PATH.test(s.path))).toEqual([]);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/refused to send DELETE/);
+
+    for (const args of [['rejected', 'delete', 'erp-orders', '..', '--yes'], ['rejected', 'retry', 'erp-orders', '.', '--yes'], ['rejected', 'show', 'erp-orders', '%2e%2e']]) {
+      const count = proxy.seen.length;
+      const typed = await h.nsx(args, { env });
+      expect(typed.code, args.join(' ')).toBe(2);
+      expect(typed.stderr).toMatch(/event id .* is not valid/);
+      expect(proxy.seen.length, 'nothing sent').toBe(count);
+    }
+    expect(h.sandbox.state.integrations.has('erp-orders')).toBe(true);
+  });
+});
