@@ -279,17 +279,19 @@ _nsx_ids() {
   if [[ -z $dir ]]; then
     if [[ ${XDG_CACHE_HOME:-} == /* ]]; then dir=$XDG_CACHE_HOME/nsx; else dir=$HOME/.cache/nsx; fi
   fi
-  local file=$dir/integration-ids id
+  local file=$dir/integration-ids id re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
   [[ -r $file ]] || return 0
   # Older than a day: stale ids would mislead (find is the one small process started on Tab).
   [[ -n $(find "$file" -mmin -1440 2>/dev/null) ]] || return 0
-  while IFS= read -r id; do [[ -n $id ]] && printf '%s\n' "$id"; done < "$file"
+  # Only words of nsx's id syntax: the cache holds what a server answered.
+  while IFS= read -r id; do [[ $id =~ $re ]] && printf '%s\n' "$id"; done < "$file"
 }
 
 _nsx_complete_value() {
   local kind=$1 cur=$2 prefix=${3:-}
   case $kind in
-    ids) local IFS=$'\n'; COMPREPLY=($(compgen -P "$prefix" -W "$(_nsx_ids)" -- "$cur")) ;;
+    # Not compgen -W: it expands $(...) and backticks in its words. Each id is compared and added as text.
+    ids) local id; COMPREPLY=(); while IFS= read -r id; do [[ $id == "$cur"* ]] && COMPREPLY+=("$prefix$id"); done < <(_nsx_ids) ;;
     files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
     dirs) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
     choices:*) local choices=${kind#choices:}; COMPREPLY=($(compgen -P "$prefix" -W "${choices//,/ }" -- "$cur")) ;;

@@ -176,8 +176,9 @@ function __nsx_ids
     # Older than a day: stale ids would mislead.
     set -l age (path mtime --relative $file)
     test -n "$age"; and test $age -lt 86400; or return
+    # Only words of nsx's id syntax: the cache holds what a server answered.
     while read -l id
-        test -n "$id"; and echo $id
+        string match -rq -- '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' $id; and printf '%s\n' $id
     end < $file
 end
 

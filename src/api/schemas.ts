@@ -68,13 +68,20 @@ export const INTEGRATION_SECRET_PATHS = [
   ['s3_parameters', 'aws_secret_access_key'],
 ] as const;
 
+/**
+ * The id syntax nsx accepts for an integration (and so types, caches for completion and offers on Tab):
+ * 1 to 64 letters, digits, ".", "_" and "-", starting with a letter or digit. The completion scripts
+ * embed this pattern's source, so it must stay a plain ERE that bash, zsh and fish read alike.
+ */
+export const INTEGRATION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
 export const RegisterRequest = z
   .strictObject({
     id: z
       .string()
       .min(1)
       .max(64)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit'),
+      .regex(INTEGRATION_ID_PATTERN, 'letters, digits, ".", "_" and "-", starting with a letter or digit'),
     integration_type: z.enum(INTEGRATION_TYPES).optional(),
     starts_at: z.iso.datetime({ offset: true }).optional(),
     ends_at: z.iso.datetime({ offset: true }).optional(),

@@ -4,6 +4,7 @@
 import { writeFileSync, readFileSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from './paths.js';
+import { INTEGRATION_ID_PATTERN } from '../api/schemas.js';
 
 export const ID_CACHE_FILE = 'integration-ids';
 
@@ -11,13 +12,19 @@ export function idCachePath(): string {
   return join(cacheDir(), ID_CACHE_FILE);
 }
 
-/** Never fails the command that lists: a cache that cannot be written only costs completion. */
-export function rememberIntegrationIds(ids: readonly string[]): void {
+/**
+ * Never fails the command that lists: a cache that cannot be written only costs completion. Ids come from
+ * the server, so only those of the syntax nsx accepts are kept: the shells insert cached words on Tab, and
+ * an id such as `evil-$(touch X)` must never reach a command line (the scripts filter again, for caches
+ * written by older versions).
+ */
+export function rememberIntegrationIds(ids: readonly unknown[]): void {
   try {
     const dir = cacheDir();
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${idCachePath()}.${process.pid}.tmp`;
-    writeFileSync(tmp, ids.length ? `${[...new Set(ids)].join('\n')}\n` : '', { mode: 0o600 });
+    const safe = [...new Set(ids)].filter((id): id is string => typeof id === 'string' && INTEGRATION_ID_PATTERN.test(id));
+    writeFileSync(tmp, safe.length ? `${safe.join('\n')}\n` : '', { mode: 0o600 });
     renameSync(tmp, idCachePath());
   } catch {
     /* cache only */
@@ -26,7 +33,7 @@ export function rememberIntegrationIds(ids: readonly string[]): void {
 
 export function cachedIntegrationIds(): string[] {
   try {
-    return readFileSync(idCachePath(), 'utf8').split('\n').filter(Boolean);
+    return readFileSync(idCachePath(), 'utf8').split('\n').filter((id) => INTEGRATION_ID_PATTERN.test(id));
   } catch {
     return [];
   }

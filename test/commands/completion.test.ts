@@ -165,6 +165,19 @@ for (const setup of SETUPS) {
       expect(screen).toMatch(/nsx rejected ls --event order\.created wms-fulfillment #MARK/);
     });
 
+    it('inserts cached ids as text: hostile words in the cache run nothing and are not offered', async () => {
+      const pwned = ['sub', 'tick', 'semi', 'var'].map((n) => join(home, `pwned-${setup.name.replace(/\W+/g, '-')}-${n}`));
+      const hostile = [`evil-$(touch ${pwned[0]})`, `evil-\`touch ${pwned[1]}\``, `evil;touch ${pwned[2]}`, `evil-\${HOME}x`, `e$(touch ${pwned[3]})`, 'evil\tdesc', 'erp-orders'];
+      writeFileSync(cacheFile, `${hostile.join('\n')}\n`);
+      // "e" is a prefix of every hostile word and of erp-orders: only erp-orders is a candidate, so it completes.
+      const screen = await complete('nsx recover e', ['Tab']);
+      expect(screen).toMatch(/nsx recover erp-orders #MARK/);
+      for (const file of pwned) expect(existsSync(file), `${file} was created: code ran on Tab`).toBe(false);
+      const listed = await complete('nsx integrations get ', setup.listKeys, /erp-orders/);
+      expect(listed).not.toMatch(/evil/);
+      for (const file of pwned) expect(existsSync(file), `${file} was created: code ran on Tab`).toBe(false);
+    });
+
     it('ignores an id cache older than a day', async () => {
       freshCache();
       const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);

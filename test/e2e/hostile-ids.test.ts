@@ -2,7 +2,9 @@
 // another API client of the tenant) must never become a call on the enclosing resource. The sandbox sits
 // behind a proxy that normalises dot segments, as many do; without the path builder's refusal,
 // `DELETE …/rejected_events/..` arrives as `DELETE …/erp-orders/`: the integration is gone.
+import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
@@ -104,5 +106,23 @@ describe('a rejected event id of ".." from the server', () => {
       expect(proxy.seen.length, 'nothing sent').toBe(count);
     }
     expect(h.sandbox.state.integrations.has('erp-orders')).toBe(true);
+  });
+});
+
+describe('integration ids from the server and the completion cache', () => {
+  it('integrations list shows a hostile id as data but caches only ids of the syntax nsx accepts', async () => {
+    h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    const state = h.sandbox.state;
+    const template = state.integrations.get('erp-orders')!;
+    const hostile = ['evil-$(touch X)', 'evil-`id`', '..', 'a/b', 'x'.repeat(65)];
+    for (const id of hostile) state.integrations.set(id, { ...structuredClone(template), id });
+    const r = await h.nsx(['integrations', 'list', '--output', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const listed = (JSON.parse(r.stdout) as Array<{ id: string }>).map((i) => i.id);
+    for (const id of hostile) expect(listed).toContain(id);
+    const cached = readFileSync(join(h.env.NSX_CACHE_DIR!, 'integration-ids'), 'utf8').split('\n').filter(Boolean);
+    expect(cached).toContain('erp-orders');
+    for (const id of hostile) expect(cached).not.toContain(id);
+    expect(cached.every((id) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(id))).toBe(true);
   });
 });

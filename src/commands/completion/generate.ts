@@ -10,6 +10,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Help, type Command, type Option } from 'commander';
 import { ID_CACHE_FILE } from '../../config/id-cache.js';
+import { INTEGRATION_ID_PATTERN } from '../../api/schemas.js';
+
+/** nsx's id syntax as an ERE that bash's and zsh's =~ and fish's string match -r read alike. */
+const ID_RE = INTEGRATION_ID_PATTERN.source;
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -209,17 +213,19 @@ _nsx_ids() {
   if [[ -z $dir ]]; then
     if [[ \${XDG_CACHE_HOME:-} == /* ]]; then dir=$XDG_CACHE_HOME/nsx; else dir=$HOME/.cache/nsx; fi
   fi
-  local file=$dir/${ID_CACHE_FILE} id
+  local file=$dir/${ID_CACHE_FILE} id re='${ID_RE}'
   [[ -r $file ]] || return 0
   # Older than a day: stale ids would mislead (find is the one small process started on Tab).
   [[ -n $(find "$file" -mmin -1440 2>/dev/null) ]] || return 0
-  while IFS= read -r id; do [[ -n $id ]] && printf '%s\\n' "$id"; done < "$file"
+  # Only words of nsx's id syntax: the cache holds what a server answered.
+  while IFS= read -r id; do [[ $id =~ $re ]] && printf '%s\\n' "$id"; done < "$file"
 }
 
 _nsx_complete_value() {
   local kind=$1 cur=$2 prefix=\${3:-}
   case $kind in
-    ids) local IFS=$'\\n'; COMPREPLY=($(compgen -P "$prefix" -W "$(_nsx_ids)" -- "$cur")) ;;
+    # Not compgen -W: it expands $(...) and backticks in its words. Each id is compared and added as text.
+    ids) local id; COMPREPLY=(); while IFS= read -r id; do [[ $id == "$cur"* ]] && COMPREPLY+=("$prefix$id"); done < <(_nsx_ids) ;;
     files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
     dirs) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
     choices:*) local choices=\${kind#choices:}; COMPREPLY=($(compgen -P "$prefix" -W "\${choices//,/ }" -- "$cur")) ;;
@@ -366,8 +372,10 @@ _nsx_ids() {
   local -a fresh
   fresh=( $dir/${ID_CACHE_FILE}(N.mh-24) )
   (( \${#fresh} )) || return 1
-  reply=( \${(f)"$(<$fresh[1])"} )
-  reply=( \${reply:#} )
+  # Only words of nsx's id syntax: the cache holds what a server answered (compadd inserts them quoted).
+  local id re='${ID_RE}'
+  reply=()
+  for id in \${(f)"$(<$fresh[1])"}; do [[ $id =~ $re ]] && reply+=( $id ); done
   (( \${#reply} ))
 }
 
@@ -573,8 +581,9 @@ function __nsx_ids
     # Older than a day: stale ids would mislead.
     set -l age (path mtime --relative $file)
     test -n "$age"; and test $age -lt 86400; or return
+    # Only words of nsx's id syntax: the cache holds what a server answered.
     while read -l id
-        test -n "$id"; and echo $id
+        string match -rq -- '${ID_RE}' $id; and printf '%s\\n' $id
     end < $file
 end
 
