@@ -16,7 +16,9 @@ afterEach(async () => {
 
 describe.skipIf(!TMUX)('nsx rejected triage (tmux)', () => {
   it('retries the largest group, deletes another after a confirmation, quits with a summary and the equivalent commands', async () => {
-    h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    // A generous webhook timeout: under load the demo receiver can take more than the default 250 ms, and
+    // a timed-out retry would leave events rejected that this test expects delivered.
+    h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0, deliveryTimeoutMs: 5000 });
     await setReceiverRule(h, 'accept-all');
     const before = rejectedOnServer(h, 'erp-orders');
     const count = (name: string) => before.filter((e) => e.event.name === name).length;
