@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODE_HELP, ExitCode, NsxError } from './errors.js';
 import { currentOutput } from './commands/context.js';
 import { runExitHooks } from './lifecycle.js';
+import { printable } from './output/printable.js';
 import { registerAuth } from './commands/auth/index.js';
 import { registerCompletion } from './commands/completion/index.js';
 import { registerConfig } from './commands/config/index.js';
@@ -144,6 +145,6 @@ function reportError(error: unknown, json = false): number {
   }
   const output = currentOutput();
   if (output) output.error(error);
-  else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  else process.stderr.write(`error: ${printable(error instanceof Error ? error.message : String(error))}\n`);
   return error instanceof NsxError ? error.exitCode : ExitCode.error;
 }

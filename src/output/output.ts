@@ -4,6 +4,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
 import { ApiError, ExitCode, NsxError } from '../errors.js';
+import { jsonText, printable } from './printable.js';
 
 export const OUTPUT_MODES = ['table', 'json', 'ndjson', 'tsv'] as const;
 export type OutputMode = (typeof OUTPUT_MODES)[number];
@@ -124,9 +125,9 @@ export class Output {
 
   /** One object: pretty JSON in json modes, the human rendering otherwise. */
   object(value: unknown, human: () => string): void {
-    if (this.mode === 'json') this.writeData(`${JSON.stringify(value, null, 2)}\n`);
-    else if (this.mode === 'ndjson') this.writeData(`${JSON.stringify(value)}\n`);
-    else this.writeData(human().replace(/\n*$/, '\n'));
+    if (this.mode === 'json') this.writeData(`${jsonText(value, 2)}\n`);
+    else if (this.mode === 'ndjson') this.writeData(`${jsonText(value)}\n`);
+    else this.writeData(printable(human(), this.color).replace(/\n*$/, '\n'));
   }
 
   /** A list, streamed: rows are written as they arrive (tables in chunks), never all held in memory. */
@@ -157,10 +158,10 @@ export class Output {
       for await (const row of rows) {
         switch (this.mode) {
           case 'json':
-            emit(`${count === 0 ? '[\n' : ',\n'}${JSON.stringify(toJson(row))}`);
+            emit(`${count === 0 ? '[\n' : ',\n'}${jsonText(toJson(row))}`);
             break;
           case 'ndjson':
-            emit(`${JSON.stringify(toJson(row))}\n`);
+            emit(`${jsonText(toJson(row))}\n`);
             break;
           case 'tsv':
             emit(`${columns.map((c) => tsvCell(c.value(row))).join('\t')}\n`);
@@ -205,7 +206,7 @@ export class Output {
 
   // ---- stderr: people --------------------------------------------------------------------------
   private writeErr(text: string): void {
-    this.term.stderr.write(`${this.redact(text)}\n`);
+    this.term.stderr.write(`${printable(this.redact(text), this.errStyle.level > 0)}\n`);
   }
   info(message: string): void {
     if (!this.quiet) this.writeErr(message);
@@ -234,7 +235,7 @@ export class Output {
         Object.assign(body, { status: error.status, title: error.title, detail: error.detail, request_id: error.requestId });
       }
       if (nsx?.hint) body.hint = nsx.hint;
-      this.writeErr(JSON.stringify({ error: body }));
+      this.writeErr(jsonText({ error: body }));
     } else {
       this.writeErr(`${this.errStyle.red('error:')} ${message}`);
       if (nsx?.hint) this.writeErr(`  ${nsx.hint}`);
@@ -254,11 +255,12 @@ export class Output {
       };
     }
     const { default: ora } = await import('ora');
-    const spin = ora({ text: this.redact(text), stream: this.term.stderr as NodeJS.WritableStream, discardStdin: false }).start();
+    const shown = (t: string) => printable(this.redact(t), this.errStyle.level > 0);
+    const spin = ora({ text: shown(text), stream: this.term.stderr as NodeJS.WritableStream, discardStdin: false }).start();
     return {
-      update: (t) => void (spin.text = this.redact(t)),
-      succeed: (t) => void spin.succeed(this.redact(t ?? spin.text)),
-      fail: (t) => void spin.fail(this.redact(t ?? spin.text)),
+      update: (t) => void (spin.text = shown(t)),
+      succeed: (t) => void spin.succeed(t === undefined ? spin.text : shown(t)),
+      fail: (t) => void spin.fail(t === undefined ? spin.text : shown(t)),
       stop: () => void spin.stop(),
     };
   }
@@ -276,11 +278,12 @@ const BORDERLESS = {
   'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
 };
 
+/** A table cell: server text with its controls escaped (nsx styles no cell). */
 function cellText(value: unknown): string {
-  return value === null || value === undefined ? '' : String(value);
+  return value === null || value === undefined ? '' : printable(String(value).replace(/\r/g, ' '));
 }
 function tsvCell(value: unknown): string {
-  return cellText(value).replace(/[\t\n\r]/g, ' ');
+  return cellText(value).replace(/[\t\n]/g, ' ');
 }
 function truncate(text: string, width: number): string {
   const oneLine = text.replace(/\s*\n\s*/g, ' ');

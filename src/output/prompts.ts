@@ -1,6 +1,7 @@
 // Confirmations and questions. Only here does nsx talk to a person on stdin; inquirer loads on first use.
 import { ConfirmationError } from '../errors.js';
 import type { Output } from './output.js';
+import { printable } from './printable.js';
 
 export interface ConfirmOptions {
   /** --yes was given */
@@ -18,7 +19,7 @@ export async function confirm(output: Output, question: string, options: Confirm
     throw new ConfirmationError(`confirmation needed and no terminal to ask in: pass ${flag} to go ahead`);
   }
   const { confirm: ask } = await import('@inquirer/prompts');
-  const ok = await withPromptErrors(() => ask({ message: question, default: options.default ?? false }, promptStreams()));
+  const ok = await withPromptErrors(() => ask({ message: printable(question), default: options.default ?? false }, promptStreams()));
   if (!ok) throw new ConfirmationError('cancelled: nothing was changed');
 }
 
@@ -30,7 +31,7 @@ export async function confirmByTyping(output: Output, question: string, expected
     throw new ConfirmationError(`confirmation needed and no terminal to ask in: pass ${flag} to go ahead`);
   }
   const { input } = await import('@inquirer/prompts');
-  const typed = await withPromptErrors(() => input({ message: `${question}\n  Type ${expected} to confirm:` }, promptStreams()));
+  const typed = await withPromptErrors(() => input({ message: printable(`${question}\n  Type ${expected} to confirm:`) }, promptStreams()));
   if (typed.trim() !== expected) throw new ConfirmationError(`cancelled: you typed "${typed.trim()}", not ${expected}; nothing was changed`);
 }
 
@@ -38,14 +39,14 @@ export async function askText(output: Output, message: string, options: { defaul
   if (!output.canPrompt) throw new ConfirmationError(`${message}: no terminal to ask in; pass ${options.flag}`);
   const { input } = await import('@inquirer/prompts');
   return withPromptErrors(() =>
-    input({ message, ...(options.default !== undefined ? { default: options.default } : {}), required: true }, promptStreams()),
+    input({ message: printable(message), ...(options.default !== undefined ? { default: options.default } : {}), required: true }, promptStreams()),
   );
 }
 
 export async function askSecret(output: Output, message: string, options: { flag: string }): Promise<string> {
   if (!output.canPrompt) throw new ConfirmationError(`${message}: no terminal to ask in; ${options.flag}`);
   const { password } = await import('@inquirer/prompts');
-  return withPromptErrors(() => password({ message, mask: true, validate: (v) => v.length > 0 || 'required' }, promptStreams()));
+  return withPromptErrors(() => password({ message: printable(message), mask: true, validate: (v) => v.length > 0 || 'required' }, promptStreams()));
 }
 
 /** Prompts draw on stderr so that stdout stays data. */

@@ -2,6 +2,7 @@
 // (same event name, receiver status and answer with ids and numbers masked), largest group first. Every
 // retry or delete goes through recover's apply engine and journal; the session ends with a summary, an
 // offer to start the integration when nothing is left, and the commands that do the same without prompts.
+import { printable } from '../../output/printable.js';
 import { hostname } from 'node:os';
 import type { EventStreamApi } from '../../api/eventstream.js';
 import type { Integration, RejectedEvent } from '../../api/schemas.js';
@@ -35,7 +36,9 @@ interface Choice<T> {
 async function choose<T>(message: string, choices: Choice<T>[]): Promise<T> {
   const { select } = await import('@inquirer/prompts');
   try {
-    return await select({ message, choices, pageSize: 12, loop: false }, promptStreams());
+    // Group names and samples are server text: shown with their control characters escaped.
+    const shown = choices.map((c) => ({ ...c, name: printable(c.name), ...(c.description === undefined ? {} : { description: printable(c.description) }) }));
+    return await select({ message: printable(message), choices: shown, pageSize: 12, loop: false }, promptStreams());
   } catch (error) {
     if (error instanceof Error && error.name === 'ExitPromptError') throw new QuitByInterrupt();
     throw error;
