@@ -126,3 +126,36 @@ describe('integration ids from the server and the completion cache', () => {
     expect(cached.every((id) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(id))).toBe(true);
   });
 });
+
+describe('redirects', () => {
+  it('are never followed: a 302 to another host gets no request, and the token goes nowhere else', async () => {
+    const elsewhere: Array<{ path: string; authorization: string | undefined }> = [];
+    const other = createServer((req, res) => {
+      elsewhere.push({ path: req.url ?? '', authorization: req.headers.authorization });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"integrations": []}');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const api = createServer((req, res) => {
+      if (req.url?.includes('/token')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'tok-redirect-test', expires_in: 300 }));
+        return;
+      }
+      res.writeHead(302, { location: `${otherUrl}${req.url}` }).end();
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    h = await sandboxHarness({ scenario: 'empty' }); // only for its isolated home and credentials
+    try {
+      const r = await h.nsx(['integrations', 'list', '--output', 'json'], { env: { NSX_BASE_URL: base, NSX_TOKEN_URL: `${base}/token` } });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/answered 302/);
+      expect(r.stderr).not.toContain('tok-redirect-test');
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+      await new Promise<void>((resolve) => api.close(() => resolve()));
+    }
+  });
+});
