@@ -31,7 +31,7 @@ export const INTEGRATION_STATUSES = ['running', 'stopped'] as const;
 export const INTEGRATION_TYPES = ['permanent', 'temporary'] as const;
 
 export const CallbackParameters = z.looseObject({
-  callback_url: z.string(),
+  callback_url: z.string().optional(), // [doc] answers may hold only api_key (see samples/integrations-list.json)
   api_key: z.string().nullish(), // secret
 });
 export const S3Parameters = z.looseObject({

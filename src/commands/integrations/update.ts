@@ -30,19 +30,15 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
     throw new UsageError(`${id} is an S3 export: --callback-url and --api-key-* apply to webhooks (only --events/--entities can change here); nothing was changed`);
   }
 
-  // Only what differs is sent; a value NewStore does not show counts as different.
+  // Only what differs is sent (a value NewStore does not show counts as different). Within
+  // callback_parameters every given field goes along, in case NewStore replaces the object whole.
   const changes: string[] = [];
   const body: UpdateIntegrationRequest = {};
-  const cp: { callback_url?: string; api_key?: string } = {};
-  if (callback.callback_url !== undefined && callback.callback_url !== oldCallback?.callback_url) {
-    cp.callback_url = callback.callback_url;
-    changes.push(`callback_url  ${oldCallback?.callback_url ?? '(not shown by NewStore)'} -> ${callback.callback_url}`);
-  }
-  if (callback.api_key !== undefined && callback.api_key !== oldCallback?.api_key) {
-    cp.api_key = callback.api_key;
-    changes.push(`api_key       ${oldCallback?.api_key ? MASK : '(none)'} -> ${MASK} (new key)`);
-  }
-  if (cp.callback_url !== undefined || cp.api_key !== undefined) body.callback_parameters = cp;
+  const urlChanges = callback.callback_url !== undefined && callback.callback_url !== oldCallback?.callback_url;
+  const keyChanges = callback.api_key !== undefined && callback.api_key !== oldCallback?.api_key;
+  if (urlChanges) changes.push(`callback_url  ${oldCallback?.callback_url ?? '(not shown by NewStore)'} -> ${callback.callback_url}`);
+  if (keyChanges) changes.push(`api_key       ${oldCallback?.api_key ? MASK : '(none)'} -> ${MASK} (new key)`);
+  if (urlChanges || keyChanges) body.callback_parameters = callback;
   if (filter && describeFilter(filter) !== describeFilter(before.filter_conditions)) {
     body.filter_conditions = filter;
     changes.push(`filter        ${describeFilter(before.filter_conditions)} -> ${describeFilter(filter)}`);
@@ -55,19 +51,19 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   if (!parsed.success) throw new UsageError(`invalid update (${parsed.error.issues[0]?.path.join('.') || 'body'}: ${parsed.error.issues[0]?.message ?? 'invalid'})`);
 
   ctx.output.notice(`Updating ${id} (${before.status}, ${destination(before) || 'no destination shown'}):\n${changes.map((c) => `  ${c}`).join('\n')}`);
-  if (cp.api_key !== undefined) {
+  if (keyChanges) {
     ctx.output.notice('The next delivery carries the new key: the receiver must accept it now, and keep accepting the old one until deliveries with the new key arrive.');
   }
   await confirm(ctx.output, `Update ${id}?`, { yes: opts.yes });
   await client.eventstream.updateIntegration(id, parsed.data);
   const after = await client.eventstream.getIntegration(id);
-  checkTook(ctx, id, after, parsed.data, oldCallback?.callback_url ?? undefined);
-  const fields = [...Object.keys(cp), ...(body.filter_conditions ? ['filter'] : [])].join(', ');
+  checkTook(ctx, id, after, parsed.data, oldCallback?.callback_url ?? undefined, opts);
+  const fields = [urlChanges && 'callback_url', keyChanges && 'api_key', body.filter_conditions && 'filter'].filter(Boolean).join(', ');
   reportIntegration(ctx, after, `updated ${id}: ${fields} changed`);
 }
 
 /** The integration read back must show what was sent (when NewStore shows it) and keep the URL it had. */
-function checkTook(ctx: CommandContext, id: string, after: Integration, sent: UpdateIntegrationRequest, oldUrl: string | undefined): void {
+function checkTook(ctx: CommandContext, id: string, after: Integration, sent: UpdateIntegrationRequest, oldUrl: string | undefined, opts: Options): void {
   const shownUrl = after.callback_parameters?.callback_url ?? undefined;
   const sentUrl = sent.callback_parameters?.callback_url;
   if (sentUrl !== undefined && shownUrl !== undefined && shownUrl !== sentUrl) {
@@ -78,7 +74,9 @@ function checkTook(ctx: CommandContext, id: string, after: Integration, sent: Up
   if (sentUrl === undefined && sent.callback_parameters && oldUrl !== undefined && shownUrl !== oldUrl) {
     // NewStore may replace callback_parameters whole on PATCH: then the URL was lost with a key-only change.
     ctx.output.warn(`${id} no longer shows its callback URL ${oldUrl} (now: ${shownUrl ?? 'none'}): NewStore may have replaced callback_parameters whole`);
-    ctx.output.notice(`Set it again with: ${nsxCommand(ctx.globals, ['integrations', 'update', id, '--callback-url', oldUrl, '--yes'])}`);
+    // The same key flags again, so that URL and key are sent together (a key piped to stdin must be piped again).
+    const keyFlags = opts.apiKeyFile !== undefined ? ['--api-key-file', opts.apiKeyFile] : opts.apiKeyEnv !== undefined ? ['--api-key-env', opts.apiKeyEnv] : ['--api-key-stdin'];
+    ctx.output.notice(`Set both again with: ${nsxCommand(ctx.globals, ['integrations', 'update', id, '--callback-url', oldUrl, ...keyFlags, '--yes'])}`);
   }
   const shownFilter = after.filter_conditions;
   if (sent.filter_conditions && shownFilter !== undefined && describeFilter(shownFilter) !== describeFilter(sent.filter_conditions)) {
