@@ -244,14 +244,33 @@ describe('nsx stock fail', () => {
     if (code === ExitCode.usage) expect(received).toEqual([]); // nothing at all was sent
   });
 
-  it('a bad id is exit 2 with nothing sent; an unknown one exit 5', async () => {
+  it('a bad id is exit 2 with nothing sent (its hint runs as printed); an unknown one exit 5', async () => {
     await harness();
     const bad = await h!.nsx(['stock', 'fail', 'a/b', '--reason', 'x', '--yes']);
     expect(bad.code).toBe(ExitCode.usage);
     expect(received).toEqual([]);
+    const id = await createJob('listed');
+    const hint = await runPrinted(printedCommand(bad.stderr, 'see the ids with: '), h!.env);
+    expect(hint.code, hint.stderr).toBe(0);
+    expect(rows(hint.stdout).map((r) => r[0])).toEqual([id]);
     const unknown = await h!.nsx(['stock', 'fail', 'imp-nope', '--reason', 'x', '--yes']);
     expect(unknown.code).toBe(ExitCode.notFound);
     expect(failCalls()).toEqual([]);
+  });
+});
+
+describe('printed commands', () => {
+  it('repeat the target flags of the invocation (--base-url, --token-url), so they act on the same API', async () => {
+    await harness();
+    const id = await createJob('flagged');
+    const { NSX_BASE_URL: base, NSX_TOKEN_URL: tokenUrl, ...rest } = h!.env;
+    const bad = await runNsx(['--base-url', base!, '--token-url', tokenUrl!, 'stock', 'fail', 'a b', '--reason', 'x'], { env: rest });
+    expect(bad.code).toBe(ExitCode.usage);
+    const command = printedCommand(bad.stderr, 'see the ids with: ');
+    expect(command).toBe(`nsx --base-url ${base} --token-url ${tokenUrl} stock list`);
+    const hint = await runPrinted(command, rest);
+    expect(hint.code, hint.stderr).toBe(0);
+    expect(rows(hint.stdout).map((r) => r[0])).toEqual([id]);
   });
 });
 
