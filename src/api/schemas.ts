@@ -230,7 +230,6 @@ export const ImportErrorList = z.looseObject({ errors: z.array(ImportError) });
 export type ImportError = z.infer<typeof ImportError>;
 
 /** GET /v0/d/import [seen in adapter code; envelope assumed]: a bare array, {items} or {imports}, with optional pagination_info. */
-export const IMPORT_LIST_KEYS = ['items', 'imports'] as const;
 export const ImportListAnswer = z.union([
   z.array(ImportJob),
   z.looseObject({ items: z.array(ImportJob), pagination_info: z.unknown().optional() }),
