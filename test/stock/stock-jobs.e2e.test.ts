@@ -260,7 +260,7 @@ describe('nsx stock fail', () => {
 });
 
 describe('printed commands', () => {
-  it('repeat the target flags of the invocation (--base-url, --token-url), so they act on the same API', async () => {
+  it('repeat the target flags of the invocation (--base-url, --token-url, --sandbox), so they act on the same API', async () => {
     await harness();
     const id = await createJob('flagged');
     const { NSX_BASE_URL: base, NSX_TOKEN_URL: tokenUrl, ...rest } = h!.env;
@@ -271,6 +271,13 @@ describe('printed commands', () => {
     const hint = await runPrinted(command, rest);
     expect(hint.code, hint.stderr).toBe(0);
     expect(rows(hint.stdout).map((r) => r[0])).toEqual([id]);
+
+    const sandboxed = await runNsx(['--sandbox', 'stock', 'fail', 'a b', '--reason', 'x'], { env: rest });
+    expect(sandboxed.code).toBe(ExitCode.usage);
+    const inSandbox = printedCommand(sandboxed.stderr, 'see the ids with: ');
+    expect(inSandbox).toBe('nsx --sandbox stock list');
+    const again = await runPrinted(inSandbox, rest);
+    expect(again.code, again.stderr).toBe(0);
   });
 });
 
