@@ -6,10 +6,10 @@
 _nsx_subcommands() {
   case $1 in
     '') REPLY='integrations logs rejected recover stock sandbox config auth whoami doctor completion help' ;;
-    'integrations') REPLY='list get register start stop delete replay help' ;;
+    'integrations') REPLY='list get register update start stop delete replay help' ;;
     'logs') REPLY='list tail help' ;;
     'rejected') REPLY='list show retry delete export triage help' ;;
-    'stock') REPLY='import status range help' ;;
+    'stock') REPLY='import status list fail range help' ;;
     'sandbox') REPLY='start emit receiver receiver-rule reset help' ;;
     'config') REPLY='set get unset list use help' ;;
     'auth') REPLY='login logout help' ;;
@@ -35,6 +35,7 @@ _nsx_canonical() {
     'integrations|list'|'integrations|ls') REPLY='list' ;;
     'integrations|get') REPLY='get' ;;
     'integrations|register') REPLY='register' ;;
+    'integrations|update') REPLY='update' ;;
     'integrations|start'|'integrations|resume') REPLY='start' ;;
     'integrations|stop') REPLY='stop' ;;
     'integrations|delete'|'integrations|rm') REPLY='delete' ;;
@@ -52,6 +53,8 @@ _nsx_canonical() {
     'rejected|help') REPLY='help' ;;
     'stock|import') REPLY='import' ;;
     'stock|status') REPLY='status' ;;
+    'stock|list'|'stock|ls') REPLY='list' ;;
+    'stock|fail') REPLY='fail' ;;
     'stock|range') REPLY='range' ;;
     'stock|help') REPLY='help' ;;
     'sandbox|start') REPLY='start' ;;
@@ -79,6 +82,7 @@ _nsx_options() {
     'integrations list') REPLY='--status' ;;
     'integrations get') REPLY='--show-secrets' ;;
     'integrations register') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --starts-at --ends-at' ;;
+    'integrations update') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --events --entities --yes' ;;
     'integrations stop') REPLY='--yes' ;;
     'integrations delete') REPLY='--yes --export' ;;
     'integrations replay') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --since --until --id --wait --wait-timeout --interval' ;;
@@ -91,6 +95,8 @@ _nsx_options() {
     'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
     'stock import') REPLY='--format --range --range-from --range-to --store-mapping --upload-url --upload-url-env --source-uri --provider --name --revision --wait --wait-timeout --dry-run --save-zip' ;;
     'stock status') REPLY='--wait --wait-timeout' ;;
+    'stock list') REPLY='--state' ;;
+    'stock fail') REPLY='--reason --yes' ;;
     'sandbox start') REPLY='--host --port --state --no-state --scenario --reset --time-scale --latency --error-rate --throttle-rate --reset-rate --rejected-limit --token-ttl --receiver-port --receiver-rule --no-receiver --no-profile' ;;
     'sandbox emit') REPLY='--count --rate --events --unknown-product --url' ;;
     'sandbox receiver') REPLY='--host --port --rule --latency' ;;
@@ -117,6 +123,11 @@ _nsx_option_value() {
     'integrations register|--entities') REPLY='none' ;;
     'integrations register|--starts-at') REPLY='none' ;;
     'integrations register|--ends-at') REPLY='none' ;;
+    'integrations update|--callback-url') REPLY='none' ;;
+    'integrations update|--api-key-file') REPLY='files' ;;
+    'integrations update|--api-key-env') REPLY='none' ;;
+    'integrations update|--events') REPLY='none' ;;
+    'integrations update|--entities') REPLY='none' ;;
     'integrations delete|--export') REPLY='dirs' ;;
     'integrations replay|--callback-url') REPLY='none' ;;
     'integrations replay|--api-key-file') REPLY='files' ;;
@@ -199,6 +210,8 @@ _nsx_option_value() {
     'stock import|--wait-timeout') REPLY='none' ;;
     'stock import|--save-zip') REPLY='files' ;;
     'stock status|--wait-timeout') REPLY='none' ;;
+    'stock list|--state') REPLY='choices:received,waiting,processing,finished,failed' ;;
+    'stock fail|--reason') REPLY='none' ;;
     'sandbox start|--host') REPLY='none' ;;
     'sandbox start|--port') REPLY='none' ;;
     'sandbox start|--state') REPLY='files' ;;
@@ -241,10 +254,11 @@ _nsx_arguments() {
   case $1 in
     'integrations get') REPLY='ids' ;;
     'integrations register') REPLY='none' ;;
+    'integrations update') REPLY='ids' ;;
     'integrations start') REPLY='ids' ;;
     'integrations stop') REPLY='ids' ;;
     'integrations delete') REPLY='ids' ;;
-    'integrations help') REPLY='choices:list,get,register,start,stop,delete,replay' ;;
+    'integrations help') REPLY='choices:list,get,register,update,start,stop,delete,replay' ;;
     'logs list') REPLY='ids' ;;
     'logs tail') REPLY='ids' ;;
     'logs help') REPLY='choices:list,tail' ;;
@@ -258,8 +272,9 @@ _nsx_arguments() {
     'recover') REPLY='ids' ;;
     'stock import') REPLY='files' ;;
     'stock status') REPLY='none' ;;
+    'stock fail') REPLY='none' ;;
     'stock range') REPLY='files' ;;
-    'stock help') REPLY='choices:import,status,range' ;;
+    'stock help') REPLY='choices:import,status,list,fail,range' ;;
     'sandbox receiver-rule') REPLY='none' ;;
     'sandbox help') REPLY='choices:start,emit,receiver,receiver-rule,reset' ;;
     'config set') REPLY='none none' ;;

@@ -36,6 +36,8 @@ function __nsx_canonical
             echo 'get'
         case 'integrations|register'
             echo 'register'
+        case 'integrations|update'
+            echo 'update'
         case 'integrations|start' 'integrations|resume'
             echo 'start'
         case 'integrations|stop'
@@ -70,6 +72,10 @@ function __nsx_canonical
             echo 'import'
         case 'stock|status'
             echo 'status'
+        case 'stock|list' 'stock|ls'
+            echo 'list'
+        case 'stock|fail'
+            echo 'fail'
         case 'stock|range'
             echo 'range'
         case 'stock|help'
@@ -110,7 +116,7 @@ end
 # Whether an option takes a value at a path (so the next word is not a subcommand or argument).
 function __nsx_takes_value
     switch "$argv[1]|$argv[2]"
-        case 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'stock import|--format' 'stock import|--range' 'stock import|--range-from' 'stock import|--range-to' 'stock import|--store-mapping' 'stock import|--upload-url' 'stock import|--upload-url-env' 'stock import|--source-uri' 'stock import|--provider' 'stock import|--name' 'stock import|--revision' 'stock import|--wait-timeout' 'stock import|--save-zip' 'stock status|--wait-timeout' 'sandbox start|--host' 'sandbox start|--port' 'sandbox start|--state' 'sandbox start|--scenario' 'sandbox start|--time-scale' 'sandbox start|--latency' 'sandbox start|--error-rate' 'sandbox start|--throttle-rate' 'sandbox start|--reset-rate' 'sandbox start|--rejected-limit' 'sandbox start|--token-ttl' 'sandbox start|--receiver-port' 'sandbox start|--receiver-rule' 'sandbox emit|--count' 'sandbox emit|--rate' 'sandbox emit|--events' 'sandbox emit|--url' 'sandbox receiver|--host' 'sandbox receiver|--port' 'sandbox receiver|--rule' 'sandbox receiver|--latency' 'sandbox receiver-rule|--latency' 'sandbox receiver-rule|--url' 'sandbox reset|--scenario' 'sandbox reset|--url' 'auth login|--client-id' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output'
+        case 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations update|--callback-url' 'integrations update|--api-key-file' 'integrations update|--api-key-env' 'integrations update|--events' 'integrations update|--entities' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'stock import|--format' 'stock import|--range' 'stock import|--range-from' 'stock import|--range-to' 'stock import|--store-mapping' 'stock import|--upload-url' 'stock import|--upload-url-env' 'stock import|--source-uri' 'stock import|--provider' 'stock import|--name' 'stock import|--revision' 'stock import|--wait-timeout' 'stock import|--save-zip' 'stock status|--wait-timeout' 'stock list|--state' 'stock fail|--reason' 'sandbox start|--host' 'sandbox start|--port' 'sandbox start|--state' 'sandbox start|--scenario' 'sandbox start|--time-scale' 'sandbox start|--latency' 'sandbox start|--error-rate' 'sandbox start|--throttle-rate' 'sandbox start|--reset-rate' 'sandbox start|--rejected-limit' 'sandbox start|--token-ttl' 'sandbox start|--receiver-port' 'sandbox start|--receiver-rule' 'sandbox emit|--count' 'sandbox emit|--rate' 'sandbox emit|--events' 'sandbox emit|--url' 'sandbox receiver|--host' 'sandbox receiver|--port' 'sandbox receiver|--rule' 'sandbox receiver|--latency' 'sandbox receiver-rule|--latency' 'sandbox receiver-rule|--url' 'sandbox reset|--scenario' 'sandbox reset|--url' 'auth login|--client-id' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output'
             return 0
     end
     return 1
@@ -202,7 +208,7 @@ complete -c nsx -l sandbox -d 'run against an in-process sandbox seeded with the
 complete -c nsx -s h -l help -d 'show help for a command'
 
 # nsx
-complete -c nsx -n '__nsx_at \'\'' -a 'integrations' -d 'list, inspect, register, start, stop, delete and replay event-stream integrations'
+complete -c nsx -n '__nsx_at \'\'' -a 'integrations' -d 'list, inspect, register, update, start, stop, delete and replay event-stream integrations'
 complete -c nsx -n '__nsx_at \'\'' -a 'logs' -d 'read an integration\'s log: delivery errors, stops, restarts'
 complete -c nsx -n '__nsx_at \'\'' -a 'rejected' -d 'events the receiver answered 400: list, inspect, retry, delete, export'
 complete -c nsx -n '__nsx_at \'\'' -a 'recover' -d 'bring a stopped integration back: retry (or drop) its rejected events in order, then start it and watch it'
@@ -219,6 +225,7 @@ complete -c nsx -n '__nsx_at \'\'' -a 'help' -d 'display help for command'
 complete -c nsx -n '__nsx_at \'integrations\'' -a 'list' -d 'list integrations: id, status, type, destination, starts_at, ends_at'
 complete -c nsx -n '__nsx_at \'integrations\'' -a 'get' -d 'show one integration (api_key and aws_secret_access_key masked)'
 complete -c nsx -n '__nsx_at \'integrations\'' -a 'register' -d 'register a webhook or S3 integration (it starts at once)'
+complete -c nsx -n '__nsx_at \'integrations\'' -a 'update' -d 'change a webhook\'s callback URL or api key (rotate it), or the event filter'
 complete -c nsx -n '__nsx_at \'integrations\'' -a 'start' -d 'start (resume) an integration: delivery resumes where it stopped'
 complete -c nsx -n '__nsx_at \'integrations\'' -a 'stop' -d 'stop an integration: no data flows to the ERP until it is started again'
 complete -c nsx -n '__nsx_at \'integrations\'' -a 'delete' -d 'delete an integration with its log entries and rejected events (cannot be undone)'
@@ -246,6 +253,16 @@ complete -c nsx -n '__nsx_at \'integrations register\'' -l events -x -d 'only th
 complete -c nsx -n '__nsx_at \'integrations register\'' -l entities -x -d 'only events of these entities, e.g. order,fulfillment_request (repeatable)'
 complete -c nsx -n '__nsx_at \'integrations register\'' -l starts-at -x -d 'deliver events from this time: ISO date/time or an age (7d = seven days ago)'
 complete -c nsx -n '__nsx_at \'integrations register\'' -l ends-at -x -d 'with --starts-at: a temporary integration that stops at this time: ISO or a span from now (2h)'
+
+# nsx integrations update
+complete -c nsx -n '__nsx_at \'integrations update\'' -l callback-url -x -d 'webhook: the receiver NewStore POSTs events to (https://; http:// only for loopback)'
+complete -c nsx -n '__nsx_at \'integrations update\'' -l api-key-file -r -F -d 'webhook: read the api key (sent as "Authorization: Bearer") from this file'
+complete -c nsx -n '__nsx_at \'integrations update\'' -l api-key-stdin -d 'webhook: read the api key from stdin'
+complete -c nsx -n '__nsx_at \'integrations update\'' -l api-key-env -x -d 'webhook: read the api key from the environment variable NAME'
+complete -c nsx -n '__nsx_at \'integrations update\'' -l events -x -d 'only these events, e.g. order.created,order.cancelled (repeatable)'
+complete -c nsx -n '__nsx_at \'integrations update\'' -l entities -x -d 'only events of these entities, e.g. order,fulfillment_request (repeatable)'
+complete -c nsx -n '__nsx_at \'integrations update\'' -s y -l yes -d 'do not ask (required when there is no terminal, e.g. with --api-key-stdin)'
+complete -c nsx -n '__nsx_argument \'integrations update\' 0' -a '(__nsx_ids)'
 
 # nsx integrations start
 complete -c nsx -n '__nsx_argument \'integrations start\' 0' -a '(__nsx_ids)'
@@ -279,7 +296,7 @@ complete -c nsx -n '__nsx_at \'integrations replay\'' -l wait-timeout -x -d 'wit
 complete -c nsx -n '__nsx_at \'integrations replay\'' -l interval -x -d 'with --wait: how often to check (default: 5s)'
 
 # nsx integrations help
-complete -c nsx -n '__nsx_argument \'integrations help\' 0' -a 'list get register start stop delete replay'
+complete -c nsx -n '__nsx_argument \'integrations help\' 0' -a 'list get register update start stop delete replay'
 
 # nsx logs
 complete -c nsx -n '__nsx_at \'logs\'' -a 'list' -d 'list log entries, newest first, all pages (streamed)'
@@ -397,6 +414,8 @@ complete -c nsx -n '__nsx_argument \'recover\' 0' -a '(__nsx_ids)'
 # nsx stock
 complete -c nsx -n '__nsx_at \'stock\'' -a 'import' -d 'validate, package (zip of availabilities.json), upload, create and start a stock import job'
 complete -c nsx -n '__nsx_at \'stock\'' -a 'status' -d 'show an import job: state, reason, item errors; exit 6 when it failed'
+complete -c nsx -n '__nsx_at \'stock\'' -a 'list' -d 'list import jobs: id, state, name, provider, received_at, completed_at, reason'
+complete -c nsx -n '__nsx_at \'stock\'' -a 'fail' -d 'set an import job to failed (frees its place among the 20 open jobs)'
 complete -c nsx -n '__nsx_at \'stock\'' -a 'range' -d 'the logical-timestamp range per fulfillment node an import should state, from captured events'
 complete -c nsx -n '__nsx_at \'stock\'' -a 'help' -d 'display help for command'
 
@@ -422,11 +441,18 @@ complete -c nsx -n '__nsx_argument \'stock import\' 0' -F
 complete -c nsx -n '__nsx_at \'stock status\'' -l wait -d 'wait until it has finished or failed'
 complete -c nsx -n '__nsx_at \'stock status\'' -l wait-timeout -x -d 'how long to wait before exit 7 (default 30m; --timeout also sets it)'
 
+# nsx stock list
+complete -c nsx -n '__nsx_at \'stock list\'' -l state -x -a 'received waiting processing finished failed' -d 'only jobs in this state'
+
+# nsx stock fail
+complete -c nsx -n '__nsx_at \'stock fail\'' -l reason -x -d 'why: NewStore keeps it as the job\'s reason (required)'
+complete -c nsx -n '__nsx_at \'stock fail\'' -s y -l yes -d 'do not ask (required when there is no terminal)'
+
 # nsx stock range
 complete -c nsx -n '__nsx_argument \'stock range\' 0' -F
 
 # nsx stock help
-complete -c nsx -n '__nsx_argument \'stock help\' 0' -a 'import status range'
+complete -c nsx -n '__nsx_argument \'stock help\' 0' -a 'import status list fail range'
 
 # nsx sandbox
 complete -c nsx -n '__nsx_at \'sandbox\'' -a 'start' -d 'run the sandbox in the foreground (Ctrl-C stops it and saves its state)'

@@ -10,6 +10,7 @@ import {
   RejectedEvent,
   RetryResult,
   type RegisterRequest,
+  type UpdateIntegrationRequest,
 } from './schemas.js';
 import * as z from 'zod';
 import { ApiError, NotFoundError } from '../errors.js';
@@ -56,6 +57,10 @@ export class EventStreamApi {
   }
   registerIntegration(request: RegisterRequest): Promise<Integration> {
     return this.http.request(ROUTES.registerIntegration, { body: request, schema: Integration });
+  }
+  /** PATCH with only the fields to change; the answer is not relied on (read the integration back). */
+  async updateIntegration(id: string, changes: UpdateIntegrationRequest): Promise<void> {
+    await this.about(id, this.http.request(ROUTES.updateIntegration, { params: { id }, body: changes, schema: Empty }));
   }
   async startIntegration(id: string): Promise<void> {
     await this.about(id, this.http.request(ROUTES.startIntegration, { params: { id }, body: {}, schema: Empty }));

@@ -1,7 +1,17 @@
 // The import API [contract §4]: create, start and follow import jobs.
 import type { HttpClient } from './http.js';
-import { ROUTES } from './routes.js';
-import { CreateImportResponse, ImportErrorList, ImportJob, type CreateImportRequest, type ImportError } from './schemas.js';
+import { IMPORT_STATE_FILTER_PARAM, ROUTES } from './routes.js';
+import {
+  CreateImportResponse,
+  ENVELOPE,
+  ImportErrorList,
+  ImportJob,
+  ImportListAnswer,
+  PaginationInfo,
+  type CreateImportRequest,
+  type FailImportRequest,
+  type ImportError,
+} from './schemas.js';
 import * as z from 'zod';
 
 export class ImportApi {
@@ -16,6 +26,25 @@ export class ImportApi {
   }
   getImport(importId: string): Promise<ImportJob> {
     return this.http.request(ROUTES.getImport, { params: { import_id: importId }, schema: ImportJob });
+  }
+  /**
+   * One answer of the job list, optionally filtered by state. `total` is the server's count when it says one
+   * (pagination_info.total): more than jobs.length means the answer was one page of a longer list.
+   */
+  async listImports(options: { state?: string | undefined; signal?: AbortSignal } = {}): Promise<{ jobs: ImportJob[]; total: number | undefined }> {
+    const body = await this.http.request(ROUTES.listImports, {
+      query: { [IMPORT_STATE_FILTER_PARAM]: options.state },
+      schema: ImportListAnswer,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (Array.isArray(body)) return { jobs: body, total: undefined };
+    const jobs = (Array.isArray(body.items) ? body.items : body.imports) as ImportJob[];
+    const info = PaginationInfo.safeParse(body[ENVELOPE.pagination]);
+    return { jobs, total: info.success ? info.data.total : undefined };
+  }
+  /** Marks a job failed (frees its place among the open jobs). */
+  async failImport(importId: string, request: FailImportRequest): Promise<void> {
+    await this.http.request(ROUTES.failImport, { params: { import_id: importId }, body: request, schema: z.unknown() });
   }
   async importErrors(importId: string): Promise<ImportError[]> {
     const body = await this.http.request(ROUTES.listImportErrors, { params: { import_id: importId }, schema: z.union([ImportErrorList, z.array(ImportErrorList.shape.errors.element)]) });

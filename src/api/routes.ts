@@ -4,7 +4,7 @@
 
 import { UnsafePathParameterError } from '../errors.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -24,6 +24,9 @@ export const ROUTES = {
   startIntegration: { method: 'POST', path: `${EVENTSTREAM}/{id}/_start`, idempotent: true },
   stopIntegration: { method: 'POST', path: `${EVENTSTREAM}/{id}/_stop`, idempotent: true },
   deleteIntegration: { method: 'DELETE', path: `${EVENTSTREAM}/{id}`, idempotent: true }, // path assumed
+  // Seen in NewStore's own adapter code; body (the fields to change) and answer assumed. Idempotent: it sets
+  // fields to given values, so a repeat after an ambiguous failure leaves the same integration.
+  updateIntegration: { method: 'PATCH', path: `${EVENTSTREAM}/{id}`, idempotent: true },
   listLogs: { method: 'GET', path: `${EVENTSTREAM}/{id}/logs`, idempotent: true }, // assumed
   listRejectedEvents: { method: 'GET', path: `${EVENTSTREAM}/{id}/rejected_events`, idempotent: true }, // assumed
   retryRejectedEvent: {
@@ -41,6 +44,10 @@ export const ROUTES = {
   startImport: { method: 'POST', path: `${IMPORT}/{import_id}/start`, idempotent: false },
   getImport: { method: 'GET', path: `${IMPORT}/{import_id}`, idempotent: true },
   listImportErrors: { method: 'GET', path: `${IMPORT}/{import_id}/errors`, idempotent: true }, // assumed
+  listImports: { method: 'GET', path: IMPORT, idempotent: true },
+  // "Set import job status to failed" is documented; path and body ({"reason"}) assumed. Idempotent: it sets
+  // a state, and failing a failed job changes nothing (the sandbox answers 200; a finished job answers 409).
+  failImport: { method: 'POST', path: `${IMPORT}/{import_id}/set_fail`, idempotent: true },
   legacyPasswordToken: { method: 'POST', path: '/v0/token', idempotent: false },
 } as const satisfies Record<string, Route>;
 
@@ -126,6 +133,9 @@ export const PAGINATION = {
   defaultCount: 50,
   maxCount: 200,
 } as const;
+
+/** The query parameter that filters the import list by state [seen in NewStore's adapter code]. */
+export const IMPORT_STATE_FILTER_PARAM = 'filter[state]';
 
 // Status codes the API answers.
 export const STATUS = {

@@ -31,7 +31,7 @@ export const INTEGRATION_STATUSES = ['running', 'stopped'] as const;
 export const INTEGRATION_TYPES = ['permanent', 'temporary'] as const;
 
 export const CallbackParameters = z.looseObject({
-  callback_url: z.string(),
+  callback_url: z.string().optional(), // [doc] answers may hold only api_key (see samples/integrations-list.json)
   api_key: z.string().nullish(), // secret
 });
 export const S3Parameters = z.looseObject({
@@ -110,6 +110,25 @@ export const RegisterRequest = z
     path: ['starts_at'],
   });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
+
+/**
+ * PATCH {base}/{id} [seen in NewStore's adapter code; body assumed]: only the fields to change. A webhook's
+ * callback_parameters carry the changed callback_url and/or api_key; filter_conditions replace the filter.
+ */
+export const UpdateIntegrationRequest = z
+  .strictObject({
+    callback_parameters: z
+      .strictObject({ callback_url: z.url().optional(), api_key: z.string().min(1).optional() })
+      .refine((c) => c.callback_url !== undefined || c.api_key !== undefined, { message: 'callback_url or api_key is needed' })
+      .optional(),
+    filter_conditions: z
+      .strictObject({ entities: z.array(z.string()).optional(), events: z.array(z.string()).optional() })
+      .optional(),
+  })
+  .refine((r) => r.callback_parameters !== undefined || r.filter_conditions !== undefined, {
+    message: 'nothing to change: give callback_parameters or filter_conditions',
+  });
+export type UpdateIntegrationRequest = z.infer<typeof UpdateIntegrationRequest>;
 
 // ---- Pagination [assumed] -----------------------------------------------------------------------
 export const PaginationInfo = z.looseObject({
@@ -216,6 +235,16 @@ export type ImportJob = z.infer<typeof ImportJob>;
 export const ImportError = z.looseObject({ item: z.unknown().optional(), message: z.string() });
 export const ImportErrorList = z.looseObject({ errors: z.array(ImportError) });
 export type ImportError = z.infer<typeof ImportError>;
+
+/** GET /v0/d/import [seen in adapter code; envelope assumed]: a bare array, {items} or {imports}, with optional pagination_info. */
+export const ImportListAnswer = z.union([
+  z.array(ImportJob),
+  z.looseObject({ items: z.array(ImportJob), pagination_info: z.unknown().optional() }),
+  z.looseObject({ imports: z.array(ImportJob), pagination_info: z.unknown().optional() }),
+]);
+/** POST /v0/d/import/{id}/set_fail [operation documented; body assumed]. */
+export const FailImportRequest = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
+export type FailImportRequest = z.infer<typeof FailImportRequest>;
 
 // ---- The availabilities file inside an import zip [assumed] --------------------------------------
 export const StoreMappingEntry = z.strictObject({

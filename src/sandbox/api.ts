@@ -1,8 +1,8 @@
 // Handlers of the NewStore API the sandbox serves: event stream configuration [contract §2], published
 // events, imports [§4]. Routing, auth and faults are in server.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LIMITS, STATUS, type RouteName } from '../api/routes.js';
-import { CreateImportRequest, ENVELOPE, RegisterRequest, StartImportRequest } from '../api/schemas.js';
+import { IMPORT_STATE_FILTER_PARAM, LIMITS, STATUS, type RouteName } from '../api/routes.js';
+import { CreateImportRequest, ENVELOPE, FailImportRequest, IMPORT_STATES, RegisterRequest, StartImportRequest, UpdateIntegrationRequest } from '../api/schemas.js';
 import type { SandboxCore } from './core.js';
 import { problem, readJson, sendEmpty, sendJson, validate, parsePage } from './http.js';
 import { LOG_MESSAGES } from './messages.js';
@@ -77,6 +77,34 @@ const listIntegrations: ApiHandler = ({ res, core }) => {
 
 const getIntegration: ApiHandler = ({ res, params, core }) => {
   sendJson(res, 200, publicIntegration(integrationOr404(core, params.id)));
+};
+
+/** PATCH: the given fields change (callback_parameters merged field by field, filter_conditions replaced). */
+const updateIntegration: ApiHandler = async ({ req, res, params, core }) => {
+  const rec = integrationOr404(core, params.id);
+  const body = validate(UpdateIntegrationRequest, await readJson(req));
+  const changed: string[] = [];
+  if (body.callback_parameters) {
+    if (!rec.callback_parameters) throw problem(400, `callback_parameters: integration ${rec.id} is an S3 export, not a webhook`);
+    const { callback_url, api_key } = body.callback_parameters;
+    const next = { ...rec.callback_parameters };
+    if (callback_url !== undefined) {
+      next.callback_url = callback_url;
+      rec.internal.builtin_receiver = core.isBuiltinReceiverUrl(callback_url);
+      changed.push('callback_url');
+    }
+    if (api_key !== undefined) {
+      next.api_key = api_key;
+      changed.push('api_key');
+    }
+    rec.callback_parameters = next; // the next delivery uses it
+  }
+  if (body.filter_conditions) {
+    rec.filter_conditions = body.filter_conditions;
+    changed.push('filter_conditions');
+  }
+  core.state.addLog(rec.id, 'info', LOG_MESSAGES.updated(changed));
+  sendJson(res, 200, publicIntegration(rec));
 };
 
 const startIntegration: ApiHandler = ({ res, params, core }) => {
@@ -208,6 +236,37 @@ const getImport: ApiHandler = ({ res, params, core }) => {
   sendJson(res, 200, publicImport(importOr404(core, params.import_id)));
 };
 
+/** The job list, oldest first, filtered by `filter[state]`, in offset/count pages with pagination_info. */
+const listImports: ApiHandler = ({ res, query, core }) => {
+  const state = query.get(IMPORT_STATE_FILTER_PARAM);
+  if (state !== null && !(IMPORT_STATES as readonly string[]).includes(state)) {
+    throw problem(400, `${IMPORT_STATE_FILTER_PARAM}: must be one of ${IMPORT_STATES.join(', ')}, got "${state}"`);
+  }
+  const { offset, count } = parsePage(query);
+  const all = [...core.state.imports.values()].filter((j) => state === null || j.state === state);
+  all.sort((a, b) => a.received_at.localeCompare(b.received_at));
+  const page = all.slice(offset, offset + count).map(publicImport);
+  sendJson(res, 200, `{"items":${JSON.stringify(page)},${paginationJson(offset, count, all.length)}}`);
+};
+
+/**
+ * set_fail: a received, waiting or processing job becomes failed with the reason (its place among the open
+ * jobs is freed; a processing job applies no stock). Failing a failed job changes nothing (200, the first
+ * reason kept); a finished job cannot be failed (409).
+ */
+const failImport: ApiHandler = async ({ req, res, params, core }) => {
+  const job = importOr404(core, params.import_id);
+  const body = validate(FailImportRequest, await readJson(req));
+  if (job.state === 'finished') throw problem(409, `import job ${job.import_id} has finished; a finished job cannot be set to failed`);
+  if (job.state !== 'failed') {
+    job.state = 'failed';
+    job.reason = body.reason;
+    job.completed_at = isoNow();
+    core.state.touch();
+  }
+  sendJson(res, 200, publicImport(job));
+};
+
 const listImportErrors: ApiHandler = ({ res, params, core }) => {
   sendJson(res, 200, { errors: importOr404(core, params.import_id).errors });
 };
@@ -217,6 +276,7 @@ export const API_HANDLERS: Partial<Record<RouteName, ApiHandler>> = {
   listIntegrations,
   registerIntegration,
   getIntegration,
+  updateIntegration,
   startIntegration,
   stopIntegration,
   deleteIntegration,
@@ -229,4 +289,6 @@ export const API_HANDLERS: Partial<Record<RouteName, ApiHandler>> = {
   startImport,
   getImport,
   listImportErrors,
+  listImports,
+  failImport,
 };

@@ -85,7 +85,7 @@ export class ImportProcessor {
         const job = this.state.imports.get(id);
         if (!job) continue;
         if (!(await pause(PICKUP_MS / this.config.timeScale, this.abort.signal))) return;
-        if (this.state.imports.get(id) !== job) continue; // reset meanwhile
+        if (this.state.imports.get(id) !== job || job.state === 'failed') continue; // reset or set_fail meanwhile
         job.state = 'processing';
         this.state.touch();
         const started = Date.now();
@@ -93,10 +93,11 @@ export class ImportProcessor {
           const plan = await this.prepare(job);
           const rest = PROCESSING_MS / this.config.timeScale - (Date.now() - started);
           if (rest > 0 && !(await pause(rest, this.abort.signal))) return;
-          if (this.state.imports.get(id) !== job) continue;
+          if (this.state.imports.get(id) !== job || job.state !== 'processing') continue; // set_fail meanwhile: no stock applied
           this.state.stock.applyImport(plan.items, plan.range, plan.mapping);
           job.state = 'finished';
         } catch (err) {
+          if (job.state !== 'processing') continue; // set_fail meanwhile keeps its reason
           job.state = 'failed';
           job.reason = err instanceof ImportFailure ? err.message : `unexpected error: ${(err as Error).message}`;
           job.errors = err instanceof ImportFailure ? err.errors : [];

@@ -78,6 +78,8 @@ export interface RunningSandbox {
   /** In-process access for tests. */
   state: SandboxState;
   core: SandboxCore;
+  /** The API's HTTP server (tests listen to its 'request' events to log what was sent). */
+  server: Server;
   /** Stops timers and workers, flushes the state, closes the servers. */
   close(): Promise<void>;
 }
@@ -154,6 +156,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       loadedState: loaded,
       state: core.state,
       core,
+      server: srv,
       close() {
         closing ??= (async () => {
           const closed = new Promise<void>((resolve) => srv.close(() => resolve()));

@@ -12,6 +12,7 @@ export const LOG_MESSAGES = {
   registeredTemporary: (from: string, to: string) => `temporary integration registered and started: replaying the events published between ${from} and ${to}`,
   startedByUser: (resumeAt: string | null) => (resumeAt ? `integration started by the user; delivery resumes at ${resumeAt}` : 'integration started by the user'),
   stoppedByUser: () => 'integration stopped by the user',
+  updated: (fields: string[]) => `integration updated: ${fields.join(', ')} changed`,
   rejected: (name: string, id: string, body: unknown) => `event ${name} ${id} rejected by the receiver (HTTP 400)${summary(body)}`,
   limitReached: (count: number, limit: number) =>
     `stopped: ${count} rejected events are stored, the limit of ${limit} for this integration; retry or delete the rejected events, then start the integration again`,

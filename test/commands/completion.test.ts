@@ -25,9 +25,10 @@ describe('checked-in completion scripts', () => {
       for (const name of path.split(' ')) spec = spec?.subcommands.find((s) => s.name === name);
       return spec;
     };
-    const withIds = ['integrations get', 'integrations start', 'integrations stop', 'integrations delete', 'logs list', 'logs tail', 'rejected list', 'rejected show', 'rejected retry', 'rejected delete', 'rejected export', 'recover'];
+    const withIds = ['integrations get', 'integrations update', 'integrations start', 'integrations stop', 'integrations delete', 'logs list', 'logs tail', 'rejected list', 'rejected show', 'rejected retry', 'rejected delete', 'rejected export', 'recover'];
     for (const path of withIds) expect(at(path)?.args[0]?.value, path).toEqual({ kind: 'ids' });
     expect(at('integrations register')?.args[0]?.value).toEqual({ kind: 'none' });
+    expect(at('stock fail')?.args[0]?.value).toEqual({ kind: 'none' }); // import ids are not cached
     expect(at('completion')?.args[0]?.value).toEqual({ kind: 'choices', choices: ['bash', 'zsh', 'fish'] });
   });
 
@@ -176,6 +177,12 @@ for (const setup of SETUPS) {
       const listed = await complete('nsx integrations get ', setup.listKeys, /erp-orders/);
       expect(listed).not.toMatch(/evil/);
       for (const file of pwned) expect(existsSync(file), `${file} was created: code ran on Tab`).toBe(false);
+    });
+
+    it('completes an id after integrations update and its flags: nsx integrations update --yes e<Tab>', async () => {
+      freshCache();
+      const screen = await complete('nsx integrations update --yes e', ['Tab']);
+      expect(screen).toMatch(/nsx integrations update --yes erp-orders #MARK/);
     });
 
     it('ignores an id cache older than a day', async () => {

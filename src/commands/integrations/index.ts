@@ -1,12 +1,12 @@
 import { Option, type Command } from 'commander';
 import { lazy } from '../context.js';
-import { addDestinationOptions } from './destination-options.js';
+import { addDestinationOptions, addFilterOptions, addWebhookOptions } from './destination-options.js';
 
 export function registerIntegrations(program: Command): void {
   const integrations = program
     .command('integrations')
     .alias('integration')
-    .description('list, inspect, register, start, stop, delete and replay event-stream integrations')
+    .description('list, inspect, register, update, start, stop, delete and replay event-stream integrations')
     .addHelpText(
       'after',
       `
@@ -17,6 +17,7 @@ Examples:
   $ nsx integrations list --status stopped
   $ nsx integrations get erp-orders --json
   $ nsx integrations register erp-orders --callback-url https://erp.example.com/newstore --api-key-env ERP_API_KEY
+  $ nsx integrations update erp-orders --api-key-file ~/.secrets/erp-key-2026
   $ nsx integrations stop wms-fulfillment --yes
   $ nsx integrations delete old-erp --export ./old-erp-backup
   $ nsx integrations replay --since 2026-11-20 --until 2026-11-21 --callback-url https://erp.example.com/newstore --wait`,
@@ -80,6 +81,34 @@ Examples:
       --starts-at 2h --ends-at 1d`,
     )
     .action(lazy(() => import('./register.js')));
+
+  addFilterOptions(
+    addWebhookOptions(
+      integrations
+        .command('update <id>')
+        .description("change a webhook's callback URL or api key (rotate it), or the event filter"),
+    ),
+  )
+    .option('-y, --yes', 'do not ask (required when there is no terminal, e.g. with --api-key-stdin)')
+    .addHelpText(
+      'after',
+      `
+Only what you give changes (PATCH). The new api key is read from a file, stdin or an environment variable,
+never from a flag value. --events / --entities replace the whole filter. nsx shows the change (keys
+masked) and asks in a terminal; without one pass --yes, or nsx exits 3. Then it reads the integration back.
+
+Rotating the api key without losing events:
+  1. make the receiver accept both the old and the new key
+  2. nsx integrations update ID --api-key-file NEW-KEY-FILE
+  3. once deliveries with the new key arrive (nsx logs list ID --since 10m), drop the old key from the receiver
+
+Examples:
+  $ nsx integrations update erp-orders --api-key-file ~/.secrets/erp-key-2026
+  $ printf %s "$NEW_ERP_KEY" | nsx integrations update erp-orders --api-key-stdin --yes
+  $ nsx integrations update erp-orders --callback-url https://erp2.example.com/newstore --api-key-env ERP_KEY
+  $ nsx integrations update wms-fulfillment --entities fulfillment_request --events order.cancelled --yes`,
+    )
+    .action(lazy(() => import('./update.js')));
 
   integrations
     .command('start <id>')

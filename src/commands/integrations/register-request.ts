@@ -21,9 +21,7 @@ type Destination = Pick<RegisterRequest, 'callback_parameters' | 's3_parameters'
  * any request. Secrets read are registered with the output layer so that they are masked on stderr.
  */
 export async function destinationFromFlags(flags: DestinationFlags, output: Output): Promise<Destination> {
-  if (flags.apiKey !== undefined) {
-    throw new UsageError('--api-key takes no value on the command line (it would show in ps and shell history): use --api-key-file, --api-key-stdin or --api-key-env NAME');
-  }
+  refuseApiKeyValue(flags);
   if (flags.awsSecretAccessKey !== undefined) {
     throw new UsageError('--aws-secret-access-key takes no value on the command line: use --aws-credentials-file or --aws-credentials-env');
   }
@@ -55,6 +53,23 @@ export async function destinationFromFlags(flags: DestinationFlags, output: Outp
   return {
     s3_parameters: { ...keys, aws_region: region, bucket, ...(prefix !== undefined ? { key_prefix: prefix } : {}) },
   };
+}
+
+function refuseApiKeyValue(flags: DestinationFlags): void {
+  if (flags.apiKey !== undefined) {
+    throw new UsageError('--api-key takes no value on the command line (it would show in ps and shell history): use --api-key-file, --api-key-stdin or --api-key-env NAME');
+  }
+}
+
+/**
+ * The webhook fields `integrations update` changes, each only when its flag is given; checked and read
+ * (the key from a file, stdin or an environment variable, as register does) before any request.
+ */
+export async function callbackChangesFromFlags(flags: DestinationFlags, output: Output): Promise<{ callback_url?: string; api_key?: string }> {
+  refuseApiKeyValue(flags);
+  const url = flags.callbackUrl === undefined ? undefined : parseCallbackUrl(flags.callbackUrl);
+  const apiKey = await readApiKey(flags, output);
+  return { ...(url !== undefined ? { callback_url: url } : {}), ...(apiKey !== undefined ? { api_key: apiKey } : {}) };
 }
 
 export function parseCallbackUrl(value: string): string {

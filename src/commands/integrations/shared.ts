@@ -34,6 +34,12 @@ export function destination(integration: Integration): string {
   return '';
 }
 
+/** "events a, b; entities c" or "none (every event)". */
+export function describeFilter(f: Integration['filter_conditions']): string {
+  const parts = [f?.events?.length && `events ${f.events.join(', ')}`, f?.entities?.length && `entities ${f.entities.join(', ')}`].filter(Boolean);
+  return parts.length ? parts.join('; ') : 'none (every event)';
+}
+
 export const INTEGRATION_COLUMNS: Column<Integration>[] = [
   { header: 'ID', value: (i) => i.id },
   { header: 'STATUS', value: (i) => i.status },

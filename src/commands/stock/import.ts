@@ -6,7 +6,7 @@ import { formatDuration } from '../../input/time.js';
 import type { LogicalTimestampRange } from '../../workflows/stock/availabilities.js';
 import { chooseDestination, importStock, type StockImportOutcome } from '../../workflows/stock/import.js';
 import { megabytes, readStoreMapping, type StockInputFormat } from '../../workflows/stock/package.js';
-import { jobFields, keyValueText, Phases, throwForOutcome, waitBudgetMs } from './report.js';
+import { jobFields, keyValueText, openJobsText, Phases, throwForOutcome, waitBudgetMs } from './report.js';
 
 interface Options {
   format?: StockInputFormat;
@@ -87,6 +87,7 @@ export async function run(ctx: CommandContext, [file]: unknown[], opts: Options)
             `NewStore has 20 open import jobs (429): waiting ${formatDuration(ms)} as it asked, then asking again (until ${new Date(deadline).toISOString()})`,
             'warn',
           ),
+        openJobs: (open) => void phases.say(openJobsText(ctx, open), 'warn'),
         created: (importId, name) => output.success(`created import ${importId} (${name})`),
         started: (importId) => {
           output.success(`started import ${importId}`);

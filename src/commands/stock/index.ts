@@ -1,6 +1,9 @@
 import { Option, type Command } from 'commander';
 import { lazy } from '../context.js';
 
+// IMPORT_STATES of src/api/schemas.ts, repeated: building the command tree loads commander only (no zod).
+const IMPORT_STATES = ['received', 'waiting', 'processing', 'finished', 'failed'];
+
 export function registerStock(program: Command): void {
   const stock = program
     .command('stock')
@@ -17,7 +20,9 @@ Examples:
   $ nsx stock import stock.csv --range 10-12 --dry-run          validate and package, send nothing
   $ nsx stock import stock.csv --range 10-12 --upload-url-env STOCK_PUT_URL \\
       --source-uri s3://acme-imports/stock/2026-11-20.zip --wait
-  $ nsx stock status imp-3f9a2c01 --wait --json`,
+  $ nsx stock status imp-3f9a2c01 --wait --json
+  $ nsx stock list --state received
+  $ nsx stock fail imp-3f9a2c01 --reason "stuck since Monday"`,
     );
 
   stock
@@ -81,6 +86,41 @@ Examples:
   $ nsx stock status imp-3f9a2c01 --wait --wait-timeout 1h --json | jq .state`,
     )
     .action(lazy(() => import('./status.js')));
+
+  stock
+    .command('list')
+    .alias('ls')
+    .description('list import jobs: id, state, name, provider, received_at, completed_at, reason')
+    .addOption(new Option('--state <state>', 'only jobs in this state').choices(IMPORT_STATES))
+    .addHelpText(
+      'after',
+      `
+At most 20 jobs may be open (received or waiting); beyond that NewStore refuses new ones (429).
+A table on a terminal, tab-separated when piped; --json / --output ndjson print whole jobs.
+
+Examples:
+  $ nsx stock list --state received
+  $ nsx stock list --state failed --json | jq -r '.[] | "\\(.import_id) \\(.reason)"'`,
+    )
+    .action(lazy(() => import('./list.js')));
+
+  stock
+    .command('fail <import-id>')
+    .description('set an import job to failed (frees its place among the 20 open jobs)')
+    .addOption(new Option('--reason <text>', 'why: NewStore keeps it as the job\'s reason (required)'))
+    .option('-y, --yes', 'do not ask (required when there is no terminal)')
+    .addHelpText(
+      'after',
+      `
+The documented way out of the open-jobs limit when a job is stuck in received or waiting. A received,
+waiting or processing job can be failed; a failed one is left as it is (exit 0); a finished one cannot
+(exit 7). Asks in a terminal; without one pass --yes, or nsx exits 3.
+
+Examples:
+  $ nsx stock fail imp-3f9a2c01 --reason "stuck in received since 2026-11-30"
+  $ nsx stock fail imp-3f9a2c01 --reason "superseded by a newer count" --yes --json`,
+    )
+    .action(lazy(() => import('./fail.js')));
 
   stock
     .command('range <events-file>')

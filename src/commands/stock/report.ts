@@ -5,6 +5,7 @@ import { PartialFailureError, PreconditionError, UsageError } from '../../errors
 import { formatDuration, parseDuration } from '../../input/time.js';
 import type { Output, Progress } from '../../output/output.js';
 import type { CommandContext } from '../context.js';
+import { nsxCommand } from '../command-line.js';
 
 export const DEFAULT_WAIT = '30m';
 const SHOWN_ERRORS_IN_MESSAGE = 20;
@@ -104,4 +105,24 @@ export class Phases {
     this.current?.stop();
     this.current = undefined;
   }
+}
+
+/** The reason `stock fail` is given in the command printed at a 429. */
+export const STUCK_JOB_REASON = 'stuck: failed to free a place among the open import jobs';
+const OPEN_JOBS_SHOWN = 5;
+
+/** At a 429 of the open-jobs limit: which jobs hold the places, and the command that fails a stuck one. */
+export function openJobsText(ctx: CommandContext, open: { jobs: ImportJob[]; partial: boolean } | { error: string }): string {
+  if ('error' in open) return `could not list the open import jobs: ${open.error}`;
+  if (open.jobs.length === 0) return 'NewStore answered 429 but lists no open import jobs (received or waiting)';
+  const lines = [`the open import jobs, oldest first (${open.jobs.length}${open.partial ? '+' : ''}):`];
+  for (const job of open.jobs.slice(0, OPEN_JOBS_SHOWN)) {
+    lines.push(`  ${job.import_id}  ${job.state}  since ${job.received_at ?? '-'}  ${job.name ?? '-'}`);
+  }
+  if (open.jobs.length > OPEN_JOBS_SHOWN || open.partial) {
+    const states = [...new Set(open.jobs.map((j) => j.state))];
+    lines.push(`  ... all of them: ${states.map((state) => nsxCommand(ctx.globals, ['stock', 'list', '--state', state])).join('; ')}`);
+  }
+  lines.push(`if one is stuck, fail it to free its place: ${nsxCommand(ctx.globals, ['stock', 'fail', open.jobs[0]!.import_id, '--reason', STUCK_JOB_REASON])}`);
+  return lines.join('\n');
 }

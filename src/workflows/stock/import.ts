@@ -89,6 +89,8 @@ export interface StockImportHooks extends WaitHooks {
   uploaded?(sourceUri: string): void;
   /** NewStore has 20 open jobs (429): waiting `ms` before asking again. */
   throttled?(ms: number, attempt: number): void;
+  /** At the first 429: the open jobs (received or waiting, oldest first), or why they could not be listed. */
+  openJobs?(open: { jobs: ImportJob[]; partial: boolean } | { error: string }): void;
   created?(importId: string, name: string): void;
   started?(importId: string): void;
 }
@@ -220,6 +222,18 @@ async function upload(client: ApiClient, request: StockImportRequest, pkg: Stock
   return sourceUri;
 }
 
+/** The jobs that hold the open places (received or waiting), oldest first; listing problems are reported, not thrown. */
+async function listOpenJobs(client: ApiClient, signal: AbortSignal | undefined): Promise<{ jobs: ImportJob[]; partial: boolean } | { error: string }> {
+  const { OPEN_IMPORT_STATES } = await import('../../api/schemas.js');
+  try {
+    const answers = await Promise.all(OPEN_IMPORT_STATES.map((state) => client.imports.listImports({ state, ...(signal ? { signal } : {}) })));
+    const jobs = answers.flatMap((a) => a.jobs).sort((a, b) => (a.received_at ?? '').localeCompare(b.received_at ?? ''));
+    return { jobs, partial: answers.some((a) => a.total !== undefined && a.total > a.jobs.length) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** Creates the job; a 429 (20 open jobs) that outlasts the HTTP layer's retries is waited out up to the deadline. */
 async function createJob(client: ApiClient, request: StockImportRequest, name: string, sourceUri: string, hooks: StockImportHooks): Promise<string> {
   const { IMPORT_ENTITY_AVAILABILITIES } = await import('../../api/schemas.js');
@@ -235,10 +249,11 @@ async function createJob(client: ApiClient, request: StockImportRequest, name: s
       });
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 429) throw error;
+      if (attempt === 1 && hooks.openJobs) hooks.openJobs(await listOpenJobs(client, request.signal));
       const wait = Math.min(error.retryAfterMs ?? Math.min(60_000, 5_000 * attempt), 5 * 60_000);
       if (Date.now() + wait > request.deadline) {
         throw new PreconditionError(`NewStore still has too many open import jobs (at most 20 may be received or waiting); gave up waiting, nothing was imported`, {
-          hint: 'wait for running imports to finish, or allow longer with --timeout',
+          hint: 'wait for running imports to finish, fail a stuck one (nsx stock fail, see above), or allow longer with --wait-timeout',
         });
       }
       hooks.throttled?.(wait, attempt);
