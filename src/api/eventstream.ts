@@ -4,7 +4,6 @@ import { ROUTES } from './routes.js';
 import {
   ENVELOPE,
   Integration,
-  IntegrationList,
   LogEntry,
   PublishedEventList,
   RejectedEvent,
@@ -13,8 +12,11 @@ import {
 } from './schemas.js';
 import * as z from 'zod';
 import { ApiError, NotFoundError } from '../errors.js';
+import { describeMismatch } from './answers.js';
 
 const Empty = z.unknown();
+/** The list's shape; its entries are read one by one (listIntegrations). */
+const IntegrationListAnswer = z.union([z.looseObject({ [ENVELOPE.integrations]: z.array(z.unknown()) }), z.array(z.unknown())]);
 
 export class EventStreamApi {
   /** `tenant` names where an unknown integration was looked for. */
@@ -47,9 +49,22 @@ export class EventStreamApi {
     }
   }
 
-  async listIntegrations(): Promise<Integration[]> {
-    const body = await this.http.request(ROUTES.listIntegrations, { schema: z.union([IntegrationList, z.array(Integration)]) });
-    return Array.isArray(body) ? body : body.integrations;
+  /**
+   * Every integration, from `{"integrations": [...]}` or a bare array. An entry that cannot be read (no
+   * id) is left out and named through `onUnreadable` (`integrations[2].id: expected a string, got null`),
+   * so that one odd entry does not hide the others.
+   */
+  async listIntegrations(options: { onUnreadable?: (where: string) => void } = {}): Promise<Integration[]> {
+    const body = await this.http.request(ROUTES.listIntegrations, { schema: IntegrationListAnswer });
+    const items = Array.isArray(body) ? body : body.integrations;
+    const prefix = Array.isArray(body) ? '' : ENVELOPE.integrations;
+    const out: Integration[] = [];
+    items.forEach((item, index) => {
+      const parsed = Integration.safeParse(item);
+      if (parsed.success) out.push(parsed.data);
+      else options.onUnreadable?.(describeMismatch(parsed.error, item, `${prefix}[${index}]`));
+    });
+    return out;
   }
   getIntegration(id: string): Promise<Integration> {
     return this.about(id, this.http.request(ROUTES.getIntegration, { params: { id }, schema: Integration }));

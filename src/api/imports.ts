@@ -1,8 +1,14 @@
 // The import API [contract §4]: create, start and follow import jobs.
 import type { HttpClient } from './http.js';
 import { ROUTES } from './routes.js';
-import { CreateImportResponse, ImportErrorList, ImportJob, type CreateImportRequest, type ImportError } from './schemas.js';
+import { CreateImportResponse, IMPORT_ERRORS_ENVELOPES, ImportError, ImportJob, type CreateImportRequest } from './schemas.js';
 import * as z from 'zod';
+
+const ImportErrorItem = z.preprocess((v) => (typeof v === 'string' ? { message: v } : v), ImportError);
+const ImportErrorAnswer = z.union([
+  z.array(ImportErrorItem),
+  z.looseObject(Object.fromEntries(IMPORT_ERRORS_ENVELOPES.map((k) => [k, z.array(ImportErrorItem).optional()])) as Record<(typeof IMPORT_ERRORS_ENVELOPES)[number], z.ZodOptional<z.ZodArray<typeof ImportErrorItem>>>),
+]);
 
 export class ImportApi {
   constructor(private readonly http: HttpClient) {}
@@ -17,8 +23,13 @@ export class ImportApi {
   getImport(importId: string): Promise<ImportJob> {
     return this.http.request(ROUTES.getImport, { params: { import_id: importId }, schema: ImportJob });
   }
+  /**
+   * The job's item errors: a bare array or an envelope (`errors` or `items`), items with `reason` (as
+   * NewStore documents them) or `message`; an item that is plain text is read as its message.
+   */
   async importErrors(importId: string): Promise<ImportError[]> {
-    const body = await this.http.request(ROUTES.listImportErrors, { params: { import_id: importId }, schema: z.union([ImportErrorList, z.array(ImportErrorList.shape.errors.element)]) });
-    return Array.isArray(body) ? body : body.errors;
+    const body = await this.http.request(ROUTES.listImportErrors, { params: { import_id: importId }, schema: ImportErrorAnswer });
+    const list = Array.isArray(body) ? body : (IMPORT_ERRORS_ENVELOPES.map((k) => body[k]).find(Array.isArray) ?? []);
+    return list;
   }
 }

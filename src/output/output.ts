@@ -232,12 +232,16 @@ export class Output {
       const body: Record<string, unknown> = { message, exit_code: nsx?.exitCode ?? ExitCode.error };
       if (error instanceof ApiError) {
         Object.assign(body, { status: error.status, title: error.title, detail: error.detail, request_id: error.requestId });
+        if (error.errorCode !== undefined) body.error_code = error.errorCode;
+        if (error.messages.length > 0) body.messages = error.messages;
       }
+      if (this.verbose && nsx?.verboseDetail) body.verbose_detail = nsx.verboseDetail;
       if (nsx?.hint) body.hint = nsx.hint;
       this.writeErr(JSON.stringify({ error: body }));
     } else {
       this.writeErr(`${this.errStyle.red('error:')} ${message}`);
       if (nsx?.hint) this.writeErr(`  ${nsx.hint}`);
+      if (this.verbose && nsx?.verboseDetail) this.writeErr(this.errStyle.dim(nsx.verboseDetail));
     }
     if (this.verbose && error instanceof Error && error.stack) this.writeErr(this.errStyle.dim(error.stack));
   }

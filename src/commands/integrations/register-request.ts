@@ -3,6 +3,7 @@
 // environment variable, never from a flag value (argv is visible in `ps` and shell history).
 import { readFileSync, statSync } from 'node:fs';
 import { RegisterRequest, type FilterConditions, type Integration } from '../../api/schemas.js';
+import { integrationIsStopped } from '../../api/schemas.js';
 import { assertAllowedUrl } from '../../config/profiles.js';
 import { PreconditionError, UsageError, ApiError } from '../../errors.js';
 import { readAllStdin } from '../../input/stdin.js';
@@ -228,7 +229,7 @@ export async function registerChecked(client: ApiClient, request: RegisterReques
     body = { ...request, id: `${request.id}-${n}` };
   }
   if (existing.length >= LIMITS.maxIntegrations) {
-    throw limitError(existing.length, existing.filter((i) => i.status === 'stopped').map((i) => i.id));
+    throw limitError(existing.length, existing.filter(integrationIsStopped).map((i) => i.id));
   }
   try {
     const created = await client.eventstream.registerIntegration(body);

@@ -3,6 +3,7 @@
 import type { CommandContext } from '../context.js';
 import type { ApiClient } from '../../api/client.js';
 import type { Integration, LogEntry } from '../../api/schemas.js';
+import { integrationIsStopped, statusName } from '../../api/schemas.js';
 import { InterruptedError, PartialFailureError, PreconditionError, UsageError } from '../../errors.js';
 import { formatDuration, parseDuration, parseInstant } from '../../input/time.js';
 import {
@@ -90,17 +91,17 @@ async function waitUntilStopped(ctx: CommandContext, created: Integration, inter
   const progress = await ctx.output.spinner(`replay ${created.id}: running`);
   let current = created;
   try {
-    while (current.status !== 'stopped') {
+    while (!integrationIsStopped(current)) {
       const waited = Date.now() - started;
       if (waited >= timeoutMs) {
-        progress.fail(`replay ${created.id}: still ${current.status} after ${formatDuration(waited)}`);
-        throw new PreconditionError(`replay ${created.id} is still ${current.status} after ${formatDuration(waited)} (--wait-timeout)`, {
+        progress.fail(`replay ${created.id}: still ${statusName(current.status)} after ${formatDuration(waited)}`);
+        throw new PreconditionError(`replay ${created.id} is still ${statusName(current.status)} after ${formatDuration(waited)} (--wait-timeout)`, {
           hint: `it goes on in NewStore; check later with: nsx integrations get ${created.id}`,
         });
       }
       await sleep(Math.min(intervalMs, timeoutMs - waited), ctx.signal);
       current = await client.eventstream.getIntegration(created.id);
-      progress.update(`replay ${created.id}: ${current.status} (${formatDuration(Date.now() - started)})`);
+      progress.update(`replay ${created.id}: ${statusName(current.status)} (${formatDuration(Date.now() - started)})`);
     }
   } catch (error) {
     if (ctx.signal.aborted) {

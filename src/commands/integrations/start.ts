@@ -1,5 +1,6 @@
 import type { CommandContext } from '../context.js';
 import type { ApiClient } from '../../api/client.js';
+import { integrationIsRunning } from '../../api/schemas.js';
 import { destination, reportIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
@@ -8,7 +9,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[]): Promise<void
   await ctx.announce();
   const client = await ctx.client();
   const before = await client.eventstream.getIntegration(id);
-  if (before.status === 'running') {
+  if (integrationIsRunning(before)) {
     reportIntegration(ctx, before, `${id} is already running: nothing to do`);
     return;
   }

@@ -1,4 +1,5 @@
 import type { CommandContext } from '../context.js';
+import { integrationIsStopped } from '../../api/schemas.js';
 import { confirm } from '../../output/prompts.js';
 import { destination, reportIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
@@ -12,7 +13,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   await ctx.announce();
   const client = await ctx.client();
   const before = await client.eventstream.getIntegration(id);
-  if (before.status === 'stopped') {
+  if (integrationIsStopped(before)) {
     reportIntegration(ctx, before, `${id} is already stopped: nothing to do`);
     return;
   }

@@ -1,7 +1,7 @@
 // Following an import job until NewStore says finished or failed, polling with back-off (a first look after
 // a quarter second for quick jobs, then every 10 s at most for the ones that queue for minutes).
 import type { ApiClient } from '../../api/client.js';
-import type { ImportError, ImportJob } from '../../api/schemas.js';
+import { statusIs, type ImportError, type ImportJob } from '../../api/schemas.js';
 import { InterruptedError } from '../../errors.js';
 import { sleep } from '../../timers.js';
 
@@ -26,7 +26,7 @@ export interface WaitOutcome {
 }
 
 export function isTerminal(state: string): boolean {
-  return (TERMINAL_IMPORT_STATES as readonly string[]).includes(state);
+  return TERMINAL_IMPORT_STATES.some((s) => statusIs(state, s));
 }
 
 export async function waitForImport(
@@ -41,7 +41,7 @@ export async function waitForImport(
     for (;;) {
       const job = await client.imports.getImport(importId);
       hooks.polled?.(job, Date.now() - started);
-      if (isTerminal(job.state)) return { job, ...(job.state === 'failed' ? await failedItems(client, importId) : { errors: [], errorsTotal: 0 }), timedOut: false };
+      if (isTerminal(job.state)) return { job, ...(statusIs(job.state, 'failed') ? await failedItems(client, importId) : { errors: [], errorsTotal: 0 }), timedOut: false };
       const left = options.deadline - Date.now();
       if (left <= 0) return { job, errors: [], errorsTotal: 0, timedOut: true };
       await sleep(Math.min(delay, left), options.signal);
