@@ -50,6 +50,9 @@ const EXPECTED: Record<string, string> = {
   null: 'null',
 };
 
+/** Field names whose value the output layer masks (and so must not be followed by ": "). */
+const SECRET_KEY = /^(client_secret|access_token|api_key|password|aws_secret_access_key)$/i;
+
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = root;
   for (const key of path) {
@@ -85,11 +88,16 @@ export function describeMismatch(error: z.ZodError, body: unknown, prefix = ''):
   const { issue, path } = deepest(first);
   const where = jsonPath(path, prefix) || 'the body';
   const got = describeValue(valueAt(body, path));
+  // "access_token: expected ..." would be masked by the output layer's redaction (key: value).
+  if (SECRET_KEY.test(String(path[path.length - 1] ?? '')) && issue.code === 'invalid_type') {
+    return `${where} must be ${EXPECTED[issue.expected] ?? issue.expected}, got ${got}`;
+  }
   switch (issue.code) {
     case 'invalid_type':
       return `${where}: expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${got}`;
     case 'too_small':
-      return issue.origin === 'string' ? `${where}: expected a non-empty string, got ${got}` : `${where}: ${issue.message}, got ${got}`;
+      if (issue.origin === 'string') return SECRET_KEY.test(String(path[path.length - 1] ?? '')) ? `${where} must not be empty` : `${where}: expected a non-empty string, got ${got}`;
+      return `${where}: ${issue.message}, got ${got}`;
     case 'invalid_value':
       return `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${got}`;
     default:
@@ -97,8 +105,11 @@ export function describeMismatch(error: z.ZodError, body: unknown, prefix = ''):
   }
 }
 
-/** The first characters of a body that is not JSON, on one line, for an error message. */
+/**
+ * The first characters of a body that is not JSON, on one line, in quotes, for an error message. Not
+ * JSON-escaped, so that the output layer's redaction still recognises `"api_key": "..."` in it.
+ */
 export function bodySnippet(text: string, max = 80): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
-  return JSON.stringify(oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine);
+  return `"${oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine}"`;
 }

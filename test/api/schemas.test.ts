@@ -44,7 +44,8 @@ describe('describeMismatch', () => {
     expect(where(Integration, {})).toBe('id: expected a string, got nothing (the field is absent)');
     expect(where(Integration, [1])).toBe('the body: expected an object, got a list of 1');
     expect(where(ImportJob, { import_id: 'j', state: 5 })).toBe('state: expected a string, got the number 5');
-    expect(where(TokenResponse, { access_token: '' })).toBe('access_token: expected a non-empty string, got a string ""');
+    expect(where(TokenResponse, { access_token: '' })).toBe('access_token must not be empty');
+    expect(where(TokenResponse, {})).toBe('access_token must be a string, got nothing (the field is absent)'); // not "access_token: ..." (masked)
     expect(where(Integration, { id: 'x', s3_parameters: { bucket: { a: 1 } } })).toBe('s3_parameters.bucket: expected a string, got an object');
   });
 });
