@@ -13,7 +13,7 @@ import {
   validatedRequest,
   type DestinationFlags,
 } from './register-request.js';
-import { destination, maskIntegration } from './shared.js';
+import { describeDestination, maskIntegration } from './shared.js';
 import { sleep } from '../../timers.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
@@ -60,7 +60,7 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Options):
   const client = await ctx.client();
   const created = await registerChecked(client, request, { renameIfTaken: chosenId === undefined });
   const window = `${request.starts_at} .. ${request.ends_at}`;
-  ctx.output.success(`registered temporary integration ${created.id}: replaying events of ${window} to ${destination(created)}`);
+  ctx.output.success(`registered temporary integration ${created.id}: replaying events of ${window} to ${describeDestination(created)}`);
   if (!opts.wait) {
     ctx.output.info(`it stops by itself when done; follow it with: nsx logs tail ${created.id} --until-stopped`);
     if (ctx.output.isJson) ctx.output.object(maskIntegration(created), () => '');

@@ -41,6 +41,11 @@ export function destination(integration: Integration): string {
   return '';
 }
 
+/** The destination for a sentence: its host or bucket, or what kind it is when the answer does not say. */
+export function describeDestination(integration: Integration): string {
+  return destination(integration) || (integration.callback_parameters ? 'its webhook (URL not in the answer)' : integration.s3_parameters ? 'its S3 bucket' : 'its destination');
+}
+
 export const INTEGRATION_COLUMNS: Column<Integration>[] = [
   { header: 'ID', value: (i) => i.id },
   { header: 'STATUS', value: (i) => (i.status === undefined || i.status === null ? ABSENT : statusName(i.status)) },

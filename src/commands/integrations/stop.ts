@@ -1,7 +1,7 @@
 import type { CommandContext } from '../context.js';
 import { integrationIsStopped } from '../../api/schemas.js';
 import { confirm } from '../../output/prompts.js';
-import { destination, reportIntegration } from './shared.js';
+import { describeDestination, reportIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
 interface Options {
@@ -17,7 +17,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
     reportIntegration(ctx, before, `${id} is already stopped: nothing to do`);
     return;
   }
-  const target = destination(before);
+  const target = describeDestination(before);
   ctx.output.notice(
     `Stopping ${id} halts the data flowing to the ERP (${target}) until someone runs: nsx integrations start ${id}`,
   );
