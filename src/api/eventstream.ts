@@ -4,6 +4,7 @@ import { ROUTES } from './routes.js';
 import {
   ENVELOPE,
   Integration,
+  IntegrationListAnswer,
   LogEntry,
   PublishedEventList,
   RejectedEvent,
@@ -15,8 +16,6 @@ import { ApiError, NotFoundError } from '../errors.js';
 import { describeMismatch } from './answers.js';
 
 const Empty = z.unknown();
-/** The list's shape; its entries are read one by one (listIntegrations). */
-const IntegrationListAnswer = z.union([z.looseObject({ [ENVELOPE.integrations]: z.array(z.unknown()) }), z.array(z.unknown())]);
 
 export class EventStreamApi {
   /** `tenant` names where an unknown integration was looked for. */

@@ -3,7 +3,7 @@
 // and one --verbose line per request and response (secrets never printed).
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type * as z from 'zod';
-import { ApiError, AuthError, NetworkError, NsxError, UnreadableAnswerError } from '../errors.js';
+import { ApiError, AuthError, NetworkError, UnreadableAnswerError } from '../errors.js';
 import { atExit } from '../lifecycle.js';
 import { sleep } from '../timers.js';
 import { buildPath, PAGINATION, PROBLEM_JSON, type Route } from './routes.js';

@@ -1,14 +1,8 @@
 // The import API [contract §4]: create, start and follow import jobs.
 import type { HttpClient } from './http.js';
 import { ROUTES } from './routes.js';
-import { CreateImportResponse, IMPORT_ERRORS_ENVELOPES, ImportError, ImportJob, type CreateImportRequest } from './schemas.js';
+import { CreateImportResponse, IMPORT_ERRORS_ENVELOPES, ImportErrorAnswer, ImportJob, type CreateImportRequest, type ImportError } from './schemas.js';
 import * as z from 'zod';
-
-const ImportErrorItem = z.preprocess((v) => (typeof v === 'string' ? { message: v } : v), ImportError);
-const ImportErrorAnswer = z.union([
-  z.array(ImportErrorItem),
-  z.looseObject(Object.fromEntries(IMPORT_ERRORS_ENVELOPES.map((k) => [k, z.array(ImportErrorItem).optional()])) as Record<(typeof IMPORT_ERRORS_ENVELOPES)[number], z.ZodOptional<z.ZodArray<typeof ImportErrorItem>>>),
-]);
 
 export class ImportApi {
   constructor(private readonly http: HttpClient) {}

@@ -107,6 +107,11 @@ export const Integration = z.looseObject({
 export type Integration = z.infer<typeof Integration>;
 
 export const IntegrationList = z.looseObject({ integrations: z.array(Integration) });
+/**
+ * The list answer as read: `{"integrations": [...]}` or a bare array, its entries left to be read one by
+ * one (EventStreamApi.listIntegrations), so that one odd entry does not hide the others.
+ */
+export const IntegrationListAnswer = z.union([z.looseObject({ integrations: z.array(z.unknown()) }), z.array(z.unknown())]);
 export function integrationIsRunning(i: Pick<Integration, 'status'>): boolean {
   return statusIs(i.status, 'running');
 }
@@ -307,6 +312,13 @@ export const ImportError = z.looseObject({
 /** Envelope keys an errors answer may use [assumed]; a bare array is accepted as well. */
 export const IMPORT_ERRORS_ENVELOPES = ['errors', 'items'] as const;
 export type ImportError = z.infer<typeof ImportError>;
+/** An item that is plain text is read as its message. */
+const ImportErrorItem = z.preprocess((v) => (typeof v === 'string' ? { message: v } : v), ImportError);
+/** The errors answer: a bare array [doc sample] or an envelope (IMPORT_ERRORS_ENVELOPES) [assumed]. */
+export const ImportErrorAnswer = z.union([
+  z.array(ImportErrorItem),
+  z.looseObject({ errors: z.array(ImportErrorItem).optional(), items: z.array(ImportErrorItem).optional() }),
+]);
 /** What an import error item says: its reason (or message), else its error id, else "(no reason given)". */
 export function importErrorText(e: ImportError): string {
   return e.reason ?? e.message ?? (e.error_id ? `error ${e.error_id}` : '(no reason given)');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeMismatch } from '../../src/api/answers.js';
-import { ImportJob, Integration, PublishedEvent, PublishedEventList, publishedEventStatus, statusIs, TokenResponse } from '../../src/api/schemas.js';
+import { ImportErrorAnswer, ImportJob, Integration, PublishedEvent, PublishedEventList, publishedEventStatus, statusIs, TokenResponse } from '../../src/api/schemas.js';
 import { ROOT } from '../helpers/cli.js';
 
 const sample = (name: string): unknown => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'newstore-samples', name), 'utf8'));
@@ -31,6 +31,11 @@ describe('lenient reading', () => {
   });
   it('reads an import job by import_id or id, revision as a numeric string', () => {
     expect(ImportJob.parse({ id: 'j1', state: 'received', revision: '3' })).toMatchObject({ import_id: 'j1', revision: 3 });
+  });
+  it('reads import errors as a bare array or an envelope, with reason or message, plain text too', () => {
+    expect(ImportErrorAnswer.parse([{ reason: 'r', entity_id: 5 }])).toEqual([{ reason: 'r', entity_id: '5' }]);
+    expect(ImportErrorAnswer.parse({ errors: [{ message: 'm', item: { a: 1 } }, 'plain'] })).toEqual({ errors: [{ message: 'm', item: { a: 1 } }, { message: 'plain' }] });
+    expect(ImportErrorAnswer.parse({ items: [{ error_id: 'e-1' }] })).toEqual({ items: [{ error_id: 'e-1' }] });
   });
   it('accepts expires_in as a numeric string', () => {
     expect(TokenResponse.parse({ access_token: 't', expires_in: '300' }).expires_in).toBe(300);
