@@ -52,6 +52,8 @@ beforeAll(async () => {
     http.get(`*${EVENTSTREAM}/:id/logs`, () =>
       HttpResponse.json({ logs: [{ id: 'l1', created_at: '2026-11-30T10:00:00Z', level: 'info', message: 'integration started' }], pagination_info: { offset: 0, count: 1, total: 1 } }),
     ),
+    http.get('*/v0/d/import/:id', ({ params }) => HttpResponse.json({ import_id: params.id, state: 'failed', reason: 'bad data' })),
+    http.get('*/v0/d/import/:id/errors', ({ params }) => (params.id === 'no-errors-route' ? HttpResponse.json({ title: 'Not Found' }, { status: 404 }) : html())),
     http.get(`*${EVENTSTREAM}/:id/rejected_events`, () => HttpResponse.json({ rejected_events: [], pagination_info: { offset: 0, count: 0, total: 0 } })),
   ]);
 });
@@ -102,6 +104,16 @@ describe('a 200 that is not the API\'s JSON is an error (17.9)', () => {
 });
 
 describe('an answer nsx cannot read names where (10 §1)', () => {
+  it('a failed job whose item errors cannot be read says so (exit 6 all the same); an absent errors route is quiet', async () => {
+    const r = await nsx(['stock', 'status', 'job-1']);
+    expect(r.code).toBe(ExitCode.partial);
+    expect(r.stderr).toContain('import job-1 failed: bad data');
+    expect(r.stderr).toMatch(/^ {2}\(its item errors could not be read: GET \/v0\/d\/import\/job-1\/errors answered a body nsx cannot read: not JSON \(text\/html\)/m);
+    const quiet = await nsx(['stock', 'status', 'no-errors-route']);
+    expect(quiet.code).toBe(ExitCode.partial);
+    expect(quiet.stderr).not.toContain('could not be read');
+  });
+
   it('the route, the JSON path, the expected type, what came and the request_id; --verbose adds the body, secrets redacted', async () => {
     const r = await nsx(['integrations', 'get', 'nullid']);
     expect(r.code).toBe(ExitCode.error);

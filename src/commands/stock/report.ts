@@ -49,11 +49,12 @@ export function errorLine(error: ImportError): string {
 }
 
 /** Exit 6 for a failed job, 7 when the wait ran out; nothing for anything else. */
-export function throwForOutcome(job: ImportJob | null, outcome: { errors: ImportError[]; errorsTotal: number; timedOut: boolean; waitedMs?: number }): void {
+export function throwForOutcome(job: ImportJob | null, outcome: { errors: ImportError[]; errorsTotal: number; errorsUnreadable?: string | undefined; timedOut: boolean; waitedMs?: number }): void {
   if (!job) return;
   if (importStateIs(job, 'failed')) {
     const lines = outcome.errors.slice(0, SHOWN_ERRORS_IN_MESSAGE).map((e) => `  ${errorLine(e)}`);
     if (outcome.errorsTotal > lines.length) lines.push(`  ... and ${outcome.errorsTotal - lines.length} more item errors`);
+    if (outcome.errorsUnreadable) lines.push(`  (its item errors could not be read: ${outcome.errorsUnreadable})`);
     throw new PartialFailureError(`import ${job.import_id} failed: ${job.reason ?? 'NewStore gave no reason'}${lines.length ? `\n${lines.join('\n')}` : ''}`, {
       hint: 'fix the data and import again (a failed job changes no stock)',
     });

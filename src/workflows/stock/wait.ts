@@ -2,7 +2,7 @@
 // a quarter second for quick jobs, then every 10 s at most for the ones that queue for minutes).
 import type { ApiClient } from '../../api/client.js';
 import { statusIs, type ImportError, type ImportJob } from '../../api/schemas.js';
-import { InterruptedError } from '../../errors.js';
+import { ApiError, InterruptedError } from '../../errors.js';
 import { sleep } from '../../timers.js';
 
 export const TERMINAL_IMPORT_STATES = ['finished', 'failed'] as const;
@@ -22,6 +22,8 @@ export interface WaitOutcome {
   /** The first SHOWN_IMPORT_ERRORS per-item errors of a failed job. */
   errors: ImportError[];
   errorsTotal: number;
+  /** Why the item errors could not be read (the job failed all the same); unset when they were, or the endpoint is absent. */
+  errorsUnreadable?: string;
   timedOut: boolean;
 }
 
@@ -55,12 +57,16 @@ export async function waitForImport(
   }
 }
 
-/** The first per-item errors; none when the (assumed) errors endpoint is not there. */
-export async function failedItems(client: ApiClient, importId: string): Promise<{ errors: ImportError[]; errorsTotal: number }> {
+/**
+ * The first per-item errors; none when the (assumed) errors endpoint is not there (404). Any other
+ * failure leaves them out too, but says why: a job's failure must not hide behind unreadable errors.
+ */
+export async function failedItems(client: ApiClient, importId: string): Promise<{ errors: ImportError[]; errorsTotal: number; errorsUnreadable?: string }> {
   try {
     const all = await client.imports.importErrors(importId);
     return { errors: all.slice(0, SHOWN_IMPORT_ERRORS), errorsTotal: all.length };
-  } catch {
-    return { errors: [], errorsTotal: 0 };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return { errors: [], errorsTotal: 0 };
+    return { errors: [], errorsTotal: 0, errorsUnreadable: error instanceof Error ? error.message : String(error) };
   }
 }
