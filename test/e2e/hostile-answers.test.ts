@@ -234,6 +234,24 @@ describe('statuses nsx does not know (17.12)', () => {
     expect(stopped.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(['erp-ok']);
   });
 
+  it('register counts an unreadable entry toward the 25-integration limit (nothing is sent)', async () => {
+    const full = await serveHandlers([
+      http.post('*/token', () => HttpResponse.json({ access_token: 'tok-full-0123456789', expires_in: 300 })),
+      http.get(`*${EVENTSTREAM}`, () => HttpResponse.json({ integrations: [...Array.from({ length: 24 }, (_, i) => ({ id: `i-${i}`, status: 'stopped' })), { id: null }] })),
+    ]);
+    try {
+      const home = newHome();
+      const r = await runNsx(['integrations', 'register', 'one-more', '--callback-url', 'https://erp.example.com/in'], {
+        env: { ...home.env, NSX_BASE_URL: full.url, NSX_TOKEN_URL: `${full.url}/token`, NSX_CLIENT_ID: 'nsx-ci', NSX_CLIENT_SECRET: 'client-s3cret-000' },
+      });
+      expect(r.code).toBe(ExitCode.precondition);
+      expect(r.stderr).toMatch(/25/);
+      expect(full.requests.filter((q) => q.method === 'POST' && q.path.startsWith(EVENTSTREAM))).toHaveLength(0);
+    } finally {
+      await full.close();
+    }
+  });
+
   it('recover names a "failed" integration as it is, never "stopped by a user"', async () => {
     const r = await nsx(['recover', 'wms-failed', '--dry-run']);
     expect(r.stderr).toContain('wms-failed has status "failed", which nsx does not know (it knows running and stopped)');
