@@ -3,7 +3,7 @@
 // human is watching: colours, spinners and prompts follow from the TTYs, the flags and the environment.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
-import { ApiError, ExitCode, NsxError } from '../errors.js';
+import { ApiError, ExitCode, NsxError, UnreadableAnswerError } from '../errors.js';
 
 export const OUTPUT_MODES = ['table', 'json', 'ndjson', 'tsv'] as const;
 export type OutputMode = (typeof OUTPUT_MODES)[number];
@@ -235,6 +235,7 @@ export class Output {
         if (error.errorCode !== undefined) body.error_code = error.errorCode;
         if (error.messages.length > 0) body.messages = error.messages;
       }
+      if (error instanceof UnreadableAnswerError && error.requestId) body.request_id = error.requestId;
       if (this.verbose && nsx?.verboseDetail) body.verbose_detail = nsx.verboseDetail;
       if (nsx?.hint) body.hint = nsx.hint;
       this.writeErr(JSON.stringify({ error: body }));

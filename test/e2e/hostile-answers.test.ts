@@ -120,6 +120,9 @@ describe('an answer nsx cannot read names where (10 §1)', () => {
     expect(r.stderr.split('\n')[0]).toBe(`error: GET ${EVENTSTREAM}/nullid answered a body nsx cannot read: id: expected a string, got null (request_id req-77)`);
     expect(r.stderr).not.toMatch(/Invalid input|leaky-key|"status"/);
 
+    const json = await nsx(['integrations', 'get', 'nullid', '--json']);
+    expect(JSON.parse(json.stderr.trim()).error).toMatchObject({ exit_code: 1, request_id: 'req-77', message: expect.stringContaining('id: expected a string, got null') });
+
     const v = await nsx(['integrations', 'get', 'nullid', '--verbose']);
     expect(v.code).toBe(ExitCode.error);
     expect(v.stderr).toContain("the answer's body:");
