@@ -28,11 +28,14 @@ export class NsxError extends Error {
   readonly exitCode: ExitCodeValue;
   /** A second line for people: what to do next. */
   readonly hint: string | undefined;
-  constructor(message: string, exitCode: ExitCodeValue = ExitCode.error, options?: { hint?: string; cause?: unknown }) {
+  /** Shown with --verbose only, after the error line (e.g. the raw body of an answer nsx could not read). */
+  readonly verboseDetail: string | undefined;
+  constructor(message: string, exitCode: ExitCodeValue = ExitCode.error, options?: { hint?: string; cause?: unknown; verboseDetail?: string }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.exitCode = exitCode;
     this.hint = options?.hint;
+    this.verboseDetail = options?.verboseDetail;
   }
 }
 
@@ -72,11 +75,32 @@ export class InterruptedError extends NsxError {
   }
 }
 
+/**
+ * A 2xx answer nsx cannot read: not JSON (a proxy's or captive portal's page, a truncated body), or JSON
+ * without a field nsx needs. `where` names the first mismatch; `--verbose` shows the (redacted) body.
+ */
+export class UnreadableAnswerError extends NsxError {
+  readonly where: string;
+  readonly requestId: string | undefined;
+  constructor(init: { route: string; where: string; requestId?: string | undefined; verboseDetail?: string | undefined; hint?: string }) {
+    const rid = init.requestId ? ` (request_id ${init.requestId})` : '';
+    super(`${init.route} answered a body nsx cannot read: ${init.where}${rid}`, ExitCode.error, {
+      hint: init.hint ?? 'run with --verbose to see the answer; if NewStore changed its shape, please report it',
+      ...(init.verboseDetail !== undefined ? { verboseDetail: init.verboseDetail } : {}),
+    });
+    this.where = init.where;
+    this.requestId = init.requestId;
+  }
+}
+
 /** An HTTP answer that was not a success: status, problem+json fields and the request id. */
 export class ApiError extends NsxError {
   readonly status: number;
   readonly title: string | undefined;
   readonly detail: string | undefined;
+  /** problem+json `error_code` and `messages` (updated) [doc]. */
+  readonly errorCode: string | undefined;
+  readonly messages: string[];
   readonly requestId: string | undefined;
   readonly method: string;
   readonly url: string;
@@ -89,16 +113,26 @@ export class ApiError extends NsxError {
     url: string;
     title?: string | undefined;
     detail?: string | undefined;
+    errorCode?: string | undefined;
+    /** Each shown on its own line under the error. */
+    messages?: string[] | undefined;
     requestId?: string | undefined;
     body?: unknown;
     retryAfterMs?: number | undefined;
+    verboseDetail?: string | undefined;
   }) {
     const what = [init.title, init.detail].filter(Boolean).join(': ') || `HTTP ${init.status}`;
-    const rid = init.requestId ? ` (request_id ${init.requestId})` : '';
-    super(`${init.method} ${stripOrigin(init.url)} answered ${init.status}: ${what}${rid}`, exitCodeForStatus(init.status));
+    const ids = [init.errorCode && `error_code ${init.errorCode}`, init.requestId && `request_id ${init.requestId}`].filter(Boolean);
+    const rid = ids.length ? ` (${ids.join(', ')})` : '';
+    const lines = (init.messages ?? []).map((m) => `\n  ${m}`).join('');
+    super(`${init.method} ${stripOrigin(init.url)} answered ${init.status}: ${what}${rid}${lines}`, exitCodeForStatus(init.status), {
+      ...(init.verboseDetail !== undefined ? { verboseDetail: init.verboseDetail } : {}),
+    });
     this.status = init.status;
     this.title = init.title;
     this.detail = init.detail;
+    this.errorCode = init.errorCode;
+    this.messages = init.messages ?? [];
     this.requestId = init.requestId;
     this.method = init.method;
     this.url = init.url;

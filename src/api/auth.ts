@@ -6,7 +6,8 @@ import type { Dispatcher } from 'undici';
 import { cacheDir } from '../config/paths.js';
 import type { Settings } from '../config/profiles.js';
 import { readJsonFile, writePrivateFileAtomic } from '../config/secure-files.js';
-import { AuthError, NetworkError } from '../errors.js';
+import { AuthError, ExitCode, NetworkError, NsxError } from '../errors.js';
+import { bodySnippet, capText, describeMismatch, SHOWN_TEXT_CHARS } from './answers.js';
 import { exchange, type ExchangeResult } from './exchange.js';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type TokenSource } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +21,10 @@ interface CachedToken {
 type TokenCacheFile = Record<string, CachedToken>;
 
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+/** When the answer gives no expires_in [doc: the API client's TTL, 300 s by default]. */
+const DEFAULT_TOKEN_LIFETIME_S = 300;
+/** The shortest lifetime nsx trusts a token for (an expires_in of 0 or less would mean a token per call). */
+export const TOKEN_LIFETIME_FLOOR_S = 30;
 
 export interface TokenInfo {
   token: string;
@@ -148,22 +153,54 @@ export class ClientCredentialsTokens implements TokenSource {
       break;
     }
     let json: unknown;
+    let readable = true;
     try {
       json = response.text ? JSON.parse(response.text) : undefined;
     } catch {
       json = undefined;
+      readable = false;
     }
-    if (response.statusCode < 200 || response.statusCode >= 300) {
+    const status = response.statusCode;
+    const where = `the token endpoint ${url.host} for ${this.describe()}`;
+    // Refused credentials are an auth problem (exit 4); a server failure or a page that is not the token
+    // endpoint's JSON (a proxy's or captive portal's HTML, a truncated body) is not (exit 1).
+    // A cut JSON body may hold part of a token: only a page that is not JSON at all is quoted.
+    const notJson = (): string =>
+      readable
+        ? 'an empty body'
+        : /^\s*[[{]/.test(response.text)
+          ? 'a body that is not JSON (truncated?)'
+          : `a body that is not JSON${contentType(response) ? ` (${contentType(response)})` : ''}, starting ${bodySnippet(response.text)}`;
+    if (status < 200 || status >= 300) {
       const p = Problem.safeParse(json);
-      const said = p.success ? [p.data.title ?? (p.data as { error?: string }).error, p.data.detail ?? p.data.message ?? (p.data as { error_description?: string }).error_description].filter(Boolean).join(': ') : '';
-      throw new AuthError(
-        `could not obtain a token for ${this.describe()}: the token endpoint answered ${response.statusCode}${said ? ` (${said})` : ''}`,
-        { hint: 'check the client id and secret: nsx auth login' },
-      );
+      const said = p.success ? [p.data.title ?? (p.data as { error?: string }).error, p.data.detail ?? p.data.message ?? (p.data as { error_description?: string }).error_description].filter(Boolean).map((t) => capText(String(t), SHOWN_TEXT_CHARS)).join(': ') : '';
+      if (status === 400 || status === 401 || status === 403) {
+        throw new AuthError(
+          `could not obtain a token for ${this.describe()}: the token endpoint answered ${status}${said ? ` (${said})` : ''}`,
+          { hint: 'check the client id and secret: nsx auth login' },
+        );
+      }
+      throw new NsxError(`could not obtain a token: ${where} answered ${status}${said ? ` (${said})` : json === undefined && response.text ? ` with ${notJson()}` : ''}`, ExitCode.error, {
+        hint: status >= 500 ? 'the identity service is failing; try again later' : 'check the token URL (nsx whoami shows it) and any proxy in between',
+      });
+    }
+    if (json === undefined) {
+      throw new NsxError(`could not obtain a token: ${where} answered ${status} with ${notJson()}`, ExitCode.error, {
+        hint: 'something other than the token endpoint answered (a proxy or captive portal page?): check the network and the token URL',
+      });
     }
     const parsed = TokenResponse.safeParse(json);
-    if (!parsed.success) throw new AuthError(`the token endpoint for ${this.describe()} answered without an access_token`);
-    const lifetimeMs = (parsed.data.expires_in ?? 300) * 1000;
+    if (!parsed.success) {
+      throw new NsxError(`could not obtain a token: ${where} answered ${status} with a body nsx cannot read: ${describeMismatch(parsed.error, json)}`, ExitCode.error, {
+        hint: 'check the token URL (nsx whoami shows it): it must be the OAuth2 token endpoint of the tenant',
+      });
+    }
+    // A lifetime of 0, a negative one or one under the floor would fetch a token for every call: the
+    // token is reused for TOKEN_LIFETIME_FLOOR_S instead (a 401/403 still refreshes it once).
+    const said = parsed.data.expires_in ?? DEFAULT_TOKEN_LIFETIME_S;
+    const lifetimeS = Math.max(said, TOKEN_LIFETIME_FLOOR_S);
+    if (said < TOKEN_LIFETIME_FLOOR_S) this.events.trace?.(`  token lifetime ${said}s is below ${TOKEN_LIFETIME_FLOOR_S}s: reusing it for ${TOKEN_LIFETIME_FLOOR_S}s`);
+    const lifetimeMs = lifetimeS * 1000;
     const margin = Math.min(30_000, lifetimeMs / 10);
     const expiresAt = this.now() + lifetimeMs;
     const token: CachedToken = { access_token: parsed.data.access_token, expires_at: expiresAt, refresh_at: expiresAt - margin };
@@ -179,4 +216,9 @@ export class ClientCredentialsTokens implements TokenSource {
     }
     return { token: token.access_token, expiresAt, fromCache: false };
   }
+}
+
+function contentType(response: ExchangeResult): string | undefined {
+  const v = response.headers['content-type'];
+  return (Array.isArray(v) ? v[0] : v)?.split(';')[0];
 }

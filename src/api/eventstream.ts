@@ -4,7 +4,7 @@ import { ROUTES } from './routes.js';
 import {
   ENVELOPE,
   Integration,
-  IntegrationList,
+  IntegrationListAnswer,
   LogEntry,
   PublishedEventList,
   RejectedEvent,
@@ -14,6 +14,7 @@ import {
 } from './schemas.js';
 import * as z from 'zod';
 import { ApiError, NotFoundError } from '../errors.js';
+import { describeMismatch } from './answers.js';
 
 const Empty = z.unknown();
 
@@ -48,9 +49,22 @@ export class EventStreamApi {
     }
   }
 
-  async listIntegrations(): Promise<Integration[]> {
-    const body = await this.http.request(ROUTES.listIntegrations, { schema: z.union([IntegrationList, z.array(Integration)]) });
-    return Array.isArray(body) ? body : body.integrations;
+  /**
+   * Every integration, from `{"integrations": [...]}` or a bare array. An entry that cannot be read (no
+   * id) is left out and named through `onUnreadable` (`integrations[2].id: expected a string, got null`),
+   * so that one odd entry does not hide the others.
+   */
+  async listIntegrations(options: { onUnreadable?: (where: string) => void } = {}): Promise<Integration[]> {
+    const body = await this.http.request(ROUTES.listIntegrations, { schema: IntegrationListAnswer });
+    const items = Array.isArray(body) ? body : body.integrations;
+    const prefix = Array.isArray(body) ? '' : ENVELOPE.integrations;
+    const out: Integration[] = [];
+    items.forEach((item, index) => {
+      const parsed = Integration.safeParse(item);
+      if (parsed.success) out.push(parsed.data);
+      else options.onUnreadable?.(describeMismatch(parsed.error, item, `${prefix}[${index}]`));
+    });
+    return out;
   }
   getIntegration(id: string): Promise<Integration> {
     return this.about(id, this.http.request(ROUTES.getIntegration, { params: { id }, schema: Integration }));

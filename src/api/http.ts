@@ -3,12 +3,13 @@
 // and one --verbose line per request and response (secrets never printed).
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type * as z from 'zod';
-import { ApiError, AuthError, NetworkError, NsxError, ExitCode } from '../errors.js';
+import { ApiError, AuthError, NetworkError, UnreadableAnswerError } from '../errors.js';
 import { atExit } from '../lifecycle.js';
 import { sleep } from '../timers.js';
 import { buildPath, PAGINATION, PROBLEM_JSON, type Route } from './routes.js';
 import { ENVELOPE, PaginationInfo, Problem } from './schemas.js';
 import { exchange, type ExchangeResult } from './exchange.js';
+import { bodySnippet, capText, describeMismatch, describeValue, SHOWN_MESSAGES, SHOWN_TEXT_CHARS, VERBOSE_TEXT_CHARS } from './answers.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -134,20 +135,16 @@ export class HttpClient {
     this.userAgent = options.userAgent ?? 'nsx';
   }
 
-  /** Calls a route and returns its validated JSON body (undefined for empty answers). */
+  /**
+   * Calls a route and returns its validated JSON body (undefined for empty answers). A 2xx answer whose
+   * body is not JSON (a proxy's or captive portal's page, a truncated body) is an error, never a success,
+   * even where nsx reads nothing from the answer (`_start`): nsx cannot tell that the API was reached.
+   */
   async request<T = unknown>(route: Route, options: RequestOptions<T> = {}): Promise<T> {
     const response = await this.send(route, options);
-    if (!options.schema) return response.body as T;
-    const parsed = options.schema.safeParse(response.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? issue.path.join('.') : 'body';
-      throw new NsxError(
-        `${route.method} ${buildPath(route, options.params)} answered a body nsx does not understand (${where}: ${issue?.message ?? 'invalid'})`,
-        ExitCode.error,
-      );
-    }
-    return parsed.data;
+    const body = answerJson(response, `${route.method} ${buildPath(route, options.params)}`);
+    if (!options.schema) return body as T;
+    return readAnswer(options.schema, body, response, `${route.method} ${buildPath(route, options.params)}`);
   }
 
   /**
@@ -167,18 +164,24 @@ export class HttpClient {
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     const fetchPage = async (offset: number): Promise<{ items: unknown[]; total: number | undefined }> => {
-      const { body } = await this.send(route, {
+      const response = await this.send(route, {
         ...(options.params ? { params: options.params } : {}),
         signal,
         query: { [PAGINATION.offsetParam]: offset, [PAGINATION.countParam]: count },
       });
+      const body = answerJson(response, `${route.method} ${buildPath(route, options.params)}`);
       if (Array.isArray(body)) return { items: body, total: undefined };
       if (body && typeof body === 'object' && Array.isArray((body as Record<string, unknown>)[options.envelopeKey])) {
         const envelope = body as Record<string, unknown>;
         const info = PaginationInfo.safeParse(envelope[ENVELOPE.pagination]);
-        return { items: envelope[options.envelopeKey] as unknown[], total: info.success ? info.data.total : undefined };
+        return { items: envelope[options.envelopeKey] as unknown[], total: info.success ? (info.data.total ?? undefined) : undefined };
       }
-      throw new NsxError(`${route.method} ${buildPath(route, options.params)} answered neither a list nor {"${options.envelopeKey}": [...]}`);
+      throw new UnreadableAnswerError({
+        route: `${route.method} ${buildPath(route, options.params)}`,
+        where: `expected a list or {"${options.envelopeKey}": [...]}, got ${describeValue(body)}`,
+        requestId: requestIdOf(response),
+        verboseDetail: verboseBody(body),
+      });
     };
     // Pages requested and not yet read, in offset order; `requested` is the offset of the next one to ask for.
     const pending: ReturnType<typeof fetchPage>[] = [];
@@ -206,8 +209,11 @@ export class HttpClient {
         for (let i = 0; i < items.length; i++) {
           const parsed = options.item.safeParse(items[i]);
           if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new NsxError(`an item of ${buildPath(route, options.params)} is not understood (${issue?.path.join('.') || 'item'}: ${issue?.message})`);
+            throw new UnreadableAnswerError({
+              route: `${route.method} ${buildPath(route, options.params)}`,
+              where: describeMismatch(parsed.error, items[i], `${options.envelopeKey}[${offset - items.length + i}]`),
+              verboseDetail: verboseBody(items[i]),
+            });
           }
           yield parsed.data;
           if (i === 0 && more) {
@@ -286,15 +292,26 @@ export class HttpClient {
     const problem = Problem.safeParse(body);
     const p = problem.success ? problem.data : {};
     const requestId = p.request_id ?? headerValue(headers['x-request-id']);
+    // A server's text is shown capped (a 1 MiB detail is not an error line); --verbose shows more.
+    const text = p.detail ?? p.message;
+    const messages = p.messages ?? [];
+    const shownMessages = messages.slice(0, SHOWN_MESSAGES).map((m) => capText(m, SHOWN_TEXT_CHARS));
+    if (messages.length > SHOWN_MESSAGES) shownMessages.push(`... and ${messages.length - SHOWN_MESSAGES} more messages`);
+    const raw = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
     const error = new ApiError({
       status,
       method,
       url,
-      title: p.title ?? (p.message ? undefined : typeof body === 'string' && body ? body.slice(0, 200) : undefined),
-      detail: p.detail ?? p.message,
+      title: p.title !== undefined ? capText(p.title, SHOWN_TEXT_CHARS) : text !== undefined ? undefined : typeof body === 'string' && body ? bodySnippet(body, 200) : undefined,
+      detail: text !== undefined ? capText(text, SHOWN_TEXT_CHARS) : undefined,
+      errorCode: p.error_code,
+      messages: shownMessages,
       requestId,
       body,
       retryAfterMs: parseRetryAfter(headers['retry-after']),
+      ...(raw.length > 0 && (raw.length > SHOWN_TEXT_CHARS || !problem.success || typeof body === 'string')
+        ? { verboseDetail: `the answer's body: ${capText(raw, VERBOSE_TEXT_CHARS, true)}` }
+        : {}),
     });
     if ((status === 401 || status === 403) && this.auth) {
       return new AuthError(
@@ -339,6 +356,48 @@ function parseBody(text: string, headers: RawResponse['headers']): unknown {
     }
   }
   return text;
+}
+
+/**
+ * The JSON of a 2xx answer: undefined when empty; an UnreadableAnswerError when the body is text that is
+ * not JSON (parseBody keeps such a body as a string).
+ */
+function answerJson(response: RawResponse, route: string): unknown {
+  if (typeof response.body !== 'string') return response.body;
+  const type = headerValue(response.headers['content-type']);
+  const text = response.body;
+  const looksJson = /^\s*[[{]/.test(text) || (type ?? '').includes('json');
+  throw new UnreadableAnswerError({
+    route,
+    where: `${looksJson ? 'invalid or truncated JSON' : `not JSON${type ? ` (${type.split(';')[0]})` : ''}`}, starting ${bodySnippet(text)}`,
+    requestId: requestIdOf(response),
+    verboseDetail: verboseBody(text),
+    hint: looksJson
+      ? 'the answer was cut or is not JSON; try again, and run with --verbose to see it'
+      : 'something other than the NewStore API answered (a proxy or captive portal page?): check the network and the base URL; --verbose shows the page',
+  });
+}
+
+/** Validates a JSON answer against its schema; a mismatch names the first field that does not fit. */
+function readAnswer<T>(schema: z.ZodType<T>, body: unknown, response: RawResponse, route: string): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new UnreadableAnswerError({ route, where: describeMismatch(parsed.error, body), requestId: requestIdOf(response), verboseDetail: verboseBody(body) });
+}
+
+function requestIdOf(response: RawResponse): string | undefined {
+  const b = response.body;
+  if (b && typeof b === 'object' && !Array.isArray(b)) {
+    const rid = (b as Record<string, unknown>).request_id;
+    if (typeof rid === 'string' || typeof rid === 'number') return String(rid);
+  }
+  return headerValue(response.headers['x-request-id']);
+}
+
+/** The raw body for --verbose, capped (the output layer redacts secrets in it). */
+function verboseBody(body: unknown): string {
+  const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2) ?? String(body);
+  return `the answer's body: ${capText(text, VERBOSE_TEXT_CHARS, true)}`;
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

@@ -4,7 +4,8 @@ import { IMPORT_STATE_FILTER_PARAM, ROUTES } from './routes.js';
 import {
   CreateImportResponse,
   ENVELOPE,
-  ImportErrorList,
+  IMPORT_ERRORS_ENVELOPES,
+  ImportErrorAnswer,
   ImportJob,
   ImportListAnswer,
   PaginationInfo,
@@ -40,14 +41,19 @@ export class ImportApi {
     if (Array.isArray(body)) return { jobs: body, total: undefined };
     const jobs = (Array.isArray(body.items) ? body.items : body.imports) as ImportJob[];
     const info = PaginationInfo.safeParse(body[ENVELOPE.pagination]);
-    return { jobs, total: info.success ? info.data.total : undefined };
+    return { jobs, total: info.success ? (info.data.total ?? undefined) : undefined };
   }
   /** Marks a job failed (frees its place among the open jobs). */
   async failImport(importId: string, request: FailImportRequest): Promise<void> {
     await this.http.request(ROUTES.failImport, { params: { import_id: importId }, body: request, schema: z.unknown() });
   }
+  /**
+   * The job's item errors: a bare array or an envelope (`errors` or `items`), items with `reason` (as
+   * NewStore documents them) or `message`; an item that is plain text is read as its message.
+   */
   async importErrors(importId: string): Promise<ImportError[]> {
-    const body = await this.http.request(ROUTES.listImportErrors, { params: { import_id: importId }, schema: z.union([ImportErrorList, z.array(ImportErrorList.shape.errors.element)]) });
-    return Array.isArray(body) ? body : body.errors;
+    const body = await this.http.request(ROUTES.listImportErrors, { params: { import_id: importId }, schema: ImportErrorAnswer });
+    const list = Array.isArray(body) ? body : (IMPORT_ERRORS_ENVELOPES.map((k) => body[k]).find(Array.isArray) ?? []);
+    return list;
   }
 }

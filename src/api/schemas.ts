@@ -2,27 +2,73 @@
 // Response schemas are lenient [contract §"tags"]: unknown fields are kept (looseObject) so that
 // `--output json` shows them, and only the fields nsx uses are required. Request schemas are strict:
 // the sandbox validates what it receives with them, and the commands build their bodies from them.
+//
+// What an answer MUST carry, and why (everything else is optional, and read leniently):
+//   Integration     `id`                  every verb names an integration by it (get/start/stop/recover).
+//   RejectedEvent   `id`                  retry and delete address the event by it. (`rejected_at` and
+//                   `event.name`/`payload` are still required: the [assumed] shape that recover's plan
+//                   and the filters sort and match on; no documented sample exists to relax it against.)
+//   RetryResult     `delivered`           the only way to tell a re-delivery from a new rejection.
+//   ImportJob       `import_id`, `state`  what `stock status`/`--wait` follow (`id` accepted for `import_id`).
+//   CreateImport    `id`                  the job to start next (`import_id` accepted as well).
+//   TokenResponse   `access_token`        the bearer token itself.
+//   LogEntry        `id`, `created_at`, `level`, `message` ([assumed] shape: tail and recover read them).
+// Lenient reading, everywhere: ids may be strings or numbers (numbers become strings); numbers may come
+// as numeric strings; timestamps are kept as sent (with or without milliseconds); `status` and `state`
+// are compared case-insensitively (statusIs, importStateIs) and an unknown value is shown as it came;
+// list answers may be an envelope or a bare array; import error items carry `message` or `reason`.
+// An answer that still cannot be read is reported by describeMismatch (src/api/answers.ts): the route,
+// the JSON path of the first mismatch and the expected type.
 import * as z from 'zod';
 
 const timestamp = z.string(); // ISO-8601 UTC, with or without milliseconds [doc]; kept as sent
 
+/** An id: a string, or a number (normalised to its decimal string). */
+const lenientId = z.preprocess((v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v), z.string());
+/** A number, or a string holding one ("300"). */
+const lenientNumber = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v),
+  z.number(),
+);
+/** Text nsx only shows: a string, or a number shown as one. */
+const lenientText = z.preprocess((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v), z.string());
+
+/** A status/state as sent, when it is a plain value; anything else is shown as JSON. */
+export function statusName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return '(none)';
+  return JSON.stringify(value) ?? String(value);
+}
+/** Case-insensitive comparison of a status/state with one nsx knows ('running' matches "RUNNING"). */
+export function statusIs(value: unknown, known: string): boolean {
+  return typeof value === 'string' && value.trim().toLowerCase() === known;
+}
+
 // ---- Errors [doc] -------------------------------------------------------------------------------
+// Every field is optional and a field of an unexpected type is dropped (catch): an error answer must
+// never become a second error.
 export const Problem = z.looseObject({
-  type: z.string().optional(),
-  title: z.string().optional(),
-  status: z.number().optional(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
-  request_id: z.string().optional(),
-  message: z.string().optional(), // older endpoints: {message, request_id}
+  type: lenientText.optional().catch(undefined),
+  title: lenientText.optional().catch(undefined),
+  status: lenientNumber.optional().catch(undefined),
+  detail: lenientText.optional().catch(undefined),
+  instance: lenientText.optional().catch(undefined),
+  request_id: lenientId.optional().catch(undefined),
+  message: lenientText.optional().catch(undefined), // older endpoints: {message, request_id}
+  error_code: lenientText.optional().catch(undefined), // (updated) [doc]
+  messages: z
+    .array(z.unknown())
+    .transform((list) => list.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))))
+    .optional()
+    .catch(undefined), // (updated) [doc] an array of strings
 });
 export type Problem = z.infer<typeof Problem>;
 
 // ---- Tokens [doc] -------------------------------------------------------------------------------
 export const TokenResponse = z.looseObject({
   access_token: z.string().min(1),
-  expires_in: z.number().optional(),
-  token_type: z.string().optional(),
+  expires_in: lenientNumber.nullish(), // seconds; "300" accepted
+  token_type: z.string().nullish(),
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
@@ -31,14 +77,14 @@ export const INTEGRATION_STATUSES = ['running', 'stopped'] as const;
 export const INTEGRATION_TYPES = ['permanent', 'temporary'] as const;
 
 export const CallbackParameters = z.looseObject({
-  callback_url: z.string().optional(), // [doc] answers may hold only api_key (see samples/integrations-list.json)
+  callback_url: z.string().nullish(), // (updated) [doc] answers may hold only api_key
   api_key: z.string().nullish(), // secret
 });
 export const S3Parameters = z.looseObject({
   aws_access_key_id: z.string().nullish(),
   aws_secret_access_key: z.string().nullish(), // secret
   aws_region: z.string().nullish(),
-  bucket: z.string(),
+  bucket: z.string().nullish(),
   key_prefix: z.string().nullish(),
 });
 /** [assumed] an event passes when its name is in `events` or its entity (before the first `.`) is in `entities`. */
@@ -49,8 +95,8 @@ export const FilterConditions = z.looseObject({
 export type FilterConditions = z.infer<typeof FilterConditions>;
 
 export const Integration = z.looseObject({
-  id: z.string(),
-  status: z.string(), // running | stopped; kept lenient so a new status does not break listing
+  id: lenientId,
+  status: z.unknown().optional(), // running | stopped [doc]; any value is kept and shown as sent (statusName)
   integration_type: z.string().nullish(),
   starts_at: timestamp.nullish(),
   ends_at: timestamp.nullish(),
@@ -61,6 +107,21 @@ export const Integration = z.looseObject({
 export type Integration = z.infer<typeof Integration>;
 
 export const IntegrationList = z.looseObject({ integrations: z.array(Integration) });
+/**
+ * The list answer as read: `{"integrations": [...]}` or a bare array, its entries left to be read one by
+ * one (EventStreamApi.listIntegrations), so that one odd entry does not hide the others.
+ */
+export const IntegrationListAnswer = z.union([z.looseObject({ integrations: z.array(z.unknown()) }), z.array(z.unknown())]);
+export function integrationIsRunning(i: Pick<Integration, 'status'>): boolean {
+  return statusIs(i.status, 'running');
+}
+export function integrationIsStopped(i: Pick<Integration, 'status'>): boolean {
+  return statusIs(i.status, 'stopped');
+}
+/** Neither running nor stopped (e.g. "failed", "paused", null, a number): named as it came, never guessed at. */
+export function integrationStatusUnknown(i: Pick<Integration, 'status'>): boolean {
+  return !integrationIsRunning(i) && !integrationIsStopped(i);
+}
 
 /** Secret fields inside an Integration, masked unless the user asks for them. */
 export const INTEGRATION_SECRET_PATHS = [
@@ -132,9 +193,9 @@ export type UpdateIntegrationRequest = z.infer<typeof UpdateIntegrationRequest>;
 
 // ---- Pagination [assumed] -----------------------------------------------------------------------
 export const PaginationInfo = z.looseObject({
-  offset: z.number(),
-  count: z.number(),
-  total: z.number().optional(),
+  offset: lenientNumber.optional(),
+  count: lenientNumber.optional(),
+  total: lenientNumber.nullish(),
 });
 export type PaginationInfo = z.infer<typeof PaginationInfo>;
 /** Envelope keys of the paginated lists [assumed]; a bare JSON array is accepted as well. */
@@ -148,12 +209,12 @@ export const ENVELOPE = {
 // ---- Logs [assumed] -------------------------------------------------------------------------------
 export const LOG_LEVELS = ['info', 'warning', 'error'] as const;
 export const LogEntry = z.looseObject({
-  id: z.string(),
+  id: lenientId,
   created_at: timestamp,
   level: z.string(),
   message: z.string(),
   event_name: z.string().nullish(),
-  status_code: z.number().nullish(),
+  status_code: lenientNumber.nullish(),
 });
 export type LogEntry = z.infer<typeof LogEntry>;
 
@@ -174,30 +235,51 @@ export type WebhookBody = z.infer<typeof WebhookBody>;
 
 // ---- Rejected events [assumed] ------------------------------------------------------------------
 export const ReceiverResponse = z.looseObject({
-  status_code: z.number().nullish(),
+  status_code: lenientNumber.nullish(),
   body: z.unknown().optional(),
 });
 export type ReceiverResponse = z.infer<typeof ReceiverResponse>;
 
 export const RejectedEvent = z.looseObject({
-  id: z.string(),
+  id: lenientId,
   rejected_at: timestamp,
-  attempts: z.number().optional(),
+  attempts: lenientNumber.nullish(),
   event: WebhookBody,
   response: ReceiverResponse.nullish(),
 });
 export type RejectedEvent = z.infer<typeof RejectedEvent>;
 
 export const RetryResult = z.looseObject({
-  id: z.string().optional(),
+  id: lenientId.optional(),
   delivered: z.boolean(),
   response: ReceiverResponse.nullish(),
 });
 export type RetryResult = z.infer<typeof RetryResult>;
 
 // ---- Published events [doc] -----------------------------------------------------------------------
-export const PublishedEvent = z.looseObject({});
+// A bare array [doc]. `status` is UPPER case in answers (SUCCESS, FAILURE) although the filter is sent
+// lower case: compare it with publishedEventStatus. Nothing is required: it is only shown.
+export const PublishedEvent = z.looseObject({
+  integration_id: lenientId.nullish(),
+  integration_type: z.string().nullish(),
+  target: z.string().nullish(),
+  status: z.unknown().optional(),
+  attempted_at: timestamp.nullish(),
+  retries_remaining: lenientNumber.nullish(),
+  entity_id: lenientId.nullish(),
+  domain_entity_id: lenientId.nullish(),
+  domain_entity_type: z.string().nullish(),
+  event_name: z.string().nullish(),
+  response_time_ms: lenientNumber.nullish(),
+  response: ReceiverResponse.nullish(),
+});
+export type PublishedEvent = z.infer<typeof PublishedEvent>;
 export const PublishedEventList = z.array(PublishedEvent);
+export const PUBLISHED_STATUSES = ['success', 'failure'] as const;
+/** "success" / "failure" (lower case, as the filter is sent) for a known status, else undefined. */
+export function publishedEventStatus(e: Pick<PublishedEvent, 'status'>): (typeof PUBLISHED_STATUSES)[number] | undefined {
+  return PUBLISHED_STATUSES.find((s) => statusIs(e.status, s));
+}
 
 // ---- Imports [doc; errors list assumed] -------------------------------------------------------------
 export const IMPORT_STATES = ['received', 'waiting', 'processing', 'finished', 'failed'] as const;
@@ -213,28 +295,60 @@ export const CreateImportRequest = z.strictObject({
   revision: z.number().int().nonnegative().optional(),
 });
 export type CreateImportRequest = z.input<typeof CreateImportRequest>;
-export const CreateImportResponse = z.looseObject({ id: z.string() });
+export const CreateImportResponse = z.preprocess(
+  (v) => (v && typeof v === 'object' && !Array.isArray(v) && !('id' in v) && 'import_id' in v ? { ...v, id: (v as { import_id: unknown }).import_id } : v),
+  z.looseObject({ id: lenientId }),
+);
 export const StartImportRequest = z.strictObject({ transformed_uri: z.string().min(1) });
 
-export const ImportJob = z.looseObject({
-  import_id: z.string(),
-  entities: z.array(z.string()).nullish(),
-  provider: z.string().nullish(),
-  name: z.string().nullish(),
-  source_uri: z.string().nullish(),
-  transformed_uri: z.string().nullish(),
-  revision: z.number().nullish(),
-  received_at: timestamp.nullish(),
-  completed_at: timestamp.nullish(),
-  state: z.string(),
-  reason: z.string().nullish(),
-  full: z.boolean().nullish(),
-});
+// `state` is kept as sent and compared case-insensitively (importStateIs). A job that names itself `id`
+// instead of `import_id` is read as well.
+export const ImportJob = z.preprocess(
+  (v) => (v && typeof v === 'object' && !Array.isArray(v) && !('import_id' in v) && 'id' in v ? { ...v, import_id: (v as { id: unknown }).id } : v),
+  z.looseObject({
+    import_id: lenientId,
+    entities: z.array(z.string()).nullish(),
+    provider: z.string().nullish(),
+    name: z.string().nullish(),
+    source_uri: z.string().nullish(),
+    transformed_uri: z.string().nullish(),
+    revision: lenientNumber.nullish(),
+    received_at: timestamp.nullish(),
+    completed_at: timestamp.nullish(),
+    state: z.string(),
+    reason: lenientText.nullish(),
+    full: z.boolean().nullish(),
+  }),
+);
 export type ImportJob = z.infer<typeof ImportJob>;
+export function importStateIs(job: Pick<ImportJob, 'state'>, state: (typeof IMPORT_STATES)[number]): boolean {
+  return statusIs(job.state, state);
+}
 
-export const ImportError = z.looseObject({ item: z.unknown().optional(), message: z.string() });
-export const ImportErrorList = z.looseObject({ errors: z.array(ImportError) });
+// (updated) [doc] NewStore's items carry `reason`, `error_id`, `entity_type`, `entity_id`; older or other
+// answers may carry `message` (and the item). Nothing is required: an item is only shown (importErrorText).
+export const ImportError = z.looseObject({
+  reason: lenientText.nullish(),
+  message: lenientText.nullish(),
+  error_id: lenientId.nullish(),
+  entity_type: z.string().nullish(),
+  entity_id: lenientId.nullish(),
+  item: z.unknown().optional(),
+});
+/** Envelope keys an errors answer may use [assumed]; a bare array is accepted as well. */
+export const IMPORT_ERRORS_ENVELOPES = ['errors', 'items'] as const;
 export type ImportError = z.infer<typeof ImportError>;
+/** An item that is plain text is read as its message. */
+const ImportErrorItem = z.preprocess((v) => (typeof v === 'string' ? { message: v } : v), ImportError);
+/** The errors answer: a bare array [doc sample] or an envelope (IMPORT_ERRORS_ENVELOPES) [assumed]. */
+export const ImportErrorAnswer = z.union([
+  z.array(ImportErrorItem),
+  z.looseObject({ errors: z.array(ImportErrorItem).optional(), items: z.array(ImportErrorItem).optional() }),
+]);
+/** What an import error item says: its reason (or message), else its error id, else "(no reason given)". */
+export function importErrorText(e: ImportError): string {
+  return e.reason ?? e.message ?? (e.error_id ? `error ${e.error_id}` : '(no reason given)');
+}
 
 /** GET /v0/d/import [seen in adapter code; envelope assumed]: a bare array, {items} or {imports}, with optional pagination_info. */
 export const ImportListAnswer = z.union([

@@ -3,7 +3,7 @@
 // human is watching: colours, spinners and prompts follow from the TTYs, the flags and the environment.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
-import { ApiError, ExitCode, NsxError } from '../errors.js';
+import { ApiError, ExitCode, NsxError, UnreadableAnswerError } from '../errors.js';
 import { jsonText, printable } from './printable.js';
 
 export const OUTPUT_MODES = ['table', 'json', 'ndjson', 'tsv'] as const;
@@ -233,12 +233,17 @@ export class Output {
       const body: Record<string, unknown> = { message, exit_code: nsx?.exitCode ?? ExitCode.error };
       if (error instanceof ApiError) {
         Object.assign(body, { status: error.status, title: error.title, detail: error.detail, request_id: error.requestId });
+        if (error.errorCode !== undefined) body.error_code = error.errorCode;
+        if (error.messages.length > 0) body.messages = error.messages;
       }
+      if (error instanceof UnreadableAnswerError && error.requestId) body.request_id = error.requestId;
+      if (this.verbose && nsx?.verboseDetail) body.verbose_detail = nsx.verboseDetail;
       if (nsx?.hint) body.hint = nsx.hint;
       this.writeErr(jsonText({ error: body }));
     } else {
       this.writeErr(`${this.errStyle.red('error:')} ${message}`);
       if (nsx?.hint) this.writeErr(`  ${nsx.hint}`);
+      if (this.verbose && nsx?.verboseDetail) this.writeErr(this.errStyle.dim(nsx.verboseDetail));
     }
     if (this.verbose && error instanceof Error && error.stack) this.writeErr(this.errStyle.dim(error.stack));
   }

@@ -70,8 +70,18 @@ const registerIntegration: ApiHandler = async ({ req, res, core }) => {
   sendJson(res, 201, publicIntegration(rec));
 };
 
+// NewStore's documented list answer shows a webhook integration with only its api_key in
+// callback_parameters (reference/samples/integrations-list.json): the list here leaves callback_url out
+// of every webhook integration, so that nsx is exercised against that shape; `get` shows it whole.
 const listIntegrations: ApiHandler = ({ res, core }) => {
-  const list = [...core.state.integrations.values()].map(publicIntegration);
+  const list = [...core.state.integrations.values()].map((rec) => {
+    const out = publicIntegration(rec);
+    if (rec.callback_parameters) {
+      const { callback_url: _url, ...rest } = rec.callback_parameters;
+      out.callback_parameters = rest;
+    }
+    return out;
+  });
   sendJson(res, 200, { [ENVELOPE.integrations]: list });
 };
 
@@ -194,7 +204,8 @@ const listPublishedEvents: ApiHandler = ({ res, query, core }) => {
     if (toMs !== null && at > toMs) return false;
     return filters.every(([k, v]) => v === null || p[k] === v);
   });
-  sendJson(res, 200, out);
+  // [doc] the answer's status is upper case although the filter is sent lower case.
+  sendJson(res, 200, out.map((p) => ({ ...p, status: p.status.toUpperCase(), ...(p.status === 'failure' ? { response: { status_code: p.status_code } } : {}) })));
 };
 
 const createImport: ApiHandler = async ({ req, res, core }) => {
@@ -267,8 +278,19 @@ const failImport: ApiHandler = async ({ req, res, params, core }) => {
   sendJson(res, 200, publicImport(job));
 };
 
+// (updated) [doc] items as NewStore's adapter code posts them: {reason, error_id, entity_type, entity_id},
+// in a bare array as the documented sample shows (reference/samples/import-errors.json).
 const listImportErrors: ApiHandler = ({ res, params, core }) => {
-  sendJson(res, 200, { errors: importOr404(core, params.import_id).errors });
+  const job = importOr404(core, params.import_id);
+  sendJson(
+    res,
+    200,
+    job.errors.map((e, i) => {
+      const item = e.item && typeof e.item === 'object' ? (e.item as Record<string, unknown>) : undefined;
+      const entityId = item && (typeof item.product_id === 'string' || typeof item.product_id === 'number') ? String(item.product_id) : undefined;
+      return { reason: e.message, error_id: `e-${String(i + 1).padStart(4, '0')}`, entity_type: job.entities[0] ?? 'availabilities', ...(entityId ? { entity_id: entityId } : {}) };
+    }),
+  );
 };
 
 /** Handlers by ROUTES name; legacyPasswordToken is served by server.ts with the token endpoint. */

@@ -7,7 +7,7 @@ import { Agent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClientCredentialsTokens, tokenCachePath } from '../../src/api/auth.js';
 import type { Settings } from '../../src/config/profiles.js';
-import { AuthError } from '../../src/errors.js';
+import { AuthError, ExitCode, type NsxError } from '../../src/errors.js';
 import { serveHandlers, type LoopbackServer } from '../helpers/msw-loopback.js';
 
 let server: LoopbackServer;
@@ -67,5 +67,34 @@ describe('client credentials', () => {
     now += 10_000; // 95 s: inside the margin
     expect(await make().token()).toBe('tok-2');
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('reuses a token whose expires_in is 0, negative or "0" for the 30 s floor instead of fetching one per call', async () => {
+    for (const expires of [0, -60, '0']) {
+      let n = 0;
+      server = await serveHandlers([http.post('*/token', () => HttpResponse.json({ access_token: `tok-${++n}`, expires_in: expires }))]);
+      let now = 2_000_000;
+      const tokens = new ClientCredentialsTokens(settings(server.url), agent, {}, () => now);
+      expect(await tokens.token()).toBe('tok-1');
+      now += 20_000;
+      expect(await tokens.token()).toBe('tok-1');
+      now += 10_000; // past the floor's refresh point
+      expect(await tokens.token()).toBe('tok-2');
+      expect(server.requests).toHaveLength(2);
+      await server.close();
+      rmSync(tokenCachePath(), { force: true });
+    }
+  });
+
+  it('a 200 that is not the token JSON is exit 1 (not an auth failure) and quotes no part of a cut token', async () => {
+    for (const body of ['<html><body>Sign in to the Wi-Fi</body></html>', '{"access_token": "eyJ-half-a-tok']) {
+      server = await serveHandlers([http.post('*/token', () => new HttpResponse(body, { headers: { 'content-type': body.startsWith('<') ? 'text/html' : 'application/json' } }))]);
+      const error = (await new ClientCredentialsTokens(settings(server.url), agent).token().catch((e: unknown) => e)) as NsxError;
+      expect(error).not.toBeInstanceOf(AuthError);
+      expect(error.exitCode).toBe(ExitCode.error);
+      expect(error.message).toMatch(/answered 200 with a body that is not JSON/);
+      expect(error.message).not.toContain('half-a-tok');
+      await server.close();
+    }
   });
 });

@@ -41,6 +41,21 @@ describe('classifyStop', () => {
     expect(classifyStop(stopped, [log('something unrelated', 'info')], 0)).toMatchObject({ kind: 'unknown', summary: expect.stringContaining('does not say why') });
   });
 
+  it('a status nsx does not know is named as it came, never "stopped by a user"', () => {
+    for (const status of ['failed', 'paused', null, 7]) {
+      const d = classifyStop({ ...stopped, status }, [log(LOG_MESSAGES.startedByUser(null), 'info')], 2);
+      expect(d.kind).toBe('unknown');
+      expect(d.summary).toBe(`erp-orders has status ${JSON.stringify(status)}, which nsx does not know (it knows running and stopped); its recent log does not say why; 2 rejected events are waiting.`);
+      expect(d.summary).not.toMatch(/by a user/);
+    }
+    // An automatic stop in the log is still the cause; the status is named as well.
+    const limit = classifyStop({ ...stopped, status: 'failed' }, [log(LOG_MESSAGES.limitReached(100, 100))], 100);
+    expect(limit).toMatchObject({ kind: 'rejected_limit', summary: expect.stringMatching(/^erp-orders has status "failed", .*its log says it stopped at the rejected-events limit/) });
+    // Upper case is the status it names.
+    expect(classifyStop({ ...stopped, status: 'RUNNING' }, [], 0).kind).toBe('running');
+    expect(classifyStop({ ...stopped, status: 'STOPPED' }, [log(LOG_MESSAGES.stoppedByUser(), 'info')], 0).kind).toBe('stopped_by_user');
+  });
+
   it('reads wording other than the sandbox\'s', () => {
     expect(logSignal(log('Integration stopped: rejected events limit exceeded'))).toBe('rejected_limit');
     expect(logSignal(log('Integration was stopped via API request'))).toBe('stopped_by_user');

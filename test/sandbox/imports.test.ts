@@ -66,7 +66,7 @@ describe('imports', () => {
     expect(stock.on_hand).toBe(17);
     expect(stock.allocations.map((a: any) => [a.logical_timestamp, a.state])).toEqual([[13, 'open']]);
     expect(stock.atp).toBe(16);
-    expect((await t.api('GET', `/v0/d/import/${id}/errors`)).body).toEqual({ errors: [] });
+    expect((await t.api('GET', `/v0/d/import/${id}/errors`)).body).toEqual([]);
     expect((await t.api('POST', `/v0/d/import/${id}/start`, { transformed_uri: url })).status).toBe(409);
   });
 
@@ -108,10 +108,11 @@ describe('imports', () => {
     });
     expect(job.state).toBe('failed');
     expect(job.reason).toMatch(/2 invalid item/);
-    const errors = (await t.api('GET', `/v0/d/import/${id}/errors`)).body.errors as any[];
+    // (updated) [doc] a bare array of {reason, error_id, entity_type, entity_id}, as NewStore documents it
+    const errors = (await t.api('GET', `/v0/d/import/${id}/errors`)).body as any[];
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatchObject({ item: { product_id: '10000103', quantity: -1 }, message: expect.stringMatching(/^items\.1\.quantity: /) });
-    expect(errors[1].message).toMatch(/^items\.2\.product_id: /);
+    expect(errors[0]).toEqual({ reason: expect.stringMatching(/^items\.1\.quantity: /), error_id: 'e-0001', entity_type: 'availabilities', entity_id: '10000103' });
+    expect(errors[1]).toEqual({ reason: expect.stringMatching(/^items\.2\.product_id: /), error_id: 'e-0002', entity_type: 'availabilities' });
     expect((await t.admin('GET', '/stock?product_id=10000101')).body.stock).toEqual([]);
   });
 

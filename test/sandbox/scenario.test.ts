@@ -14,8 +14,12 @@ describe('scenario demo', () => {
     const list = (await t.api('GET', EVENTSTREAM)).body.integrations as any[];
     const byId = Object.fromEntries(list.map((i) => [i.id, i]));
     expect(Object.keys(byId).sort()).toEqual(['erp-orders', 'replay-2026-11-20', 's3-archive', 'wms-fulfillment']);
-    expect(byId['erp-orders']).toMatchObject({ status: 'stopped', integration_type: 'permanent', callback_parameters: { callback_url: `${t.sb.receiverUrl}/erp` } });
-    expect(byId['wms-fulfillment']).toMatchObject({ status: 'running', filter_conditions: { entities: ['fulfillment_request'] }, callback_parameters: { callback_url: `${t.sb.receiverUrl}/wms` } });
+    // The list shows a webhook with only its api_key, as NewStore's documented list does; get shows the URL.
+    expect(byId['erp-orders']).toMatchObject({ status: 'stopped', integration_type: 'permanent', callback_parameters: { api_key: expect.any(String) } });
+    expect(byId['erp-orders'].callback_parameters).not.toHaveProperty('callback_url');
+    expect(byId['wms-fulfillment']).toMatchObject({ status: 'running', filter_conditions: { entities: ['fulfillment_request'] } });
+    expect((await t.api('GET', `${EVENTSTREAM}/erp-orders`)).body.callback_parameters).toMatchObject({ callback_url: `${t.sb.receiverUrl}/erp` });
+    expect((await t.api('GET', `${EVENTSTREAM}/wms-fulfillment`)).body.callback_parameters).toMatchObject({ callback_url: `${t.sb.receiverUrl}/wms` });
     expect(byId['s3-archive']).toMatchObject({ status: 'running', s3_parameters: { bucket: 'acme-event-archive' } });
     expect(byId['replay-2026-11-20']).toMatchObject({ status: 'stopped', integration_type: 'temporary', starts_at: '2026-11-20T00:00:00.000Z', ends_at: '2026-11-21T00:00:00.000Z' });
     expect(t.sb.receiver!.rule).toBe('reject-unknown-products');

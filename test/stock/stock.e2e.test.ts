@@ -23,7 +23,7 @@ interface ImportResult {
   bytes: number;
   duration_ms: number;
   source_uri: string | null;
-  errors: { message: string }[];
+  errors: { reason: string; entity_id?: string }[];
 }
 
 let tmp: TempDir;
@@ -164,7 +164,7 @@ describe('nsx stock import against the sandbox', () => {
     const result = JSON.parse(r.stdout) as ImportResult;
     expect(result.state).toBe('failed');
     expect(result.reason).toMatch(/invalid item/);
-    expect(result.errors[0]!.message).toMatch(/more than once/);
+    expect(result.errors[0]!.reason).toMatch(/more than once/);
     expect(r.stderr).toContain(`import ${result.import_id} failed: ${result.reason}`);
     expect(r.stderr).toMatch(/more than once/);
 

@@ -3,7 +3,8 @@ import { cachedIntegrationIds, rememberIntegrationIds } from '../../config/id-ca
 import { InterruptedError, NsxError } from '../../errors.js';
 import { confirmByTyping } from '../../output/prompts.js';
 import { checkExportDir, exportIntegration, type ExportSummary } from './export-integration.js';
-import { destination } from './shared.js';
+import { describeDestination } from './shared.js';
+import { statusName } from '../../api/schemas.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
 interface Options {
@@ -19,7 +20,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   const integration = await client.eventstream.getIntegration(id);
 
   ctx.output.notice(
-    `Deleting ${id} (${integration.status}, ${destination(integration)}) also deletes its log entries and rejected events in NewStore. This cannot be undone.`,
+    `Deleting ${id} (${statusName(integration.status)}, ${describeDestination(integration)}) also deletes its log entries and rejected events in NewStore. This cannot be undone.`,
   );
   if (!exportDir) ctx.output.notice(`To keep a copy first: nsx integrations delete ${id} --export DIR`);
   await confirmByTyping(ctx.output, `Delete integration ${id}?`, id, { yes: opts.yes });

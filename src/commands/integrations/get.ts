@@ -1,5 +1,5 @@
 import type { CommandContext } from '../context.js';
-import type { Integration } from '../../api/schemas.js';
+import { statusName, type Integration } from '../../api/schemas.js';
 import { destination, maskIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
@@ -17,9 +17,9 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
 function describe(i: Integration): string {
   const rows: Array<[string, string | null | undefined]> = [
     ['id', i.id],
-    ['status', i.status],
+    ['status', i.status === undefined || i.status === null ? null : statusName(i.status)],
     ['type', i.integration_type ?? (i.ends_at ? 'temporary' : 'permanent')],
-    ['destination', destination(i)],
+    ['destination', destination(i) || null],
   ];
   if (i.callback_parameters) {
     rows.push(['callback url', i.callback_parameters.callback_url], ['api key', i.callback_parameters.api_key ?? '(none)']);

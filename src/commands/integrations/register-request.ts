@@ -3,6 +3,7 @@
 // environment variable, never from a flag value (argv is visible in `ps` and shell history).
 import { readFileSync, statSync } from 'node:fs';
 import { RegisterRequest, type FilterConditions, type Integration } from '../../api/schemas.js';
+import { integrationIsStopped } from '../../api/schemas.js';
 import { assertAllowedUrl } from '../../config/profiles.js';
 import { PreconditionError, UsageError, ApiError } from '../../errors.js';
 import { readAllStdin } from '../../input/stdin.js';
@@ -228,7 +229,8 @@ export function validatedRequest(request: RegisterRequest): RegisterRequest {
  * With `renameIfTaken` (an id nsx chose, not the user) a taken id gets a "-2", "-3", ... suffix instead.
  */
 export async function registerChecked(client: ApiClient, request: RegisterRequest, options: { renameIfTaken?: boolean } = {}): Promise<Integration> {
-  const existing = await client.eventstream.listIntegrations();
+  let unreadable = 0; // entries without a readable id still count toward the limit
+  const existing = await client.eventstream.listIntegrations({ onUnreadable: () => unreadable++ });
   const ids = existing.map((i) => i.id);
   rememberIntegrationIds(ids);
   let body = request;
@@ -242,8 +244,8 @@ export async function registerChecked(client: ApiClient, request: RegisterReques
     while (ids.includes(`${request.id}-${n}`)) n++;
     body = { ...request, id: `${request.id}-${n}` };
   }
-  if (existing.length >= LIMITS.maxIntegrations) {
-    throw limitError(existing.length, existing.filter((i) => i.status === 'stopped').map((i) => i.id));
+  if (existing.length + unreadable >= LIMITS.maxIntegrations) {
+    throw limitError(existing.length + unreadable, existing.filter(integrationIsStopped).map((i) => i.id));
   }
   try {
     const created = await client.eventstream.registerIntegration(body);

@@ -8,7 +8,8 @@ import {
   validatedRequest,
   type DestinationFlags,
 } from './register-request.js';
-import { destination, reportIntegration } from './shared.js';
+import { describeDestination, reportIntegration } from './shared.js';
+import { statusName } from '../../api/schemas.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
 interface Options extends DestinationFlags {
@@ -41,5 +42,5 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   const client = await ctx.client();
   const created = await registerChecked(client, request);
   const until = created.ends_at ? ` until ${created.ends_at}` : '';
-  reportIntegration(ctx, created, `registered ${created.id} (${created.status}): events go to ${destination(created)}${until}`);
+  reportIntegration(ctx, created, `registered ${created.id} (${statusName(created.status)}): events go to ${describeDestination(created)}${until}`);
 }

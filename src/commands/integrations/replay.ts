@@ -3,6 +3,7 @@
 import type { CommandContext } from '../context.js';
 import type { ApiClient } from '../../api/client.js';
 import type { Integration, LogEntry } from '../../api/schemas.js';
+import { integrationIsStopped, statusName } from '../../api/schemas.js';
 import { InterruptedError, PartialFailureError, PreconditionError, UsageError } from '../../errors.js';
 import { formatDuration, parseDuration, parseInstant } from '../../input/time.js';
 import {
@@ -12,7 +13,7 @@ import {
   validatedRequest,
   type DestinationFlags,
 } from './register-request.js';
-import { destination, maskIntegration } from './shared.js';
+import { describeDestination, maskIntegration } from './shared.js';
 import { sleep } from '../../timers.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
@@ -59,7 +60,7 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Options):
   const client = await ctx.client();
   const created = await registerChecked(client, request, { renameIfTaken: chosenId === undefined });
   const window = `${request.starts_at} .. ${request.ends_at}`;
-  ctx.output.success(`registered temporary integration ${created.id}: replaying events of ${window} to ${destination(created)}`);
+  ctx.output.success(`registered temporary integration ${created.id}: replaying events of ${window} to ${describeDestination(created)}`);
   if (!opts.wait) {
     ctx.output.info(`it stops by itself when done; follow it with: nsx logs tail ${created.id} --until-stopped`);
     if (ctx.output.isJson) ctx.output.object(maskIntegration(created), () => '');
@@ -90,17 +91,17 @@ async function waitUntilStopped(ctx: CommandContext, created: Integration, inter
   const progress = await ctx.output.spinner(`replay ${created.id}: running`);
   let current = created;
   try {
-    while (current.status !== 'stopped') {
+    while (!integrationIsStopped(current)) {
       const waited = Date.now() - started;
       if (waited >= timeoutMs) {
-        progress.fail(`replay ${created.id}: still ${current.status} after ${formatDuration(waited)}`);
-        throw new PreconditionError(`replay ${created.id} is still ${current.status} after ${formatDuration(waited)} (--wait-timeout)`, {
+        progress.fail(`replay ${created.id}: still ${statusName(current.status)} after ${formatDuration(waited)}`);
+        throw new PreconditionError(`replay ${created.id} is still ${statusName(current.status)} after ${formatDuration(waited)} (--wait-timeout)`, {
           hint: `it goes on in NewStore; check later with: nsx integrations get ${created.id}`,
         });
       }
       await sleep(Math.min(intervalMs, timeoutMs - waited), ctx.signal);
       current = await client.eventstream.getIntegration(created.id);
-      progress.update(`replay ${created.id}: ${current.status} (${formatDuration(Date.now() - started)})`);
+      progress.update(`replay ${created.id}: ${statusName(current.status)} (${formatDuration(Date.now() - started)})`);
     }
   } catch (error) {
     if (ctx.signal.aborted) {

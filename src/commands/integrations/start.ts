@@ -1,6 +1,7 @@
 import type { CommandContext } from '../context.js';
 import type { ApiClient } from '../../api/client.js';
-import { destination, reportIntegration } from './shared.js';
+import { integrationIsRunning } from '../../api/schemas.js';
+import { describeDestination, reportIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
 export async function run(ctx: CommandContext, [rawId]: unknown[]): Promise<void> {
@@ -8,13 +9,13 @@ export async function run(ctx: CommandContext, [rawId]: unknown[]): Promise<void
   await ctx.announce();
   const client = await ctx.client();
   const before = await client.eventstream.getIntegration(id);
-  if (before.status === 'running') {
+  if (integrationIsRunning(before)) {
     reportIntegration(ctx, before, `${id} is already running: nothing to do`);
     return;
   }
   await client.eventstream.startIntegration(id);
   const after = await client.eventstream.getIntegration(id);
-  reportIntegration(ctx, after, `started ${id}: delivery to ${destination(after)} resumes where it stopped`);
+  reportIntegration(ctx, after, `started ${id}: delivery to ${describeDestination(after)} resumes where it stopped`);
   if (await hasRejectedEvents(client, id)) {
     ctx.output.warn(
       `${id} has rejected events waiting: if it stopped at the rejected-events limit it stops again at the next rejection (see nsx rejected list ${id}; nsx recover ${id} clears them in order)`,

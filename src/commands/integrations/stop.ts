@@ -1,6 +1,7 @@
 import type { CommandContext } from '../context.js';
+import { integrationIsStopped } from '../../api/schemas.js';
 import { confirm } from '../../output/prompts.js';
-import { destination, reportIntegration } from './shared.js';
+import { describeDestination, reportIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
 interface Options {
@@ -12,11 +13,11 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   await ctx.announce();
   const client = await ctx.client();
   const before = await client.eventstream.getIntegration(id);
-  if (before.status === 'stopped') {
+  if (integrationIsStopped(before)) {
     reportIntegration(ctx, before, `${id} is already stopped: nothing to do`);
     return;
   }
-  const target = destination(before);
+  const target = describeDestination(before);
   ctx.output.notice(
     `Stopping ${id} halts the data flowing to the ERP (${target}) until someone runs: nsx integrations start ${id}`,
   );

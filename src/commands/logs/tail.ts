@@ -5,6 +5,7 @@ import { parseWholeNumber } from '../../input/numbers.js';
 import type { CommandContext } from '../context.js';
 import type { ApiClient } from '../../api/client.js';
 import type { LogEntry } from '../../api/schemas.js';
+import { statusIs } from '../../api/schemas.js';
 import { InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import { formatDuration, parseDuration } from '../../input/time.js';
 import { filterFromFlags, matchesLog, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
@@ -42,7 +43,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
       const entries = await follower.poll(ctx.signal, first ? backlog : undefined);
       for (const entry of entries) ctx.output.object(entry, () => logLine(ctx.output, entry));
       await ctx.output.drain();
-      if (opts.untilStopped && status === 'stopped') {
+      if (opts.untilStopped && statusIs(status, 'stopped')) {
         throw new PreconditionError(`${id} is stopped`, { hint: `see why above, or: nsx integrations get ${id}` });
       }
       first = false;

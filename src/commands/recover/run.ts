@@ -30,6 +30,7 @@ import { quoteEntry } from '../../workflows/recover/stop-reason.js';
 import type { ChalkInstance } from 'chalk';
 import type { Output, Progress } from '../../output/output.js';
 import type { CommandContext } from '../context.js';
+import { integrationIsRunning } from '../../api/schemas.js';
 import { createApplyDisplay, type ApplyDisplay, type ProgressMode } from './progress.js';
 import { commandPrefix, describeEvent, renderMarkdownReport, renderPlan, renderSummary } from './render.js';
 
@@ -228,7 +229,7 @@ class RecoverCommand {
         return this.stopSpinner();
       case 'diagnosis':
         this.out.info(e.diagnosis.summary);
-        if (e.diagnosis.entry && e.integration.status !== 'running') this.out.info(this.s.dim(`  ${quoteEntry(e.diagnosis.entry)}`));
+        if (e.diagnosis.entry && !integrationIsRunning(e.integration)) this.out.info(this.s.dim(`  ${quoteEntry(e.diagnosis.entry)}`));
         return;
       case 'stale-run-closed':
         this.out.info(this.s.dim(`run ${e.runId} ended without a trace; nothing is left of it (marked completed)`));

@@ -6,6 +6,7 @@ import { printable } from '../../output/printable.js';
 import { hostname } from 'node:os';
 import type { EventStreamApi } from '../../api/eventstream.js';
 import type { Integration, RejectedEvent } from '../../api/schemas.js';
+import { integrationIsRunning, statusName } from '../../api/schemas.js';
 import { stateDir } from '../../config/paths.js';
 import { ConfirmationError, InterruptedError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
@@ -133,7 +134,7 @@ class TriageSession {
       }
       const groups = groupBySignature(events);
       this.out.notice(
-        `\n${this.id} (${this.integration.status}): ${events.length} rejected event${events.length === 1 ? '' : 's'} in ${groups.length} group${groups.length === 1 ? '' : 's'} of like failures, largest first`,
+        `\n${this.id} (${statusName(this.integration.status)}): ${events.length} rejected event${events.length === 1 ? '' : 's'} in ${groups.length} group${groups.length === 1 ? '' : 's'} of like failures, largest first`,
       );
       const pick = await choose<number>('Which group?', [
         ...groups.map((g, i) => ({ name: this.groupLabel(g), value: i })),
@@ -317,13 +318,13 @@ class TriageSession {
     let started = false;
     if (!interrupted && remaining === 0) {
       const current = await this.api.getIntegration(this.id);
-      if (current.status !== 'running' && (await yesNo(`Nothing is left. Start ${this.id} now?`, true).catch((e: unknown) => (e instanceof QuitByInterrupt ? false : Promise.reject(e))))) {
+      if (!integrationIsRunning(current) && (await yesNo(`Nothing is left. Start ${this.id} now?`, true).catch((e: unknown) => (e instanceof QuitByInterrupt ? false : Promise.reject(e))))) {
         await this.api.startIntegration(this.id);
         started = true;
         this.journal?.append({ type: 'phase', at: new Date().toISOString(), phase: 'start', detail: { started: true } });
         this.out.success(`started ${this.id}`);
       }
-    } else if (!interrupted && remaining && this.integration.status !== 'running') {
+    } else if (!interrupted && remaining && !integrationIsRunning(this.integration)) {
       this.out.notice(`${this.id} stays stopped while rejected events remain; when they are handled: ${this.prefix} recover ${this.id}`);
     }
 

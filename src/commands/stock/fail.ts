@@ -2,7 +2,7 @@
 // failed", NewStore's way out of the open-jobs limit). Confirmed in a terminal, --yes otherwise.
 import type { CommandContext } from '../context.js';
 import { LIMITS, STATUS } from '../../api/routes.js';
-import { FailImportRequest, OPEN_IMPORT_STATES } from '../../api/schemas.js';
+import { FailImportRequest, importStateIs, OPEN_IMPORT_STATES } from '../../api/schemas.js';
 import { ApiError, PreconditionError, UsageError } from '../../errors.js';
 import { confirm } from '../../output/prompts.js';
 import { nsxCommand } from '../command-line.js';
@@ -26,15 +26,15 @@ export async function run(ctx: CommandContext, [id]: unknown[], opts: Options): 
   const client = await ctx.client();
   const job = await client.imports.getImport(importId);
   const show = (j: typeof job): void => ctx.output.object({ ...jobFields(j), ...j }, () => keyValueText({ ...jobFields(j), ...j }));
-  if (job.state === 'failed') {
+  if (importStateIs(job, 'failed')) {
     show(job);
     ctx.output.info(`import ${importId} has already failed: nothing to do`);
     return;
   }
-  if (job.state === 'finished') {
+  if (importStateIs(job, 'finished')) {
     throw new PreconditionError(`import ${importId} has finished: a finished job cannot be set to failed; nothing was sent`);
   }
-  const open = (OPEN_IMPORT_STATES as readonly string[]).includes(job.state);
+  const open = OPEN_IMPORT_STATES.some((state) => importStateIs(job, state));
   ctx.output.notice(
     `Failing import ${importId} (${job.state}, ${job.name ?? 'no name'}, received ${job.received_at ?? '-'}): it imports nothing more` +
       (open ? `, and its place among the ${LIMITS.maxOpenImportJobs} open jobs is freed.` : '.'),
@@ -50,6 +50,6 @@ export async function run(ctx: CommandContext, [id]: unknown[], opts: Options): 
   }
   const after = await client.imports.getImport(importId);
   show(after);
-  if (after.state === 'failed') ctx.output.success(`import ${importId} is now failed: ${after.reason ?? request.data.reason}`);
+  if (importStateIs(after, 'failed')) ctx.output.success(`import ${importId} is now failed: ${after.reason ?? request.data.reason}`);
   else ctx.output.warn(`NewStore accepted the call but import ${importId} is ${after.state}`);
 }

@@ -1,6 +1,7 @@
 // What stock import and stock status print and how they end: one result object (json on stdout, aligned
 // lines for people), then exit 6 for a failed job and exit 7 for one still going when the wait ran out.
-import type { ImportError, ImportJob } from '../../api/schemas.js';
+import { importErrorText, importStateIs, type ImportError, type ImportJob } from '../../api/schemas.js';
+import { capText, SHOWN_TEXT_CHARS } from '../../api/answers.js';
 import { PartialFailureError, PreconditionError, UsageError } from '../../errors.js';
 import { formatDuration, parseDuration } from '../../input/time.js';
 import type { Output, Progress } from '../../output/output.js';
@@ -40,17 +41,21 @@ export function keyValueText(value: Record<string, unknown>): string {
     .join('\n');
 }
 
+/** One item error for people: its reason (or message), then the entity it is about or the item itself. */
 export function errorLine(error: ImportError): string {
+  const text = capText(importErrorText(error), SHOWN_TEXT_CHARS);
+  if (error.entity_type || error.entity_id) return `${text} (${[error.entity_type, error.entity_id].filter(Boolean).join(' ')})`;
   const item = error.item && typeof error.item === 'object' ? JSON.stringify(error.item) : undefined;
-  return item ? `${error.message} (item ${item.length > 120 ? `${item.slice(0, 119)}…` : item})` : error.message;
+  return item ? `${text} (item ${item.length > 120 ? `${item.slice(0, 119)}…` : item})` : text;
 }
 
 /** Exit 6 for a failed job, 7 when the wait ran out; nothing for anything else. */
-export function throwForOutcome(job: ImportJob | null, outcome: { errors: ImportError[]; errorsTotal: number; timedOut: boolean; waitedMs?: number }): void {
+export function throwForOutcome(job: ImportJob | null, outcome: { errors: ImportError[]; errorsTotal: number; errorsUnreadable?: string | undefined; timedOut: boolean; waitedMs?: number }): void {
   if (!job) return;
-  if (job.state === 'failed') {
+  if (importStateIs(job, 'failed')) {
     const lines = outcome.errors.slice(0, SHOWN_ERRORS_IN_MESSAGE).map((e) => `  ${errorLine(e)}`);
     if (outcome.errorsTotal > lines.length) lines.push(`  ... and ${outcome.errorsTotal - lines.length} more item errors`);
+    if (outcome.errorsUnreadable) lines.push(`  (its item errors could not be read: ${outcome.errorsUnreadable})`);
     throw new PartialFailureError(`import ${job.import_id} failed: ${job.reason ?? 'NewStore gave no reason'}${lines.length ? `\n${lines.join('\n')}` : ''}`, {
       hint: 'fix the data and import again (a failed job changes no stock)',
     });

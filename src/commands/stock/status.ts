@@ -1,6 +1,7 @@
 // nsx stock status <import-id> [--wait]: the job's state, reason and item errors; exit 6 when it failed,
 // 7 when --wait ran out while it was still going.
 import type { CommandContext } from '../context.js';
+import { importStateIs } from '../../api/schemas.js';
 import { UsageError } from '../../errors.js';
 import { formatDuration } from '../../input/time.js';
 import { failedItems, waitForImport, type WaitOutcome } from '../../workflows/stock/wait.js';
@@ -31,7 +32,7 @@ export async function run(ctx: CommandContext, [id]: unknown[], opts: Options): 
     }
   } else {
     const job = await client.imports.getImport(importId);
-    outcome = { job, ...(job.state === 'failed' ? await failedItems(client, importId) : { errors: [], errorsTotal: 0 }), timedOut: false };
+    outcome = { job, ...(importStateIs(job, 'failed') ? await failedItems(client, importId) : { errors: [], errorsTotal: 0 }), timedOut: false };
   }
   const { job } = outcome;
   const result = {

@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import type { EventStreamApi } from '../../api/eventstream.js';
 import type { Integration, LogEntry, RejectedEvent } from '../../api/schemas.js';
+import { integrationIsRunning, statusName } from '../../api/schemas.js';
 import {
   ExitCode,
   InterruptedError,
@@ -229,7 +230,7 @@ class RecoverRun {
 
     // 1. Context: the integration and its newest log entries.
     this.integration = await this.api.getIntegration(id);
-    this.statusAfter = this.integration.status;
+    this.statusAfter = statusName(this.integration.status);
     const tLogs = performance.now();
     const logs = await firstLogEntries(this.api, id, signal);
     // One warm, small read: the round trip the estimate builds on (the first call paid for token and connection).
@@ -265,7 +266,7 @@ class RecoverRun {
 
     // A temporary replay that finished its window has nothing left to deliver: it is never started again.
     this.startWanted = this.o.start && this.diagnosis.kind !== 'replay_finished';
-    const nothingToDo = this.integration.status === 'running' || this.diagnosis.kind === 'replay_finished';
+    const nothingToDo = integrationIsRunning(this.integration) || this.diagnosis.kind === 'replay_finished';
     if (nothingToDo && rejected.length === 0 && !this.o.planIn) {
       if (resumable && !this.o.dryRun) {
         JournalWriter.reopen(resumable.path).close({ outcome: 'completed', resumable: false, exit_code: 0, message: 'nothing left: the integration runs and holds no rejected events' });
@@ -273,7 +274,7 @@ class RecoverRun {
       }
       this.plan = buildRecoverPlan(this.integration, [], this.o.rules, { tenant: this.tenant });
       this.runId = null;
-      const why = this.integration.status === 'running' ? 'is running with no rejected events' : 'is a finished replay with no rejected events';
+      const why = integrationIsRunning(this.integration) ? 'is running with no rejected events' : 'is a finished replay with no rejected events';
       return this.finish({ outcome: 'completed', resumable: false, exitCode: ExitCode.ok, ending: `${id} ${why}: nothing to do.` }, true);
     }
 
@@ -289,7 +290,7 @@ class RecoverRun {
         ? { kind: 'plan-in', path: this.o.planIn.path, createdAt: this.o.planIn.plan.created_at }
         : { kind: 'new' };
     const calls = todoSummary.retry + todoSummary.drop;
-    const willStart = this.startWanted && this.integration.status !== 'running';
+    const willStart = this.startWanted && !integrationIsRunning(this.integration);
     const changes = calls > 0 || willStart;
     await this.emit({
       type: 'plan',
@@ -529,7 +530,7 @@ class RecoverRun {
     // 8. Start and watch.
     const current = await this.api.getIntegration(id);
     const startMs = Date.now();
-    if (current.status !== 'running') {
+    if (!integrationIsRunning(current)) {
       await this.api.startIntegration(id);
       this.started = true;
     }

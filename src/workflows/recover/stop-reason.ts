@@ -1,7 +1,7 @@
 // Why an integration stopped, from its status and its newest log entries (step 1 of recover). NewStore's log
 // wording is not documented, so the classification looks for the few words any such message must carry
 // (limit + rejected, delivery failures, finished window, start/stop) and says "probably" when it guesses.
-import type { Integration, LogEntry } from '../../api/schemas.js';
+import { integrationIsRunning, integrationStatusUnknown, type Integration, type LogEntry } from '../../api/schemas.js';
 
 export const STOP_KINDS = ['running', 'rejected_limit', 'delivery_failures', 'stopped_by_user', 'replay_finished', 'unknown'] as const;
 export type StopKind = (typeof STOP_KINDS)[number];
@@ -44,7 +44,7 @@ export function classifyStop(
 ): StopDiagnosis {
   const id = integration.id;
   const waiting = rejectedCount === 1 ? '1 rejected event is waiting' : `${rejectedCount} rejected events are waiting`;
-  if (integration.status === 'running') {
+  if (integrationIsRunning(integration)) {
     return {
       kind: 'running',
       summary: rejectedCount === 0 ? `${id} is running and holds no rejected events: nothing to recover.` : `${id} is running; ${waiting}.`,
@@ -53,6 +53,19 @@ export function classifyStop(
   const entryIndex = recentLogs.findIndex((e) => logSignal(e) !== undefined);
   const entry = entryIndex >= 0 ? recentLogs[entryIndex] : undefined;
   const signal = entry ? logSignal(entry) : undefined;
+  if (integrationStatusUnknown(integration)) {
+    // A status nsx does not know ("failed", "paused", null, a number): named as it came. Only a log entry
+    // that says the integration stopped by itself is taken as the cause; nothing is guessed.
+    const status = `has status ${integration.status === undefined ? '(none)' : JSON.stringify(integration.status)}, which nsx does not know (it knows running and stopped)`;
+    const automatic = signal === 'rejected_limit' || signal === 'delivery_failures' || signal === 'replay_finished';
+    return {
+      kind: automatic ? signal : 'unknown',
+      ...(automatic && entry ? { entry } : {}),
+      summary: automatic
+        ? `${id} ${status}; its log says it stopped ${signal === 'rejected_limit' ? 'at the rejected-events limit' : signal === 'delivery_failures' ? 'after repeated delivery failures' : 'at the end of its replay window'}; ${waiting}.`
+        : `${id} ${status}; its recent log does not say why; ${waiting}.`,
+    };
+  }
   const temporaryOver =
     integration.integration_type === 'temporary' && integration.ends_at && Date.parse(integration.ends_at) <= now.getTime();
   switch (signal) {

@@ -2,6 +2,7 @@
 // never decided on a listing taken while the server was still settling; then start and watch (step 8):
 // the status and the new log entries for a while, to catch the integration stopping again.
 import type { Integration, LogEntry, RejectedEvent } from '../../api/schemas.js';
+import { integrationIsRunning, statusIs, statusName } from '../../api/schemas.js';
 import { pause } from '../../timers.js';
 
 /** The reads the gate and the watch need (EventStreamApi has them). */
@@ -114,7 +115,7 @@ export async function watchIntegration(
   let stopEntry: LogEntry | undefined;
   for (;;) {
     const integration = await api.getIntegration(id);
-    status = integration.status;
+    status = statusName(integration.status);
     for (const entry of await newLogEntries(api, id, sinceMs, seenLogs, options.signal)) {
       if (Date.parse(entry.created_at) < options.sinceMs - 2000) continue;
       if (entry.level !== 'info') problems.push(entry);
@@ -123,12 +124,12 @@ export async function watchIntegration(
     for (const ev of await listAllRejected(api, id, { signal: options.signal })) if (!known.has(ev.id)) newRejections.set(ev.id, ev);
     const elapsed = Date.now() - started;
     options.onTick?.(elapsed);
-    if (status !== 'running' || newRejections.size > 0 || elapsed >= options.durationMs || options.signal?.aborted) break;
+    if (!integrationIsRunning(integration) || newRejections.size > 0 || elapsed >= options.durationMs || options.signal?.aborted) break;
     await pause(Math.min(poll, options.durationMs - elapsed), options.signal);
   }
   return {
     status,
-    stopped: status !== 'running',
+    stopped: !statusIs(status, 'running'),
     newRejections: [...newRejections.values()],
     problems,
     stopEntry,

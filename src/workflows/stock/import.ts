@@ -105,6 +105,8 @@ export interface StockImportOutcome {
   /** The first per-item errors of a failed job, and how many there are. */
   errors: ImportError[];
   errorsTotal: number;
+  /** Why the item errors of a failed job could not be read, if they could not. */
+  errorsUnreadable?: string;
   /** --wait ran out of time before the job finished. */
   timedOut: boolean;
   durationMs: number;

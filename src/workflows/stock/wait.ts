@@ -1,8 +1,8 @@
 // Following an import job until NewStore says finished or failed, polling with back-off (a first look after
 // a quarter second for quick jobs, then every 10 s at most for the ones that queue for minutes).
 import type { ApiClient } from '../../api/client.js';
-import type { ImportError, ImportJob } from '../../api/schemas.js';
-import { InterruptedError } from '../../errors.js';
+import { statusIs, type ImportError, type ImportJob } from '../../api/schemas.js';
+import { ApiError, InterruptedError } from '../../errors.js';
 import { sleep } from '../../timers.js';
 
 export const TERMINAL_IMPORT_STATES = ['finished', 'failed'] as const;
@@ -22,11 +22,13 @@ export interface WaitOutcome {
   /** The first SHOWN_IMPORT_ERRORS per-item errors of a failed job. */
   errors: ImportError[];
   errorsTotal: number;
+  /** Why the item errors could not be read (the job failed all the same); unset when they were, or the endpoint is absent. */
+  errorsUnreadable?: string;
   timedOut: boolean;
 }
 
 export function isTerminal(state: string): boolean {
-  return (TERMINAL_IMPORT_STATES as readonly string[]).includes(state);
+  return TERMINAL_IMPORT_STATES.some((s) => statusIs(state, s));
 }
 
 export async function waitForImport(
@@ -41,7 +43,7 @@ export async function waitForImport(
     for (;;) {
       const job = await client.imports.getImport(importId);
       hooks.polled?.(job, Date.now() - started);
-      if (isTerminal(job.state)) return { job, ...(job.state === 'failed' ? await failedItems(client, importId) : { errors: [], errorsTotal: 0 }), timedOut: false };
+      if (isTerminal(job.state)) return { job, ...(statusIs(job.state, 'failed') ? await failedItems(client, importId) : { errors: [], errorsTotal: 0 }), timedOut: false };
       const left = options.deadline - Date.now();
       if (left <= 0) return { job, errors: [], errorsTotal: 0, timedOut: true };
       await sleep(Math.min(delay, left), options.signal);
@@ -55,12 +57,16 @@ export async function waitForImport(
   }
 }
 
-/** The first per-item errors; none when the (assumed) errors endpoint is not there. */
-export async function failedItems(client: ApiClient, importId: string): Promise<{ errors: ImportError[]; errorsTotal: number }> {
+/**
+ * The first per-item errors; none when the (assumed) errors endpoint is not there (404). Any other
+ * failure leaves them out too, but says why: a job's failure must not hide behind unreadable errors.
+ */
+export async function failedItems(client: ApiClient, importId: string): Promise<{ errors: ImportError[]; errorsTotal: number; errorsUnreadable?: string }> {
   try {
     const all = await client.imports.importErrors(importId);
     return { errors: all.slice(0, SHOWN_IMPORT_ERRORS), errorsTotal: all.length };
-  } catch {
-    return { errors: [], errorsTotal: 0 };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return { errors: [], errorsTotal: 0 };
+    return { errors: [], errorsTotal: 0, errorsUnreadable: error instanceof Error ? error.message : String(error) };
   }
 }

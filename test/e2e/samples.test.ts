@@ -1,0 +1,179 @@
+// Every answer shaped as NewStore documents it (test/fixtures/newstore-samples, copied from
+// ../shared/reference/samples) served over a real loopback socket to the built CLI command that meets it:
+// no failure, secrets masked, absent fields shown as "-", unknown fields kept in --output json.
+// (published-events.json, which no command meets yet, is read by test/api/schemas.test.ts.)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { http, HttpResponse } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { isolatedHome, ROOT, runNsx, type IsolatedHome } from '../helpers/cli.js';
+import { serveHandlers, type LoopbackServer } from '../helpers/msw-loopback.js';
+
+const SAMPLES = join(ROOT, 'test', 'fixtures', 'newstore-samples');
+const sampleText = (name: string): string => readFileSync(join(SAMPLES, name), 'utf8');
+const sample = <T = any>(name: string): T => JSON.parse(sampleText(name)) as T;
+/** Serves the sample's bytes as they are (not re-serialised). */
+const serve = (name: string, status = 200, type = 'application/json') => new HttpResponse(sampleText(name), { status, headers: { 'content-type': type } });
+
+const EVENTSTREAM = '*/api/v1/org/integrations/eventstream';
+const IMPORT = '*/v0/d/import';
+const TOKEN = sample('token-keycloak.json').access_token as string;
+const SECRETS = ['sample-receiver-key-1f0c', 'sample-receiver-key-77aa', 'sample-secret-access-key-9d2e', TOKEN, 'client-s3cret'];
+const MASK = '********';
+
+let server: LoopbackServer;
+let home: IsolatedHome;
+
+beforeAll(async () => {
+  const list = sample<{ integrations: Array<{ id: string }> }>('integrations-list.json').integrations;
+  server = await serveHandlers([
+    http.post('*/token', () => serve('token-keycloak.json')),
+    http.get(EVENTSTREAM, () => serve('integrations-list.json')),
+    http.post(EVENTSTREAM, () => serve('problem.json', 400, 'application/problem+json')),
+    http.get(`${EVENTSTREAM}/:id`, ({ params }) => {
+      if (params.id === 'boom') return serve('message-error.json', 500);
+      const found = list.find((i) => i.id === params.id);
+      return found ? HttpResponse.json(found) : HttpResponse.json({ title: 'Not Found', status: 404 }, { status: 404 });
+    }),
+    http.get(`${IMPORT}/:id`, ({ params }) => {
+      const job = sample('import-job.json');
+      if (params.id === 'failed-job') return HttpResponse.json({ ...job, import_id: 'failed-job', state: 'failed', reason: '2 items could not be applied' });
+      if (params.id === 'FAILED-upper') return HttpResponse.json({ ...job, import_id: 'FAILED-upper', state: 'FAILED', reason: 'shouted' });
+      return serve('import-job.json');
+    }),
+    http.get(`${IMPORT}/:id/errors`, () => serve('import-errors.json')),
+  ]);
+});
+afterAll(() => server.close());
+afterEach(() => home?.cleanup());
+
+function nsx(args: string[]) {
+  home = isolatedHome();
+  return runNsx(args, {
+    env: { ...home.env, NSX_BASE_URL: server.url, NSX_TOKEN_URL: `${server.url}/token`, NSX_CLIENT_ID: 'nsx-ci', NSX_CLIENT_SECRET: 'client-s3cret' },
+  });
+}
+function expectNoSecrets(text: string): void {
+  for (const s of SECRETS) expect(text).not.toContain(s);
+}
+/** The sample integration as nsx must show it in json: every field kept, the two secrets masked. */
+function masked(i: any): any {
+  const copy = structuredClone(i);
+  if (copy.callback_parameters?.api_key) copy.callback_parameters.api_key = MASK;
+  if (copy.s3_parameters?.aws_secret_access_key) copy.s3_parameters.aws_secret_access_key = MASK;
+  return copy;
+}
+const rows = (tsv: string) => tsv.split('\n').filter(Boolean).map((l) => l.split('\t'));
+
+describe('integrations-list.json (GET eventstream)', () => {
+  it('integrations list reads it: tsv rows with "-" for what the answer does not carry, no secret anywhere', async () => {
+    const r = await nsx(['integrations', 'list', '--verbose']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(rows(r.stdout)).toEqual([
+      // a webhook shown with only its api_key: no destination to show
+      ['erp-netsuite-orders', 'running', 'permanent', '-', '2024-01-17T12:00:00Z', '-'],
+      ['warehouse-s3-export', 'stopped', 'temporary', 's3://acme-newstore-events/newstore_exports', '2024-01-17T12:00:00.000Z', '2024-02-21T23:59:00.000Z'],
+      ['fulfillment-wms', 'stopped', 'permanent', 'wms.example.com', '2024-03-01T08:30:00Z', '-'],
+    ]);
+    expect(r.stderr).not.toMatch(/warning|error|Invalid input/);
+    expectNoSecrets(r.stdout + r.stderr); // --verbose traces the token call and the list call
+    expect(server.requests.filter((q) => q.path === '/token').length).toBeGreaterThan(0);
+  });
+
+  it('--output table aligns the same rows; --output json keeps every field as sent, secrets masked', async () => {
+    const table = await nsx(['integrations', 'list', '--output', 'table']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^ID\s+STATUS\s+TYPE\s+DESTINATION\s+STARTS_AT\s+ENDS_AT$/m);
+    expect(table.stdout).toMatch(/^erp-netsuite-orders\s+running\s+permanent\s+-\s+2024-01-17T12:00:00Z\s+-$/m);
+    expect(table.stdout).not.toContain('\t');
+    expectNoSecrets(table.stdout + table.stderr);
+
+    const json = await nsx(['integrations', 'list', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(sample('integrations-list.json').integrations.map(masked));
+    expectNoSecrets(json.stdout + json.stderr);
+  });
+
+  it('integrations get shows one of them in every mode: absent callback_url and ends_at as "-", secrets masked', async () => {
+    const human = await nsx(['integrations', 'get', 'erp-netsuite-orders']);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/^status\s+running$/m);
+    expect(human.stdout).toMatch(/^destination\s+-$/m);
+    expect(human.stdout).toMatch(/^callback url\s+-$/m);
+    expect(human.stdout).toMatch(new RegExp(`^api key\\s+\\*{8}$`, 'm'));
+    expect(human.stdout).toMatch(/^ends at\s+-$/m);
+
+    const s3 = await nsx(['integrations', 'get', 'warehouse-s3-export', '--output', 'tsv']);
+    expect(s3.code, s3.stderr).toBe(0);
+    expect(s3.stdout).toMatch(/^access key id\s+AKIASAMPLEKEYID00000$/m); // not a secret
+    expect(s3.stdout).toMatch(/^secret key\s+\*{8}$/m);
+
+    const json = await nsx(['integrations', 'get', 'fulfillment-wms', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(masked(sample('integrations-list.json').integrations[2]));
+    expectNoSecrets(human.stdout + human.stderr + s3.stdout + s3.stderr + json.stdout + json.stderr);
+  });
+});
+
+describe('import-job.json and import-errors.json (stock status)', () => {
+  it('stock status reads the job: its state, and in json every field as sent (unknown ones too)', async () => {
+    const human = await nsx(['stock', 'status', 'b3f2a4c6-sample-import']);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/^import_id\s+b3f2a4c6-sample-import$/m);
+    expect(human.stdout).toMatch(/^state\s+received$/m);
+    const json = await nsx(['stock', 'status', 'b3f2a4c6-sample-import', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ ...sample('import-job.json'), errors: [], errors_total: 0 }); // `source` kept
+  });
+
+  it('a failed job shows each item error by its reason and entity (exit 6); json keeps the items as sent', async () => {
+    const human = await nsx(['stock', 'status', 'failed-job']);
+    expect(human.code).toBe(ExitCode.partial);
+    expect(human.stderr).toContain('import failed-job failed: 2 items could not be applied');
+    expect(human.stderr).toMatch(/^ {2}fulfillment node DC09 is not configured \(availabilities 10000102\)$/m);
+    expect(human.stderr).toMatch(/^ {2}quantity must not be negative \(availabilities 10000177\)$/m);
+    const json = await nsx(['stock', 'status', 'failed-job', '--json']);
+    expect(json.code).toBe(ExitCode.partial);
+    const result = JSON.parse(json.stdout);
+    expect(result.errors).toEqual(sample('import-errors.json'));
+    expect(result.errors_total).toBe(2);
+  });
+
+  it('compares the state case-insensitively ("FAILED" is failed)', async () => {
+    const r = await nsx(['stock', 'status', 'FAILED-upper']);
+    expect(r.code).toBe(ExitCode.partial);
+    expect(r.stderr).toMatch(/^ {2}quantity must not be negative/m);
+  });
+});
+
+describe('problem.json and message-error.json (error answers)', () => {
+  it('problem+json: title, detail, error_code, request_id, and each of messages on its own line; json mode carries them', async () => {
+    const args = ['integrations', 'register', 'new-one', '--callback-url', 'https://erp.example.com/hook'];
+    const human = await nsx(args);
+    expect(human.code).toBe(ExitCode.usage); // a 400
+    const lines = human.stderr.split('\n');
+    const first = lines.findIndex((l) => l.startsWith('error:'));
+    expect(lines[first]).toContain('answered 400: Bad Request: The request body is invalid. (error_code invalid_request, request_id 0b7e5c2a-sample-request-id)');
+    expect(lines[first + 1]).toBe('  callback_parameters.callback_url: must be an https URL');
+    expect(lines[first + 2]).toBe('  filter_conditions.events[2]: unknown event name');
+
+    const json = await nsx([...args, '--json']);
+    expect(json.code).toBe(ExitCode.usage);
+    const error = JSON.parse(json.stderr.trim().split('\n').pop()!).error;
+    expect(error).toMatchObject({
+      status: 400,
+      title: 'Bad Request',
+      detail: 'The request body is invalid.',
+      error_code: 'invalid_request',
+      request_id: '0b7e5c2a-sample-request-id',
+      messages: sample('problem.json').messages,
+    });
+  });
+
+  it('{message, request_id}: the message and the request id', async () => {
+    const r = await nsx(['integrations', 'get', 'boom']);
+    expect(r.code).toBe(ExitCode.error);
+    expect(r.stderr).toMatch(/^error: GET \/api\/v1\/org\/integrations\/eventstream\/boom answered 500: Internal Server Error \(request_id 7f3a91d0-sample-request-id\)$/m);
+  });
+});
