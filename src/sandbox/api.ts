@@ -212,6 +212,14 @@ const listImportErrors: ApiHandler = ({ res, params, core }) => {
   sendJson(res, 200, { errors: importOr404(core, params.import_id).errors });
 };
 
+/** [contract §4, envelope assumed] the jobs in the order they came, `filter[state]` narrowing them. */
+const listImports: ApiHandler = ({ res, query, core }) => {
+  const state = query.get('filter[state]');
+  const { offset, count } = parsePage(query);
+  const jobs = [...core.state.imports.values()].filter((job) => !state || job.state === state);
+  sendJson(res, 200, `{"items":${JSON.stringify(jobs.slice(offset, offset + count).map(publicImport))},${paginationJson(offset, count, jobs.length)}}`);
+};
+
 /** Handlers by ROUTES name; legacyPasswordToken is served by server.ts with the token endpoint. */
 export const API_HANDLERS: Partial<Record<RouteName, ApiHandler>> = {
   listIntegrations,
@@ -229,4 +237,5 @@ export const API_HANDLERS: Partial<Record<RouteName, ApiHandler>> = {
   startImport,
   getImport,
   listImportErrors,
+  listImports,
 };
