@@ -5,6 +5,7 @@ import { ClientCredentialsTokens } from './auth.js';
 import { EventStreamApi } from './eventstream.js';
 import { HttpClient, processDispatcher, type HttpEvents, type RetryPolicy } from './http.js';
 import { ImportApi } from './imports.js';
+import { ProbeApi } from './probe.js';
 import { applyCorrections, type RouteTable } from './routes.js';
 import { version } from '../version.js';
 
@@ -13,6 +14,8 @@ export interface ApiClient {
   tokens: ClientCredentialsTokens;
   eventstream: EventStreamApi;
   imports: ImportApi;
+  /** Read-only probes of the tenant's read routes (nsx doctor --api). */
+  probe: ProbeApi;
   settings: Settings;
   /** The routes in effect: the default table with the profile's corrections. */
   routes: RouteTable;
@@ -45,5 +48,5 @@ export function createApiClient(settings: Settings, events: ClientEvents = {}, r
     userAgent: `nsx/${version()} node/${process.versions.node}`,
     ...(retry ? { retry } : {}),
   });
-  return { http, tokens, settings, routes, eventstream: new EventStreamApi(http, routes, settings.tenant), imports: new ImportApi(http, routes) };
+  return { http, tokens, settings, routes, eventstream: new EventStreamApi(http, routes, settings.tenant), imports: new ImportApi(http, routes), probe: new ProbeApi(http, routes) };
 }
