@@ -51,19 +51,14 @@ export class ProbeApi {
   async probe(name: ProbedRoute, options: { params?: Record<string, string>; query?: Record<string, string | number> } = {}): Promise<ProbeAnswer> {
     const route = this.routes[name];
     const query = queryString(options.query);
-    const probe: RouteProbe = {
-      route: name,
-      verdict: 'skipped',
-      method: route.method,
-      path: buildPath(route, options.params) + query,
-      httpStatus: undefined,
-      ms: undefined,
-      items: undefined,
-      unknownFields: [],
-      missingFields: [],
-      error: undefined,
-      requestId: undefined,
-    };
+    let path: string;
+    try {
+      path = buildPath(route, options.params) + query;
+    } catch (error) {
+      // A parameter no path can carry (an id listed by the tenant that is empty, say): not sent.
+      return { probe: blank(name, route.method, route.path + query, 'failed', `not called: ${error instanceof Error ? error.message : String(error)}`), items: [] };
+    }
+    const probe = blank(name, route.method, path, 'skipped', undefined);
     if (route.method !== 'GET') return { probe: { ...probe, error: `${route.method} is not a read: not called` }, items: [] };
     const started = performance.now();
     let body: unknown;
@@ -94,6 +89,11 @@ export class ProbeApi {
     probe.verdict = unknown.length || missing.length ? 'lenient' : 'ok';
     return { probe, items: items.list };
   }
+}
+
+/** A probe that made no call. */
+export function blank(route: ProbedRoute, method: string, path: string, verdict: ProbeVerdict, error: string | undefined): RouteProbe {
+  return { route, verdict, method, path, httpStatus: undefined, ms: undefined, items: undefined, unknownFields: [], missingFields: [], error, requestId: undefined };
 }
 
 /** The items of an answer and where they were (an envelope key, '' for a bare array, null for one object); a string says why there are none. */

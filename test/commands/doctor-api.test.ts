@@ -182,6 +182,14 @@ describe('doctor --api against tenants that differ', () => {
     expect(named.getIntegration!.detail).toContain('integration "ghost" is not among the 2 listed: check --integration; or the route probably differs on this tenant; set it with: nsx config set routes.getIntegration "GET <path with {id}>" --profile default');
   });
 
+  it('refuses a bad --integration before sending anything (exit 2)', async () => {
+    await tenant();
+    const r = await nsx(['doctor', '--api', '--integration', 'bad id']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('error: --integration "bad id" is not valid: letters, digits, ".", "_" and "-", starting with a letter or digit');
+    expect(server!.requests).toEqual([]);
+  });
+
   it('reports every route as an auth problem when no token can be had, and calls none', async () => {
     await tenant({ token: () => HttpResponse.json({ error: 'invalid_client' }, { status: 401 }) });
     const r = await nsx(['doctor', '--api', '--json']);

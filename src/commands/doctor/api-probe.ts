@@ -2,7 +2,7 @@
 // does not serve, the `nsx config set routes.X` command that corrects it. Never a write (ProbeApi sends
 // GET only, and a read route cannot be corrected into anything else).
 import type { ApiClient } from '../../api/client.js';
-import { FAILING_VERDICTS, type ProbeVerdict, type RouteProbe } from '../../api/probe.js';
+import { blank, FAILING_VERDICTS, type ProbeVerdict, type RouteProbe } from '../../api/probe.js';
 import { routePlaceholder, ROUTES } from '../../api/routes.js';
 import type { ProbedRoute } from '../../api/schemas.js';
 import type { Settings } from '../../config/profiles.js';
@@ -99,7 +99,7 @@ async function probeTenant(client: ApiClient, given: string | undefined): Promis
 
 function notCalled(client: ApiClient, route: ProbedRoute, verdict: ProbeVerdict, error: string): RouteProbe {
   const r = client.routes[route];
-  return { route, verdict, method: r.method, path: r.path, httpStatus: undefined, ms: undefined, items: undefined, unknownFields: [], missingFields: [], error, requestId: undefined };
+  return blank(route, r.method, r.path, verdict, error);
 }
 
 /**

@@ -18,7 +18,8 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: { api?: b
   if (opts.integration !== undefined && !opts.api) throw new UsageError('--integration goes with --api (nsx doctor --api --integration ID)');
   if (opts.api) {
     const { runApiProbe } = await import('./api-probe.js');
-    return runApiProbe(ctx, opts.integration !== undefined ? { integration: opts.integration } : {});
+    const { parseIntegrationId } = await import('../../input/ids.js');
+    return runApiProbe(ctx, opts.integration !== undefined ? { integration: parseIntegrationId(opts.integration, '--integration') } : {});
   }
   const results = await runChecks(ctx);
   const paint = { ok: ctx.output.style.green, warn: ctx.output.style.yellow, fail: ctx.output.style.red };
