@@ -1,6 +1,7 @@
 // Every NewStore path, host template, status code and limit that nsx (and its sandbox) relies on, in one
 // table. Entries tagged "assumed" in ../shared/newstore-api.md are our guesses where NewStore's
-// documentation is silent: correcting one against a real tenant is a one-line change here.
+// documentation is silent: correcting one against a real tenant is a one-line change here, or, for one
+// tenant, `nsx config set routes.<name> "METHOD /path"` (parseRouteOverride, applyCorrections).
 
 import { UsageError } from '../errors.js';
 
@@ -47,7 +48,7 @@ export const ROUTES = {
 
 export type RouteName = keyof typeof ROUTES;
 
-/** The route table an API client uses: ROUTES, with a profile's corrections (see withOverrides). */
+/** The route table an API client uses: ROUTES, with a profile's corrections (see applyCorrections). */
 export type RouteTable = { readonly [K in RouteName]: Route };
 
 /** The methods nsx sends: those its tables use. */
