@@ -155,6 +155,9 @@ describe('doctor --api against tenants that differ', () => {
     expect(server!.requests.map((q) => `${q.method} ${q.path.split('?')[0]}`)).toContain('GET /api/v1/org/integrations/eventstream/erp/log_entries');
     expect(writes()).toEqual([]);
     expect(r.stdout + r.stderr).not.toContain('probe-secret-value');
+    // The setup checks say that the profile corrects a route.
+    r = await nsx(['doctor', '--json']);
+    expect((JSON.parse(r.stdout) as Array<{ check: string; detail: string }>).find((c) => c.check === 'profile')!.detail).toMatch(/, overrides: routes\.listLogs \(nsx config list\)$/);
   });
 
   it('says which answer it cannot read and which route refuses the token (exit 1)', async () => {

@@ -39,7 +39,8 @@ export function checkConfigPermissions(): CheckResult {
 export function checkProfile(settings: Settings): CheckResult {
   const where = `profile ${settings.profile}${settings.profileExists ? '' : ' (not saved)'}, tenant ${settings.tenant ?? '(none)'}, stage ${settings.stage}`;
   if (!settings.baseUrl) return result('profile', 'fail', `${where}: no API base URL (set a tenant: nsx config set tenant T, or --base-url)`);
-  return result('profile', 'ok', `${where}, API ${settings.baseUrl}`);
+  const overrides = Object.keys(settings.overrides ?? {});
+  return result('profile', 'ok', `${where}, API ${settings.baseUrl}${overrides.length ? `, overrides: ${overrides.join(', ')} (nsx config list)` : ''}`);
 }
 
 export function checkCredentials(settings: Settings): CheckResult {
