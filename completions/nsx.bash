@@ -103,6 +103,7 @@ _nsx_options() {
     'sandbox receiver-rule') REPLY='--latency --url' ;;
     'sandbox reset') REPLY='--scenario --url' ;;
     'auth login') REPLY='--client-id --client-secret-stdin --no-verify' ;;
+    'doctor') REPLY='--api --integration' ;;
     *) REPLY='' ;;
   esac
   REPLY="$REPLY "'--version --profile --tenant --stage --base-url --token-url --timeout --output --json --quiet --verbose --no-input --no-color --sandbox --help'
@@ -238,6 +239,7 @@ _nsx_option_value() {
     'sandbox reset|--scenario') REPLY='none' ;;
     'sandbox reset|--url') REPLY='none' ;;
     'auth login|--client-id') REPLY='none' ;;
+    'doctor|--integration') REPLY='none' ;;
     *'|--profile') REPLY='none' ;;
     *'|--tenant') REPLY='none' ;;
     *'|--stage') REPLY='none' ;;

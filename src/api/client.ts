@@ -5,6 +5,8 @@ import { ClientCredentialsTokens } from './auth.js';
 import { EventStreamApi } from './eventstream.js';
 import { HttpClient, processDispatcher, type HttpEvents, type RetryPolicy } from './http.js';
 import { ImportApi } from './imports.js';
+import { ProbeApi } from './probe.js';
+import { applyCorrections, type RouteTable } from './routes.js';
 import { version } from '../version.js';
 
 export interface ApiClient {
@@ -12,7 +14,11 @@ export interface ApiClient {
   tokens: ClientCredentialsTokens;
   eventstream: EventStreamApi;
   imports: ImportApi;
+  /** Read-only probes of the tenant's read routes (nsx doctor --api). */
+  probe: ProbeApi;
   settings: Settings;
+  /** The routes in effect: the default table with the profile's corrections. */
+  routes: RouteTable;
 }
 
 export interface ClientEvents extends HttpEvents {
@@ -26,6 +32,7 @@ export function createApiClient(settings: Settings, events: ClientEvents = {}, r
       hint: 'set a tenant (--tenant, NSX_TENANT, nsx config set tenant T) or a base URL (--base-url); or try --sandbox',
     });
   }
+  const { routes, pagination } = applyCorrections(settings.corrections);
   const dispatcher = processDispatcher(settings.timeoutMs);
   const tokens = new ClientCredentialsTokens(settings, dispatcher, {
     ...(events.trace ? { trace: events.trace } : {}),
@@ -37,8 +44,9 @@ export function createApiClient(settings: Settings, events: ClientEvents = {}, r
     auth: tokens,
     events,
     dispatcher,
+    pagination,
     userAgent: `nsx/${version()} node/${process.versions.node}`,
     ...(retry ? { retry } : {}),
   });
-  return { http, tokens, settings, eventstream: new EventStreamApi(http, settings.tenant), imports: new ImportApi(http) };
+  return { http, tokens, settings, routes, eventstream: new EventStreamApi(http, routes, settings.tenant), imports: new ImportApi(http, routes), probe: new ProbeApi(http, routes) };
 }

@@ -1,6 +1,6 @@
 // The event stream configuration API [contract §2]: integrations, their logs and rejected events.
 import type { HttpClient } from './http.js';
-import { ROUTES } from './routes.js';
+import type { RouteTable } from './routes.js';
 import {
   ENVELOPE,
   Integration,
@@ -19,9 +19,10 @@ import { describeMismatch } from './answers.js';
 const Empty = z.unknown();
 
 export class EventStreamApi {
-  /** `tenant` names where an unknown integration was looked for. */
+  /** `tenant` names where an unknown integration was looked for; `routes` is the table in effect (a profile may correct it). */
   constructor(
     private readonly http: HttpClient,
+    private readonly routes: RouteTable,
     private readonly tenant?: string,
   ) {}
 
@@ -55,7 +56,7 @@ export class EventStreamApi {
    * so that one odd entry does not hide the others.
    */
   async listIntegrations(options: { onUnreadable?: (where: string) => void } = {}): Promise<Integration[]> {
-    const body = await this.http.request(ROUTES.listIntegrations, { schema: IntegrationListAnswer });
+    const body = await this.http.request(this.routes.listIntegrations, { schema: IntegrationListAnswer });
     const items = Array.isArray(body) ? body : body.integrations;
     const prefix = Array.isArray(body) ? '' : ENVELOPE.integrations;
     const out: Integration[] = [];
@@ -67,33 +68,33 @@ export class EventStreamApi {
     return out;
   }
   getIntegration(id: string): Promise<Integration> {
-    return this.about(id, this.http.request(ROUTES.getIntegration, { params: { id }, schema: Integration }));
+    return this.about(id, this.http.request(this.routes.getIntegration, { params: { id }, schema: Integration }));
   }
   registerIntegration(request: RegisterRequest): Promise<Integration> {
-    return this.http.request(ROUTES.registerIntegration, { body: request, schema: Integration });
+    return this.http.request(this.routes.registerIntegration, { body: request, schema: Integration });
   }
   /** PATCH with only the fields to change; the answer is not relied on (read the integration back). */
   async updateIntegration(id: string, changes: UpdateIntegrationRequest): Promise<void> {
-    await this.about(id, this.http.request(ROUTES.updateIntegration, { params: { id }, body: changes, schema: Empty }));
+    await this.about(id, this.http.request(this.routes.updateIntegration, { params: { id }, body: changes, schema: Empty }));
   }
   async startIntegration(id: string): Promise<void> {
-    await this.about(id, this.http.request(ROUTES.startIntegration, { params: { id }, body: {}, schema: Empty }));
+    await this.about(id, this.http.request(this.routes.startIntegration, { params: { id }, body: {}, schema: Empty }));
   }
   async stopIntegration(id: string): Promise<void> {
-    await this.about(id, this.http.request(ROUTES.stopIntegration, { params: { id }, body: {}, schema: Empty }));
+    await this.about(id, this.http.request(this.routes.stopIntegration, { params: { id }, body: {}, schema: Empty }));
   }
   async deleteIntegration(id: string): Promise<void> {
-    await this.about(id, this.http.request(ROUTES.deleteIntegration, { params: { id }, schema: Empty }));
+    await this.about(id, this.http.request(this.routes.deleteIntegration, { params: { id }, schema: Empty }));
   }
   /** Log entries, newest first, streamed page by page. */
   logs(id: string, options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncGenerator<LogEntry> {
-    return this.listAbout(id, this.http.paginate(ROUTES.listLogs, { params: { id }, envelopeKey: ENVELOPE.logs, item: LogEntry, ...options }));
+    return this.listAbout(id, this.http.paginate(this.routes.listLogs, { params: { id }, envelopeKey: ENVELOPE.logs, item: LogEntry, ...options }));
   }
   /** Rejected events, oldest first, streamed page by page (`parallel`: pages in flight at once, see paginate). */
   rejectedEvents(id: string, options: { pageSize?: number; parallel?: number; signal?: AbortSignal } = {}): AsyncGenerator<RejectedEvent> {
     return this.listAbout(
       id,
-      this.http.paginate(ROUTES.listRejectedEvents, {
+      this.http.paginate(this.routes.listRejectedEvents, {
         params: { id },
         envelopeKey: ENVELOPE.rejectedEvents,
         item: RejectedEvent,
@@ -106,12 +107,12 @@ export class EventStreamApi {
    * failure: callers that pass it accept a second delivery (receivers must dedupe; delivery is at-least-once).
    */
   retryRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<RetryResult> {
-    return this.http.request(ROUTES.retryRejectedEvent, { params: { id, event_id: eventId }, body: {}, schema: RetryResult, ...options });
+    return this.http.request(this.routes.retryRejectedEvent, { params: { id, event_id: eventId }, body: {}, schema: RetryResult, ...options });
   }
   async deleteRejectedEvent(id: string, eventId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    await this.http.request(ROUTES.deleteRejectedEvent, { params: { id, event_id: eventId }, schema: Empty, ...options });
+    await this.http.request(this.routes.deleteRejectedEvent, { params: { id, event_id: eventId }, schema: Empty, ...options });
   }
   publishedEvents(query: Record<string, string | undefined>): Promise<z.infer<typeof PublishedEventList>> {
-    return this.http.request(ROUTES.listPublishedEvents, { query, schema: PublishedEventList });
+    return this.http.request(this.routes.listPublishedEvents, { query, schema: PublishedEventList });
   }
 }

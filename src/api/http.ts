@@ -6,7 +6,7 @@ import type * as z from 'zod';
 import { ApiError, AuthError, NetworkError, UnreadableAnswerError } from '../errors.js';
 import { atExit } from '../lifecycle.js';
 import { sleep } from '../timers.js';
-import { buildPath, PAGINATION, PROBLEM_JSON, type Route } from './routes.js';
+import { buildPath, DEFAULT_PAGINATION, PROBLEM_JSON, type Pagination, type Route } from './routes.js';
 import { ENVELOPE, PaginationInfo, Problem } from './schemas.js';
 import { exchange, type ExchangeResult } from './exchange.js';
 import { bodySnippet, capText, describeMismatch, describeValue, SHOWN_MESSAGES, SHOWN_TEXT_CHARS, VERBOSE_TEXT_CHARS } from './answers.js';
@@ -44,6 +44,8 @@ export interface HttpClientOptions {
   events?: HttpEvents;
   userAgent?: string;
   dispatcher?: Dispatcher;
+  /** Query parameter names and page size of paginated lists (a profile may correct them). */
+  pagination?: Pagination;
 }
 
 export interface RequestOptions<T> {
@@ -121,6 +123,7 @@ export class HttpClient {
   private readonly auth: TokenSource | undefined;
   private readonly userAgent: string;
   private readonly timeoutMs: number;
+  private readonly pagination: Pagination;
 
   constructor(options: HttpClientOptions) {
     const url = new URL(options.baseUrl);
@@ -133,6 +136,7 @@ export class HttpClient {
     this.events = options.events ?? {};
     this.auth = options.auth;
     this.userAgent = options.userAgent ?? 'nsx';
+    this.pagination = options.pagination ?? DEFAULT_PAGINATION;
   }
 
   /**
@@ -159,7 +163,7 @@ export class HttpClient {
     route: Route,
     options: { params?: Record<string, string>; envelopeKey: string; item: z.ZodType<T>; pageSize?: number; parallel?: number; signal?: AbortSignal },
   ): AsyncGenerator<T> {
-    const count = Math.min(options.pageSize ?? PAGINATION.maxCount, PAGINATION.maxCount);
+    const count = Math.min(options.pageSize ?? this.pagination.pageSize, this.pagination.pageSize);
     const width = Math.max(1, Math.floor(options.parallel ?? 1));
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
@@ -167,7 +171,7 @@ export class HttpClient {
       const response = await this.send(route, {
         ...(options.params ? { params: options.params } : {}),
         signal,
-        query: { [PAGINATION.offsetParam]: offset, [PAGINATION.countParam]: count },
+        query: this.pageQuery(offset, count),
       });
       const body = answerJson(response, `${route.method} ${buildPath(route, options.params)}`);
       if (Array.isArray(body)) return { items: body, total: undefined };
@@ -225,6 +229,16 @@ export class HttpClient {
     } finally {
       stop.abort();
     }
+  }
+
+  /** The query of one page: `{offset: 0, count: 200}` under the default names. */
+  pageQuery(offset: number, count: number): Record<string, number> {
+    return { [this.pagination.offsetParam]: offset, [this.pagination.countParam]: count };
+  }
+
+  /** The largest page this client asks for. */
+  get pageSize(): number {
+    return this.pagination.pageSize;
   }
 
   /** Sends with retries; throws ApiError for non-2xx answers, NetworkError when the connection fails. */

@@ -1,6 +1,9 @@
 // Every NewStore path, host template, status code and limit that nsx (and its sandbox) relies on, in one
 // table. Entries tagged "assumed" in ../shared/newstore-api.md are our guesses where NewStore's
-// documentation is silent: correcting one against a real tenant is a one-line change here.
+// documentation is silent: correcting one against a real tenant is a one-line change here, or, for one
+// tenant, `nsx config set routes.<name> "METHOD /path"` (parseRouteOverride, applyCorrections).
+
+import { UsageError } from '../errors.js';
 
 import { UnsafePathParameterError } from '../errors.js';
 
@@ -52,6 +55,88 @@ export const ROUTES = {
 } as const satisfies Record<string, Route>;
 
 export type RouteName = keyof typeof ROUTES;
+
+/** The route table an API client uses: ROUTES, with a profile's corrections (see applyCorrections). */
+export type RouteTable = { readonly [K in RouteName]: Route };
+
+/** The methods nsx sends: those its tables use. */
+export function supportedMethods(): HttpMethod[] {
+  return [...new Set([...Object.values(ROUTES), ...Object.values(SANDBOX_ROUTES)].map((r) => r.method as HttpMethod))];
+}
+
+function templateParams(path: string): string[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+}
+
+export function isRouteName(name: string): name is RouteName {
+  return Object.hasOwn(ROUTES, name);
+}
+
+/** "GET /v0/d/import/{import_id}": how a route is written in an override and shown back. */
+export function formatRoute(route: Pick<Route, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** The placeholder a printed override carries where the tenant's path goes, e.g. "<path with {id}>". */
+export function routePlaceholder(name: RouteName): string {
+  const params = templateParams(ROUTES[name].path).map((p) => `{${p}}`);
+  return params.length ? `<path with ${params.join(' and ')}>` : '<path>';
+}
+
+// Literal path characters an override may use: no spaces, quotes, `$`, `!`, `?` or `#`, so that the
+// value is a path (no query) and the override nsx prints can be pasted into a shell in double quotes.
+const PATH_TEXT = /^[A-Za-z0-9\-._~%/:@+,;=]*$/;
+
+/**
+ * Reads a profile's correction of one route, "METHOD /path/{param}" (the method may be left out: the
+ * default's is kept). Throws UsageError (exit 2) with one line saying what is allowed. The corrected route
+ * keeps the default's idempotency: it is the same operation at another address.
+ */
+export function parseRouteOverride(name: string, text: string): Route {
+  const key = `routes.${name}`;
+  if (!isRouteName(name)) throw new UsageError(`unknown route "${name}"; routes: ${Object.keys(ROUTES).join(', ')}`);
+  const base = ROUTES[name];
+  const want = templateParams(base.path);
+  const form = `expected "METHOD /path"${want.length ? ` with ${want.map((p) => `{${p}}`).join(', ')}` : ''}, e.g. "${formatRoute(base)}"`;
+  const value = text.trim();
+  if (/[<>]/.test(value)) throw new UsageError(`${key}: replace the ${routePlaceholder(name)} placeholder with the path this tenant uses; ${form}`);
+  const match = /^(?:([A-Za-z]+)\s+)?(\S+)$/.exec(value);
+  if (!match) throw new UsageError(`${key}: "${text}" is not a route; ${form}`);
+  const method = (match[1] ?? base.method).toUpperCase() as HttpMethod;
+  const path = match[2]!;
+  const methods = supportedMethods();
+  if (!methods.includes(method)) throw new UsageError(`${key}: method ${match[1]} is not one nsx sends (${methods.join(', ')})`);
+  // A read stays a read (a command that only looks, and doctor --api, must never change anything); a
+  // write may move to another write method.
+  if ((base.method === 'GET') !== (method === 'GET')) {
+    throw new UsageError(`${key}: ${base.method === 'GET' ? 'a read route stays GET' : `a write route cannot become GET (use ${methods.filter((m) => m !== 'GET').join(', ')})`}`);
+  }
+  if (!path.startsWith('/')) throw new UsageError(`${key}: the path must start with "/" (got "${path}"); ${form}`);
+  const literal = path.split(/\{\w+\}/);
+  if (!literal.every((part) => PATH_TEXT.test(part))) {
+    throw new UsageError(`${key}: "${path}" may hold only letters, digits, - . _ ~ % / : @ + , ; = and {params} (no query, spaces or quotes)`);
+  }
+  if (path.split('/').some((segment) => segment === '.' || segment === '..')) throw new UsageError(`${key}: the path may not hold "." or ".." segments (got "${path}")`);
+  const got = templateParams(path);
+  const unknown = got.filter((p) => !want.includes(p));
+  const absent = want.filter((p) => !got.includes(p));
+  if (unknown.length || absent.length || new Set(got).size !== got.length) {
+    const allowed = want.length ? `exactly ${want.map((p) => `{${p}}`).join(', ')} (each once)` : 'no {params}';
+    throw new UsageError(`${key}: the path must hold ${allowed}; got ${got.length ? got.map((p) => `{${p}}`).join(', ') : 'none'}`);
+  }
+  return { method, path, idempotent: base.idempotent };
+}
+
+/** A profile's corrections of what is assumed, read and checked (parseRouteOverride, parsePaginationOverride). */
+export interface ApiCorrections {
+  routes?: Partial<Record<RouteName, Route>>;
+  pagination?: Partial<Pagination>;
+}
+
+/** The one place a profile's corrections meet the defaults: the tables an API client is built with. */
+export function applyCorrections(corrections: ApiCorrections = {}): { routes: RouteTable; pagination: Pagination } {
+  return { routes: { ...ROUTES, ...corrections.routes }, pagination: { ...DEFAULT_PAGINATION, ...corrections.pagination } };
+}
 
 /**
  * The nsx sandbox's own endpoints (not NewStore's, no auth): its info (answers only on a sandbox) and its
@@ -136,6 +221,36 @@ export const PAGINATION = {
 
 /** The query parameter that filters the import list by state [seen in NewStore's adapter code]. */
 export const IMPORT_STATE_FILTER_PARAM = 'filter[state]';
+/** How a client pages through lists: the two query parameter names and the largest page it asks for. */
+export interface Pagination {
+  offsetParam: string;
+  countParam: string;
+  pageSize: number;
+}
+export const DEFAULT_PAGINATION: Pagination = { offsetParam: PAGINATION.offsetParam, countParam: PAGINATION.countParam, pageSize: PAGINATION.maxCount };
+/** A profile's corrections of pagination, as typed: `pagination.offset`, `pagination.count`, `pagination.page-size`. */
+export const PAGINATION_KEYS = { offset: 'offsetParam', count: 'countParam', 'page-size': 'pageSize' } as const;
+export type PaginationKey = keyof typeof PAGINATION_KEYS;
+export const MAX_PAGE_SIZE = 1000;
+
+export function isPaginationKey(key: string): key is PaginationKey {
+  return Object.hasOwn(PAGINATION_KEYS, key);
+}
+
+/** Reads one pagination correction; throws UsageError (exit 2) with one line saying what is allowed. */
+export function parsePaginationOverride(key: string, text: string): Partial<Pagination> {
+  if (!isPaginationKey(key)) throw new UsageError(`unknown pagination key "${key}"; keys: ${Object.keys(PAGINATION_KEYS).map((k) => `pagination.${k}`).join(', ')}`);
+  const value = text.trim();
+  if (key === 'page-size') {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > MAX_PAGE_SIZE) throw new UsageError(`pagination.page-size: expected a whole number from 1 to ${MAX_PAGE_SIZE} (got "${text}")`);
+    return { pageSize: n };
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9_.[\]-]*$/.test(value)) {
+    throw new UsageError(`pagination.${key}: expected a query parameter name (letters, digits, _ . - [ ], starting with a letter or _; got "${text}")`);
+  }
+  return { [PAGINATION_KEYS[key]]: value };
+}
 
 // Status codes the API answers.
 export const STATUS = {

@@ -383,3 +383,32 @@ export const AvailabilityFile = z.strictObject({
 export type AvailabilityFile = z.infer<typeof AvailabilityFile>;
 export type AvailabilityItem = z.infer<typeof AvailabilityItem>;
 export type StoreMappingEntry = z.infer<typeof StoreMappingEntry>;
+
+// ---- What each read answer should hold (nsx doctor --api) ----------------------------------------
+/**
+ * Per read route: where its items are (envelope keys tried in order, a bare array always accepted; null
+ * for a single object), the schema each item is read with, and the fields nsx expects on every item (it
+ * shows or uses them: an item without one is read only leniently). A field named by neither the schema nor
+ * `expected` / `known` is unknown to nsx: kept (and shown by --output json), never used.
+ */
+export interface ReadAnswer {
+  envelope: readonly string[] | null;
+  item: z.ZodType;
+  expected: readonly string[];
+  known?: readonly string[];
+}
+export const READ_ANSWERS = {
+  listIntegrations: { envelope: [ENVELOPE.integrations], item: Integration, expected: ['id', 'status', 'integration_type'] },
+  getIntegration: { envelope: null, item: Integration, expected: ['id', 'status', 'integration_type'] },
+  listLogs: { envelope: [ENVELOPE.logs], item: LogEntry, expected: ['id', 'created_at', 'level', 'message'] },
+  listRejectedEvents: { envelope: [ENVELOPE.rejectedEvents], item: RejectedEvent, expected: ['id', 'rejected_at', 'event'] },
+  listPublishedEvents: {
+    envelope: [],
+    item: PublishedEvent,
+    expected: ['integration_id', 'event_name', 'status', 'attempted_at'],
+    known: ['integration_type', 'target', 'retries_remaining', 'entity_id', 'domain_entity_id', 'domain_entity_type', 'response_time_ms', 'response'],
+  },
+  // [contract §4] the envelope of the import list is assumed: a bare array, {"items": [...]} or {"imports": [...]}
+  listImports: { envelope: ['items', 'imports'], item: ImportJob, expected: ['import_id', 'state'] },
+} as const satisfies Record<string, ReadAnswer>;
+export type ProbedRoute = keyof typeof READ_ANSWERS;

@@ -114,6 +114,9 @@ class RunContext implements CommandContext {
       clientId: sandbox.clientId,
       clientSecret: sandbox.clientSecret,
       staticToken: undefined,
+      // The sandbox serves nsx's own route table: a profile's corrections are for its tenant.
+      corrections: {},
+      overrides: {},
       sources: { ...base.sources, baseUrl: 'sandbox', tokenUrl: 'sandbox', tenant: 'sandbox', clientId: 'sandbox', clientSecret: 'sandbox' },
     };
   }

@@ -2,7 +2,16 @@
 // Client secrets live in a separate credentials file; both files are 0600 in a 0700 folder.
 import { join } from 'node:path';
 import type Conf from 'conf';
-import { apiBaseUrl, DEFAULT_STAGE, tokenUrl as defaultTokenUrl } from '../api/routes.js';
+import {
+  apiBaseUrl,
+  applyCorrections,
+  DEFAULT_STAGE,
+  formatRoute,
+  parsePaginationOverride,
+  parseRouteOverride,
+  tokenUrl as defaultTokenUrl,
+  type ApiCorrections,
+} from '../api/routes.js';
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../input/time.js';
 import { configDir } from './paths.js';
@@ -11,7 +20,12 @@ import { ensurePrivateDir, PRIVATE_FILE_MODE, readJsonFile } from './secure-file
 /** Settable profile keys, as typed by users (`nsx config set base-url ...`). */
 export const PROFILE_KEYS = ['tenant', 'stage', 'base-url', 'token-url', 'client-id', 'timeout', 'output'] as const;
 export type ProfileKey = (typeof PROFILE_KEYS)[number];
-export type Profile = Partial<Record<ProfileKey, string>>;
+export type Profile = Partial<Record<ProfileKey, string>> & {
+  /** Corrections of assumed routes, by ROUTES name: `{"listLogs": "GET /…/{id}/log_entries"}`. */
+  routes?: Record<string, string>;
+  /** Corrections of pagination: `{"count": "limit", "page-size": "100"}`. */
+  pagination?: Record<string, string>;
+};
 
 type ConfigFile = {
   current_profile?: string;
@@ -123,6 +137,80 @@ export function validateProfileValue(key: ProfileKey, value: string): string {
   }
 }
 
+// ---- Corrections of what nsx assumes about NewStore (routes.*, pagination.*) ----------------------
+
+/** `routes.<route name>` or `pagination.<offset|count|page-size>`, as typed by users. */
+export type CorrectionKey = `routes.${string}` | `pagination.${string}`;
+export const CORRECTION_GROUPS = ['routes', 'pagination'] as const;
+
+export function isCorrectionKey(key: string): key is CorrectionKey {
+  return /^(?:routes|pagination)\.[^.]+$/.test(key);
+}
+function splitCorrectionKey(key: CorrectionKey): ['routes' | 'pagination', string] {
+  const dot = key.indexOf('.');
+  return [key.slice(0, dot) as 'routes' | 'pagination', key.slice(dot + 1)];
+}
+
+/** Checks one correction and returns it as stored (a route as "METHOD /path"); UsageError (exit 2) otherwise. */
+export function validateCorrection(key: CorrectionKey, value: string): string {
+  const [group, name] = splitCorrectionKey(key);
+  if (group === 'routes') return formatRoute(parseRouteOverride(name, value));
+  parsePaginationOverride(name, value);
+  return value.trim();
+}
+
+/** A profile's value for a plain key or a correction key. */
+export function profileValue(profile: Profile | undefined, key: ProfileKey | CorrectionKey): string | undefined {
+  if (!isCorrectionKey(key)) return profile?.[key];
+  const [group, name] = splitCorrectionKey(key);
+  const table = profile?.[group];
+  return table && Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
+/** The corrections a profile holds, as typed (`{"routes.listLogs": "GET /…"}`), in a stable order. */
+export function profileCorrections(profile: Profile | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const group of CORRECTION_GROUPS) {
+    for (const [name, value] of Object.entries(profile?.[group] ?? {})) out[`${group}.${name}`] = String(value);
+  }
+  return out;
+}
+
+/**
+ * Reads and checks every correction of a profile (at load: a hand-edited file is held to the same rules as
+ * `config set`). The message names the profile and the key, and how to remove it.
+ */
+export function readCorrections(profileName: string, profile: Profile | undefined): ApiCorrections {
+  const corrections: Required<ApiCorrections> = { routes: {}, pagination: {} };
+  for (const [key, value] of Object.entries(profileCorrections(profile))) {
+    const [group, name] = splitCorrectionKey(key as CorrectionKey);
+    try {
+      if (typeof profile?.[group]?.[name] !== 'string') throw new UsageError(`${key}: expected a string`);
+      if (group === 'routes') corrections.routes[name as keyof typeof corrections.routes] = parseRouteOverride(name, value);
+      else Object.assign(corrections.pagination, parsePaginationOverride(name, value));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      throw new UsageError(`profile ${profileName}: ${error.message}`, { hint: `correct it with: nsx config set ${key} VALUE --profile ${profileName}; or remove it: nsx config unset ${key} --profile ${profileName}` });
+    }
+  }
+  const { pagination } = applyCorrections(corrections);
+  if (pagination.offsetParam === pagination.countParam) {
+    throw new UsageError(`profile ${profileName}: pagination.offset and pagination.count are both "${pagination.offsetParam}"; they must differ`);
+  }
+  return corrections;
+}
+
+/** Sets one correction of a profile (creates the profile); checked first, as at load. */
+export async function setCorrection(name: string, key: CorrectionKey, value: string): Promise<string> {
+  const stored = validateCorrection(key, value);
+  const profiles = listProfiles();
+  const [group, entry] = splitCorrectionKey(key);
+  const next: Profile = { ...profiles[name], [group]: { ...profiles[name]?.[group], [entry]: stored } };
+  readCorrections(name, next); // e.g. pagination.count set to the offset's name
+  (await config()).set('profiles', { ...profiles, [name]: next });
+  return stored;
+}
+
 /** Creates or updates a profile; `secret` goes to the credentials file. Unset values are left alone. */
 export async function upsertProfile(name: string, values: Profile, secret?: { clientSecret?: string }): Promise<void> {
   const profiles = listProfiles();
@@ -138,10 +226,16 @@ export async function upsertProfile(name: string, values: Profile, secret?: { cl
   }
 }
 
-export async function unsetProfileKey(name: string, key: ProfileKey): Promise<void> {
+export async function unsetProfileKey(name: string, key: ProfileKey | CorrectionKey): Promise<void> {
   const profiles = listProfiles();
   const profile = { ...profiles[name] };
-  delete profile[key];
+  if (isCorrectionKey(key)) {
+    const [group, entry] = splitCorrectionKey(key);
+    const table = { ...profile[group] };
+    delete table[entry];
+    if (Object.keys(table).length) profile[group] = table;
+    else delete profile[group];
+  } else delete profile[key];
   (await config()).set('profiles', { ...profiles, [name]: profile });
 }
 
@@ -204,6 +298,10 @@ export interface Settings {
   staticToken: string | undefined;
   timeoutMs: number;
   output: string | undefined;
+  /** The profile's corrections of assumed routes and pagination, checked (see readCorrections). */
+  corrections?: ApiCorrections;
+  /** The same corrections as typed, for people: `{"routes.listLogs": "GET /…"}`. */
+  overrides?: Record<string, string>;
   sources: Partial<Record<'profile' | 'tenant' | 'stage' | 'baseUrl' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'token' | 'timeout', Source>>;
 }
 
@@ -278,6 +376,7 @@ export function resolveSettings(flags: GlobalOptions, env: NodeJS.ProcessEnv = p
   if (timeoutText) timeoutMs = parseDuration(timeoutText, '--timeout');
   else sources.timeout = 'default';
   if (timeoutMs <= 0) throw new UsageError('--timeout must be greater than 0');
+  const corrections = readCorrections(profileName, profile);
 
   return {
     profile: profileName,
@@ -291,6 +390,8 @@ export function resolveSettings(flags: GlobalOptions, env: NodeJS.ProcessEnv = p
     staticToken,
     timeoutMs,
     output: p.output,
+    corrections,
+    overrides: profileCorrections(profile),
     sources,
   };
 }

@@ -164,7 +164,7 @@ export class Output {
             emit(`${jsonText(toJson(row))}\n`);
             break;
           case 'tsv':
-            emit(`${columns.map((c) => tsvCell(c.value(row))).join('\t')}\n`);
+            emit(`${columns.map((c) => tsvCell(c.value(row), this.color)).join('\t')}\n`);
             break;
           case 'table':
             chunk.push(row);
@@ -199,7 +199,7 @@ export class Output {
       wordWrap: false,
     });
     for (const row of rows) {
-      table.push(columns.map((c) => truncate(cellText(c.value(row)), c.maxWidth ?? Math.max(12, width))));
+      table.push(columns.map((c) => truncate(cellText(c.value(row), this.color), c.maxWidth ?? Math.max(12, width))));
     }
     this.writeData(`${table.toString().replace(/[ \t]+$/gm, '')}\n`);
   }
@@ -283,12 +283,12 @@ const BORDERLESS = {
   'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
 };
 
-/** A table cell: server text with its controls escaped (nsx styles no cell). */
-function cellText(value: unknown): string {
-  return value === null || value === undefined ? '' : printable(String(value).replace(/\r/g, ' '));
+/** A cell: its text with controls escaped; with colours on, the colour codes of nsx's own styling pass. */
+function cellText(value: unknown, colour: boolean): string {
+  return value === null || value === undefined ? '' : printable(String(value).replace(/\r/g, ' '), colour);
 }
-function tsvCell(value: unknown): string {
-  return cellText(value).replace(/[\t\n]/g, ' ');
+function tsvCell(value: unknown, colour: boolean): string {
+  return cellText(value, colour).replace(/[\t\n]/g, ' ');
 }
 function truncate(text: string, width: number): string {
   const oneLine = text.replace(/\s*\n\s*/g, ' ');

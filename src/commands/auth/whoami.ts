@@ -24,6 +24,7 @@ export async function run(ctx: CommandContext): Promise<void> {
     client_secret: settings.clientSecret ? `set (${settings.sources.clientSecret})` : 'missing',
     token_source: settings.staticToken ? 'NSX_TOKEN' : 'client credentials',
     token,
+    overrides: settings.overrides ?? {},
     sources: settings.sources,
   };
   ctx.output.object(report, () => {
@@ -36,6 +37,8 @@ export async function run(ctx: CommandContext): Promise<void> {
       ['client id', report.client_id ?? '(none)'],
       ['client secret', report.client_secret],
       ['token', token.ok ? `ok${token.expires_at ? `, expires ${token.expires_at}` : ''}${token.from_cache ? ' (cached)' : ''}` : 'cannot be obtained'],
+      // Corrections of assumed routes and pagination in effect (nsx config set routes.X / pagination.X).
+      ...Object.entries(report.overrides).map(([key, value], i) => [i === 0 ? 'overrides' : '', `${key} = ${value}`]),
     ];
     return lines.map(([k, v]) => `${k!.padEnd(14)}${v}`).join('\n');
   });

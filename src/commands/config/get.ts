@@ -1,12 +1,12 @@
 import type { CommandContext } from '../context.js';
 import { NotFoundError } from '../../errors.js';
-import { getProfile } from '../../config/profiles.js';
+import { getProfile, profileValue } from '../../config/profiles.js';
 import { profileKey, targetProfile } from './shared.js';
 
 export async function run(ctx: CommandContext, [key]: unknown[]): Promise<void> {
   const name = await targetProfile(ctx);
   const k = profileKey(key);
-  const value = getProfile(name)?.[k];
+  const value = profileValue(getProfile(name), k);
   if (value === undefined) throw new NotFoundError(`${k} is not set in profile ${name}`);
   ctx.output.object({ profile: name, key: k, value }, () => value);
 }

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import type { ApiClient } from '../../api/client.js';
 import { tokenCachePath } from '../../api/auth.js';
 import { HttpClient, proxyInEffect } from '../../api/http.js';
-import { ROUTES } from '../../api/routes.js';
 import type { Settings } from '../../config/profiles.js';
 import { configFilePath, credentialsFilePath } from '../../config/profiles.js';
 import { configDir } from '../../config/paths.js';
@@ -40,7 +39,8 @@ export function checkConfigPermissions(): CheckResult {
 export function checkProfile(settings: Settings): CheckResult {
   const where = `profile ${settings.profile}${settings.profileExists ? '' : ' (not saved)'}, tenant ${settings.tenant ?? '(none)'}, stage ${settings.stage}`;
   if (!settings.baseUrl) return result('profile', 'fail', `${where}: no API base URL (set a tenant: nsx config set tenant T, or --base-url)`);
-  return result('profile', 'ok', `${where}, API ${settings.baseUrl}`);
+  const overrides = Object.keys(settings.overrides ?? {});
+  return result('profile', 'ok', `${where}, API ${settings.baseUrl}${overrides.length ? `, overrides: ${overrides.join(', ')} (nsx config list)` : ''}`);
 }
 
 export function checkCredentials(settings: Settings): CheckResult {
@@ -91,7 +91,7 @@ export async function probeApi(client: ApiClient, tokenOk: boolean): Promise<Api
     localMidpoint: started + (performance.now() - t0) / 2,
   });
   try {
-    const response = await http.send(ROUTES.listIntegrations);
+    const response = await http.send(client.routes.listIntegrations); // as the profile may have corrected it
     const ms = performance.now() - t0;
     const body = response.body as { integrations?: unknown[] } | unknown[] | undefined;
     const count = Array.isArray(body) ? body.length : Array.isArray(body?.integrations) ? body.integrations.length : undefined;

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../context.js';
 import type { ApiClient } from '../../api/client.js';
 import type { Settings } from '../../config/profiles.js';
-import { ExitCode, NsxError } from '../../errors.js';
+import { ExitCode, NsxError, UsageError } from '../../errors.js';
 import type { Column } from '../../output/output.js';
 import {
   checkClock,
@@ -14,7 +14,13 @@ import {
   type CheckResult,
 } from './checks.js';
 
-export async function run(ctx: CommandContext): Promise<void> {
+export async function run(ctx: CommandContext, _args: unknown[], opts: { api?: boolean; integration?: string }): Promise<void> {
+  if (opts.integration !== undefined && !opts.api) throw new UsageError('--integration goes with --api (nsx doctor --api --integration ID)');
+  if (opts.api) {
+    const { runApiProbe } = await import('./api-probe.js');
+    const { parseIntegrationId } = await import('../../input/ids.js');
+    return runApiProbe(ctx, opts.integration !== undefined ? { integration: parseIntegrationId(opts.integration, '--integration') } : {});
+  }
   const results = await runChecks(ctx);
   const paint = { ok: ctx.output.style.green, warn: ctx.output.style.yellow, fail: ctx.output.style.red };
   const columns: Column<CheckResult>[] = [
