@@ -38,6 +38,7 @@ export function createApiClient(settings: Settings, events: ClientEvents = {}, r
     events,
     dispatcher,
     userAgent: `nsx/${version()} node/${process.versions.node}`,
+    ...(settings.maxListItems !== undefined ? { maxListItems: settings.maxListItems } : {}),
     ...(retry ? { retry } : {}),
   });
   return { http, tokens, settings, eventstream: new EventStreamApi(http, settings.tenant), imports: new ImportApi(http) };

@@ -203,6 +203,8 @@ export interface Settings {
   /** A ready bearer token (NSX_TOKEN): no token call is made. */
   staticToken: string | undefined;
   timeoutMs: number;
+  /** The most items one listing may hold (NSX_MAX_ITEMS); undefined = the API layer's default. */
+  maxListItems?: number | undefined;
   output: string | undefined;
   sources: Partial<Record<'profile' | 'tenant' | 'stage' | 'baseUrl' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'token' | 'timeout', Source>>;
 }
@@ -279,6 +281,12 @@ export function resolveSettings(flags: GlobalOptions, env: NodeJS.ProcessEnv = p
   else sources.timeout = 'default';
   if (timeoutMs <= 0) throw new UsageError('--timeout must be greater than 0');
 
+  let maxListItems: number | undefined;
+  if (env.NSX_MAX_ITEMS) {
+    maxListItems = Number(env.NSX_MAX_ITEMS);
+    if (!/^\d+$/.test(env.NSX_MAX_ITEMS) || maxListItems < 1) throw new UsageError(`NSX_MAX_ITEMS must be a whole number of items, not "${env.NSX_MAX_ITEMS}"`);
+  }
+
   return {
     profile: profileName,
     profileExists: Boolean(profile),
@@ -290,6 +298,7 @@ export function resolveSettings(flags: GlobalOptions, env: NodeJS.ProcessEnv = p
     clientSecret,
     staticToken,
     timeoutMs,
+    maxListItems,
     output: p.output,
     sources,
   };
