@@ -89,7 +89,7 @@ export class EventStreamApi {
   retryRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<RetryResult> {
     return this.http.request(ROUTES.retryRejectedEvent, { params: { id, event_id: eventId }, body: {}, schema: RetryResult, ...options });
   }
-  async deleteRejectedEvent(id: string, eventId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+  async deleteRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<void> {
     await this.http.request(ROUTES.deleteRejectedEvent, { params: { id, event_id: eventId }, schema: Empty, ...options });
   }
   publishedEvents(query: Record<string, string | undefined>): Promise<z.infer<typeof PublishedEventList>> {

@@ -307,7 +307,9 @@ export class HttpClient {
           await this.wait(this.backoff(attempt), `${code}`, options.signal);
           continue;
         }
-        throw new NetworkError(networkMessage(route.method, url, code, error, attempt, this.timeoutMs), code, error);
+        // A deadline before the status line reads as the timeout it is; during the body, as a trickle.
+        const shown = deadline && !deadline.answerStarted ? 'UND_ERR_HEADERS_TIMEOUT' : code;
+        throw new NetworkError(networkMessage(route.method, url, shown, error, attempt, this.timeoutMs), code, error);
       }
       const ms = Math.round(performance.now() - started);
       const status = response.statusCode;

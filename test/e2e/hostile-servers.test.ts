@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isolatedHome, runNsx, type IsolatedHome } from '../helpers/cli.js';
 import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { expectedOrder, journalLines, rejectedOnServer } from '../recover/helpers.js';
 
 interface Loopback {
   url: string;
@@ -168,5 +169,50 @@ describe('an answer that trickles in', () => {
     } finally {
       for (const t of timers) clearInterval(t);
     }
+  });
+});
+
+/** In front of the sandbox: passes everything through, except that `hang(req)` requests never get an answer. */
+async function passThrough(target: string, hang: (method: string, path: string) => boolean): Promise<Loopback> {
+  return listen((req, res) => {
+    if (hang(req.method ?? 'GET', req.url ?? '/')) return; // read, never answered
+    const headers = { ...req.headers } as Record<string, string>;
+    delete headers.host;
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const upstream = await fetch(`${target}${req.url}`, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+        redirect: 'manual',
+      });
+      const out: Record<string, string> = {};
+      upstream.headers.forEach((v, k) => {
+        if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection') out[k] = v;
+      });
+      res.writeHead(upstream.status, out).end(Buffer.from(await upstream.arrayBuffer()));
+    })().catch(() => res.destroy());
+  });
+}
+
+describe('a retry that never answers', () => {
+  it('is sent at most twice (not 26 times), the run ends in bounded time, and the journal says the outcome is unknown', async () => {
+    h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    const first = expectedOrder(rejectedOnServer(h, 'erp-orders'))[0]!;
+    const retryOfFirst = (method: string, path: string): boolean => method === 'POST' && path.endsWith(`/rejected_events/${encodeURIComponent(first)}/_retry`);
+    server = await passThrough(h.sandbox.baseUrl, retryOfFirst);
+    const r = await h.nsx(['recover', 'erp-orders', '--yes', '--no-start', '--timeout', '2s', '--output', 'json'], {
+      env: { NSX_BASE_URL: server.url },
+      timeoutMs: 60_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(server.seen.filter((s) => retryOfFirst(s.method, s.path))).toHaveLength(2);
+    expect(r.ms).toBeLessThan(15_000); // two 2 s deadlines and one back-off, not 83 s
+    expect(r.code, r.stderr).toBe(6);
+    const report = JSON.parse(r.stdout);
+    const record = journalLines(report.journal).find((l) => l.type === 'event' && l.event_id === first);
+    expect(record).toMatchObject({ outcome: 'error', sends: 2, outcome_unknown: true });
+    expect(String(record?.error)).toMatch(/outcome unknown, sent 2 times: POST .*\/_retry timed out waiting for 127\.0\.0\.1:\d+ \(raise --timeout\?\)/);
   });
 });

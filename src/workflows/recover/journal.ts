@@ -70,6 +70,10 @@ export interface EventRecord {
   receiver_answer?: string;
   /** The API error, when the call itself failed. */
   error?: string;
+  /** How many times the call was sent, when more than once (a repeat after an outcome nsx could not know). */
+  sends?: number;
+  /** True when no answer told what became of the last send (a timeout, a reset after sending, a 5xx). */
+  outcome_unknown?: boolean;
   duration_ms: number;
 }
 
