@@ -95,7 +95,7 @@ export class ClientCredentialsTokens implements TokenSource {
       const all = readJsonFile<TokenCacheFile>(tokenCachePath());
       if (all && all[this.cacheKey()]) {
         delete all[this.cacheKey()];
-        writePrivateFileAtomic(tokenCachePath(), JSON.stringify(all));
+        writePrivateFileAtomic(tokenCachePath(), JSON.stringify(all), cacheDir());
       }
     } catch {
       /* cache only */
@@ -173,7 +173,7 @@ export class ClientCredentialsTokens implements TokenSource {
       const all = readJsonFile<TokenCacheFile>(tokenCachePath()) ?? {};
       all[this.cacheKey()] = token;
       for (const [k, v] of Object.entries(all)) if (v.expires_at < this.now()) delete all[k];
-      writePrivateFileAtomic(tokenCachePath(), JSON.stringify(all));
+      writePrivateFileAtomic(tokenCachePath(), JSON.stringify(all), cacheDir());
     } catch {
       /* an unwritable cache costs a token call next time, nothing more */
     }

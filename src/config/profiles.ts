@@ -6,7 +6,7 @@ import { apiBaseUrl, DEFAULT_STAGE, tokenUrl as defaultTokenUrl } from '../api/r
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../input/time.js';
 import { configDir } from './paths.js';
-import { ensurePrivateDir, PRIVATE_FILE_MODE, readJsonFile } from './secure-files.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, readJsonFile, refuseLink } from './secure-files.js';
 
 /** Settable profile keys, as typed by users (`nsx config set base-url ...`). */
 export const PROFILE_KEYS = ['tenant', 'stage', 'base-url', 'token-url', 'client-id', 'timeout', 'output'] as const;
@@ -38,6 +38,7 @@ function openStore<T extends Record<string, unknown>>(name: string, defaults: No
   if (!ConfClass) throw new Error('internal: conf is not loaded');
   const dir = configDir();
   ensurePrivateDir(dir);
+  refuseLink(join(dir, `${name}.json`), 'file'); // conf would replace it; nsx refuses links in its folders
   return new ConfClass<T>({
     cwd: dir,
     configName: name,

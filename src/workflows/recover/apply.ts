@@ -275,6 +275,17 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
   };
 
   const run = async (event: PlanEvent): Promise<void> => {
+    try {
+      await runOne(event);
+    } catch (error) {
+      // The journal could not be written (a full disk): nothing more is sent; the run is resumable, and an
+      // event whose outcome was not written is sent again on resume (or found gone).
+      fatal ??= error;
+      stopping = true;
+      handled.add(event);
+    }
+  };
+  const runOne = async (event: PlanEvent): Promise<void> => {
     const t0 = performance.now();
     options.journal?.append({ type: 'send', at: new Date().toISOString(), event_id: event.id, action: event.action });
     let out: CallOutcome;
