@@ -129,6 +129,7 @@ export class ClientCredentialsTokens implements TokenSource {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
           body,
+          deadlineMs: this.settings.timeoutMs, // --timeout bounds the whole answer (a trickle too)
         });
       } catch (error) {
         const code = (error as { code?: string }).code;

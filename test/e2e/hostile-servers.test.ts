@@ -138,6 +138,9 @@ describe('a list that never ends', () => {
     const capped = await runNsx(['logs', 'list', 'erp', '--output', 'ndjson'], { env: { ...env, NSX_MAX_ITEMS: '300' } });
     expect(capped.code).toBe(1);
     expect(capped.stderr).toMatch(/more than 300 items, the cap of one listing \(raise it with NSX_MAX_ITEMS\)/);
+    const raised = await runNsx(['logs', 'list', 'erp', '--output', 'ndjson'], { env: { ...env, NSX_MAX_ITEMS: String(total) } });
+    expect(raised.code, raised.stderr).toBe(0); // what the message says to do works
+    expect(raised.stdout.trim().split('\n')).toHaveLength(total);
     const bad = await runNsx(['logs', 'list', 'erp'], { env: { ...env, NSX_MAX_ITEMS: 'lots' } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/NSX_MAX_ITEMS must be a whole number/);

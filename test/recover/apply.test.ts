@@ -219,12 +219,13 @@ describe('Pace', () => {
 });
 
 describe('a call whose outcome is unknown', () => {
-  it('is sent again once after no answer, then recorded as sent twice with its outcome unknown; 5xx answers are repeated a bounded number of times', async () => {
-    const events = [planEvent('1', 'A'), planEvent('2', 'B'), planEvent('3', 'C')];
+  it('is sent again once after a timeout, then recorded as sent twice with its outcome unknown; resets and 5xx answers are repeated a bounded number of times', async () => {
+    const events = [planEvent('1', 'A'), planEvent('2', 'B'), planEvent('3', 'C'), planEvent('4', 'D')];
     const { api, calls } = fakeApi(events, {
-      '1': () => new NetworkError('timed out', 'UND_ERR_HEADERS_TIMEOUT'),
+      '1': () => new NetworkError('timed out', 'NSX_DEADLINE'),
       '2': () => apiError(502),
       '3': (n) => (n === 1 ? new NetworkError('refused', 'ECONNREFUSED') : { id: '3', delivered: true }),
+      '4': (n) => (n <= 2 ? new NetworkError('reset', 'ECONNRESET') : { id: '4', delivered: true }),
     });
     const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 1, onError: 'skip' });
     expect(calls.filter((c) => c.id === '1')).toHaveLength(2);
@@ -233,6 +234,7 @@ describe('a call whose outcome is unknown', () => {
       ['1', 'error', 2, true],
       ['2', 'error', 6, true],
       ['3', 'delivered', undefined, undefined], // refused: the first was never sent, nothing unknown
+      ['4', 'delivered', 3, undefined],
     ]);
     expect(result.records[0]!.error).toMatch(/^outcome unknown, sent 2 times: timed out/);
   });

@@ -118,18 +118,21 @@ interface CallOutcome {
 
 const TRUNCATE_ANSWER = 500;
 
-/** Sends of one call after 429/503 (the server did nothing) or 500/502/504 answers, then given up. */
+/** Sends of one call after 429/503 (the server did nothing), resets or 500/502/504 answers, then given up. */
 const MAX_ROUNDS = 6;
-/** Repeats of a call that got no answer after it was sent (a timeout, a reset): one. */
-const MAX_NO_ANSWER_REPEATS = 1;
+/** Repeats of a call that got no answer in time (a timeout: the server may be working on it): one. */
+const MAX_TIMEOUT_REPEATS = 1;
+/** Connection failures that mean "no answer within --timeout". */
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['NSX_DEADLINE', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 
 /**
  * One event's call. This layer alone repeats a call whose outcome is unknown (the HTTP layer repeats a
- * retry only when nothing was sent, or after 429/503). A call that got no answer after it was sent (a
- * timeout, a reset) is sent again once; a 500/502/504 answer, up to MAX_ROUNDS sends in all. A 404 after
- * such a repeat means the first send went through ("delivered (gone)"). When the last send's outcome is
- * unknown the event is an error with `outcome_unknown`, and `sends` says how often it went out. A 429 that
- * outlasted the HTTP layer lowers the pace and waits.
+ * retry or delete only when nothing was sent, or after 429/503). A call that timed out is sent again
+ * once; one cut off by a reset, or answered 500/502/504, up to MAX_ROUNDS sends in all (these come back
+ * at once, and a server that resets now and then should not stop a run). A 404 after such a repeat means
+ * the first send went through ("delivered (gone)"). When the last send's outcome is unknown the event is
+ * an error with `outcome_unknown`, and `sends` says how often it went out. A 429 that outlasted the HTTP
+ * layer lowers the pace and waits.
  */
 async function callOnce(
   api: RejectedEventCalls,
@@ -138,7 +141,7 @@ async function callOnce(
   ctx: { soft: AbortSignal; hard: AbortSignal; pace: Pace; observed: () => number; hooks: ApplyHooks; backoff: (round: number) => number },
 ): Promise<CallOutcome> {
   let unknown = 0; // sends whose outcome is unknown
-  let noAnswer = 0; // ... of which no answer came at all
+  let timedOut = 0; // ... of which no answer came in time
   let round = 0;
   let notSent = 0; // rounds that certainly never reached the server (connection refused, ...)
   const sends = (): number => round + 1 - notSent;
@@ -179,7 +182,7 @@ async function callOnce(
         throw error; // authentication, an answer nsx does not understand: the run cannot go on
       }
       if (wasUnknown) unknown++;
-      if (wasUnknown && error instanceof NetworkError && ++noAnswer > MAX_NO_ANSWER_REPEATS) {
+      if (wasUnknown && error instanceof NetworkError && TIMEOUT_CODES.has(error.code ?? '') && ++timedOut > MAX_TIMEOUT_REPEATS) {
         return tally({ outcome: 'error', status: null, error: `outcome unknown, sent ${sends()} times: ${message}`, outcomeUnknown: true });
       }
       if (round + 1 >= MAX_ROUNDS) {
