@@ -28,7 +28,8 @@ Examples:
 
 Environment: NSX_PROFILE, NSX_TENANT, NSX_STAGE, NSX_BASE_URL, NSX_TOKEN_URL, NSX_CLIENT_ID,
 NSX_CLIENT_SECRET, NSX_TOKEN, NSX_CONFIG_DIR, NSX_STATE_DIR, NSX_CACHE_DIR, NO_COLOR, FORCE_COLOR, CI,
-HTTPS_PROXY, HTTP_PROXY, NO_PROXY. Precedence: flags > environment > profile > defaults.
+HTTPS_PROXY, HTTP_PROXY, NO_PROXY, NSX_MAX_ITEMS (the most items one listing reads: 100000).
+Precedence: flags > environment > profile > defaults.
 `;
 
 /** Help wraps at the terminal's width, at most 80 columns (the pre-rendered root help is 80 wide). */
@@ -45,7 +46,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--stage <stage>', 'NewStore stage: p (production), x, s, t'))
     .addOption(new Option('--base-url <url>', 'API base URL (overrides tenant/stage; http:// only for loopback)'))
     .addOption(new Option('--token-url <url>', 'OAuth2 token URL (overrides the one derived from tenant/stage)'))
-    .addOption(new Option('--timeout <duration>', 'per-request timeout, e.g. 30s'))
+    .addOption(new Option('--timeout <duration>', 'deadline for each request, answer included, e.g. 30s'))
     .addOption(new Option('-o, --output <format>', 'output format (default: table on a terminal, tsv when piped)').choices(['table', 'json', 'ndjson', 'tsv']))
     .addOption(new Option('--json', 'same as --output json'))
     .addOption(new Option('-q, --quiet', 'print only data and errors'))

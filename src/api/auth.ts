@@ -100,7 +100,7 @@ export class ClientCredentialsTokens implements TokenSource {
       const all = readJsonFile<TokenCacheFile>(tokenCachePath());
       if (all && all[this.cacheKey()]) {
         delete all[this.cacheKey()];
-        writePrivateFileAtomic(tokenCachePath(), JSON.stringify(all));
+        writePrivateFileAtomic(tokenCachePath(), JSON.stringify(all), cacheDir());
       }
     } catch {
       /* cache only */
@@ -134,6 +134,7 @@ export class ClientCredentialsTokens implements TokenSource {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
           body,
+          deadlineMs: this.settings.timeoutMs, // --timeout bounds the whole answer (a trickle too)
         });
       } catch (error) {
         const code = (error as { code?: string }).code;
@@ -210,7 +211,7 @@ export class ClientCredentialsTokens implements TokenSource {
       const all = readJsonFile<TokenCacheFile>(tokenCachePath()) ?? {};
       all[this.cacheKey()] = token;
       for (const [k, v] of Object.entries(all)) if (v.expires_at < this.now()) delete all[k];
-      writePrivateFileAtomic(tokenCachePath(), JSON.stringify(all));
+      writePrivateFileAtomic(tokenCachePath(), JSON.stringify(all), cacheDir());
     } catch {
       /* an unwritable cache costs a token call next time, nothing more */
     }

@@ -46,6 +46,7 @@ export function createApiClient(settings: Settings, events: ClientEvents = {}, r
     dispatcher,
     pagination,
     userAgent: `nsx/${version()} node/${process.versions.node}`,
+    ...(settings.maxListItems !== undefined ? { maxListItems: settings.maxListItems } : {}),
     ...(retry ? { retry } : {}),
   });
   return { http, tokens, settings, routes, eventstream: new EventStreamApi(http, routes, settings.tenant), imports: new ImportApi(http, routes), probe: new ProbeApi(http, routes) };

@@ -109,7 +109,7 @@ export class EventStreamApi {
   retryRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<RetryResult> {
     return this.http.request(this.routes.retryRejectedEvent, { params: { id, event_id: eventId }, body: {}, schema: RetryResult, ...options });
   }
-  async deleteRejectedEvent(id: string, eventId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+  async deleteRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<void> {
     await this.http.request(this.routes.deleteRejectedEvent, { params: { id, event_id: eventId }, schema: Empty, ...options });
   }
   publishedEvents(query: Record<string, string | undefined>): Promise<z.infer<typeof PublishedEventList>> {

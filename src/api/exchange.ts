@@ -13,7 +13,27 @@ export interface ExchangeResult {
   text: string;
 }
 
-export type ExchangeOptions = Dispatcher.DispatchOptions & { signal?: AbortSignal | undefined };
+export type ExchangeOptions = Dispatcher.DispatchOptions & {
+  signal?: AbortSignal | undefined;
+  /**
+   * A deadline for the whole exchange (headers and body). undici's headersTimeout/bodyTimeout are idle
+   * timeouts: a server that trickles one byte every half second never trips them.
+   */
+  deadlineMs?: number | undefined;
+};
+
+/** The answer did not arrive whole within the deadline (`code` NSX_DEADLINE). */
+export class DeadlineError extends Error {
+  readonly code = 'NSX_DEADLINE';
+  constructor(
+    readonly deadlineMs: number,
+    /** The status line had arrived: the server was answering, too slowly. */
+    readonly answerStarted: boolean,
+  ) {
+    super(`no complete answer within ${deadlineMs} ms`);
+    this.name = 'DeadlineError';
+  }
+}
 
 /**
  * Sends one request and resolves with the status, headers and body text. Rejects with undici's error
@@ -21,7 +41,7 @@ export type ExchangeOptions = Dispatcher.DispatchOptions & { signal?: AbortSigna
  * the signal's reason: a call still queued is dropped when its turn comes, one in flight is cut off.
  */
 export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Promise<ExchangeResult> {
-  const { signal, ...dispatchOptions } = options;
+  const { signal, deadlineMs, ...dispatchOptions } = options;
   return new Promise<ExchangeResult>((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortReason(signal));
@@ -29,12 +49,27 @@ export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Prom
     }
     let controller: Dispatcher.DispatchController | undefined;
     let settled = false;
+    let answerStarted = false;
+    let expired: DeadlineError | undefined;
     const onAbort = (): void => {
       if (controller) controller.abort(abortReason(signal!));
       // else: aborted on its turn (onRequestStart)
     };
+    const deadline =
+      deadlineMs !== undefined && deadlineMs > 0
+        ? setTimeout(() => {
+            if (settled) return;
+            expired = new DeadlineError(deadlineMs, answerStarted);
+            if (controller) controller.abort(expired);
+            else {
+              settle();
+              reject(expired);
+            }
+          }, deadlineMs)
+        : undefined;
     const settle = (): void => {
       settled = true;
+      if (deadline) clearTimeout(deadline);
       signal?.removeEventListener('abort', onAbort);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -45,8 +80,10 @@ export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Prom
       onRequestStart(c) {
         controller = c;
         if (signal?.aborted) c.abort(abortReason(signal));
+        else if (expired) c.abort(expired);
       },
       onResponseStart(_c, status, responseHeaders) {
+        answerStarted = true;
         statusCode = status;
         headers = responseHeaders;
       },
@@ -62,7 +99,7 @@ export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Prom
       onResponseError(_c, error) {
         if (settled) return;
         settle();
-        reject(signal?.aborted ? abortReason(signal) : error);
+        reject(signal?.aborted ? abortReason(signal) : (expired ?? error));
       },
     };
     try {

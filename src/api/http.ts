@@ -3,12 +3,12 @@
 // and one --verbose line per request and response (secrets never printed).
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type * as z from 'zod';
-import { ApiError, AuthError, NetworkError, UnreadableAnswerError } from '../errors.js';
+import { ApiError, AuthError, NetworkError, NsxError, UnreadableAnswerError } from '../errors.js';
 import { atExit } from '../lifecycle.js';
 import { sleep } from '../timers.js';
 import { buildPath, DEFAULT_PAGINATION, PROBLEM_JSON, type Pagination, type Route } from './routes.js';
 import { ENVELOPE, PaginationInfo, Problem } from './schemas.js';
-import { exchange, type ExchangeResult } from './exchange.js';
+import { DeadlineError, exchange, type ExchangeResult } from './exchange.js';
 import { bodySnippet, capText, describeMismatch, describeValue, SHOWN_MESSAGES, SHOWN_TEXT_CHARS, VERBOSE_TEXT_CHARS } from './answers.js';
 
 export interface RetryPolicy {
@@ -46,7 +46,14 @@ export interface HttpClientOptions {
   dispatcher?: Dispatcher;
   /** Query parameter names and page size of paginated lists (a profile may correct them). */
   pagination?: Pagination;
+  /** The most items one listing may hold (NSX_MAX_ITEMS); a server that never ends a list is stopped there. */
+  maxListItems?: number;
 }
+
+/** The default cap on the items of one listing (raise it with NSX_MAX_ITEMS). */
+export const DEFAULT_MAX_LIST_ITEMS = 100_000;
+/** Pages in a row on which the total moved and the end came no closer: the list is not ending. */
+const GROWING_TOTAL_PAGES = 3;
 
 export interface RequestOptions<T> {
   params?: Record<string, string>;
@@ -66,7 +73,7 @@ export interface RawResponse {
 }
 
 /** Connection errors after which the server certainly did not process the request. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+export const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** Connection errors where the server may have processed the request. */
 const AMBIGUOUS_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CLOSED']);
 const RETRY_ANY = new Set([429, 503]); // the server says it did not process the request
@@ -124,6 +131,7 @@ export class HttpClient {
   private readonly userAgent: string;
   private readonly timeoutMs: number;
   private readonly pagination: Pagination;
+  private readonly maxListItems: number;
 
   constructor(options: HttpClientOptions) {
     const url = new URL(options.baseUrl);
@@ -137,6 +145,7 @@ export class HttpClient {
     this.auth = options.auth;
     this.userAgent = options.userAgent ?? 'nsx';
     this.pagination = options.pagination ?? DEFAULT_PAGINATION;
+    this.maxListItems = options.maxListItems ?? DEFAULT_MAX_LIST_ITEMS;
   }
 
   /**
@@ -199,11 +208,47 @@ export class HttpClient {
     };
     request();
     let offset = 0; // items read so far
+    // A server that never ends a list (always-full pages, the same page again, a total that grows as fast
+    // as nsx reads) is stopped: by the item cap, by a page that holds only items already read, or by a
+    // total that keeps moving away. Items are remembered by id (else by their JSON) up to the cap.
+    const seen = new Set<string>();
+    let pages = 0;
+    let remaining: number | undefined;
+    let growing = 0;
+    const where = (): string => `${route.method} ${buildPath(route, options.params)}`;
+    const hostile = (what: string): NsxError =>
+      new NsxError(`${where()}: ${what}; stopped after ${pages} pages (${offset} items)`);
     try {
       while (pending.length > 0) {
         const { items, total: pageTotal } = await pending.shift()!;
-        if (pageTotal !== undefined) total = pageTotal;
+        pages++;
+        if (pageTotal !== undefined) {
+          if (total !== undefined && pageTotal !== total) {
+            const left = pageTotal - (offset + items.length);
+            growing = remaining !== undefined && left >= remaining ? growing + 1 : 0;
+            if (growing >= GROWING_TOTAL_PAGES) throw hostile(`the total keeps growing as fast as nsx reads (now ${pageTotal})`);
+            // The pages requested ahead were chosen by the old total.
+            pending.length = 0;
+            requested = offset + items.length;
+          }
+          total = pageTotal;
+          remaining = pageTotal - (offset + items.length);
+        }
+        if (items.length > 0) {
+          let fresh = 0;
+          for (const item of items) {
+            const key = itemKey(item);
+            if (!seen.has(key)) {
+              seen.add(key);
+              fresh++;
+            }
+          }
+          if (fresh === 0) throw hostile(`the page at offset ${offset} repeats items already read (the server ignores ${this.pagination.offsetParam}?)`);
+        }
         offset += items.length;
+        if (offset > this.maxListItems) {
+          throw hostile(`the list holds more than ${this.maxListItems} items, the cap of one listing (raise it with NSX_MAX_ITEMS)`);
+        }
         const more = !(items.length < count || items.length === 0 || (total !== undefined && offset >= total));
         if (!more || items.length > count) {
           // The end (or a server that ignored count): pages already requested would repeat or overlap.
@@ -265,18 +310,26 @@ export class HttpClient {
           ...(options.signal ? { signal: options.signal } : {}),
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
+          // --timeout bounds the whole exchange: undici's timeouts above are idle timeouts.
+          deadlineMs: this.timeoutMs,
         });
       } catch (error) {
         const code = errorCode(error);
         const ms = Math.round(performance.now() - started);
         if (this.events.trace) this.trace(`< ${code ?? 'error'} ${route.method} ${url} ${ms}ms`);
         if (options.signal?.aborted) throw error;
-        const retryable = NOT_SENT_CODES.has(code ?? '') || (idempotent && AMBIGUOUS_CODES.has(code ?? ''));
+        // A deadline that expired before the answer began is like a headers timeout; one that expired while
+        // the answer was arriving (a trickle) is not repeated: the same server would trickle again.
+        const deadline = error instanceof DeadlineError ? error : undefined;
+        const ambiguous = AMBIGUOUS_CODES.has(code ?? '') || (deadline !== undefined && !deadline.answerStarted);
+        const retryable = NOT_SENT_CODES.has(code ?? '') || (idempotent && ambiguous);
         if (retryable && attempt < this.retry.retries) {
           await this.wait(this.backoff(attempt), `${code}`, options.signal);
           continue;
         }
-        throw new NetworkError(networkMessage(route.method, url, code, error, attempt), code, error);
+        // A deadline before the status line reads as the timeout it is; during the body, as a trickle.
+        const shown = deadline && !deadline.answerStarted ? 'UND_ERR_HEADERS_TIMEOUT' : code;
+        throw new NetworkError(networkMessage(route.method, url, shown, error, attempt, this.timeoutMs), code, error);
       }
       const ms = Math.round(performance.now() - started);
       const status = response.statusCode;
@@ -349,6 +402,12 @@ export class HttpClient {
   private trace(line: string): void {
     this.events.trace?.(line);
   }
+}
+
+/** An item's identity for spotting repeated pages: its id when it has one, else its JSON. */
+function itemKey(item: unknown): string {
+  const id = item && typeof item === 'object' ? (item as { id?: unknown }).id : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? `id:${id}` : `json:${JSON.stringify(item)}`;
 }
 
 export function queryString(query: RequestOptions<unknown>['query']): string {
@@ -443,7 +502,7 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function networkMessage(method: string, url: string, code: string | undefined, error: unknown, attempt: number): string {
+function networkMessage(method: string, url: string, code: string | undefined, error: unknown, attempt: number, timeoutMs: number): string {
   const host = new URL(url).host;
   const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
   switch (code) {
@@ -457,10 +516,16 @@ function networkMessage(method: string, url: string, code: string | undefined, e
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
       return `${method} ${new URL(url).pathname} timed out waiting for ${host}${tries} (raise --timeout?)`;
+    case 'NSX_DEADLINE':
+      return `${method} ${new URL(url).pathname}: no complete answer from ${host} within ${formatSeconds(timeoutMs)}${tries} (raise --timeout?)`;
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
       return `${method} ${new URL(url).pathname}: the connection to ${host} was reset${tries}`;
     default:
       return `${method} ${new URL(url).pathname} failed: ${error instanceof Error ? error.message : String(error)}${tries}`;
   }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

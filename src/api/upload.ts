@@ -119,6 +119,7 @@ export async function isSandbox(baseUrl: string, dispatcher: Dispatcher, timeout
       headers: { accept: 'application/json' },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
+      deadlineMs: timeoutMs,
       ...(signal ? { signal } : {}),
     });
     if (response.statusCode !== 200) return false;

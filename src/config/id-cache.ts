@@ -1,9 +1,9 @@
 // Integration ids remembered for shell completion: written by commands that list integrations, read by
 // the completion scripts straight from the file (no nsx process, no network on Tab). One id per line.
 // The file is short-lived by design: the completion scripts ignore it when it is older than a day.
-import { writeFileSync, readFileSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from './paths.js';
+import { readFileNoFollow, writePrivateFileAtomic } from './secure-files.js';
 import { INTEGRATION_ID_PATTERN } from '../api/schemas.js';
 
 export const ID_CACHE_FILE = 'integration-ids';
@@ -20,12 +20,8 @@ export function idCachePath(): string {
  */
 export function rememberIntegrationIds(ids: readonly unknown[]): void {
   try {
-    const dir = cacheDir();
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${idCachePath()}.${process.pid}.tmp`;
     const safe = [...new Set(ids)].filter((id): id is string => typeof id === 'string' && INTEGRATION_ID_PATTERN.test(id));
-    writeFileSync(tmp, safe.length ? `${safe.join('\n')}\n` : '', { mode: 0o600 });
-    renameSync(tmp, idCachePath());
+    writePrivateFileAtomic(idCachePath(), safe.length ? `${safe.join('\n')}\n` : '');
   } catch {
     /* cache only */
   }
@@ -33,7 +29,7 @@ export function rememberIntegrationIds(ids: readonly unknown[]): void {
 
 export function cachedIntegrationIds(): string[] {
   try {
-    return readFileSync(idCachePath(), 'utf8').split('\n').filter((id) => INTEGRATION_ID_PATTERN.test(id));
+    return readFileNoFollow(idCachePath()).split('\n').filter((id) => INTEGRATION_ID_PATTERN.test(id));
   } catch {
     return [];
   }

@@ -15,7 +15,7 @@ import {
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../input/time.js';
 import { configDir } from './paths.js';
-import { ensurePrivateDir, PRIVATE_FILE_MODE, readJsonFile } from './secure-files.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, readJsonFile, refuseLink } from './secure-files.js';
 
 /** Settable profile keys, as typed by users (`nsx config set base-url ...`). */
 export const PROFILE_KEYS = ['tenant', 'stage', 'base-url', 'token-url', 'client-id', 'timeout', 'output'] as const;
@@ -52,6 +52,7 @@ function openStore<T extends Record<string, unknown>>(name: string, defaults: No
   if (!ConfClass) throw new Error('internal: conf is not loaded');
   const dir = configDir();
   ensurePrivateDir(dir);
+  refuseLink(join(dir, `${name}.json`), 'file'); // conf would replace it; nsx refuses links in its folders
   return new ConfClass<T>({
     cwd: dir,
     configName: name,
@@ -297,6 +298,8 @@ export interface Settings {
   /** A ready bearer token (NSX_TOKEN): no token call is made. */
   staticToken: string | undefined;
   timeoutMs: number;
+  /** The most items one listing may hold (NSX_MAX_ITEMS); undefined = the API layer's default. */
+  maxListItems?: number | undefined;
   output: string | undefined;
   /** The profile's corrections of assumed routes and pagination, checked (see readCorrections). */
   corrections?: ApiCorrections;
@@ -378,6 +381,12 @@ export function resolveSettings(flags: GlobalOptions, env: NodeJS.ProcessEnv = p
   if (timeoutMs <= 0) throw new UsageError('--timeout must be greater than 0');
   const corrections = readCorrections(profileName, profile);
 
+  let maxListItems: number | undefined;
+  if (env.NSX_MAX_ITEMS) {
+    maxListItems = Number(env.NSX_MAX_ITEMS);
+    if (!/^\d+$/.test(env.NSX_MAX_ITEMS) || maxListItems < 1) throw new UsageError(`NSX_MAX_ITEMS must be a whole number of items, not "${env.NSX_MAX_ITEMS}"`);
+  }
+
   return {
     profile: profileName,
     profileExists: Boolean(profile),
@@ -389,6 +398,7 @@ export function resolveSettings(flags: GlobalOptions, env: NodeJS.ProcessEnv = p
     clientSecret,
     staticToken,
     timeoutMs,
+    maxListItems,
     output: p.output,
     corrections,
     overrides: profileCorrections(profile),

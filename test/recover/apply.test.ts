@@ -45,8 +45,8 @@ function fakeApi(events: PlanEvent[], behaviour: Record<string, Behaviour> = {},
       if (result instanceof Error) throw result;
       return result;
     },
-    async deleteRejectedEvent(_integration, eventId) {
-      calls.push({ id: eventId, kind: 'delete' });
+    async deleteRejectedEvent(_integration, eventId, options) {
+      calls.push({ id: eventId, kind: 'delete', idempotent: options.idempotent });
       const n = await enter(eventId);
       const result = behaviour[eventId]?.(n);
       if (result instanceof Error) throw result;
@@ -100,7 +100,7 @@ describe('applyPlan', () => {
     expect(result.stoppedBy).toBeUndefined();
   });
 
-  it('an ambiguous failure is repeated as idempotent; a 404 then means the first call delivered it', async () => {
+  it('an ambiguous failure is repeated by apply alone (never as idempotent to the HTTP layer); a 404 then means the first call delivered it', async () => {
     const events = [planEvent('1', 'A'), planEvent('2', 'B'), planEvent('3', 'C', 'drop')];
     const { api, calls } = fakeApi(events, {
       '1': (n) => (n === 1 ? new NetworkError('reset', 'ECONNRESET') : apiError(404)),
@@ -108,8 +108,9 @@ describe('applyPlan', () => {
       '3': (n) => (n === 1 ? apiError(500) : apiError(404)),
     });
     const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 1, onError: 'stop' });
-    expect(calls.map((c) => `${c.id}:${c.idempotent ?? '-'}`)).toEqual(['1:false', '1:true', '2:false', '2:true', '3:-', '3:-']);
+    expect(calls.map((c) => `${c.id}:${c.idempotent ?? '-'}`)).toEqual(['1:false', '1:false', '2:false', '2:false', '3:false', '3:false']);
     expect(result.records.map((r) => r.outcome)).toEqual(['delivered_gone', 'delivered', 'deleted_gone']);
+    expect(result.records.map((r) => r.sends)).toEqual([2, 2, 2]);
   });
 
   it('a 404 on the first call: already gone (handled elsewhere), not a failure', async () => {
@@ -214,5 +215,27 @@ describe('Pace', () => {
     expect(pace.current).toBe(5);
     for (let i = 0; i < 25 * 10; i++) pace.success();
     expect(pace.current).toBe(10);
+  });
+});
+
+describe('a call whose outcome is unknown', () => {
+  it('is sent again once after a timeout, then recorded as sent twice with its outcome unknown; resets and 5xx answers are repeated a bounded number of times', async () => {
+    const events = [planEvent('1', 'A'), planEvent('2', 'B'), planEvent('3', 'C'), planEvent('4', 'D')];
+    const { api, calls } = fakeApi(events, {
+      '1': () => new NetworkError('timed out', 'NSX_DEADLINE'),
+      '2': () => apiError(502),
+      '3': (n) => (n === 1 ? new NetworkError('refused', 'ECONNREFUSED') : { id: '3', delivered: true }),
+      '4': (n) => (n <= 2 ? new NetworkError('reset', 'ECONNRESET') : { id: '4', delivered: true }),
+    });
+    const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 1, onError: 'skip' });
+    expect(calls.filter((c) => c.id === '1')).toHaveLength(2);
+    expect(calls.filter((c) => c.id === '2')).toHaveLength(6);
+    expect(result.records.map((r) => [r.event_id, r.outcome, r.sends, r.outcome_unknown])).toEqual([
+      ['1', 'error', 2, true],
+      ['2', 'error', 6, true],
+      ['3', 'delivered', undefined, undefined], // refused: the first was never sent, nothing unknown
+      ['4', 'delivered', 3, undefined],
+    ]);
+    expect(result.records[0]!.error).toMatch(/^outcome unknown, sent 2 times: timed out/);
   });
 });

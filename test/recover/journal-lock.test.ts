@@ -1,5 +1,5 @@
 // The run journal (append, torn lines, resumable runs) and the per-integration lock file.
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -152,5 +152,49 @@ describe('lock', () => {
     acquireLock(opts('run-0')).release();
     writeFileSync(path, '');
     expect(() => acquireLock(opts('run-1'))).toThrow(/starting up/);
+  });
+
+  it('a stale-lock takeover never deletes a lock another process took meanwhile (the takeover is atomic)', () => {
+    const path = lockPath(dir, 'acme', 'erp-orders');
+    acquireLock(opts('run-dead', { host: 'box' })); // left behind by a process that died
+    const livePid = 424242;
+    let raced = false;
+    // While this taker judges the stale lock, another one takes it over first: it removes the stale file and
+    // creates its own lock (a new file, a live holder).
+    const alive = (pid: number): boolean => {
+      if (!raced) {
+        raced = true;
+        unlinkSync(path);
+        writeFileSync(path, `${JSON.stringify({ pid: livePid, host: 'box', user: 'u', started_at: 'now', run_id: 'run-other' })}\n`);
+      }
+      return pid === livePid;
+    };
+    expect(() => acquireLock(opts('run-me', { host: 'box', alive }))).toThrow(/another recover of erp-orders .* pid 424242/);
+    expect(JSON.parse(readFileSync(path, 'utf8')).run_id).toBe('run-other'); // still there, still theirs
+    expect(readdirSync(join(dir, 'locks'))).toEqual(['acme--erp-orders.lock']); // nothing left aside
+  });
+
+  it('refuses a lock file, or a locks/ folder, that is a symbolic link (never followed, never taken over)', () => {
+    const path = lockPath(dir, 'acme', 'erp-orders');
+    acquireLock(opts('run-0')).release();
+    const elsewhere = join(dir, 'elsewhere.json');
+    writeFileSync(elsewhere, `${JSON.stringify({ pid: 999999, host: 'box', user: 'u', started_at: 'then', run_id: 'run-dead' })}\n`);
+    symlinkSync(elsewhere, path);
+    expect(() => acquireLock(opts('run-1', { host: 'box', alive: () => false }))).toThrow(`refusing to use ${path}: it is a symbolic link`);
+    expect(lstatSync(path).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(elsewhere, 'utf8')).run_id).toBe('run-dead');
+
+    const other = mkdtempSync(join(tmpdir(), 'nsx-elsewhere-'));
+    try {
+      chmodSync(other, 0o755);
+      const state = join(dir, 'state2');
+      mkdirSync(state);
+      symlinkSync(other, join(state, 'locks'));
+      expect(() => acquireLock({ stateDir: state, tenant: 'acme', integration: 'erp-orders', runId: 'run-2' })).toThrow(`refusing to use ${join(state, 'locks')}: it is a symbolic link`);
+      expect(statSync(other).mode & 0o777).toBe(0o755); // not chmod'ed
+      expect(readdirSync(other)).toEqual([]); // nothing written into it
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@
 // through hooks.
 import type { RetryResult } from '../../api/schemas.js';
 import { ApiError, NetworkError, UnsafePathParameterError } from '../../errors.js';
+import { NOT_SENT_CODES } from '../../api/http.js';
 import type { EventOutcomeKind, EventRecord, JournalWriter } from './journal.js';
 import type { PlanEvent } from './plan.js';
 import { pause } from '../../timers.js';
@@ -12,7 +13,7 @@ import { answerText } from './signature.js';
 /** The two calls apply needs (EventStreamApi has them; tests pass fakes). */
 export interface RejectedEventCalls {
   retryRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal }): Promise<RetryResult>;
-  deleteRejectedEvent(id: string, eventId: string, options: { signal?: AbortSignal }): Promise<void>;
+  deleteRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal }): Promise<void>;
 }
 
 export type OnError = 'stop' | 'skip';
@@ -58,8 +59,6 @@ export interface ApplyResult {
   notAttempted: PlanEvent[];
 }
 
-/** A call repeated this many times after ambiguous failures, throttling or server errors, then given up. */
-const MAX_ROUNDS = 6;
 const defaultBackoff = (round: number): number => Math.min(8000, 250 * 2 ** round) * (0.5 + Math.random() / 2);
 
 /** Paces calls at most `rate` per second; lowered when the server throttles, raised again as calls succeed. */
@@ -112,14 +111,28 @@ interface CallOutcome {
   status: number | null;
   answer?: string;
   error?: string;
+  /** Sends of the call, when more than one. */
+  sends?: number;
+  outcomeUnknown?: boolean;
 }
 
 const TRUNCATE_ANSWER = 500;
 
+/** Sends of one call after 429/503 (the server did nothing), resets or 500/502/504 answers, then given up. */
+const MAX_ROUNDS = 6;
+/** Repeats of a call that got no answer in time (a timeout: the server may be working on it): one. */
+const MAX_TIMEOUT_REPEATS = 1;
+/** Connection failures that mean "no answer within --timeout". */
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['NSX_DEADLINE', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
 /**
- * One event's call with nsx's own repeats on top of the HTTP layer's: after an ambiguous failure (reset
- * mid-request, 500/502/504) the call is repeated as idempotent, and a 404 then means the first one went
- * through ("delivered (gone)"). A 429 that outlasted the HTTP layer lowers the pace and waits.
+ * One event's call. This layer alone repeats a call whose outcome is unknown (the HTTP layer repeats a
+ * retry or delete only when nothing was sent, or after 429/503). A call that timed out is sent again
+ * once; one cut off by a reset, or answered 500/502/504, up to MAX_ROUNDS sends in all (these come back
+ * at once, and a server that resets now and then should not stop a run). A 404 after such a repeat means
+ * the first send went through ("delivered (gone)"). When the last send's outcome is unknown the event is
+ * an error with `outcome_unknown`, and `sends` says how often it went out. A 429 that outlasted the HTTP
+ * layer lowers the pace and waits.
  */
 async function callOnce(
   api: RejectedEventCalls,
@@ -127,40 +140,58 @@ async function callOnce(
   event: PlanEvent,
   ctx: { soft: AbortSignal; hard: AbortSignal; pace: Pace; observed: () => number; hooks: ApplyHooks; backoff: (round: number) => number },
 ): Promise<CallOutcome> {
-  let ambiguous = false;
-  for (let round = 0; ; round++) {
+  let unknown = 0; // sends whose outcome is unknown
+  let timedOut = 0; // ... of which no answer came in time
+  let round = 0;
+  let notSent = 0; // rounds that certainly never reached the server (connection refused, ...)
+  const sends = (): number => round + 1 - notSent;
+  const tally = (out: CallOutcome): CallOutcome => {
+    if (sends() > 1) out.sends = sends();
+    return out;
+  };
+  for (; ; round++) {
     try {
       if (event.action === 'drop') {
-        await api.deleteRejectedEvent(integration, event.id, { signal: ctx.hard });
-        return { outcome: 'deleted', status: null };
+        await api.deleteRejectedEvent(integration, event.id, { idempotent: false, signal: ctx.hard }); // repeats are made here
+        return tally({ outcome: 'deleted', status: null });
       }
-      const result = await api.retryRejectedEvent(integration, event.id, { idempotent: ambiguous, signal: ctx.hard });
+      const result = await api.retryRejectedEvent(integration, event.id, { idempotent: false, signal: ctx.hard }); // ditto
       const status = result.response?.status_code ?? null;
-      if (result.delivered) return { outcome: 'delivered', status };
-      return { outcome: 'rejected', status, answer: answerText(result.response?.body).slice(0, TRUNCATE_ANSWER) };
+      if (result.delivered) return tally({ outcome: 'delivered', status });
+      return tally({ outcome: 'rejected', status, answer: answerText(result.response?.body).slice(0, TRUNCATE_ANSWER) });
     } catch (error) {
-      if (ctx.hard.aborted) return { outcome: 'interrupted', status: null, error: 'interrupted before the answer arrived' };
+      if (ctx.hard.aborted) return tally({ outcome: 'interrupted', status: null, error: 'interrupted before the answer arrived' });
       let message: string;
+      let wasUnknown = false;
       if (error instanceof ApiError) {
         if (error.status === 404) {
-          const kind: EventOutcomeKind = ambiguous ? (event.action === 'drop' ? 'deleted_gone' : 'delivered_gone') : 'gone';
-          return { outcome: kind, status: null };
+          const kind: EventOutcomeKind = unknown > 0 ? (event.action === 'drop' ? 'deleted_gone' : 'delivered_gone') : 'gone';
+          return tally({ outcome: kind, status: null });
         }
         message = error.message;
         if (error.status === 429 || error.status === 503) ctx.hooks.onSlowDown?.(ctx.pace.slowDown(ctx.observed()));
-        else if (error.status === 500 || error.status === 502 || error.status === 504) ambiguous = true;
-        else return { outcome: 'error', status: null, error: message };
+        else if (error.status === 500 || error.status === 502 || error.status === 504) wasUnknown = true;
+        else return tally({ outcome: 'error', status: null, error: message });
       } else if (error instanceof NetworkError) {
-        ambiguous = true;
+        wasUnknown = !NOT_SENT_CODES.has(error.code ?? '');
+        if (!wasUnknown) notSent++;
         message = error.message;
       } else if (error instanceof UnsafePathParameterError) {
         return { outcome: 'error', status: null, error: error.message }; // refused before sending: nothing to repeat
       } else {
         throw error; // authentication, an answer nsx does not understand: the run cannot go on
       }
-      if (round + 1 >= MAX_ROUNDS) return { outcome: 'error', status: null, error: message };
+      if (wasUnknown) unknown++;
+      if (wasUnknown && error instanceof NetworkError && TIMEOUT_CODES.has(error.code ?? '') && ++timedOut > MAX_TIMEOUT_REPEATS) {
+        return tally({ outcome: 'error', status: null, error: `outcome unknown, sent ${sends()} times: ${message}`, outcomeUnknown: true });
+      }
+      if (round + 1 >= MAX_ROUNDS) {
+        return tally({ outcome: 'error', status: null, error: wasUnknown ? `outcome unknown, sent ${sends()} times: ${message}` : message, ...(wasUnknown ? { outcomeUnknown: true } : {}) });
+      }
       await pause(ctx.backoff(round), ctx.soft);
-      if (ctx.soft.aborted) return { outcome: 'interrupted', status: null, error: `interrupted while waiting to repeat the call (${message})` };
+      if (ctx.soft.aborted) {
+        return tally({ outcome: 'interrupted', status: null, error: `interrupted while waiting to repeat the call (${message})`, ...(wasUnknown ? { outcomeUnknown: true } : {}) });
+      }
     }
   }
 }
@@ -198,6 +229,8 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
     } as EventRecord;
     if (out.answer !== undefined) rec.receiver_answer = out.answer;
     if (out.error !== undefined) rec.error = out.error;
+    if (out.sends !== undefined) rec.sends = out.sends;
+    if (out.outcomeUnknown) rec.outcome_unknown = true;
     rec.duration_ms = Math.round(ms);
     options.journal?.append(rec);
     records.push(rec);
@@ -245,6 +278,17 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
   };
 
   const run = async (event: PlanEvent): Promise<void> => {
+    try {
+      await runOne(event);
+    } catch (error) {
+      // The journal could not be written (a full disk): nothing more is sent; the run is resumable, and an
+      // event whose outcome was not written is sent again on resume (or found gone).
+      fatal ??= error;
+      stopping = true;
+      handled.add(event);
+    }
+  };
+  const runOne = async (event: PlanEvent): Promise<void> => {
     const t0 = performance.now();
     options.journal?.append({ type: 'send', at: new Date().toISOString(), event_id: event.id, action: event.action });
     let out: CallOutcome;

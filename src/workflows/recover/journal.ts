@@ -5,11 +5,11 @@
 // an event without a recorded outcome is sent again on resume (at-least-once) and a deleted one is gone.
 // The plan itself sits beside it as <run-id>.plan.json, in the --plan-out format.
 // Re-running recover finds the newest resumable run of the same tenant and integration and continues it.
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, readdirSync, readSync, fstatSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ensurePrivateDir, PRIVATE_FILE_MODE, writePrivateFileAtomic } from '../../config/secure-files.js';
-import { NotFoundError, UsageError } from '../../errors.js';
+import { createExclusive, ensurePrivateDir, openForAppend, refuseLink, openForRead, readFileNoFollow, writeAll, writeFailure, writePrivateFileAtomic } from '../../config/secure-files.js';
+import { NotFoundError, NsxError, UsageError } from '../../errors.js';
 import { parsePlan, serializePlan, type PlanAction, type PlanCounts, type RecoverPlan } from './plan.js';
 
 export const JOURNAL_VERSION = 1;
@@ -70,6 +70,10 @@ export interface EventRecord {
   receiver_answer?: string;
   /** The API error, when the call itself failed. */
   error?: string;
+  /** How many times the call was sent, when more than once (a repeat after an outcome nsx could not know). */
+  sends?: number;
+  /** True when no answer told what became of the last send (a timeout, a reset after sending, a 5xx). */
+  outcome_unknown?: boolean;
   duration_ms: number;
 }
 
@@ -114,14 +118,16 @@ export function planPath(stateDir: string, runId: string): string {
 
 /** Writes (or replaces, for triage, whose plan grows with each decision) the plan file of a run. */
 export function writeRunPlan(stateDir: string, runId: string, plan: RecoverPlan): string {
-  ensurePrivateDir(runsDir(stateDir));
+  ensurePrivateDir(runsDir(stateDir), stateDir);
   const file = planPath(stateDir, runId);
-  writePrivateFileAtomic(file, serializePlan(plan));
+  writePrivateFileAtomic(file, serializePlan(plan), stateDir);
   return file;
 }
 
 export class JournalWriter {
   private closed = false;
+  /** A write failed (a full disk): nothing more is written, not even the end line; the run stays resumable. */
+  private failed = false;
   private constructor(
     readonly path: string,
     private readonly fd: number,
@@ -131,7 +137,7 @@ export class JournalWriter {
   static create(stateDir: string, header: Omit<RunHeader, 'type' | 'version' | 'plan_file'>, plan: RecoverPlan): JournalWriter {
     const planFile = writeRunPlan(stateDir, header.run_id, plan);
     const path = journalPath(stateDir, header.run_id);
-    const fd = openSync(path, 'wx', PRIVATE_FILE_MODE);
+    const fd = createExclusive(path);
     const writer = new JournalWriter(path, fd);
     writer.append({ type: 'run', version: JOURNAL_VERSION, plan_file: planFile, ...header }, true);
     return writer;
@@ -139,21 +145,56 @@ export class JournalWriter {
 
   /** Appends to an existing run's journal (resume). */
   static reopen(path: string): JournalWriter {
-    return new JournalWriter(path, openSync(path, 'a', PRIVATE_FILE_MODE));
+    const writer = new JournalWriter(path, openForAppend(path));
+    // A torn last line (killed, or a full disk, mid-write) must not swallow the first line appended now.
+    const size = fstatSync(writer.fd).size;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      const rfd = openForRead(path);
+      try {
+        readSync(rfd, last, 0, 1, size - 1);
+      } finally {
+        closeSync(rfd);
+      }
+      if (last[0] !== 0x0a) writer.write('\n');
+    }
+    return writer;
   }
 
   append(record: JournalRecord, sync = false): void {
     if (this.closed) return;
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
-    if (sync) fsyncSync(this.fd);
+    this.write(`${JSON.stringify(record)}\n`);
+    if (sync) {
+      try {
+        fsyncSync(this.fd);
+      } catch (error) {
+        this.failed = true;
+        throw writeFailure(error, this.path);
+      }
+    }
+  }
+
+  private write(text: string): void {
+    if (this.failed) throw new Error(`internal: ${this.path} is not written after a failed write`);
+    try {
+      writeAll(this.fd, text, this.path);
+    } catch (error) {
+      this.failed = true;
+      throw error;
+    }
   }
 
   close(end?: Omit<EndRecord, 'type' | 'at'>): void {
     if (this.closed) return;
-    if (end) this.append({ type: 'end', at: new Date().toISOString(), ...end }, true);
-    else fsyncSync(this.fd);
-    closeSync(this.fd);
-    this.closed = true;
+    try {
+      if (!this.failed) {
+        if (end) this.append({ type: 'end', at: new Date().toISOString(), ...end }, true);
+        else fsyncSync(this.fd);
+      }
+    } finally {
+      closeSync(this.fd);
+      this.closed = true;
+    }
   }
 }
 
@@ -183,7 +224,7 @@ function parseLines(text: string): JournalRecord[] {
 }
 
 export function readJournal(path: string): JournalContents {
-  const records = parseLines(readFileSync(path, 'utf8'));
+  const records = parseLines(readFileNoFollow(path));
   const header = records[0];
   if (!header || header.type !== 'run') throw new UsageError(`${path} is not an nsx run journal`);
   const outcomes = new Map<string, EventRecord>();
@@ -202,8 +243,9 @@ export function readJournal(path: string): JournalContents {
 export function readRunPlan(header: RunHeader): RecoverPlan {
   let text: string;
   try {
-    text = readFileSync(header.plan_file, 'utf8');
+    text = readFileNoFollow(header.plan_file);
   } catch (error) {
+    if (error instanceof NsxError) throw error;
     throw new NotFoundError(`the plan of run ${header.run_id} (${header.plan_file}) cannot be read: ${(error as Error).message}`);
   }
   return parsePlan(text, header.plan_file);
@@ -211,7 +253,7 @@ export function readRunPlan(header: RunHeader): RecoverPlan {
 
 /** The first line of a journal (its header) without reading the rest. */
 function readHeaderLine(path: string): RunHeader | undefined {
-  const fd = openSync(path, 'r');
+  const fd = openForRead(path);
   try {
     const buf = Buffer.alloc(64 * 1024);
     const n = readSync(fd, buf, 0, buf.length, 0);
@@ -228,7 +270,7 @@ function readHeaderLine(path: string): RunHeader | undefined {
 
 /** The last complete line of a journal, to see whether the run ended (without reading all of it). */
 function readLastRecord(path: string): JournalRecord | undefined {
-  const fd = openSync(path, 'r');
+  const fd = openForRead(path);
   try {
     const size = fstatSync(fd).size;
     const length = Math.min(size, 16 * 1024);
@@ -258,6 +300,8 @@ export interface RunListing {
 /** The runs of one tenant and integration, newest first. */
 export function listRuns(stateDir: string, tenant: string, integration: string): RunListing[] {
   let names: string[];
+  refuseLink(stateDir, 'dir');
+  refuseLink(runsDir(stateDir), 'dir');
   try {
     names = readdirSync(runsDir(stateDir)).filter((n) => n.endsWith('.jsonl'));
   } catch (error) {

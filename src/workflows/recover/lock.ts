@@ -1,11 +1,15 @@
 // One recover (or triage) per tenant and integration at a time on this machine: a lock file created with
 // O_EXCL in <state dir>/locks/. A lock whose process is gone (same host, pid dead) is stale and taken over;
-// one held by a live process, or by another host (a shared home), is respected.
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+// one held by a live process, or by another host (a shared home), is respected. The takeover is atomic: the
+// stale file is renamed aside (only one taker can move it) and checked to be the very file judged stale
+// before the new lock is created with O_EXCL, so a lock another process has just taken is never deleted.
+// A lock file (or locks/ folder) that is a symbolic link is refused, never followed or taken over.
+import { closeSync, linkSync, lstatSync, renameSync, unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { PreconditionError } from '../../errors.js';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../config/secure-files.js';
+import { createExclusive, ensurePrivateDir, readFileNoFollow, refuseLink, writeAll } from '../../config/secure-files.js';
 
 export interface LockHolder {
   pid: number;
@@ -53,7 +57,15 @@ export function isProcessAlive(pid: number): boolean {
 
 function readHolder(path: string): LockHolder | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
+    return parseHolder(readFileNoFollow(path));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseHolder(text: string): LockHolder | undefined {
+  try {
+    const parsed = JSON.parse(text) as Partial<LockHolder>;
     if (typeof parsed.pid === 'number' && typeof parsed.host === 'string') return parsed as LockHolder;
   } catch {
     // empty or torn (a crash between create and write): judged by age below
@@ -79,7 +91,7 @@ export function acquireLock(options: {
   alive?: (pid: number) => boolean;
 }): HeldLock {
   const path = lockPath(options.stateDir, options.tenant, options.integration);
-  ensurePrivateDir(join(options.stateDir, 'locks'));
+  ensurePrivateDir(join(options.stateDir, 'locks'), options.stateDir);
   const host = options.host ?? hostname();
   const alive = options.alive ?? isProcessAlive;
   const holder: LockHolder = {
@@ -93,13 +105,16 @@ export function acquireLock(options: {
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {
-      fd = openSync(path, 'wx', PRIVATE_FILE_MODE);
+      fd = createExclusive(path); // O_EXCL | O_NOFOLLOW: a link planted under the name counts as taken
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const existing = readHolder(path);
+      refuseLink(path, 'file');
+      const judged = fileIdentity(path);
+      if (!judged) continue; // released meanwhile
+      const existing = judged.text ? parseHolder(judged.text) : undefined;
       const stale = existing
         ? existing.host === host && !alive(existing.pid)
-        : Date.now() - safeMtime(path) > TORN_LOCK_GRACE_MS;
+        : Date.now() - judged.mtimeMs > TORN_LOCK_GRACE_MS;
       if (!stale) {
         const who = existing ? describeHolder(existing) : 'a process that is starting up';
         throw new PreconditionError(`another recover of ${options.integration} (tenant ${options.tenant}) is running: ${who}`, {
@@ -109,18 +124,42 @@ export function acquireLock(options: {
               : `wait for it to finish; the lock is ${path}`,
         });
       }
-      tookOver = existing ?? { pid: 0, host, user: 'unknown', started_at: 'unknown', run_id: 'unknown' };
+      // Move the stale file aside: of several takers only one moves it. If what was moved is not the file
+      // judged stale (another taker replaced it in between), it is put back and the judgement starts over.
+      const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
       try {
-        unlinkSync(path);
-      } catch (unlinkError) {
-        if ((unlinkError as NodeJS.ErrnoException).code !== 'ENOENT') throw unlinkError;
+        renameSync(path, aside);
+      } catch (renameError) {
+        if ((renameError as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw renameError;
       }
+      const moved = fileIdentity(aside);
+      // (inode numbers are reused at once, so the content is compared too)
+      if (!moved || moved.ino !== judged.ino || moved.dev !== judged.dev || moved.mtimeMs !== judged.mtimeMs || moved.text !== judged.text) {
+        try {
+          linkSync(aside, path); // back under its name, unless a newer lock took the name already
+        } catch {
+          /* the name is taken again: that lock decides */
+        }
+        unlinkSync(aside);
+        continue;
+      }
+      unlinkSync(aside);
+      tookOver = existing ?? { pid: 0, host, user: 'unknown', started_at: 'unknown', run_id: 'unknown' };
       continue; // another taker may win the race: O_EXCL decides
     }
     try {
-      writeSync(fd, `${JSON.stringify(holder)}\n`);
-    } finally {
+      writeAll(fd, `${JSON.stringify(holder)}\n`, path);
+    } catch (writeError) {
       closeSync(fd);
+      unlinkSync(path); // an empty lock of ours would block the next run for a while
+      throw writeError;
+    } finally {
+      try {
+        closeSync(fd);
+      } catch {
+        /* closed above */
+      }
     }
     return {
       path,
@@ -142,10 +181,12 @@ export function acquireLock(options: {
   throw new PreconditionError(`could not take the lock ${path}: other processes keep replacing it`);
 }
 
-function safeMtime(path: string): number {
+/** What a lock file is: inode, modification time and content (read without following a link). */
+function fileIdentity(path: string): { ino: number; dev: number; mtimeMs: number; text: string } | undefined {
   try {
-    return statSync(path).mtimeMs;
+    const st = lstatSync(path);
+    return { ino: st.ino, dev: st.dev, mtimeMs: st.mtimeMs, text: readFileNoFollow(path) };
   } catch {
-    return 0;
+    return undefined;
   }
 }

@@ -27,6 +27,7 @@ import {
   type JournalContents,
   type RunListing,
 } from './journal.js';
+import { DiskFullError } from '../../config/secure-files.js';
 import { acquireLock, currentUser, type HeldLock } from './lock.js';
 import {
   buildRecoverPlan,
@@ -344,6 +345,9 @@ class RecoverRun {
     } catch (error) {
       if (signal.aborted && !(error instanceof NsxError)) {
         throw new InterruptedError('interrupted', { hint: `the journal is complete (${this.journal?.path}); resume with: ${this.resumeCommand()}` });
+      }
+      if (error instanceof DiskFullError) {
+        throw new DiskFullError(error.path, error.code, { hint: `free some space, then resume with: ${this.resumeCommand()}`, cause: error });
       }
       throw error;
     } finally {
