@@ -61,3 +61,40 @@ describe('--fail-if-any --quiet is like grep -q (item 8)', () => {
     expect(loud.stdout.trim().split('\n').length).toBe(h.sandbox.state.rejectedOf('erp-orders').length);
   });
 });
+
+describe('local input is checked before anything is printed or sent (item 10)', () => {
+  it('stock import of a missing file: one stderr line, exit 2, no context line, nothing sent', async () => {
+    h = await sandboxHarness({ scenario: 'demo' });
+    const imports = () => h!.sandbox.state.imports.size;
+    const before = imports();
+    for (const [args, message] of [
+      [['stock', 'import', '/nonexistent/stock.csv'], 'error: cannot read /nonexistent/stock.csv: no such file'],
+      [['stock', 'import', 'package.json', '--save-zip', '/nonexistent/dir/stock.zip'], 'error: --save-zip: cannot write /nonexistent/dir/stock.zip: its folder /nonexistent/dir does not exist'],
+    ] as const) {
+      const r = await h.nsx([...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`${message}\n`);
+    }
+    expect(imports()).toBe(before);
+  });
+});
+
+describe('one message for a file that is not there (item 13)', () => {
+  it('every command that reads a file names it the same way, never ENOENT', async () => {
+    h = await sandboxHarness({ scenario: 'demo' });
+    const cases: Array<[string[], string]> = [
+      [['stock', 'import', '/nonexistent/a.csv'], 'cannot read /nonexistent/a.csv: no such file'],
+      [['stock', 'import', 'package.json', '--store-mapping', '/nonexistent/m.json'], '--store-mapping: cannot read /nonexistent/m.json: no such file'],
+      [['stock', 'range', '/nonexistent/e.ndjson'], 'cannot read /nonexistent/e.ndjson: no such file'],
+      [['recover', 'erp-orders', '--plan-in', '/nonexistent/plan.json'], '--plan-in: cannot read /nonexistent/plan.json: no such file'],
+      [['integrations', 'register', 'hook', '--callback-url', 'https://erp.example.com/in', '--api-key-file', '/nonexistent/key'], '--api-key-file: cannot read /nonexistent/key: no such file'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await h.nsx(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toBe(`error: ${message}\n`);
+      expect(r.stderr).not.toMatch(/ENOENT|ENOTDIR/);
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { ExitCode, InterruptedError, NsxError, UsageError } from '../../errors.j
 import { parseIntegrationId } from '../../input/ids.js';
 import { formatDuration, parseDuration } from '../../input/time.js';
 import { parseRate, parseWholeNumber } from '../../input/numbers.js';
+import { unreadableFile } from '../../input/files.js';
 import { confirm } from '../../output/prompts.js';
 import { writePrivateFileStreaming } from '../../output/private-file.js';
 import type { OnError } from '../../workflows/recover/apply.js';
@@ -91,7 +92,7 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
     try {
       text = readFileSync(flags.planIn, 'utf8');
     } catch (error) {
-      throw new UsageError(`--plan-in: cannot read ${flags.planIn}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw unreadableFile(error, flags.planIn, '--plan-in');
     }
     const plan = parsePlan(text, flags.planIn);
     if (plan.integration !== id) throw new UsageError(`--plan-in: ${flags.planIn} is a plan for ${plan.integration}, not ${id}`);
