@@ -123,22 +123,27 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   let receiver: RunningReceiver | null = null;
   let server: Server | null = null;
   try {
+    // Both ports are bound before the state is read: a port already taken (a second sandbox) ends the
+    // start before it touches (or, on the way out, saves over) the state file the first one is using.
+    // The error says which port it was (role 'receiver' or 'api', and Node's code/port fields).
     if (opts.receiver !== false) {
       const r = opts.receiver ?? {};
       const rule = r.rule ?? SCENARIOS[scenario]?.receiverRule ?? 'accept-all';
-      receiver = await startReceiver({ host, port: r.port ?? (port === 0 ? 0 : port + 1), rule, ...(r.latencyMs === undefined ? {} : { latencyMs: r.latencyMs }) });
+      receiver = await startReceiver({ host, port: r.port ?? (port === 0 ? 0 : port + 1), rule, ...(r.latencyMs === undefined ? {} : { latencyMs: r.latencyMs }) }).catch(
+        (err: unknown) => Promise.reject(Object.assign(err as Error, { role: 'receiver' })),
+      );
       core.receiver = receiver;
     }
-    const { loaded } = await core.init();
     server = createSandboxServer(core);
     const srv = server;
     await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
+      srv.once('error', (err) => reject(Object.assign(err, { role: 'api' })));
       srv.listen(port, host, () => {
-        srv.off('error', reject);
+        srv.removeAllListeners('error');
         resolve();
       });
     });
+    const { loaded } = await core.init();
     const actualPort = (srv.address() as AddressInfo).port;
     const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
     let closing: Promise<void> | null = null;
@@ -167,6 +172,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       },
     };
   } catch (err) {
+    // Before init nothing changed, so closing saves nothing: the state on disk is left as it was.
     await core.close().catch(() => undefined);
     server?.close();
     await receiver?.close().catch(() => undefined);

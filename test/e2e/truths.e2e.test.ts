@@ -1,9 +1,14 @@
 // What nsx says and does is true (issue 11, items 7, 8, 10, 12, 13): tokens follow the credentials,
 // --fail-if-any --quiet is grep -q, local input is checked before anything is printed or sent, a busy
 // sandbox port is named, and the smaller promises of recover, logs tail and friends.
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { childEnv, isolatedHome, NSX_BIN, ROOT, runNsx } from '../helpers/cli.js';
 import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
 
 let h: SandboxHarness | undefined;
@@ -95,6 +100,96 @@ describe('one message for a file that is not there (item 13)', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toBe(`error: ${message}\n`);
       expect(r.stderr).not.toMatch(/ENOENT|ENOTDIR/);
+    }
+  });
+});
+
+/** A port that was free a moment ago, with the next one free too (the sandbox's receiver takes port + 1). */
+async function freePortPair(): Promise<number> {
+  for (;;) {
+    const a = await listenOn(0);
+    const port = (a.address() as AddressInfo).port;
+    const b = await listenOn(port + 1).catch(() => undefined);
+    await new Promise((r) => a.close(r));
+    if (b) {
+      await new Promise((r) => b.close(r));
+      if (port + 11 < 65535) return port;
+    }
+  }
+}
+
+function listenOn(port: number, handler?: Parameters<typeof createServer>[1]): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = handler ? createServer(handler) : createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** Runs `nsx sandbox start ...` until it says it is running, then stops it with SIGTERM; its exit code. */
+async function sandboxStartRuns(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [NSX_BIN, ...args], { env: childEnv(env), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const deadline = Date.now() + 20_000;
+  while (!stderr.includes('a local NewStore is running') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGTERM');
+  return { code: await exited, stderr };
+}
+
+describe('a second sandbox start on a taken port (item 12)', () => {
+  it('names the running sandbox and how to start another; its state file is left alone; the hint runs', async () => {
+    const home = isolatedHome();
+    const port = await freePortPair();
+    const statePath = join(home.dir, 'first.json');
+    const first = await startSandbox({ port, statePath, timeScale: 1000 });
+    try {
+      await first.core.persister!.flush();
+      const before = readFileSync(statePath, 'utf8');
+      const mtime = statSync(statePath).mtimeMs;
+      for (const args of [['--port', String(port), '--state', statePath], ['--port', String(port)]]) {
+        const r = await runNsx(['sandbox', 'start', ...args], { env: home.env, timeoutMs: 20_000 });
+        expect(r.code, r.stderr).toBe(7);
+        expect(r.stdout).toBe('');
+        const [line, hint, ...rest] = r.stderr.trim().split('\n');
+        expect(line).toBe(`error: a sandbox is already running at http://127.0.0.1:${port} (state ${statePath}): port ${port + 1} is taken`);
+        expect(hint).toContain(`nsx sandbox start --port ${port + 10} --state FILE`);
+        expect(rest).toEqual([]);
+        expect(r.stderr).not.toContain('EADDRINUSE');
+      }
+      expect(readFileSync(statePath, 'utf8')).toBe(before);
+      expect(statSync(statePath).mtimeMs).toBe(mtime);
+      // The hint, as printed (FILE named).
+      const second = await sandboxStartRuns(['sandbox', 'start', '--port', String(port + 10), '--state', join(home.dir, 'second.json')], home.env);
+      expect(second.stderr).toContain(`base URL       http://127.0.0.1:${port + 10}`);
+      expect(second.code).toBe(0);
+    } finally {
+      await first.close();
+      home.cleanup();
+    }
+  });
+
+  it('something else on the port (or the receiver port): says it is not a sandbox and which flag picks another', async () => {
+    const home = isolatedHome();
+    const port = await freePortPair();
+    const other = await listenOn(port, (_req, res) => res.writeHead(404).end('not here'));
+    try {
+      const r = await runNsx(['sandbox', 'start', '--port', String(port), '--receiver-port', '0', '--no-state'], { env: home.env });
+      expect(r.code, r.stderr).toBe(7);
+      expect(r.stderr).toBe(
+        `error: port ${port} on 127.0.0.1 is already in use by another program (not a sandbox: it does not answer /_sandbox/), so the sandbox cannot listen there\n` +
+          `  pick another port: nsx sandbox start --port ${port + 10}\n`,
+      );
+      const receiver = await runNsx(['sandbox', 'start', '--port', '0', '--receiver-port', String(port), '--no-state'], { env: home.env });
+      expect(receiver.code).toBe(7);
+      expect(receiver.stderr).toContain(`port ${port} on 127.0.0.1 is already in use by another program (not a sandbox: it does not answer /_sandbox/), so the sandbox's receiver cannot listen there`);
+      expect(receiver.stderr).toContain(`pick another port: nsx sandbox start --receiver-port ${port + 10}`);
+      const hinted = await sandboxStartRuns(['sandbox', 'start', '--port', String(port + 10), '--no-state'], home.env);
+      expect(hinted.code).toBe(0);
+    } finally {
+      await new Promise((r) => other.close(r));
+      home.cleanup();
     }
   });
 });
