@@ -193,3 +193,87 @@ describe('a second sandbox start on a taken port (item 12)', () => {
     }
   });
 });
+
+describe('smaller truths (item 13)', () => {
+  it("the stop confirmation names the integration's real destination", async () => {
+    h = await sandboxHarness({ scenario: 'demo' });
+    const r = await h.nsx(['integrations', 'stop', 's3-archive']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('Stopping s3-archive halts the events flowing to s3://acme-event-archive/newstore/events/ until someone runs');
+    expect(r.stderr).not.toContain('ERP');
+  });
+
+  it('-q recover --dry-run still prints the plan', async () => {
+    h = await sandboxHarness({ scenario: 'demo' });
+    const total = h.sandbox.state.rejectedOf('erp-orders').length;
+    const r = await h.nsx(['-q', 'recover', 'erp-orders', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Plan for erp-orders:');
+    expect(r.stderr).toContain(`${total} events of`);
+    expect(r.stderr).not.toContain('profile default'); // the context line is for people: --quiet hides it
+  });
+
+  it('a normal Ctrl-C of logs tail is not an error: one line, exit 130', async () => {
+    h = await sandboxHarness({ scenario: 'demo' });
+    for (const mode of [[], ['-o', 'ndjson']]) {
+      const child = spawn(process.execPath, [NSX_BIN, 'logs', 'tail', 'erp-orders', '--interval', '200ms', ...mode], { env: childEnv(h.env), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      const deadline = Date.now() + 15_000;
+      while (!stdout.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toMatch(/stopped following erp-orders after /);
+      expect(stderr, mode.join(' ')).not.toMatch(/^error:|"error"/m);
+    }
+  });
+
+  it('--drop takes only the keys that select rejected events, and its help says which', async () => {
+    h = await sandboxHarness({ scenario: 'demo' });
+    const help = await h.nsx(['recover', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--drop <filter> delete matching events instead of retrying them (repeatable; keys: event, entity-id, status-code, since, until, match)');
+    for (const expression of ['level=error', 'grep=timeout']) {
+      const r = await h.nsx(['recover', 'erp-orders', '--drop', expression, '--dry-run']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/filters log entries, not rejected events; KEY is one of event, entity-id, status-code, since, until, match/);
+    }
+    const bogus = await h.nsx(['recover', 'erp-orders', '--drop', 'bogus=1', '--dry-run']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).not.toMatch(/level|grep/);
+  });
+
+  it('an unknown profile is exit 2 with the same message everywhere', { timeout: 120_000 }, async () => {
+    const home = isolatedHome();
+    try {
+      expect((await runNsx(['config', 'set', 'tenant', 'acme', '--profile', 'real'], { env: home.env })).code).toBe(0);
+      const commands = [
+        ['integrations', 'list'],
+        ['whoami'],
+        ['doctor'],
+        ['config', 'get', 'tenant'],
+        ['config', 'unset', 'tenant'],
+        ['auth', 'logout'],
+        ['rejected', 'list', 'erp-orders'],
+        ['recover', 'erp-orders', '--dry-run'],
+      ];
+      for (const args of commands) {
+        // NSX_PROFILE for every command, --profile for a few (both name the profile the same way).
+        for (const env of args[0] === 'doctor' || args[0] === 'config' ? [{ NSX_PROFILE: 'ghost' }, {}] : [{ NSX_PROFILE: 'ghost' }]) {
+          const argv = 'NSX_PROFILE' in env ? args : ['--profile', 'ghost', ...args];
+          const r = await runNsx(argv, { env: { ...home.env, ...env } });
+          expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(2);
+          expect(r.stderr, argv.join(' ')).toMatch(/^error: (?:.*: )?profile "ghost" does not exist\n {2}known profiles: real\n$|^error: 1 of \d+ checks failed: profile\n$/m);
+        }
+      }
+      const use = await runNsx(['config', 'use', 'ghost'], { env: home.env });
+      expect(use.code).toBe(2);
+      expect(use.stderr).toBe('error: profile "ghost" does not exist\n  known profiles: real\n');
+    } finally {
+      home.cleanup();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { upsertProfile } from '../../config/profiles.js';
 import { profileKey, targetProfile } from './shared.js';
 
 export async function run(ctx: CommandContext, [key, value]: unknown[]): Promise<void> {
-  const name = await targetProfile(ctx);
+  const name = await targetProfile(ctx, { mayCreate: true });
   const k = profileKey(key);
   await upsertProfile(name, { [k]: String(value) });
   ctx.output.success(`${name}: ${k} = ${String(value)}`);

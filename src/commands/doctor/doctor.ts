@@ -15,7 +15,8 @@ import {
 } from './checks.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
-  const results = await runChecks(ctx);
+  let unusable: unknown;
+  const results = await runChecks(ctx, (error) => (unusable = error));
   const paint = { ok: ctx.output.style.green, warn: ctx.output.style.yellow, fail: ctx.output.style.red };
   const columns: Column<CheckResult>[] = [
     { header: 'STATUS', value: (r) => (ctx.output.mode === 'table' ? paint[r.status](r.status) : r.status) },
@@ -25,12 +26,14 @@ export async function run(ctx: CommandContext): Promise<void> {
   await ctx.output.list(results, columns);
   const failed = results.filter((r) => r.status === 'fail');
   if (failed.length) {
-    throw new NsxError(`${failed.length} of ${results.length} checks failed: ${failed.map((r) => r.check).join(', ')}`, ExitCode.error);
+    // Settings refused for what the user typed (an unknown profile, a bad flag) exit as they do everywhere (2).
+    const code = unusable instanceof NsxError ? unusable.exitCode : ExitCode.error;
+    throw new NsxError(`${failed.length} of ${results.length} checks failed: ${failed.map((r) => r.check).join(', ')}`, code);
   }
 }
 
 /** Every check runs; one that cannot run because an earlier one failed says so as a warning. */
-async function runChecks(ctx: CommandContext): Promise<CheckResult[]> {
+async function runChecks(ctx: CommandContext, settingsFailed: (error: unknown) => void): Promise<CheckResult[]> {
   const results: CheckResult[] = [checkConfigPermissions()];
   const notChecked = (reason: string) =>
     (['credentials', 'token', 'api', 'clock'] as const).map((check) => ({ check, status: 'warn' as const, detail: `not checked: ${reason}` }));
@@ -38,6 +41,7 @@ async function runChecks(ctx: CommandContext): Promise<CheckResult[]> {
   try {
     settings = await ctx.settings();
   } catch (error) {
+    settingsFailed(error);
     results.push({ check: 'profile', status: 'fail', detail: error instanceof Error ? error.message : String(error) });
     return [...results, ...notChecked('the settings are unusable'), checkProxy()];
   }

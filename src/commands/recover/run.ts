@@ -331,7 +331,8 @@ class RecoverCommand {
       watchMs: this.o.watchMs,
       heading: planHeading(e.source, id),
     });
-    if (e.asking) this.out.notice(planText);
+    // A plan to confirm, or a dry run's plan (the dry run's whole answer), is shown even with --quiet.
+    if (e.asking || this.o.dryRun) this.out.notice(planText);
     else this.out.info(planText);
     if (this.o.planOut) {
       await writeFileAtomic(this.o.planOut, serializePlan(e.plan));
