@@ -123,9 +123,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   let receiver: RunningReceiver | null = null;
   let server: Server | null = null;
   try {
-    // Both ports are bound before the state is read: a port already taken (a second sandbox) ends the
-    // start before it touches (or, on the way out, saves over) the state file the first one is using.
-    // The error says which port it was (role 'receiver' or 'api', and Node's code/port fields).
+    // A port already taken (a second sandbox) rejects with Node's EADDRINUSE error (code, port) marked
+    // with the role of the port ('receiver' or 'api'), for the command to explain.
     if (opts.receiver !== false) {
       const r = opts.receiver ?? {};
       const rule = r.rule ?? SCENARIOS[scenario]?.receiverRule ?? 'accept-all';
@@ -134,16 +133,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       );
       core.receiver = receiver;
     }
+    const { loaded } = await core.init();
     server = createSandboxServer(core);
     const srv = server;
     await new Promise<void>((resolve, reject) => {
-      srv.once('error', (err) => reject(Object.assign(err, { role: 'api' })));
+      const failed = (err: Error): void => reject(Object.assign(err, { role: 'api' }));
+      srv.once('error', failed);
       srv.listen(port, host, () => {
-        srv.removeAllListeners('error');
+        srv.off('error', failed);
         resolve();
       });
     });
-    const { loaded } = await core.init();
     const actualPort = (srv.address() as AddressInfo).port;
     const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
     let closing: Promise<void> | null = null;
@@ -172,8 +172,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       },
     };
   } catch (err) {
-    // Before init nothing changed, so closing saves nothing: the state on disk is left as it was.
-    await core.close().catch(() => undefined);
+    // Not started: the state file is left as it was (it may be the one a running sandbox uses).
+    await core.close({ save: false }).catch(() => undefined);
     server?.close();
     await receiver?.close().catch(() => undefined);
     throw err;

@@ -1,5 +1,7 @@
 // Ctrl-C at a prompt, in a real terminal (tmux): exit 130 and nothing changed, everywhere (y/N, typing the
 // id, recover's confirmation, triage's menus). An answered "no" stays exit 3.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NSX_BIN } from '../helpers/cli.js';
 import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
@@ -102,5 +104,26 @@ describe.skipIf(!TMUX)('Ctrl-C at a prompt exits 130 (tmux)', () => {
     expect(await term.waitFor(/\[exit \d+\]/)).toContain('[exit 130]');
     expect(rejectedOnServer(h, 'erp-orders')).toHaveLength(0);
     expect(statusOf(h, 'erp-orders')).toBe('stopped');
+  });
+});
+
+describe.skipIf(!TMUX)('time at the prompt (tmux)', () => {
+  it("recover's duration leaves out the time the person took to answer", { timeout: 60_000 }, async () => {
+    h = await sandboxHarness({ scenario: 'demo' });
+    await setReceiverRule(h, 'accept-all');
+    const report = join(h.env.HOME!, 'incident.md');
+    term = nsxInTerminal(h, ['recover', 'erp-orders', '--no-start', '--report', report]);
+    await term.waitFor(/Retry \d+ rejected events of erp-orders\?/);
+    await new Promise((r) => setTimeout(r, 4000)); // the person reads the plan
+    term.type('y');
+    term.keys('Enter');
+    const screen = await term.waitFor(/\[exit \d+\]/, 30_000);
+    expect(screen).toContain('[exit 0]');
+    const duration = /- Duration: ([\d.]+)(ms|s)\b/.exec(readFileSync(report, 'utf8'));
+    expect(duration).not.toBeNull();
+    const ms = Number(duration![1]) * (duration![2] === 's' ? 1000 : 1);
+    expect(ms).toBeLessThan(3500);
+    const summary = /· ([\d.]+)(ms|s) · journal/.exec(screen.replace(/\n/g, ' '));
+    expect(Number(summary![1]) * (summary![2] === 's' ? 1000 : 1)).toBeLessThan(3500);
   });
 });

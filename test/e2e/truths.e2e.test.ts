@@ -277,3 +277,41 @@ describe('smaller truths (item 13)', () => {
     }
   });
 });
+
+describe('recover tells the truth about time and about what is left (item 13)', () => {
+  it('the estimate comes from measured retry calls and is close to the run it predicts; after --no-start nothing claims events wait', { timeout: 120_000 }, async () => {
+    h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    await h.admin('PUT', '/_sandbox/receiver/rule', { rule: 'accept-all', latency_ms: 60 });
+    // Nothing measured yet: no number (a read's round trip says nothing about a retry's).
+    const first = await h.nsx(['recover', 'erp-orders', '--dry-run']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('time not known yet (no retry or delete of erp-orders measured so far');
+    expect(first.stderr).not.toMatch(/estimated \d/);
+
+    // Measure on part of the events, then predict the rest.
+    const part = await h.nsx(['recover', 'erp-orders', '--only', 'event=order.created', '--no-start', '--yes', '--allow-remaining', '1000']);
+    expect(part.stderr, part.stderr).toMatch(/handled \d+ events/);
+    const left = h.sandbox.state.rejectedOf('erp-orders').length;
+    expect(left).toBeGreaterThan(20);
+    const dry = await h.nsx(['recover', 'erp-orders', '--dry-run', '--no-resume']);
+    const estimate = /estimated ([\d.]+)(ms|s) \(from \d+ measured calls of earlier runs\)/.exec(dry.stderr);
+    expect(estimate, dry.stderr).not.toBeNull();
+    const estimateMs = Number(estimate![1]) * (estimate![2] === 's' ? 1000 : 1);
+    expect(estimateMs).toBeGreaterThanOrEqual(left * 60); // every retry waits for the receiver's 60 ms
+
+    const run = await h.nsx(['recover', 'erp-orders', '--no-start', '--yes', '--no-resume']);
+    expect(run.code, run.stderr).toBe(0);
+    const handled = /handled (\d+) events in ([\d.]+)(ms|s)/.exec(run.stderr);
+    expect(Number(handled![1])).toBe(left);
+    const actualMs = Number(handled![2]) * (handled![3] === 's' ? 1000 : 1);
+    expect(estimateMs / actualMs).toBeGreaterThan(0.5);
+    expect(estimateMs / actualMs).toBeLessThan(2);
+
+    // Nothing waits now; the integration is still stopped. No "0 rejected events are waiting".
+    expect(h.sandbox.state.rejectedOf('erp-orders')).toHaveLength(0);
+    expect(run.stdout + run.stderr).not.toMatch(/0 rejected events are waiting/);
+    const again = await h.nsx(['recover', 'erp-orders', '--dry-run']);
+    expect(again.stdout + again.stderr).not.toMatch(/0 rejected events are waiting|stopped at the rejected-events limit; /);
+    expect(again.stderr).toContain('erp-orders is stopped (it had reached the rejected-events limit); its rejected events have all been handled: it only needs starting.');
+  });
+});

@@ -326,6 +326,7 @@ class RecoverCommand {
     const planText = renderPlan(this.s, e.todo, {
       integration: id,
       estimateMs: e.estimateMs,
+      estimateSamples: e.estimateSamples,
       concurrency: e.concurrency,
       start: e.start,
       watchMs: this.o.watchMs,
