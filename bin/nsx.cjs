@@ -4,14 +4,20 @@
 // runs the built CLI: dist/bundle/nsx.js, the bundle of dist/ (src/bundle.ts says why), an ES module
 // imported dynamically. It is CommonJS because an ES module entry point costs Node ~5 ms of loader
 // start-up that these two fast answers do not need (bench/startup.mjs).
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
-
-const [major, minor] = process.versions.node.split('.').map(Number);
+// This file parses on any Node (no `?.` or `??`), and everything up to the version check runs on any
+// Node (no `node:` specifiers, no template literals): an old Node gets as far as saying which Node nsx
+// needs, in one line.
+var version = process.versions.node.split('.');
+var major = Number(version[0]);
+var minor = Number(version[1]);
 if (major < 22 || (major === 22 && minor < 19)) {
-  process.stderr.write(`error: nsx needs Node.js >= 22.19 (this is ${process.version}); install Node 24 LTS\n`);
+  process.stderr.write(
+    'error: nsx needs Node.js 22.19 or newer (this is ' + process.version + '): install Node 24 LTS from https://nodejs.org/en/download (or: nvm install 24)\n',
+  );
   process.exit(1);
 }
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
 // A reader that goes away early (`nsx logs list ID | head`, `nsx --help | head`) ends nsx quietly with
 // exit 0, where an unhandled EPIPE would print a stack trace.
 process.stdout.on('error', (error) => {
@@ -25,7 +31,7 @@ const args = process.argv.slice(2);
 // for nsx with it) and the root `--help`, which the build renders to dist/root-help.txt at 80 columns
 // (used when the terminal is at least that wide, or stdout is not a terminal).
 const only = args.length === 1 ? args[0] : undefined;
-const wideEnough = !process.stdout.isTTY || (process.stdout.columns ?? 0) >= 80;
+const wideEnough = !process.stdout.isTTY || (process.stdout.columns || 0) >= 80;
 let answered = false;
 if (only === '--version' || only === '-V') {
   process.stdout.write(`${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}\n`);
@@ -40,7 +46,8 @@ if (only === '--version' || only === '-V') {
 }
 
 if (!answered) {
-  require('node:module').enableCompileCache?.();
+  const { enableCompileCache } = require('node:module');
+  if (enableCompileCache) enableCompileCache();
   import('../dist/bundle/nsx.js')
     .then(({ main }) => main(process.argv))
     .then((code) => {

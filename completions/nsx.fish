@@ -344,7 +344,7 @@ complete -c nsx -n '__nsx_at \'rejected list\'' -l until -x -d 'rejected at or b
 complete -c nsx -n '__nsx_at \'rejected list\'' -l entity-id -x -d 'the payload\'s id or order_id (repeatable, glob)'
 complete -c nsx -n '__nsx_at \'rejected list\'' -l status-code -x -d 'the receiver\'s answer: 400, 4xx, 503 (repeatable)'
 complete -c nsx -n '__nsx_at \'rejected list\'' -l match -x -d 'a payload field, e.g. items.0.product_id=10000102 (repeatable, AND)'
-complete -c nsx -n '__nsx_at \'rejected list\'' -l fail-if-any -d 'exit 6 when any event matches (still prints the list)'
+complete -c nsx -n '__nsx_at \'rejected list\'' -l fail-if-any -d 'exit 6 when any event matches (prints the list; with --quiet nothing, like grep -q)'
 complete -c nsx -n '__nsx_argument \'rejected list\' 0' -a '(__nsx_ids)'
 
 # nsx rejected show
@@ -392,7 +392,7 @@ complete -c nsx -n '__nsx_argument \'rejected triage\' 0' -a '(__nsx_ids)'
 complete -c nsx -n '__nsx_argument \'rejected help\' 0' -a 'list show retry delete export triage'
 
 # nsx recover
-complete -c nsx -n '__nsx_at \'recover\'' -l drop -x -d 'delete matching events instead of retrying them (repeatable)'
+complete -c nsx -n '__nsx_at \'recover\'' -l drop -x -d 'delete matching events instead of retrying them (repeatable; keys: event, entity-id, status-code, since, until, match)'
 complete -c nsx -n '__nsx_at \'recover\'' -l skip -x -d 'leave matching events where they are (repeatable)'
 complete -c nsx -n '__nsx_at \'recover\'' -l only -x -d 'handle only matching events; the others are skipped (repeatable)'
 complete -c nsx -n '__nsx_at \'recover\'' -l dry-run -d 'print the plan and stop (no lock, no journal, nothing changed)'

@@ -1,6 +1,7 @@
 // OAuth2 client credentials against the token URL [contract §1]. Tokens are cached (0600, cache dir)
-// until shortly before they expire, keyed by token URL and client id; NSX_TOKEN bypasses all of it.
-import { createHash } from 'node:crypto';
+// until shortly before they expire, keyed by token URL, client id and secret (hashed: the key is an HMAC
+// keyed by the secret, so changed credentials miss the cache); NSX_TOKEN bypasses all of it.
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { cacheDir } from '../config/paths.js';
@@ -83,8 +84,14 @@ export class ClientCredentialsTokens implements TokenSource {
     return typeof t.refresh_at === 'number' && this.now() < t.refresh_at;
   }
 
+  /**
+   * A token obtained with one secret must not answer for another (a rotated or mistyped secret would
+   * otherwise "work" until the token expires). The secret enters only as the HMAC key: the key on disk
+   * says nothing about it, and the secret itself is never written.
+   */
   private cacheKey(): string {
-    return createHash('sha256').update(`${this.settings.tokenUrl}\n${this.settings.clientId}`).digest('hex').slice(0, 32);
+    const { tokenUrl, clientId, clientSecret } = this.settings;
+    return createHmac('sha256', `nsx-token-cache\n${clientSecret ?? ''}`).update(`${tokenUrl}\n${clientId}`).digest('hex').slice(0, 32);
   }
 
   private readCached(): CachedToken | undefined {

@@ -1,5 +1,5 @@
 // Confirmations and questions. Only here does nsx talk to a person on stdin; inquirer loads on first use.
-import { ConfirmationError } from '../errors.js';
+import { ConfirmationError, InterruptedError } from '../errors.js';
 import type { Output } from './output.js';
 import { printable } from './printable.js';
 
@@ -11,7 +11,10 @@ export interface ConfirmOptions {
   default?: boolean;
 }
 
-/** Asks yes/no; --yes skips it. Without a terminal it fails (exit 3) naming the flag. Declining exits 3. */
+/**
+ * Asks yes/no; --yes skips it. Without a terminal it fails (exit 3) naming the flag. Declining exits 3;
+ * Ctrl-C at the prompt exits 130, as everywhere else.
+ */
 export async function confirm(output: Output, question: string, options: ConfirmOptions = {}): Promise<void> {
   if (options.yes) return;
   const flag = options.flag ?? '--yes';
@@ -54,12 +57,20 @@ export function promptStreams(): { output: NodeJS.WritableStream } {
   return { output: process.stderr };
 }
 
-/** Ctrl-C inside a prompt (inquirer's ExitPromptError) is a declined confirmation, not a crash. */
+/** Whether inquirer ended a prompt because of Ctrl-C (in raw mode it is a key, not a SIGINT). */
+export function isPromptInterrupt(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ExitPromptError';
+}
+
+/**
+ * Ctrl-C inside a prompt is an interrupt (exit 130), like Ctrl-C anywhere else; only an answered "no"
+ * (or a prompt that cannot be shown) is a declined confirmation (exit 3).
+ */
 export async function withPromptErrors<T>(ask: () => Promise<T>): Promise<T> {
   try {
     return await ask();
   } catch (error) {
-    if (error instanceof Error && error.name === 'ExitPromptError') throw new ConfirmationError('cancelled: nothing was changed');
+    if (isPromptInterrupt(error)) throw new InterruptedError('interrupted at the prompt: nothing was changed');
     throw error;
   }
 }

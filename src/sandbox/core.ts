@@ -289,13 +289,15 @@ export class SandboxCore {
     this.engine.sync();
   }
 
-  async close(): Promise<void> {
+  /** Stops the workers and saves the state (unless `save: false`: a start that failed saves nothing). */
+  async close(options: { save?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.imports.close();
     await this.engine.close();
     await this.webhooks.close();
-    if (this.persister) await this.persister.flush();
+    if (this.persister && options.save === false) this.persister.discard();
+    else if (this.persister) await this.persister.flush();
   }
 }
 

@@ -125,19 +125,24 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   let receiver: RunningReceiver | null = null;
   let server: Server | null = null;
   try {
+    // A port already taken (a second sandbox) rejects with Node's EADDRINUSE error (code, port) marked
+    // with the role of the port ('receiver' or 'api'), for the command to explain.
     if (opts.receiver !== false) {
       const r = opts.receiver ?? {};
       const rule = r.rule ?? SCENARIOS[scenario]?.receiverRule ?? 'accept-all';
-      receiver = await startReceiver({ host, port: r.port ?? (port === 0 ? 0 : port + 1), rule, ...(r.latencyMs === undefined ? {} : { latencyMs: r.latencyMs }) });
+      receiver = await startReceiver({ host, port: r.port ?? (port === 0 ? 0 : port + 1), rule, ...(r.latencyMs === undefined ? {} : { latencyMs: r.latencyMs }) }).catch(
+        (err: unknown) => Promise.reject(Object.assign(err as Error, { role: 'receiver' })),
+      );
       core.receiver = receiver;
     }
     const { loaded } = await core.init();
     server = createSandboxServer(core);
     const srv = server;
     await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
+      const failed = (err: Error): void => reject(Object.assign(err, { role: 'api' }));
+      srv.once('error', failed);
       srv.listen(port, host, () => {
-        srv.off('error', reject);
+        srv.off('error', failed);
         resolve();
       });
     });
@@ -170,7 +175,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       },
     };
   } catch (err) {
-    await core.close().catch(() => undefined);
+    // Not started: the state file is left as it was (it may be the one a running sandbox uses).
+    await core.close({ save: false }).catch(() => undefined);
     server?.close();
     await receiver?.close().catch(() => undefined);
     throw err;

@@ -414,6 +414,13 @@ export class StatePersister {
     this.timer.unref();
   }
 
+  /** Forgets unsaved changes: no write is pending afterwards. */
+  discard(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.dirty = false;
+  }
+
   /** Writes now if anything changed (waits for a write in progress first). */
   async flush(): Promise<void> {
     if (this.timer) {

@@ -29,6 +29,8 @@ export interface EventFilter {
 }
 
 export const FILTER_KEYS = ['event', 'since', 'until', 'entity-id', 'status-code', 'match', 'level', 'grep'] as const;
+/** The keys that select rejected events (level and grep are about log entries). */
+export const REJECTED_FILTER_KEYS = ['event', 'entity-id', 'status-code', 'since', 'until', 'match'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 /** Flag values as commander hands them over (repeatable flags arrive as arrays). */
@@ -110,9 +112,13 @@ export function parseFilterExpression(text: string, flag = 'filter', now: Date =
     const eq = term.indexOf('=');
     const key = eq > 0 ? term.slice(0, eq) : '';
     const value = eq > 0 ? term.slice(eq + 1) : '';
-    if (!(FILTER_KEYS as readonly string[]).includes(key) || value === '') {
+    // The expressions select rejected events: a log-only key (level, grep) would select nothing.
+    if (key === 'level' || key === 'grep') {
+      throw new UsageError(`${flag}: "${term}": ${key} filters log entries, not rejected events; KEY is one of ${REJECTED_FILTER_KEYS.join(', ')}`);
+    }
+    if (!(REJECTED_FILTER_KEYS as readonly string[]).includes(key) || value === '') {
       throw new UsageError(
-        `${flag}: "${term}" is not KEY=VALUE with KEY one of ${FILTER_KEYS.join(', ')} (example: "event=order.* status-code=400")`,
+        `${flag}: "${term}" is not KEY=VALUE with KEY one of ${REJECTED_FILTER_KEYS.join(', ')} (example: "event=order.* status-code=400")`,
       );
     }
     switch (key as FilterKey) {

@@ -84,7 +84,7 @@ const CASES: Array<[string, string[] | (() => string[]), RegExp]> = [
   ['tail --interval that is not a duration', ['logs', 'tail', 'erp-orders', '--interval', 'fast'], /--interval: "fast" is not a duration/],
   ['global --timeout that is not a duration', ['--timeout', 'soon', 'integrations', 'list'], /--timeout: "soon" is not a duration/],
   // Files
-  ['api key file that does not exist', () => reg('--callback-url', HOOK, '--api-key-file', f('missing.key')), /--api-key-file: .*missing\.key does not exist/],
+  ['api key file that does not exist', () => reg('--callback-url', HOOK, '--api-key-file', f('missing.key')), /--api-key-file: cannot read .*missing\.key: no such file$/m],
   ['api key file that is a folder (cannot be read as a key)', () => reg('--callback-url', HOOK, '--api-key-file', f('a-folder')), /--api-key-file: .*a-folder is a directory, not a file/],
   ['api key file that is empty', () => reg('--callback-url', HOOK, '--api-key-file', f('empty.key')), /--api-key-file: .*empty\.key is empty/],
   ['api key file with two keys', () => reg('--callback-url', HOOK, '--api-key-file', f('two-keys.key')), /one key, one line/],

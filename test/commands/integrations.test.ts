@@ -212,10 +212,11 @@ describe('integrations start and stop', () => {
     expect(again.stderr).not.toMatch(/started/);
   });
 
-  it('without a terminal, stop needs --yes (exit 3 naming it) and says that data stops flowing to the ERP', async () => {
+  it('without a terminal, stop needs --yes (exit 3 naming it) and says that events stop flowing to its destination', async () => {
     const refused = await h.nsx(['integrations', 'stop', 'wms-fulfillment']);
     expect(refused.code, refused.stderr).toBe(3);
-    expect(refused.stderr).toMatch(/halts the data flowing to the ERP \(127\.0\.0\.1:\d+\)/);
+    const host = new URL(state().integrations.get('wms-fulfillment')!.callback_parameters!.callback_url).host;
+    expect(refused.stderr).toContain(`Stopping wms-fulfillment halts the events flowing to ${host} until someone runs: nsx integrations start wms-fulfillment`);
     expect(refused.stderr).toMatch(/^error: .*pass --yes/m);
     expect(state().integrations.get('wms-fulfillment')!.status).toBe('running');
 

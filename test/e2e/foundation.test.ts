@@ -1,6 +1,7 @@
 // The built CLI as a user meets it: version, help, usage errors, profiles on disk, whoami, json purity.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
@@ -148,15 +149,91 @@ describe('profiles and credentials', () => {
 });
 
 describe('packaging', () => {
+  const npmEnv = (path = process.env.PATH!) => ({
+    ...process.env,
+    PATH: path,
+    npm_config_loglevel: 'warn',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+    npm_config_update_notifier: 'false',
+  });
+  const pack = (dir: string): string =>
+    join(dir, execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, env: npmEnv(), encoding: 'utf8' }).trim().split('\n').pop()!);
+  const packedFile = (tarball: string, file: string): string => execFileSync('tar', ['-xzOf', tarball, `package/${file}`], { encoding: 'utf8' });
+  /** A node older than 22.19 on this machine (the machines ship Node 20), if there is one. */
+  const oldNode = (() => {
+    const found = spawnSync('sh', ['-c', 'which -a node'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    for (const node of found) {
+      const v = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim().split('.').map(Number);
+      if (v[0]! < 22 || (v[0] === 22 && v[1]! < 19)) return node;
+    }
+    return undefined;
+  })();
+
+  it('the tarball runs no script at install, and declares as dependencies exactly what the bundle loads from node_modules', { timeout: 60_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nsx-pack-'));
+    try {
+      const tarball = pack(dir);
+      const pkg = JSON.parse(packedFile(tarball, 'package.json'));
+      // npm runs these for whoever installs the package; the build tooling (.ci/, tsc) is not in it.
+      for (const hook of ['preinstall', 'install', 'postinstall', 'prepare', 'prepublish']) expect(pkg.scripts?.[hook], hook).toBeUndefined();
+      expect(pkg.scripts.prepack).toBe('npm run -s build'); // a packed or published tarball holds a fresh build
+      const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
+      expect(files).not.toContain('package/.ci/node24');
+      // Bare imports left in the bundle are the runtime dependencies; everything else is bundled.
+      const bundleDir = join(ROOT, 'dist', 'bundle');
+      const external = new Set<string>();
+      for (const f of readdirSync(bundleDir).filter((n) => n.endsWith('.js'))) {
+        const text = readFileSync(join(bundleDir, f), 'utf8');
+        // esbuild writes an external as an import statement, import("x") or __require("x"); ajv's code
+        // templates also hold `require("ajv/...")` text, which is never run (standalone mode only).
+        for (const m of text.matchAll(/(?:^import\s[^;]*?\bfrom\s*|\bimport\(|\b__require\()"([^"./][^"]*)"/gm)) {
+          const spec = m[1]!;
+          if (spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]!)) continue;
+          external.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+        }
+      }
+      expect(Object.keys(pkg.dependencies).sort()).toEqual([...external].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('npm pack produces a tarball that installs globally and runs', { timeout: 180_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'nsx-pack-'));
     try {
-      const npmEnv = { ...process.env, npm_config_loglevel: 'error', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
-      const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, env: npmEnv, encoding: 'utf8' }).trim().split('\n').pop()!;
+      const tarball = pack(dir);
       const prefix = join(dir, 'prefix');
-      execFileSync('npm', ['install', '-g', '--prefix', prefix, join(dir, tarball)], { cwd: dir, env: npmEnv, stdio: 'pipe' });
-      const out = execFileSync(join(prefix, 'bin', 'nsx'), ['--version'], { env: { PATH: `${join(process.execPath, '..')}:${process.env.PATH}` }, encoding: 'utf8' });
-      expect(out.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+      const install = spawnSync('npm', ['install', '-g', '--prefix', prefix, tarball], { cwd: dir, env: npmEnv(), encoding: 'utf8' });
+      expect(install.status, install.stderr).toBe(0);
+      expect(install.stderr).not.toMatch(/install-scripts|EBADENGINE/);
+      const run = (args: string[]) =>
+        spawnSync(join(prefix, 'bin', 'nsx'), args, { env: { PATH: `${join(process.execPath, '..')}:${process.env.PATH}`, NO_COLOR: '1', HOME: dir }, encoding: 'utf8' });
+      expect(run(['--version']).stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+      // A command that loads the bundle, the in-process sandbox and the API client from the installed copy.
+      const list = run(['--sandbox', 'integrations', 'list', '-o', 'tsv']);
+      expect(list.status, list.stderr).toBe(0);
+      expect(list.stdout).toMatch(/^erp-orders\tstopped/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!oldNode)('under an old Node: one engine warning at install, and nsx says in one line which Node it needs', { timeout: 180_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nsx-pack-'));
+    try {
+      const tarball = pack(dir);
+      const prefix = join(dir, 'prefix');
+      const oldPath = `${join(oldNode!, '..')}:${process.env.PATH}`; // npm itself runs on the old node too
+      const install = spawnSync('npm', ['install', '-g', '--prefix', prefix, tarball], { cwd: dir, env: npmEnv(oldPath), encoding: 'utf8' });
+      expect(install.status, install.stderr).toBe(0);
+      const unsupported = [...install.stderr.matchAll(/EBADENGINE\s+package: '([^']+)'/g)].map((m) => m[1]);
+      expect(unsupported).toEqual(['nsx@0.1.0'].map((n) => n.replace('0.1.0', JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version)));
+      expect(install.stderr).not.toContain('install-scripts');
+      const r = spawnSync(join(prefix, 'bin', 'nsx'), ['integrations', 'list'], { env: { PATH: oldPath, HOME: dir }, encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^error: nsx needs Node\.js 22\.19 or newer \(this is v\d+\.\d+\.\d+\): install Node 24 LTS from https:\/\/nodejs\.org\S* \(or: nvm install 24\)\n$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

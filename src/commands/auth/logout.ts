@@ -2,7 +2,8 @@ import type { CommandContext } from '../context.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
   const profiles = await import('../../config/profiles.js');
-  const name = ctx.globals.profile ?? process.env.NSX_PROFILE ?? profiles.currentProfileName();
+  const { targetProfile } = await import('../config/shared.js');
+  const name = await targetProfile(ctx);
   const removed = await profiles.deleteClientSecret(name);
   const { rmSync } = await import('node:fs');
   const { tokenCachePath } = await import('../../api/auth.js');

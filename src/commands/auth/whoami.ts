@@ -7,7 +7,8 @@ export async function run(ctx: CommandContext): Promise<void> {
   let token: { ok: boolean; expires_at: string | null; from_cache?: boolean; error?: string } = { ok: false, expires_at: null };
   let failure: unknown;
   try {
-    const info = await client.tokens.info();
+    // Always a fresh token: a cached one says nothing about whether the credentials still work.
+    const info = await client.tokens.info(true);
     token = { ok: true, expires_at: info.expiresAt ? new Date(info.expiresAt).toISOString() : null, from_cache: info.fromCache };
   } catch (error) {
     failure = error;

@@ -3,7 +3,7 @@ import { isCorrectionKey, setCorrection, upsertProfile } from '../../config/prof
 import { profileKey, targetProfile } from './shared.js';
 
 export async function run(ctx: CommandContext, [key, value]: unknown[]): Promise<void> {
-  const name = await targetProfile(ctx);
+  const name = await targetProfile(ctx, { mayCreate: true });
   const k = profileKey(key);
   if (isCorrectionKey(k)) {
     ctx.output.success(`${name}: ${k} = ${await setCorrection(name, k, String(value))}`);

@@ -2,10 +2,25 @@ import type { CommandContext } from '../context.js';
 import { UsageError } from '../../errors.js';
 import { PROFILE_KEYS, isCorrectionKey, isProfileKey, type CorrectionKey, type ProfileKey } from '../../config/profiles.js';
 
-/** The profile a config command acts on: --profile, NSX_PROFILE, else the current one. */
-export async function targetProfile(ctx: CommandContext): Promise<string> {
-  const { currentProfileName } = await import('../../config/profiles.js');
-  return ctx.globals.profile ?? process.env.NSX_PROFILE ?? currentProfileName();
+/**
+ * The profile a config command acts on: --profile, NSX_PROFILE, else the current one. A profile named
+ * by flag or env that does not exist is exit 2 with the wording every command uses (unknownProfile);
+ * `mayCreate` (config set) makes it instead.
+ */
+export async function targetProfile(ctx: CommandContext, options: { mayCreate?: boolean } = {}): Promise<string> {
+  const { currentProfileName, getProfile } = await import('../../config/profiles.js');
+  const named = ctx.globals.profile ?? process.env.NSX_PROFILE;
+  if (named !== undefined && named !== '' && !options.mayCreate && !getProfile(named)) throw await unknownProfile(named);
+  return named || currentProfileName();
+}
+
+/** `profile "x" does not exist` (exit 2, as resolveSettings says it), with the known ones. */
+export async function unknownProfile(name: string): Promise<UsageError> {
+  const { listProfiles } = await import('../../config/profiles.js');
+  const known = Object.keys(listProfiles());
+  return new UsageError(`profile "${name}" does not exist`, {
+    hint: known.length ? `known profiles: ${known.join(', ')}` : 'create one with: nsx auth login --profile NAME --tenant TENANT',
+  });
 }
 
 export function profileKey(key: unknown): ProfileKey | CorrectionKey {

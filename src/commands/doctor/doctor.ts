@@ -21,7 +21,8 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: { api?: b
     const { parseIntegrationId } = await import('../../input/ids.js');
     return runApiProbe(ctx, opts.integration !== undefined ? { integration: parseIntegrationId(opts.integration, '--integration') } : {});
   }
-  const results = await runChecks(ctx);
+  let unusable: unknown;
+  const results = await runChecks(ctx, (error) => (unusable = error));
   const paint = { ok: ctx.output.style.green, warn: ctx.output.style.yellow, fail: ctx.output.style.red };
   const columns: Column<CheckResult>[] = [
     { header: 'STATUS', value: (r) => (ctx.output.mode === 'table' ? paint[r.status](r.status) : r.status) },
@@ -31,12 +32,14 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: { api?: b
   await ctx.output.list(results, columns);
   const failed = results.filter((r) => r.status === 'fail');
   if (failed.length) {
-    throw new NsxError(`${failed.length} of ${results.length} checks failed: ${failed.map((r) => r.check).join(', ')}`, ExitCode.error);
+    // Settings refused for what the user typed (an unknown profile, a bad flag) exit as they do everywhere (2).
+    const code = unusable instanceof NsxError ? unusable.exitCode : ExitCode.error;
+    throw new NsxError(`${failed.length} of ${results.length} checks failed: ${failed.map((r) => r.check).join(', ')}`, code);
   }
 }
 
 /** Every check runs; one that cannot run because an earlier one failed says so as a warning. */
-async function runChecks(ctx: CommandContext): Promise<CheckResult[]> {
+async function runChecks(ctx: CommandContext, settingsFailed: (error: unknown) => void): Promise<CheckResult[]> {
   const results: CheckResult[] = [checkConfigPermissions()];
   const notChecked = (reason: string) =>
     (['credentials', 'token', 'api', 'clock'] as const).map((check) => ({ check, status: 'warn' as const, detail: `not checked: ${reason}` }));
@@ -44,6 +47,7 @@ async function runChecks(ctx: CommandContext): Promise<CheckResult[]> {
   try {
     settings = await ctx.settings();
   } catch (error) {
+    settingsFailed(error);
     results.push({ check: 'profile', status: 'fail', detail: error instanceof Error ? error.message : String(error) });
     return [...results, ...notChecked('the settings are unusable'), checkProxy()];
   }

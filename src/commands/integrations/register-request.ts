@@ -7,6 +7,7 @@ import { integrationIsStopped } from '../../api/schemas.js';
 import { assertAllowedUrl } from '../../config/profiles.js';
 import { PreconditionError, UsageError, ApiError } from '../../errors.js';
 import { readAllStdin } from '../../input/stdin.js';
+import { unreadableFile } from '../../input/files.js';
 import { LIMITS, STATUS } from '../../api/routes.js';
 import type { ApiClient } from '../../api/client.js';
 import type { Output } from '../../output/output.js';
@@ -131,11 +132,7 @@ export function readSecretFile(path: string, flag: string, output: Output): stri
 
 function fileError(error: unknown, path: string, flag: string): unknown {
   if (error instanceof UsageError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new UsageError(`${flag}: ${path} does not exist`);
-  if (code === 'EACCES' || code === 'EPERM') return new UsageError(`${flag}: ${path} cannot be read (permission denied)`);
-  if (code === 'EISDIR') return new UsageError(`${flag}: ${path} is a directory, not a file`);
-  return new UsageError(`${flag}: cannot read ${path} (${(error as Error).message})`);
+  return unreadableFile(error, path, flag);
 }
 
 function readSecretEnv(name: string, flag: string): string {

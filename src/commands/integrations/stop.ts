@@ -19,7 +19,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   }
   const target = describeDestination(before);
   ctx.output.notice(
-    `Stopping ${id} halts the data flowing to the ERP (${target}) until someone runs: nsx integrations start ${id}`,
+    `Stopping ${id} halts the events flowing to ${target || 'its destination'} until someone runs: nsx integrations start ${id}`,
   );
   await confirm(ctx.output, `Stop ${id}?`, { yes: opts.yes });
   await client.eventstream.stopIntegration(id);

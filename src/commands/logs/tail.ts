@@ -6,7 +6,7 @@ import type { CommandContext } from '../context.js';
 import type { ApiClient } from '../../api/client.js';
 import type { LogEntry } from '../../api/schemas.js';
 import { statusIs } from '../../api/schemas.js';
-import { InterruptedError, PreconditionError, UsageError } from '../../errors.js';
+import { ExitCode, PreconditionError, UsageError } from '../../errors.js';
 import { formatDuration, parseDuration } from '../../input/time.js';
 import { filterFromFlags, matchesLog, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
 import { sleep } from '../../timers.js';
@@ -52,7 +52,12 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
       if (opts.untilStopped) status = (await client.eventstream.getIntegration(id)).status;
     }
   } catch (error) {
-    if (ctx.signal.aborted) throw new InterruptedError(`stopped following ${id} after ${formatDuration(follower.elapsedMs())}`);
+    // Ctrl-C is how a tail normally ends: a line for people, exit 130, no "error:".
+    if (ctx.signal.aborted) {
+      ctx.output.info(`stopped following ${id} after ${formatDuration(follower.elapsedMs())}`);
+      process.exitCode = ExitCode.interrupted;
+      return;
+    }
     throw error;
   }
 }

@@ -7,7 +7,7 @@ export function registerRecover(program: Command): void {
   program
     .command('recover <integration-id>')
     .description('bring a stopped integration back: retry (or drop) its rejected events in order, then start it and watch it')
-    .addOption(new Option('--drop <filter>', 'delete matching events instead of retrying them (repeatable)').argParser(collect))
+    .addOption(new Option('--drop <filter>', 'delete matching events instead of retrying them (repeatable; keys: event, entity-id, status-code, since, until, match)').argParser(collect))
     .addOption(new Option('--skip <filter>', 'leave matching events where they are (repeatable)').argParser(collect))
     .addOption(new Option('--only <filter>', 'handle only matching events; the others are skipped (repeatable)').argParser(collect))
     .addOption(new Option('--dry-run', 'print the plan and stop (no lock, no journal, nothing changed)'))

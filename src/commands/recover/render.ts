@@ -35,7 +35,7 @@ function pad(text: string | number, width: number, right = false): string {
 export function renderPlan(
   s: ChalkInstance,
   summary: PlanSummary,
-  options: { integration: string; estimateMs: number; concurrency: number; start: boolean; watchMs: number; heading: string },
+  options: { integration: string; estimateMs: number | undefined; estimateSamples?: number; concurrency: number; start: boolean; watchMs: number; heading: string },
 ): string {
   const lines: string[] = [s.bold(options.heading)];
   if (summary.total === 0) {
@@ -62,7 +62,11 @@ export function renderPlan(
         options.concurrency > 1
           ? `up to ${options.concurrency} entities at a time; the events of one entity (order) one by one, in this order`
           : 'one at a time, in this order';
-      lines.push(`  estimated ${formatDuration(options.estimateMs)}, ${lanes}`);
+      const estimate =
+        options.estimateMs === undefined
+          ? `time not known yet (no retry or delete of ${options.integration} measured so far; the progress line shows the pace)`
+          : `estimated ${formatDuration(options.estimateMs)} (from ${options.estimateSamples} measured call${options.estimateSamples === 1 ? '' : 's'} of earlier runs)`;
+      lines.push(`  ${estimate}, ${lanes}`);
     }
   }
   lines.push(

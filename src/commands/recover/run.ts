@@ -9,6 +9,7 @@ import { ExitCode, InterruptedError, NsxError, UsageError } from '../../errors.j
 import { parseIntegrationId } from '../../input/ids.js';
 import { formatDuration, parseDuration } from '../../input/time.js';
 import { parseRate, parseWholeNumber } from '../../input/numbers.js';
+import { unreadableFile } from '../../input/files.js';
 import { confirm } from '../../output/prompts.js';
 import { writePrivateFileStreaming } from '../../output/private-file.js';
 import type { OnError } from '../../workflows/recover/apply.js';
@@ -92,7 +93,7 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
     try {
       text = readFileSync(flags.planIn, 'utf8');
     } catch (error) {
-      throw new UsageError(`--plan-in: cannot read ${flags.planIn}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw unreadableFile(error, flags.planIn, '--plan-in');
     }
     const plan = parsePlan(text, flags.planIn);
     if (plan.integration !== id) throw new UsageError(`--plan-in: ${flags.planIn} is a plan for ${plan.integration}, not ${id}`);
@@ -326,12 +327,14 @@ class RecoverCommand {
     const planText = renderPlan(this.s, e.todo, {
       integration: id,
       estimateMs: e.estimateMs,
+      estimateSamples: e.estimateSamples,
       concurrency: e.concurrency,
       start: e.start,
       watchMs: this.o.watchMs,
       heading: planHeading(e.source, id),
     });
-    if (e.asking) this.out.notice(planText);
+    // A plan to confirm, or a dry run's plan (the dry run's whole answer), is shown even with --quiet.
+    if (e.asking || this.o.dryRun) this.out.notice(planText);
     else this.out.info(planText);
     if (this.o.planOut) {
       await writeFileAtomic(this.o.planOut, serializePlan(e.plan));

@@ -34,7 +34,7 @@ Examples:
 
   addRejectedFilterOptions(rejected.command('list <id>').alias('ls'))
     .description('list the rejected events of an integration (oldest first; the filters apply)')
-    .addOption(new Option('--fail-if-any', 'exit 6 when any event matches (still prints the list)'))
+    .addOption(new Option('--fail-if-any', 'exit 6 when any event matches (prints the list; with --quiet nothing, like grep -q)'))
     .addHelpText(
       'after',
       `${FILTER_HELP}

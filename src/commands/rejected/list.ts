@@ -1,6 +1,6 @@
 import type { CommandContext } from '../context.js';
 import type { RejectedEvent } from '../../api/schemas.js';
-import { PartialFailureError } from '../../errors.js';
+import { ExitCode, PartialFailureError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { describeFilter, isEmptyFilter, matchesRejected, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
 import { REJECTED_COLUMNS, rejectedFilter } from './shared.js';
@@ -22,6 +22,14 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   const filter = rejectedFilter(opts);
   const api = (await ctx.client()).eventstream;
   const filtered = isEmptyFilter(filter) ? '' : ` matching ${describeFilter(filter)}`;
+  if (opts.failIfAny && ctx.output.quiet) {
+    // Like grep -q: nothing on stdout or stderr, only the exit code; the first match settles it.
+    for await (const _ of filteredRejected(api.rejectedEvents(id), filter)) {
+      process.exitCode = ExitCode.partial;
+      return;
+    }
+    return;
+  }
   const count = await ctx.output.list(filteredRejected(api.rejectedEvents(id), filter), REJECTED_COLUMNS, {
     empty: `no rejected events for ${id}${filtered}`,
   });

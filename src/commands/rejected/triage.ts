@@ -316,9 +316,16 @@ class TriageSession {
     if (this.journal) this.out.notice(this.s.dim(`journal: ${this.journal.path}`));
 
     let started = false;
+    // Ctrl-C at the start question ends the session like Ctrl-C anywhere: exit 130, not started.
+    let startInterrupted = false;
+    const quitToFalse = (e: unknown): boolean => {
+      if (!(e instanceof QuitByInterrupt)) throw e;
+      startInterrupted = true;
+      return false;
+    };
     if (!interrupted && remaining === 0) {
       const current = await this.api.getIntegration(this.id);
-      if (!integrationIsRunning(current) && (await yesNo(`Nothing is left. Start ${this.id} now?`, true).catch((e: unknown) => (e instanceof QuitByInterrupt ? false : Promise.reject(e))))) {
+      if (!integrationIsRunning(current) && (await yesNo(`Nothing is left. Start ${this.id} now?`, true).catch(quitToFalse))) {
         await this.api.startIntegration(this.id);
         started = true;
         this.journal?.append({ type: 'phase', at: new Date().toISOString(), phase: 'start', detail: { started: true } });
@@ -330,6 +337,7 @@ class TriageSession {
 
     const commands = this.equivalentCommands(started);
     if (commands.length) this.out.notice(`\nThe same without prompts:\n${commands.map((c) => `  $ ${c}`).join('\n')}`);
+    interrupted ||= startInterrupted;
     this.journal?.close({ outcome: interrupted ? 'interrupted' : 'completed', resumable: false, exit_code: interrupted ? 130 : 0 });
     if (interrupted) throw new InterruptedError('triage interrupted', this.journal ? { hint: `what was done is in ${this.journal.path}` } : undefined);
   }

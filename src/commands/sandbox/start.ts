@@ -2,7 +2,7 @@
 // profile, and on Ctrl-C (or SIGTERM) stops delivery, saves the state and exits 0.
 import { join } from 'node:path';
 import type { CommandContext } from '../context.js';
-import { UsageError } from '../../errors.js';
+import { PreconditionError, UsageError } from '../../errors.js';
 import { stateDir } from '../../config/paths.js';
 import { upsertProfile } from '../../config/profiles.js';
 import type { FaultSpec, ReceiverRule } from '../../sandbox/index.js';
@@ -73,6 +73,8 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Options):
     ...(rejectedLimit !== undefined ? { rejectedLimit } : {}),
     ...(tokenTtl !== undefined ? { tokenTtlSeconds: tokenTtl } : {}),
     log: (line) => ctx.output.warn(line),
+  }).catch(async (error: unknown) => {
+    throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? await portTaken(error as ListenError, host, port, receiverPort ?? port + 1) : error;
   });
   let closed = false;
   const close = async (): Promise<void> => {
@@ -137,4 +139,43 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Options):
   ctx.output.info('nsx sandbox: stopping (saving the state)...');
   await close();
   ctx.output.success(`sandbox stopped${statePath ? `; state saved to ${statePath}` : ''}`);
+}
+
+interface ListenError extends NodeJS.ErrnoException {
+  port?: number;
+  role?: 'api' | 'receiver';
+}
+
+/** What answers /_sandbox/ at this origin: a sandbox's description, or undefined (something else, or nothing). */
+async function sandboxAt(origin: string): Promise<{ state_path?: string | null } | undefined> {
+  try {
+    const res = await fetch(`${origin}/_sandbox/`, { signal: AbortSignal.timeout(1500) });
+    const body = (await res.json()) as { tenant?: unknown; client_id?: unknown; state_path?: string | null };
+    return res.ok && typeof body.tenant === 'string' && typeof body.client_id === 'string' ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A port is taken (exit 7): a sandbox already runs there (it answers /_sandbox/), or another program
+ * holds the port. Either way: which port, and the flag that picks another.
+ */
+async function portTaken(error: ListenError, host: string, port: number, receiverPort: number): Promise<PreconditionError> {
+  const busy = error.port ?? (error.role === 'receiver' ? receiverPort : port);
+  const origin = (p: number) => `http://${host.includes(':') ? `[${host}]` : host}:${p}`;
+  const flag = error.role === 'receiver' ? '--receiver-port' : '--port';
+  // The receiver's port is the API's + 1: a sandbox on the API port explains a taken receiver port too.
+  const running = (await sandboxAt(origin(port))) ?? (busy !== port ? await sandboxAt(origin(busy)) : undefined);
+  const another = `${flag} ${busy + 10}`;
+  if (running) {
+    const state = running.state_path ? ` (state ${running.state_path})` : '';
+    return new PreconditionError(`a sandbox is already running at ${origin(port)}${state}: port ${busy} is taken`, {
+      hint: `use that one (export NSX_PROFILE=sandbox), stop it (Ctrl-C in its terminal), or start a second one on other ports with its own state: nsx sandbox start --port ${port + 10} --state FILE`,
+    });
+  }
+  const what = error.role === 'receiver' ? "the sandbox's receiver" : 'the sandbox';
+  return new PreconditionError(`port ${busy} on ${host} is already in use by another program (not a sandbox: it does not answer /_sandbox/), so ${what} cannot listen there`, {
+    hint: `pick another port: nsx sandbox start ${another}`,
+  });
 }

@@ -2,6 +2,7 @@
 // unfinished job). Every flag is checked before the input is read, and the input before anything is sent.
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../../errors.js';
+import { checkReadableFile, fileInExistingFolder } from '../../input/files.js';
 import { formatDuration } from '../../input/time.js';
 import type { LogicalTimestampRange } from '../../workflows/stock/availabilities.js';
 import { chooseDestination, importStock, type StockImportOutcome } from '../../workflows/stock/import.js';
@@ -44,6 +45,10 @@ export async function run(ctx: CommandContext, [file]: unknown[], opts: Options)
   const baseUrl = dryRun ? undefined : (await ctx.settings()).baseUrl;
   const destination = chooseDestination({ uploadUrl, sourceUri: opts.sourceUri }, baseUrl, dryRun);
   const storeMapping = opts.storeMapping === undefined ? undefined : await readStoreMapping(opts.storeMapping);
+  // The files named are checked before the context line and before anything is sent: a missing input
+  // is one line (exit 2), not a context line and then an error.
+  if (input !== '-') checkReadableFile(input);
+  if (opts.saveZip !== undefined) fileInExistingFolder(opts.saveZip, '--save-zip');
 
   if (!dryRun) await ctx.announce();
   const client = dryRun ? undefined : await ctx.client();

@@ -320,6 +320,44 @@ export function listRuns(stateDir: string, tenant: string, integration: string):
   return runs;
 }
 
+const MEASURED_OUTCOMES: ReadonlySet<string> = new Set(['delivered', 'rejected', 'deleted', 'error']);
+
+/** Round trips of retry and delete calls that earlier runs recorded: what a plan's estimate builds on. */
+export interface MeasuredCalls {
+  /** Median milliseconds of one call, by action, when any was measured. */
+  retryMs: number | undefined;
+  dropMs: number | undefined;
+  samples: number;
+}
+
+/**
+ * The median recorded duration of the newest retry and delete calls (up to `limit` of each) of this
+ * tenant and integration, read from the newest few journals. Only whole calls count (delivered,
+ * rejected, deleted, an API error): held-back and skipped events made none, and a "gone" 404 or an
+ * interrupted call is not the round trip the next call will take.
+ */
+export function measuredCallTimes(stateDir: string, tenant: string, integration: string, limit = 200): MeasuredCalls {
+  const retry: number[] = [];
+  const drop: number[] = [];
+  for (const run of listRuns(stateDir, tenant, integration).slice(0, 5)) {
+    let records: JournalRecord[];
+    try {
+      records = parseLines(readFileNoFollow(run.path));
+    } catch {
+      continue;
+    }
+    for (let i = records.length - 1; i >= 0; i--) {
+      const r = records[i]!;
+      if (r.type !== 'event' || !(r.duration_ms > 0) || !MEASURED_OUTCOMES.has(r.outcome)) continue;
+      if (r.action === 'retry' && retry.length < limit) retry.push(r.duration_ms);
+      if (r.action === 'drop' && drop.length < limit) drop.push(r.duration_ms);
+    }
+    if (retry.length >= limit && drop.length >= limit) break;
+  }
+  const median = (xs: number[]): number | undefined => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined);
+  return { retryMs: median(retry), dropMs: median(drop), samples: retry.length + drop.length };
+}
+
 /**
  * The newest recover run of this tenant and integration that a plain re-run continues, if any. Triage
  * sessions are not continued by recover: their decisions were made one group at a time, by a person.

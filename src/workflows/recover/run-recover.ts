@@ -17,6 +17,7 @@ import { formatDuration } from '../../input/time.js';
 import { applyPlan, type ApplyProgress, type OnError } from './apply.js';
 import {
   findResumableRun,
+  measuredCallTimes,
   findRun,
   JournalWriter,
   newRunId,
@@ -88,7 +89,8 @@ export type RecoverEvent =
   | { type: 'resuming'; dryRun: boolean; journal: JournalContents; finished: number; total: number }
   /** How the server differs from a resumed or saved plan. */
   | { type: 'plan-drift'; which: string; gone: number; unmentioned: number }
-  | { type: 'plan'; plan: RecoverPlan; source: PlanSource; todo: PlanSummary; estimateMs: number; concurrency: number; start: boolean; asking: boolean }
+  /** estimateMs: from round trips of earlier retry/delete calls of this integration; undefined when none was measured. */
+  | { type: 'plan'; plan: RecoverPlan; source: PlanSource; todo: PlanSummary; estimateMs: number | undefined; estimateSamples: number; concurrency: number; start: boolean; asking: boolean }
   | { type: 'superseded'; runId: string }
   | { type: 'applying' }
   | { type: 'event'; record: EventRecord; progress: ApplyProgress }
@@ -208,6 +210,7 @@ class RecoverRun {
   private started = false;
   private startWanted = true;
   private statusAfter = 'unknown';
+  private promptMs = 0;
 
   constructor(
     private readonly o: RecoverRunOptions,
@@ -232,10 +235,7 @@ class RecoverRun {
     // 1. Context: the integration and its newest log entries.
     this.integration = await this.api.getIntegration(id);
     this.statusAfter = statusName(this.integration.status);
-    const tLogs = performance.now();
     const logs = await firstLogEntries(this.api, id, signal);
-    // One warm, small read: the round trip the estimate builds on (the first call paid for token and connection).
-    const roundTripMs = performance.now() - tLogs;
 
     // Which run: continue an unfinished one, apply a saved plan, or plan anew. A dry run shows what a
     // plain re-run would do, so it looks for an unfinished run too (and only reads it).
@@ -253,7 +253,6 @@ class RecoverRun {
     const concurrency = this.o.concurrency ?? resumable?.header.options.concurrency ?? 1;
     const ratePerSecond = this.o.ratePerSecond ?? resumable?.header.options.rate_per_second ?? undefined;
     const listingWidth = listingParallelism(concurrency, ratePerSecond);
-    const t = performance.now();
     await this.emit({ type: 'reading' });
     let rejected: RejectedEvent[];
     try {
@@ -261,7 +260,6 @@ class RecoverRun {
     } finally {
       await this.emit({ type: 'read' });
     }
-    const msPerCall = Math.min(roundTripMs, (performance.now() - t) / (Math.floor(rejected.length / 200) + 1));
     this.diagnosis = classifyStop(this.integration, logs, rejected.length);
     await this.emit({ type: 'diagnosis', diagnosis: this.diagnosis, integration: this.integration });
 
@@ -291,6 +289,13 @@ class RecoverRun {
         ? { kind: 'plan-in', path: this.o.planIn.path, createdAt: this.o.planIn.plan.created_at }
         : { kind: 'new' };
     const calls = todoSummary.retry + todoSummary.drop;
+    // The estimate comes from measured retry and delete calls (earlier runs' journals), never from reads:
+    // a retry waits for the receiver, which a listing never does. Nothing measured: no number.
+    const measured = measuredCallTimes(this.c.stateDir, this.tenant, id);
+    const perCall =
+      (todoSummary.retry && measured.retryMs === undefined) || (todoSummary.drop && measured.dropMs === undefined) || calls === 0
+        ? undefined
+        : (todoSummary.retry * (measured.retryMs ?? 0) + todoSummary.drop * (measured.dropMs ?? 0)) / calls;
     const willStart = this.startWanted && !integrationIsRunning(this.integration);
     const changes = calls > 0 || willStart;
     await this.emit({
@@ -298,7 +303,8 @@ class RecoverRun {
       plan: this.plan!,
       source,
       todo: todoSummary,
-      estimateMs: estimateDurationMs(state.todo, { msPerCall, concurrency, ratePerSecond }),
+      estimateMs: perCall === undefined ? undefined : estimateDurationMs(state.todo, { msPerCall: perCall, concurrency, ratePerSecond }),
+      estimateSamples: measured.samples,
       concurrency,
       start: this.startWanted,
       asking: changes && !this.o.yes && !this.o.dryRun,
@@ -313,7 +319,11 @@ class RecoverRun {
     }
 
     // 4. Confirm.
-    if (changes) await this.c.confirm({ retry: todoSummary.retry, drop: todoSummary.drop, willStart });
+    if (changes) {
+      const asked = performance.now();
+      await this.c.confirm({ retry: todoSummary.retry, drop: todoSummary.drop, willStart });
+      this.promptMs += performance.now() - asked; // the run's duration is nsx's time, not the person's
+    }
 
     // 6. Journal (new run, or appended to the resumed one).
     if (supersede) {
@@ -596,7 +606,7 @@ class RecoverRun {
       results: tallyResults(this.outcomes, this.remaining),
       started: this.started,
       status_after: this.statusAfter,
-      duration_ms: Math.round(performance.now() - this.c.t0),
+      duration_ms: Math.round(performance.now() - this.c.t0 - this.promptMs),
       journal: this.journal?.path ?? null,
     };
     if (this.journal) {

@@ -70,6 +70,10 @@ export function classifyStop(
     integration.integration_type === 'temporary' && integration.ends_at && Date.parse(integration.ends_at) <= now.getTime();
   switch (signal) {
     case 'rejected_limit':
+      // After a recover --no-start the limit's log entry is still the newest stop, but nothing waits.
+      if (rejectedCount === 0) {
+        return { kind: 'rejected_limit', entry: entry!, summary: `${id} is stopped (it had reached the rejected-events limit); its rejected events have all been handled: it only needs starting.` };
+      }
       return { kind: 'rejected_limit', entry: entry!, summary: `${id} stopped at the rejected-events limit; ${waiting}.` };
     case 'delivery_failures':
       return {

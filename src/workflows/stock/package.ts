@@ -14,6 +14,7 @@ import { crc32 } from 'node:zlib';
 import yazl from 'yazl';
 import { AVAILABILITIES_FILE, LIMITS } from '../../api/routes.js';
 import { InterruptedError, UsageError } from '../../errors.js';
+import { unreadableFile } from '../../input/files.js';
 import {
   AvailabilitiesJsonWriter,
   AvailabilityValidator,
@@ -157,10 +158,10 @@ async function openInput(path: string, stdin: NodeJS.ReadableStream = process.st
     stream = stdin;
     name = 'stdin';
   } else {
-    const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+    const info = await stat(path).catch((error: unknown) => {
+      throw unreadableFile(error, path);
     });
-    if (!info.isFile()) throw new UsageError(`cannot read ${path}: not a file`);
+    if (!info.isFile()) throw unreadableFile(Object.assign(new Error('not a file'), { code: 'EISDIR' }), path);
     stream = createReadStream(path, { highWaterMark: READ_CHUNK });
     name = path;
     size = info.size;
@@ -487,8 +488,8 @@ function startZip(path: string, compressionLevel: number): ZipInProgress {
 /** Reads a --store-mapping file: a JSON array of entries or `{"store_mapping": [...]}`. */
 export async function readStoreMapping(path: string): Promise<StoreMappingEntry[]> {
   const { readFile } = await import('node:fs/promises');
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read --store-mapping ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  const text = await readFile(path, 'utf8').catch((error: unknown) => {
+    throw unreadableFile(error, path, '--store-mapping');
   });
   const problems = new ProblemList();
   let raw: unknown;

@@ -190,10 +190,11 @@ export async function readRanges(path: string, stdin: NodeJS.ReadableStream = pr
   if (path === '-') {
     if ((stdin as { isTTY?: boolean }).isTTY) throw new UsageError('expected captured events on stdin, but stdin is a terminal (pipe them in, or name a file)');
   } else {
-    const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+    const { unreadableFile } = await import('../../input/files.js');
+    const info = await stat(path).catch((error: unknown) => {
+      throw unreadableFile(error, path);
     });
-    if (!info.isFile()) throw new UsageError(`cannot read ${path}: not a file`);
+    if (!info.isFile()) throw unreadableFile(Object.assign(new Error('not a file'), { code: 'EISDIR' }), path);
     stream = createReadStream(path);
   }
   const source = path === '-' ? 'stdin' : path;
