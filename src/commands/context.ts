@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { ApiClient } from '../api/client.js';
 import type { GlobalOptions, Settings } from '../config/profiles.js';
 import type { Output, OutputFlags } from '../output/output.js';
+import { setInvocation } from '../hints.js';
 
 export interface GlobalFlags extends GlobalOptions, OutputFlags {
   /** Run against an in-process sandbox seeded with the demo scenario. */
@@ -49,6 +50,7 @@ class RunContext implements CommandContext {
 
   constructor(cmd: Command, OutputClass: typeof Output, profileOutput?: string) {
     this.globals = cmd.optsWithGlobals<GlobalFlags>();
+    setInvocation(this.globals);
     this.output = new OutputClass(this.globals, undefined, profileOutput);
     lastOutput = this.output;
     process.on('SIGINT', this.onSigint);
@@ -151,6 +153,11 @@ class RunContext implements CommandContext {
       }
     }
   }
+}
+
+/** The tenant a command acts on, for locks, plans and journals: the tenant, else the API's host. */
+export function targetTenant(settings: Pick<Settings, 'tenant' | 'baseUrl'>): string {
+  return settings.tenant ?? (settings.baseUrl ? new URL(settings.baseUrl).host : 'default');
 }
 
 /** A commander action that loads its handler module only when the command runs. */

@@ -105,11 +105,11 @@ describe('resumeState and tallyResults', () => {
         outcome('6', 'rejected'), outcome('7', 'error'), outcome('8', 'skipped', 'skip'), outcome('9', 'held'), outcome('10', 'interrupted'),
       ].map((r) => [r.event_id, r]),
     );
-    expect(tallyResults(outcomes, 4)).toEqual({ delivered: 3, deleted: 2, failed: 2, skipped: 2, remaining: 4 });
+    expect(tallyResults(outcomes, 4)).toEqual({ delivered: 2, deleted: 1, gone: 2, failed: 2, skipped: 2, remaining: 4 });
     const rows = outcomesByEventName(plan([pe('1'), pe('6'), pe('11', 'drop', 'order.items_cancelled')]), outcomes);
     expect(rows).toEqual([
-      { name: 'order.created', planned: { retry: 2, drop: 0, skip: 0 }, delivered: 1, deleted: 0, failed: 1, skipped: 0, open: 0 },
-      { name: 'order.items_cancelled', planned: { retry: 0, drop: 1, skip: 0 }, delivered: 0, deleted: 0, failed: 0, skipped: 0, open: 1 },
+      { name: 'order.created', planned: { retry: 2, drop: 0, skip: 0 }, delivered: 1, deleted: 0, gone: 0, failed: 1, skipped: 0, open: 0 },
+      { name: 'order.items_cancelled', planned: { retry: 0, drop: 1, skip: 0 }, delivered: 0, deleted: 0, gone: 0, failed: 0, skipped: 0, open: 1 },
     ]);
   });
 });
