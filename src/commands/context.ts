@@ -93,6 +93,15 @@ class RunContext implements CommandContext {
   }
 
   private async startSandbox(base: Settings): Promise<Settings> {
+    // The in-process sandbox is the whole target: a tenant, stage or URL typed beside it would be ignored.
+    const typed = (['tenant', 'stage', 'baseUrl', 'tokenUrl'] as const).filter((k) => this.globals[k]);
+    if (typed.length) {
+      const { UsageError } = await import('../errors.js');
+      const flag = { tenant: '--tenant', stage: '--stage', baseUrl: '--base-url', tokenUrl: '--token-url' };
+      throw new UsageError(`--sandbox runs against an in-process sandbox (tenant sandbox on a loopback port): ${typed.map((k) => flag[k]).join(', ')} cannot apply`, {
+        hint: 'leave out --sandbox to call that target, or the target flags to use the sandbox',
+      });
+    }
     // Loaded on first use: the CLI does not load the sandbox unless --sandbox is given (in the bundle, the
     // sandbox is a chunk of its own).
     const { startSandbox } = await import('../sandbox/index.js');
