@@ -100,16 +100,19 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
     if (plan.integration !== id) throw new UsageError(`--plan-in: ${flags.planIn} is a plan for ${plan.integration}, not ${id}`);
     planIn = { plan, path: flags.planIn };
   }
-  // This command's own choices, as typed, for the commands nsx prints (resume, --no-resume, --drop).
-  const repeatFlags: string[] = [];
-  if (flags.onError !== undefined) repeatFlags.push('--on-error', flags.onError);
-  if (flags.concurrency !== undefined) repeatFlags.push('--concurrency', flags.concurrency);
-  if (flags.rate !== undefined) repeatFlags.push('--rate', flags.rate);
-  if (flags.allowRemaining !== undefined) repeatFlags.push('--allow-remaining', flags.allowRemaining);
-  if (flags.start === false) repeatFlags.push('--no-start');
-  if (flags.watch !== undefined) repeatFlags.push('--watch', flags.watch);
+  // This command's own choices, as typed, for the commands nsx prints (resume, --no-resume, --drop): the
+  // options a run records (a resume keeps the run's own), and those of this session only.
+  const runFlags: string[] = [];
+  if (flags.onError !== undefined) runFlags.push('--on-error', flags.onError);
+  if (flags.concurrency !== undefined) runFlags.push('--concurrency', flags.concurrency);
+  if (flags.rate !== undefined) runFlags.push('--rate', flags.rate);
+  const sessionFlags: string[] = [];
+  if (flags.allowRemaining !== undefined) sessionFlags.push('--allow-remaining', flags.allowRemaining);
+  if (flags.start === false) sessionFlags.push('--no-start');
+  if (flags.watch !== undefined) sessionFlags.push('--watch', flags.watch);
   return {
-    repeatFlags,
+    runFlags,
+    sessionFlags,
     id,
     rules,
     planIn,
@@ -361,7 +364,7 @@ class RecoverCommand {
     else this.out.info(planText);
     if (this.o.planOut) {
       await writeFileAtomic(this.o.planOut, serializePlan(e.plan));
-      this.out.success(`plan saved to ${this.o.planOut}; apply exactly this plan with: ${nsxCommand('recover', id, '--plan-in', this.o.planOut, this.o.repeatFlags, '--yes')}`);
+      this.out.success(`plan saved to ${this.o.planOut}; apply exactly this plan with: ${nsxCommand('recover', id, '--plan-in', this.o.planOut, this.o.runFlags, this.o.sessionFlags, '--yes')}`);
     }
   }
 
@@ -398,7 +401,7 @@ class RecoverCommand {
           exitCode: end.exitCode,
           actor: result.actor,
           startedAt: this.startedAt,
-          command: nsxCommand('recover', this.o.id, ruleWords(typedRules(this.o.rules)), this.o.repeatFlags),
+          command: nsxCommand('recover', this.o.id, ruleWords(typedRules(this.o.rules)), this.o.runFlags, this.o.sessionFlags),
         }),
       );
     }

@@ -70,11 +70,10 @@ export interface RecoverRunOptions {
   allowRemaining: number;
   start: boolean;
   watchMs: number;
-  /**
-   * This command's own choices as typed (--on-error, --concurrency, --rate, --allow-remaining, --no-start,
-   * --watch), to repeat them in the commands nsx prints.
-   */
-  repeatFlags: string[];
+  /** This command's --on-error, --concurrency and --rate as typed (a run records them), to repeat in printed commands. */
+  runFlags: string[];
+  /** This command's --allow-remaining, --no-start and --watch as typed (this session only), likewise. */
+  sessionFlags: string[];
 }
 
 /** What a resumed run carries over that this command did not type: its rules, and options that differ from the defaults. */
@@ -339,11 +338,14 @@ class RecoverRun {
       this.remaining = onServer;
       // What to type to do what was shown: resuming names the run (a plain re-run may refuse to inherit its rules).
       const apply = resumable
-        ? nsxCommand('recover', id, '--resume', resumable.header.run_id, this.o.repeatFlags, '--yes')
+        ? nsxCommand('recover', id, '--resume', resumable.header.run_id, this.o.runFlags, this.o.sessionFlags, '--yes')
         : this.o.planIn
-          ? nsxCommand('recover', id, '--plan-in', this.o.planIn.path, this.o.repeatFlags, '--yes')
-          : nsxCommand('recover', id, ruleWords(typedRules(this.o.rules)), this.o.repeatFlags, '--yes');
-      const ending = holder ? `Dry run: nothing was changed. After the command in progress ends, to apply: ${apply}` : `Dry run: nothing was changed. To apply: ${apply}`;
+          ? nsxCommand('recover', id, '--plan-in', this.o.planIn.path, this.o.runFlags, this.o.sessionFlags, '--yes')
+          : nsxCommand('recover', id, ruleWords(typedRules(this.o.rules)), this.o.runFlags, this.o.sessionFlags, '--yes');
+      // While another command holds the lock, what is left depends on how it ends: look again then.
+      const ending = holder
+        ? `Dry run: nothing was changed. When the command in progress has ended, see what is left with: ${nsxCommand('recover', id, '--dry-run')}`
+        : `Dry run: nothing was changed. To apply: ${apply}`;
       return this.finish({ outcome: 'completed', resumable: false, exitCode: ExitCode.ok, ending }, true);
     }
 
@@ -431,7 +433,7 @@ class RecoverRun {
     throw new PreconditionError(
       `an unfinished run of ${id} would be resumed with flags this command does not give: run ${h.run_id} (${how}) has ${said(runFlags)}; this command gives ${said(given)}`,
       {
-        hint: `resume it as it is: ${nsxCommand('recover', id, '--resume', h.run_id, this.o.repeatFlags, '--yes')}; or plan anew with this command's flags: ${nsxCommand('recover', id, '--no-resume', ruleWords(typedRules(this.o.rules)), this.o.repeatFlags, '--yes')}`,
+        hint: `resume it as it is: ${nsxCommand('recover', id, '--resume', h.run_id, this.o.sessionFlags, '--yes')}; or plan anew with this command's flags: ${nsxCommand('recover', id, '--no-resume', ruleWords(typedRules(this.o.rules)), this.o.runFlags, this.o.sessionFlags, '--yes')}`,
       },
     );
   }
@@ -506,7 +508,7 @@ class RecoverRun {
   }
 
   private resumeCommand(): string {
-    return nsxCommand('recover', this.o.id, '--resume', this.runId, this.o.repeatFlags, this.o.yes && '--yes');
+    return nsxCommand('recover', this.o.id, '--resume', this.runId, this.o.sessionFlags, this.o.yes && '--yes');
   }
 
   /** The rules of the plan being applied (typed now, or the resumed run's), as command words. */
@@ -581,7 +583,7 @@ class RecoverRun {
         failure: f,
         notAttempted: result.notAttempted.length,
         resumeCommand: this.resumeCommand(),
-        dropCommand: nsxCommand('recover', id, this.planRuleWords(), '--drop', dropRuleForEvent(f.event_name), this.o.repeatFlags, '--yes'),
+        dropCommand: nsxCommand('recover', id, this.planRuleWords(), '--drop', dropRuleForEvent(f.event_name), this.o.runFlags, this.o.sessionFlags, '--yes'),
       });
       return this.finish({
         outcome: 'stopped_on_error',
