@@ -353,4 +353,35 @@ describe('6. every printed command runs as printed and does what it says', () =>
     expect(started.code, started.stderr).toBe(0);
     expect(statusOf(h, 'erp-orders')).toBe('running');
   });
+
+  it('hints of list, show and get carry the profile from NSX_PROFILE and run on their own: they list, and retry exactly what was listed', async () => {
+    const h = await demo();
+    const env = writeSandboxProfile(h);
+    const withProfile = { ...env, NSX_PROFILE: 'sandbox' };
+    const get = await h.nsx(['integrations', 'get', 'no-such-thing'], { env: withProfile });
+    expect(get.code).toBe(5);
+    const ids = printedCommand(get.stderr, 'see the ids with:');
+    expect(ids).toEqual(['--profile', 'sandbox', 'integrations', 'list']);
+    const listed = await h.nsx(ids, { env });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('erp-orders');
+
+    const show = await h.nsx(['rejected', 'show', 'erp-orders', 'evt-99999999'], { env: withProfile });
+    expect(show.code).toBe(5);
+    const them = await h.nsx(printedCommand(show.stderr, 'list them:'), { env });
+    expect(them.code).toBe(0);
+    expect(them.stdout.trim().split('\n')).toHaveLength(100);
+
+    const any = await h.nsx(['rejected', 'list', 'erp-orders', '--event', 'order.created', '--fail-if-any'], { env: withProfile });
+    expect(any.code).toBe(6);
+    const dry = await h.nsx(printedCommand(any.stderr, 'or see what a recover would do:'), { env });
+    expect(dry.code, dry.stderr).toBe(0);
+    const retry = printedCommand(any.stderr, 'retry them:');
+    expect(retry).toEqual(['--profile', 'sandbox', 'rejected', 'retry', 'erp-orders', '--all', '--event', 'order.created', '--yes']);
+    const created = rejectedOnServer(h, 'erp-orders').filter((e) => e.event.name === 'order.created').map((e) => e.id);
+    const r = await h.nsx(retry, { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await receiverLog(h)).map((d) => d.event_id).sort()).toEqual(created.sort());
+    expect(rejectedOnServer(h, 'erp-orders')).toHaveLength(100 - created.length);
+  });
 });

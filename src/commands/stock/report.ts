@@ -5,6 +5,7 @@ import { PartialFailureError, PreconditionError, UsageError } from '../../errors
 import { formatDuration, parseDuration } from '../../input/time.js';
 import type { Output, Progress } from '../../output/output.js';
 import type { CommandContext } from '../context.js';
+import { nsxCommand } from '../../hints.js';
 
 export const DEFAULT_WAIT = '30m';
 const SHOWN_ERRORS_IN_MESSAGE = 20;
@@ -56,7 +57,7 @@ export function throwForOutcome(job: ImportJob | null, outcome: { errors: Import
   }
   if (outcome.timedOut) {
     throw new PreconditionError(`import ${job.import_id} is still ${job.state}${outcome.waitedMs !== undefined ? ` after ${formatDuration(outcome.waitedMs)}` : ''}; NewStore goes on with it`, {
-      hint: `follow it with: nsx stock status ${job.import_id} --wait`,
+      hint: `follow it with: ${nsxCommand('stock', 'status', job.import_id, '--wait')}`,
     });
   }
 }
