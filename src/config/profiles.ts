@@ -235,10 +235,11 @@ const LEVEL_NAMES = {
 } as const;
 
 /**
- * A tenant or stage given at a higher level (flag > env) than an explicit base URL or token URL must not be
- * silently outvoted by that URL: the command would name one tenant and call another. They agree when the
- * URL's own level pairs it with the same tenant (or stage), or when the URL is the one they derive;
- * otherwise it is a usage error naming both, and the way out is to give the URL at the same level too.
+ * A tenant or stage given by flag or env must not be silently outvoted by a profile's explicit base URL or
+ * token URL: the command would name one tenant and call another. They agree when the profile itself pairs
+ * the URL with the same tenant (or stage), or when the URL is the one they derive; otherwise it is a usage
+ * error naming both, and the way out is to give the URL at the same level too. (URLs given by flag or env
+ * are the user's own choice at that level: the context line shows the host they call.)
  */
 function checkTargetAgreement(
   values: Record<'tenant' | 'stage' | 'baseUrl' | 'tokenUrl', Record<Level, string | undefined>>,
@@ -259,17 +260,16 @@ function checkTargetAgreement(
     for (const url of ['baseUrl', 'tokenUrl'] as const) {
       const urlLevel = sources[url] as Level | undefined;
       const urlValue = effective[url];
-      if (!urlValue || (urlLevel !== 'env' && urlLevel !== 'profile') || LEVEL_RANK[urlLevel] >= LEVEL_RANK[whoLevel]) continue;
+      if (!urlValue || urlLevel !== 'profile' || LEVEL_RANK[urlLevel] >= LEVEL_RANK[whoLevel]) continue;
       // The URL's own level says the same tenant (stage): no contradiction.
       if (values[who][urlLevel] === whoValue) continue;
       // The URL is the one this tenant and stage derive anyway.
       if (effective.tenant && derived[url](effective.tenant, effective.stage).replace(/\/+$/, '') === urlValue.replace(/\/+$/, '')) continue;
-      const same = urlLevel === 'env' ? LEVEL_NAMES[url].env : LEVEL_NAMES[url].flag;
       const giveUrl = whoLevel === 'flag' ? LEVEL_NAMES[url].flag : LEVEL_NAMES[url].env;
       throw new UsageError(
         `${say(who, whoLevel, whoValue)} contradicts ${say(url, urlLevel, urlValue)}${urlLevel === 'profile' && values[who].profile ? ` (made for ${who} ${values[who].profile})` : ''}: nsx would name one ${who} and call another`,
         {
-          hint: `give the URL at the same level too (${giveUrl}), use a profile made for that ${who}, or leave out ${whoLevel === 'flag' ? LEVEL_NAMES[who].flag : LEVEL_NAMES[who].env}${urlLevel === 'env' ? ` (or unset ${same})` : ''}`,
+          hint: `give the URL at the same level too (${giveUrl}), use a profile made for that ${who}, or leave out ${whoLevel === 'flag' ? LEVEL_NAMES[who].flag : LEVEL_NAMES[who].env}`,
         },
       );
     }

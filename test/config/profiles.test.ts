@@ -110,6 +110,7 @@ describe('the precedence table: tenant, stage, base URL and token URL at each le
     ['tenant and URLs at the same level (flag) over a profile', { profile: 'sandbox', tenant: 'acme', baseUrl: 'http://127.0.0.1:3', tokenUrl: 'http://127.0.0.1:3/t' }, {}, { tenant: 'acme', stage: 'sandbox', baseUrl: 'http://127.0.0.1:3', tokenUrl: 'http://127.0.0.1:3/t', sources: { tenant: 'flag', baseUrl: 'flag', tokenUrl: 'flag' } }],
     ['a tenant flag that repeats the profile tenant', { profile: 'sandbox', tenant: 'sandbox' }, {}, { tenant: 'sandbox', stage: 'sandbox', baseUrl: SANDBOX_URL, tokenUrl: SANDBOX_TOKEN, sources: { tenant: 'flag', baseUrl: 'profile' } }],
     ['a flag tenant over env URLs that are the ones it derives', { tenant: 'acme' }, { NSX_BASE_URL: derivedBase('acme', 'p'), NSX_TOKEN_URL: derivedToken('acme', 'p') }, { tenant: 'acme', stage: 'p', baseUrl: derivedBase('acme', 'p'), tokenUrl: derivedToken('acme', 'p'), sources: { tenant: 'flag', baseUrl: 'env' } }],
+    ['a flag tenant over env URLs: the URLs are given, the flag names the tenant', { tenant: 'acme' }, { NSX_BASE_URL: SANDBOX_URL, NSX_TOKEN_URL: SANDBOX_TOKEN, NSX_TENANT: 'sandbox' }, { tenant: 'acme', stage: 'p', baseUrl: SANDBOX_URL, tokenUrl: SANDBOX_TOKEN, sources: { tenant: 'flag', baseUrl: 'env', tokenUrl: 'env' } }],
   ];
   it.each(table)('%s', (_what, flags, env, expected) => {
     const s = resolveSettings(flags, env);
@@ -125,7 +126,6 @@ describe('the precedence table: tenant, stage, base URL and token URL at each le
     ['--stage over a profile base URL', { profile: 'sandbox', stage: 'x' }, {}, /--stage x contradicts the base-url/],
     ['NSX_STAGE over a profile that has URLs only', { profile: 'urls-only' }, { NSX_STAGE: 'x' }, /NSX_STAGE=x contradicts the base-url http:\/\/127\.0\.0\.1:4545 of profile "urls-only"/],
     ['--tenant and --base-url, but the token URL left to the profile', { profile: 'sandbox', tenant: 'acme', baseUrl: 'http://127.0.0.1:3' }, {}, /--tenant acme contradicts the token-url http:\/\/127\.0\.0\.1:4545\/auth\/token of profile "sandbox"/],
-    ['--tenant over env URLs', { tenant: 'acme' }, { NSX_BASE_URL: SANDBOX_URL, NSX_TOKEN_URL: SANDBOX_TOKEN, NSX_TENANT: 'sandbox' }, /--tenant acme contradicts NSX_BASE_URL=http:\/\/127\.0\.0\.1:4545/],
   ];
   it.each(contradictions)('refuses %s', (_what, flags, env, message) => {
     let error: unknown;
