@@ -5,12 +5,16 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NSX_BIN } from '../helpers/cli.js';
 import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
 import { shellQuote, startTmux, TMUX, type TmuxSession } from '../helpers/tmux.js';
 import { startNsx } from '../commands/spawn.js';
 import { journalLines, printedCommand, receiverLog, rejectedOnServer, setReceiverRule, statusOf, waitUntil } from './helpers.js';
+
+// Each test runs several nsx processes one after another: on a 2-core machine shared with other suites
+// that takes longer than the default 30 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 let h: SandboxHarness | undefined;
 let term: TmuxSession | undefined;

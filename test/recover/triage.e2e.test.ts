@@ -16,7 +16,8 @@ afterEach(async () => {
 
 describe.skipIf(!TMUX)('nsx rejected triage (tmux)', () => {
   it('retries the largest group, deletes another after a confirmation, quits with a summary and the equivalent commands', async () => {
-    h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    // A generous delivery timeout: on a busy machine the default (250 ms at this time scale) fails retries.
+    h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0, deliveryTimeoutMs: 5000 });
     await setReceiverRule(h, 'accept-all');
     const before = rejectedOnServer(h, 'erp-orders');
     const count = (name: string) => before.filter((e) => e.event.name === name).length;
@@ -89,7 +90,7 @@ describe.skipIf(!TMUX)('nsx rejected triage (tmux)', () => {
     expect(rejectedOnServer(h, 'erp-orders').map((e) => e.id).sort()).toEqual(leftByTriage);
     expect((await receiverLog(h)).map((d) => d.event_id)).toEqual(deliveredByTriage);
     expect(statusOf(h, 'erp-orders')).toBe('stopped');
-  });
+  }, 90_000);
 
   it('without a terminal: exit 3, pointing to recover and rejected retry', async () => {
     h = await sandboxHarness({ scenario: 'demo' });

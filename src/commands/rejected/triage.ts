@@ -138,7 +138,7 @@ class TriageSession {
         { name: 'Quit', value: -1 },
       ]);
       if (pick < 0) return true;
-      if (!(await this.groupMenu(groups[pick]!, events))) return false;
+      if (!(await this.groupMenu(groups[pick]!))) return false;
     }
   }
 
@@ -148,7 +148,7 @@ class TriageSession {
   }
 
   /** false when a Ctrl-C ended an apply. */
-  private async groupMenu(group: SignatureGroup, listing: RejectedEvent[]): Promise<boolean> {
+  private async groupMenu(group: SignatureGroup): Promise<boolean> {
     const n = group.events.length;
     for (;;) {
       const action = await choose<'view' | 'retry' | 'delete' | 'each' | 'back'>(this.groupLabel(group).trim(), [
@@ -163,19 +163,19 @@ class TriageSession {
           for (const ev of group.events.slice(0, SAMPLES)) this.out.notice(this.renderEvent(ev, true));
           continue;
         case 'retry':
-          return this.apply(group.events, 'retry', listing);
+          return this.apply(group.events, 'retry');
         case 'delete':
           if (!(await yesNo(`Delete ${n} rejected ${group.signature.name} event${n === 1 ? '' : 's'}? They will never be delivered.`, false))) continue;
-          return this.apply(group.events, 'delete', listing);
+          return this.apply(group.events, 'delete');
         case 'each':
-          return this.eachEvent(group, listing);
+          return this.eachEvent(group);
         case 'back':
           return true;
       }
     }
   }
 
-  private async eachEvent(group: SignatureGroup, listing: RejectedEvent[]): Promise<boolean> {
+  private async eachEvent(group: SignatureGroup): Promise<boolean> {
     for (const [i, ev] of group.events.entries()) {
       this.out.notice(this.renderEvent(ev, false));
       for (;;) {
@@ -191,10 +191,10 @@ class TriageSession {
           continue;
         }
         if (action === 'back') return true;
-        if (action === 'retry' && !(await this.apply([ev], 'retry', listing))) return false;
+        if (action === 'retry' && !(await this.apply([ev], 'retry'))) return false;
         if (action === 'delete') {
           if (!(await yesNo(`Delete ${ev.event.name} ${ev.id}? It will never be delivered.`, false))) continue;
-          if (!(await this.apply([ev], 'delete', listing))) return false;
+          if (!(await this.apply([ev], 'delete'))) return false;
         }
         break;
       }
@@ -238,7 +238,7 @@ class TriageSession {
   }
 
   /** Retries or deletes these events (oldest first) through the apply engine; false when Ctrl-C ended it. */
-  private async apply(events: RejectedEvent[], verb: 'retry' | 'delete', listing: RejectedEvent[]): Promise<boolean> {
+  private async apply(events: RejectedEvent[], verb: 'retry' | 'delete'): Promise<boolean> {
     const journal = this.ensureJournal();
     const planned: PlanEvent[] = buildRecoverPlan(this.integration, events, NO_RULES, { tenant: this.tenant }).events.map((e) => ({
       ...e,
