@@ -15,6 +15,7 @@ import {
 import * as z from 'zod';
 import { ApiError, NotFoundError } from '../errors.js';
 import { describeMismatch } from './answers.js';
+import { nsxCommand } from '../hints.js';
 
 const Empty = z.unknown();
 
@@ -30,7 +31,7 @@ export class EventStreamApi {
   private notFound(error: unknown, id: string): unknown {
     if (error instanceof ApiError && error.status === 404) {
       return new NotFoundError(`integration "${id}" does not exist${this.tenant ? ` in tenant ${this.tenant}` : ''}`, {
-        hint: 'see the ids with: nsx integrations list',
+        hint: `see the ids with: ${nsxCommand('integrations', 'list')}`,
       });
     }
     return error;

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { ApiClient } from '../api/client.js';
 import type { GlobalOptions, Settings } from '../config/profiles.js';
 import type { Output, OutputFlags } from '../output/output.js';
+import { setInvocation } from '../hints.js';
 
 export interface GlobalFlags extends GlobalOptions, OutputFlags {
   /** Run against an in-process sandbox seeded with the demo scenario. */
@@ -49,6 +50,7 @@ class RunContext implements CommandContext {
 
   constructor(cmd: Command, OutputClass: typeof Output, profileOutput?: string) {
     this.globals = cmd.optsWithGlobals<GlobalFlags>();
+    setInvocation(this.globals);
     this.output = new OutputClass(this.globals, undefined, profileOutput);
     lastOutput = this.output;
     process.on('SIGINT', this.onSigint);
@@ -91,6 +93,15 @@ class RunContext implements CommandContext {
   }
 
   private async startSandbox(base: Settings): Promise<Settings> {
+    // The in-process sandbox is the whole target: a tenant, stage or URL typed beside it would be ignored.
+    const typed = (['tenant', 'stage', 'baseUrl', 'tokenUrl'] as const).filter((k) => this.globals[k]);
+    if (typed.length) {
+      const { UsageError } = await import('../errors.js');
+      const flag = { tenant: '--tenant', stage: '--stage', baseUrl: '--base-url', tokenUrl: '--token-url' };
+      throw new UsageError(`--sandbox runs against an in-process sandbox (tenant sandbox on a loopback port): ${typed.map((k) => flag[k]).join(', ')} cannot apply`, {
+        hint: 'leave out --sandbox to call that target, or the target flags to use the sandbox',
+      });
+    }
     // Loaded on first use: the CLI does not load the sandbox unless --sandbox is given (in the bundle, the
     // sandbox is a chunk of its own).
     const { startSandbox } = await import('../sandbox/index.js');
@@ -154,6 +165,11 @@ class RunContext implements CommandContext {
       }
     }
   }
+}
+
+/** The tenant a command acts on, for locks, plans and journals: the tenant, else the API's host. */
+export function targetTenant(settings: Pick<Settings, 'tenant' | 'baseUrl'>): string {
+  return settings.tenant ?? (settings.baseUrl ? new URL(settings.baseUrl).host : 'default');
 }
 
 /** A commander action that loads its handler module only when the command runs. */

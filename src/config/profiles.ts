@@ -326,7 +326,58 @@ export function profileOutputSetting(flags: GlobalOptions, env: NodeJS.ProcessEn
   }
 }
 
-export function resolveSettings(flags: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Settings {
+type Level = 'flag' | 'env' | 'profile';
+const LEVEL_RANK: Record<Level, number> = { profile: 1, env: 2, flag: 3 };
+const LEVEL_NAMES = {
+  tenant: { flag: '--tenant', env: 'NSX_TENANT', profile: 'tenant' },
+  stage: { flag: '--stage', env: 'NSX_STAGE', profile: 'stage' },
+  baseUrl: { flag: '--base-url', env: 'NSX_BASE_URL', profile: 'base-url' },
+  tokenUrl: { flag: '--token-url', env: 'NSX_TOKEN_URL', profile: 'token-url' },
+} as const;
+
+/**
+ * A tenant or stage given by flag or env must not be silently outvoted by a profile's explicit base URL or
+ * token URL: the command would name one tenant and call another. They agree when the profile itself pairs
+ * the URL with the same tenant (or stage), or when the URL is the one they derive; otherwise it is a usage
+ * error naming both, and the way out is to give the URL at the same level too. (URLs given by flag or env
+ * are the user's own choice at that level: the context line shows the host they call.)
+ */
+function checkTargetAgreement(
+  values: Record<'tenant' | 'stage' | 'baseUrl' | 'tokenUrl', Record<Level, string | undefined>>,
+  effective: { tenant: string | undefined; stage: string; baseUrl: string | undefined; tokenUrl: string | undefined },
+  sources: Settings['sources'],
+  profileName: string,
+): void {
+  const derived = {
+    baseUrl: (tenant: string, stage: string) => apiBaseUrl(tenant, stage),
+    tokenUrl: (tenant: string, stage: string) => defaultTokenUrl(tenant, stage),
+  };
+  const say = (key: keyof typeof LEVEL_NAMES, level: Level, value: string): string =>
+    level === 'flag' ? `${LEVEL_NAMES[key].flag} ${value}` : level === 'env' ? `${LEVEL_NAMES[key].env}=${value}` : `the ${LEVEL_NAMES[key].profile} ${value} of profile "${profileName}"`;
+  for (const who of ['tenant', 'stage'] as const) {
+    const whoLevel = sources[who] as Level | undefined;
+    if (whoLevel !== 'flag' && whoLevel !== 'env') continue;
+    const whoValue = effective[who]!;
+    for (const url of ['baseUrl', 'tokenUrl'] as const) {
+      const urlLevel = sources[url] as Level | undefined;
+      const urlValue = effective[url];
+      if (!urlValue || urlLevel !== 'profile' || LEVEL_RANK[urlLevel] >= LEVEL_RANK[whoLevel]) continue;
+      // The URL's own level says the same tenant (stage): no contradiction.
+      if (values[who][urlLevel] === whoValue) continue;
+      // The URL is the one this tenant and stage derive anyway.
+      if (effective.tenant && derived[url](effective.tenant, effective.stage).replace(/\/+$/, '') === urlValue.replace(/\/+$/, '')) continue;
+      const giveUrl = whoLevel === 'flag' ? LEVEL_NAMES[url].flag : LEVEL_NAMES[url].env;
+      throw new UsageError(
+        `${say(who, whoLevel, whoValue)} contradicts ${say(url, urlLevel, urlValue)}${urlLevel === 'profile' && values[who].profile ? ` (made for ${who} ${values[who].profile})` : ''}: nsx would name one ${who} and call another`,
+        {
+          hint: `give the URL at the same level too (${giveUrl}), use a profile made for that ${who}, or leave out ${whoLevel === 'flag' ? LEVEL_NAMES[who].flag : LEVEL_NAMES[who].env}`,
+        },
+      );
+    }
+  }
+}
+
+export function resolveSettings(flags: GlobalOptions & { sandbox?: boolean | undefined }, env: NodeJS.ProcessEnv = process.env): Settings {
   const sources: Settings['sources'] = {};
   const pick = <K extends keyof Settings['sources']>(
     key: K,
@@ -373,6 +424,21 @@ export function resolveSettings(flags: GlobalOptions, env: NodeJS.ProcessEnv = p
   }
   const staticToken = env.NSX_TOKEN || undefined;
   if (staticToken) sources.token = 'env';
+
+  // --sandbox replaces the whole target, so nothing here can contradict it.
+  if (!flags.sandbox) {
+    checkTargetAgreement(
+      {
+        tenant: { flag: flags.tenant || undefined, env: env.NSX_TENANT || undefined, profile: p.tenant || undefined },
+        stage: { flag: flags.stage || undefined, env: env.NSX_STAGE || undefined, profile: p.stage || undefined },
+        baseUrl: { flag: flags.baseUrl || undefined, env: env.NSX_BASE_URL || undefined, profile: p['base-url'] || undefined },
+        tokenUrl: { flag: flags.tokenUrl || undefined, env: env.NSX_TOKEN_URL || undefined, profile: p['token-url'] || undefined },
+      },
+      { tenant, stage, baseUrl, tokenUrl: tokenUrlValue },
+      sources,
+      profileName,
+    );
+  }
 
   const timeoutText = pick('timeout', flags.timeout, env.NSX_TIMEOUT, p.timeout);
   let timeoutMs = DEFAULT_TIMEOUT_MS;

@@ -3,6 +3,7 @@
 import { RegisterRequest } from '../api/schemas.js';
 import { UsageError } from '../errors.js';
 import { unsafePathParameter } from '../api/routes.js';
+import { nsxCommand } from '../hints.js';
 
 const INTEGRATION_ID = RegisterRequest.shape.id;
 
@@ -12,7 +13,7 @@ export function parseIntegrationId(value: unknown, what = 'integration id'): str
   const parsed = INTEGRATION_ID.safeParse(text);
   if (!parsed.success) {
     const reason = text === '' ? 'it is empty' : (parsed.error.issues[0]?.message ?? 'invalid');
-    throw new UsageError(`${what} "${String(value)}" is not valid: ${reason}`, { hint: 'list the ids with: nsx integrations list' });
+    throw new UsageError(`${what} "${String(value)}" is not valid: ${reason}`, { hint: `list the ids with: ${nsxCommand('integrations', 'list')}` });
   }
   return parsed.data;
 }

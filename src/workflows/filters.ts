@@ -45,6 +45,20 @@ export interface FilterFlagValues {
   grep?: string;
 }
 
+/** The rejected-event filter flags as typed, as command words (to repeat them in a printed command). */
+export function rejectedFilterWords(v: FilterFlagValues): string[] {
+  const each = (flag: string, value: string[] | string | undefined): string[] =>
+    value === undefined ? [] : (Array.isArray(value) ? value : [value]).flatMap((x) => [flag, x]);
+  return [
+    ...each('--event', v.event),
+    ...each('--since', v.since),
+    ...each('--until', v.until),
+    ...each('--entity-id', v.entityId),
+    ...each('--status-code', v.statusCode),
+    ...each('--match', v.match),
+  ];
+}
+
 const list = (v: string[] | string | undefined): string[] | undefined => {
   if (v === undefined) return undefined;
   const items = (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);

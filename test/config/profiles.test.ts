@@ -86,6 +86,61 @@ describe('precedence: flags > environment > profile > defaults', () => {
   });
 });
 
+describe('the precedence table: tenant, stage, base URL and token URL at each level', () => {
+  const SANDBOX_URL = 'http://127.0.0.1:4545';
+  const SANDBOX_TOKEN = 'http://127.0.0.1:4545/auth/token';
+  const derivedBase = (t: string, st: string) => `https://${t}.${st}.newstore.net`;
+  const derivedToken = (t: string, st: string) => `https://id.${st}.newstore.net/auth/realms/${t}/protocol/openid-connect/token`;
+  beforeEach(async () => {
+    await upsertProfile('named', { tenant: 'prof', stage: 'x' });
+    await upsertProfile('sandbox', { tenant: 'sandbox', stage: 'sandbox', 'base-url': SANDBOX_URL, 'token-url': SANDBOX_TOKEN });
+    await upsertProfile('urls-only', { 'base-url': SANDBOX_URL, 'token-url': SANDBOX_TOKEN });
+  });
+
+  // [what, flags, env, expected tenant/stage/base/token and their sources]
+  const table: Array<[string, Record<string, string>, Record<string, string>, { tenant?: string; stage: string; baseUrl?: string; tokenUrl?: string; sources: Record<string, string> }]> = [
+    ['defaults only (no profile)', {}, {}, { stage: 'p', sources: { stage: 'default' } }],
+    ['profile', { profile: 'named' }, {}, { tenant: 'prof', stage: 'x', baseUrl: derivedBase('prof', 'x'), tokenUrl: derivedToken('prof', 'x'), sources: { tenant: 'profile', stage: 'profile', baseUrl: 'derived', tokenUrl: 'derived' } }],
+    ['env beats profile', { profile: 'named' }, { NSX_TENANT: 'envt', NSX_STAGE: 's' }, { tenant: 'envt', stage: 's', baseUrl: derivedBase('envt', 's'), tokenUrl: derivedToken('envt', 's'), sources: { tenant: 'env', stage: 'env' } }],
+    ['flag beats env', { profile: 'named', tenant: 'flagt', stage: 't' }, { NSX_TENANT: 'envt', NSX_STAGE: 's' }, { tenant: 'flagt', stage: 't', baseUrl: derivedBase('flagt', 't'), tokenUrl: derivedToken('flagt', 't'), sources: { tenant: 'flag', stage: 'flag' } }],
+    ['profile URLs', { profile: 'sandbox' }, {}, { tenant: 'sandbox', stage: 'sandbox', baseUrl: SANDBOX_URL, tokenUrl: SANDBOX_TOKEN, sources: { baseUrl: 'profile', tokenUrl: 'profile' } }],
+    ['env URLs beat profile URLs', { profile: 'sandbox' }, { NSX_BASE_URL: 'http://127.0.0.1:1/', NSX_TOKEN_URL: 'http://127.0.0.1:1/t' }, { tenant: 'sandbox', baseUrl: 'http://127.0.0.1:1', tokenUrl: 'http://127.0.0.1:1/t', stage: 'sandbox', sources: { baseUrl: 'env', tokenUrl: 'env' } }],
+    ['flag URLs beat env URLs', { profile: 'sandbox', baseUrl: 'http://127.0.0.1:2', tokenUrl: 'http://127.0.0.1:2/t' }, { NSX_BASE_URL: 'http://127.0.0.1:1', NSX_TOKEN_URL: 'http://127.0.0.1:1/t' }, { tenant: 'sandbox', stage: 'sandbox', baseUrl: 'http://127.0.0.1:2', tokenUrl: 'http://127.0.0.1:2/t', sources: { baseUrl: 'flag', tokenUrl: 'flag' } }],
+    ['tenant and URLs at the same level (env) over a profile', { profile: 'sandbox' }, { NSX_TENANT: 'acme', NSX_BASE_URL: 'https://acme.p.newstore.net', NSX_TOKEN_URL: derivedToken('acme', 'p') }, { tenant: 'acme', stage: 'sandbox', baseUrl: 'https://acme.p.newstore.net', tokenUrl: derivedToken('acme', 'p'), sources: { tenant: 'env', baseUrl: 'env', tokenUrl: 'env' } }],
+    ['tenant and URLs at the same level (flag) over a profile', { profile: 'sandbox', tenant: 'acme', baseUrl: 'http://127.0.0.1:3', tokenUrl: 'http://127.0.0.1:3/t' }, {}, { tenant: 'acme', stage: 'sandbox', baseUrl: 'http://127.0.0.1:3', tokenUrl: 'http://127.0.0.1:3/t', sources: { tenant: 'flag', baseUrl: 'flag', tokenUrl: 'flag' } }],
+    ['a tenant flag that repeats the profile tenant', { profile: 'sandbox', tenant: 'sandbox' }, {}, { tenant: 'sandbox', stage: 'sandbox', baseUrl: SANDBOX_URL, tokenUrl: SANDBOX_TOKEN, sources: { tenant: 'flag', baseUrl: 'profile' } }],
+    ['a flag tenant over env URLs that are the ones it derives', { tenant: 'acme' }, { NSX_BASE_URL: derivedBase('acme', 'p'), NSX_TOKEN_URL: derivedToken('acme', 'p') }, { tenant: 'acme', stage: 'p', baseUrl: derivedBase('acme', 'p'), tokenUrl: derivedToken('acme', 'p'), sources: { tenant: 'flag', baseUrl: 'env' } }],
+    ['a flag tenant over env URLs: the URLs are given, the flag names the tenant', { tenant: 'acme' }, { NSX_BASE_URL: SANDBOX_URL, NSX_TOKEN_URL: SANDBOX_TOKEN, NSX_TENANT: 'sandbox' }, { tenant: 'acme', stage: 'p', baseUrl: SANDBOX_URL, tokenUrl: SANDBOX_TOKEN, sources: { tenant: 'flag', baseUrl: 'env', tokenUrl: 'env' } }],
+  ];
+  it.each(table)('%s', (_what, flags, env, expected) => {
+    const s = resolveSettings(flags, env);
+    const { sources, ...values } = expected;
+    expect({ tenant: s.tenant, stage: s.stage, baseUrl: s.baseUrl, tokenUrl: s.tokenUrl }).toEqual({ tenant: undefined, baseUrl: undefined, tokenUrl: undefined, ...values });
+    expect(s.sources).toMatchObject(sources);
+  });
+
+  // A tenant or stage at a higher level than an explicit URL that does not go with it: exit 2, naming both.
+  const contradictions: Array<[string, Record<string, string>, Record<string, string>, RegExp]> = [
+    ['--tenant over a profile base URL', { profile: 'sandbox', tenant: 'acme' }, {}, /--tenant acme contradicts the base-url http:\/\/127\.0\.0\.1:4545 of profile "sandbox" \(made for tenant sandbox\)/],
+    ['NSX_TENANT over a profile base URL', { profile: 'sandbox' }, { NSX_TENANT: 'acme' }, /NSX_TENANT=acme contradicts the base-url http:\/\/127\.0\.0\.1:4545 of profile "sandbox"/],
+    ['--stage over a profile base URL', { profile: 'sandbox', stage: 'x' }, {}, /--stage x contradicts the base-url/],
+    ['NSX_STAGE over a profile that has URLs only', { profile: 'urls-only' }, { NSX_STAGE: 'x' }, /NSX_STAGE=x contradicts the base-url http:\/\/127\.0\.0\.1:4545 of profile "urls-only"/],
+    ['--tenant and --base-url, but the token URL left to the profile', { profile: 'sandbox', tenant: 'acme', baseUrl: 'http://127.0.0.1:3' }, {}, /--tenant acme contradicts the token-url http:\/\/127\.0\.0\.1:4545\/auth\/token of profile "sandbox"/],
+  ];
+  it.each(contradictions)('refuses %s', (_what, flags, env, message) => {
+    let error: unknown;
+    try {
+      resolveSettings(flags, env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).exitCode).toBe(2);
+    expect((error as Error).message).toMatch(message);
+    expect((error as UsageError).hint).toMatch(/give the URL at the same level too/);
+  });
+});
+
 describe('files holding secrets', () => {
   it('are 0600 in a 0700 folder, the secret only in credentials.json', async () => {
     await upsertProfile('acme', { tenant: 'acme' }, { clientSecret: 'top-secret' });

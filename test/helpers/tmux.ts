@@ -19,6 +19,8 @@ export function shellQuote(text: string): string {
 export interface TmuxSession {
   /** The visible screen, trailing blank lines dropped. */
   screen(): string;
+  /** The same with wrapped lines joined (a long command line reads as one line). */
+  joinedScreen(): string;
   /** Types text literally (no key names). */
   type(text: string): void;
   /** Sends tmux key names: Tab, Enter, C-c. */
@@ -43,6 +45,7 @@ export function startTmux(command: string, env: Record<string, string>): TmuxSes
   const screen = () => tmux('capture-pane', '-p', '-t', 'main').replace(/\s+$/, '');
   return {
     screen,
+    joinedScreen: () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'main').replace(/\s+$/, ''),
     type: (text) => void tmux('send-keys', '-t', 'main', '-l', text),
     keys: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
     async waitFor(expected, timeoutMs = 15_000) {

@@ -64,3 +64,37 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, what: s
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * The nsx command printed after `label` in `text`, as argv words (after `nsx`): POSIX shell words, single
+ * quotes honoured, ending at an unquoted `;`, a line end or a run of spaces. Throws when there is none, so
+ * a test that runs a printed hint fails when the hint is missing.
+ */
+export function printedCommand(text: string, label: string): string[] {
+  const at = text.indexOf(label);
+  if (at < 0) throw new Error(`no "${label}" in:\n${text}`);
+  const start = text.indexOf('nsx ', at + label.length);
+  if (start < 0) throw new Error(`no nsx command after "${label}" in:\n${text}`);
+  const words: string[] = [];
+  let word: string | undefined;
+  let i = start;
+  for (; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      word = (word ?? '') + text.slice(i + 1, end);
+      i = end;
+    } else if (c === ' ') {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+      if (text[i + 1] === ' ') break;
+    } else if (c === '\\' && text[i + 1] !== undefined) {
+      word = (word ?? '') + text[++i];
+    } else if (c === ';' || c === '\n') {
+      break;
+    } else word = (word ?? '') + c;
+  }
+  if (word !== undefined) words.push(word);
+  if (words[0] !== 'nsx') throw new Error(`not an nsx command: ${words.join(' ')}`);
+  return words.slice(1);
+}

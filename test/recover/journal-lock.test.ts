@@ -15,7 +15,7 @@ import {
   RUN_ID_PATTERN,
   type EventRecord,
 } from '../../src/workflows/recover/journal.js';
-import { acquireLock, lockPath } from '../../src/workflows/recover/lock.js';
+import { acquireLock, currentCommandLine, liveLockHolder, lockPath } from '../../src/workflows/recover/lock.js';
 import type { PlanEvent, RecoverPlan } from '../../src/workflows/recover/plan.js';
 import { outcomesByEventName, resumeState, tallyResults } from '../../src/workflows/recover/session.js';
 
@@ -105,11 +105,11 @@ describe('resumeState and tallyResults', () => {
         outcome('6', 'rejected'), outcome('7', 'error'), outcome('8', 'skipped', 'skip'), outcome('9', 'held'), outcome('10', 'interrupted'),
       ].map((r) => [r.event_id, r]),
     );
-    expect(tallyResults(outcomes, 4)).toEqual({ delivered: 3, deleted: 2, failed: 2, skipped: 2, remaining: 4 });
+    expect(tallyResults(outcomes, 4)).toEqual({ delivered: 2, deleted: 1, gone: 2, failed: 2, skipped: 2, remaining: 4 });
     const rows = outcomesByEventName(plan([pe('1'), pe('6'), pe('11', 'drop', 'order.items_cancelled')]), outcomes);
     expect(rows).toEqual([
-      { name: 'order.created', planned: { retry: 2, drop: 0, skip: 0 }, delivered: 1, deleted: 0, failed: 1, skipped: 0, open: 0 },
-      { name: 'order.items_cancelled', planned: { retry: 0, drop: 1, skip: 0 }, delivered: 0, deleted: 0, failed: 0, skipped: 0, open: 1 },
+      { name: 'order.created', planned: { retry: 2, drop: 0, skip: 0 }, delivered: 1, deleted: 0, gone: 0, failed: 1, skipped: 0, open: 0 },
+      { name: 'order.items_cancelled', planned: { retry: 0, drop: 1, skip: 0 }, delivered: 0, deleted: 0, gone: 0, failed: 0, skipped: 0, open: 1 },
     ]);
   });
 });
@@ -145,6 +145,27 @@ describe('lock', () => {
   it('respects a lock held on another host even if that pid is not alive here', () => {
     acquireLock(opts('run-1', { host: 'other-box' }));
     expect(() => acquireLock(opts('run-2', { host: 'box', alive: () => false }))).toThrow(/another machine|other-box/);
+  });
+
+  it('names the command line and the start; a lock without a run (rejected retry) gets its run id later without ever being free', () => {
+    const lock = acquireLock({ stateDir: dir, tenant: 'acme', integration: 'erp-orders', command: "nsx rejected retry erp-orders --all --yes" });
+    expect(JSON.parse(readFileSync(lock.path, 'utf8'))).toMatchObject({ run_id: null, command: 'nsx rejected retry erp-orders --all --yes' });
+    expect(() => acquireLock(opts('run-2'))).toThrow(/`nsx rejected retry erp-orders --all --yes`, started 20/);
+    lock.setRunId('run-1');
+    expect(JSON.parse(readFileSync(lock.path, 'utf8')).run_id).toBe('run-1');
+    expect(liveLockHolder({ stateDir: dir, tenant: 'acme', integration: 'erp-orders' })).toMatchObject({ pid: process.pid, run_id: 'run-1' });
+    lock.release();
+    expect(liveLockHolder({ stateDir: dir, tenant: 'acme', integration: 'erp-orders' })).toBeUndefined();
+  });
+
+  it('liveLockHolder: a dead holder on this host is no holder; one on another host is', () => {
+    acquireLock(opts('run-1', { host: 'box' }));
+    expect(liveLockHolder({ stateDir: dir, tenant: 'acme', integration: 'erp-orders', host: 'box', alive: () => false })).toBeUndefined();
+    expect(liveLockHolder({ stateDir: dir, tenant: 'acme', integration: 'erp-orders', host: 'elsewhere', alive: () => false })).toMatchObject({ host: 'box' });
+  });
+
+  it('the command line is quoted as a shell would need it', () => {
+    expect(currentCommandLine(['node', 'nsx.cjs', 'recover', 'erp-orders', '--drop', 'event=order.* status-code=400'])).toBe("nsx recover erp-orders --drop 'event=order.* status-code=400'");
   });
 
   it('a torn (empty) lock file is stale only after a grace period', () => {

@@ -77,8 +77,8 @@ describe('nsx recover (demo sandbox)', () => {
     expect(stop.code).toBe(6);
     expect(stop.stderr).toContain(`order.items_cancelled ${firstCancel}`);
     expect(stop.stderr).toContain('the receiver answered 400: rejected: events order.items_cancelled are rejected by rule');
-    expect(stop.stderr).toMatch(/resume: nsx recover erp-orders --resume \d{8}T\d{6}Z-[0-9a-f]{4} --yes/);
-    expect(stop.stderr).toContain('nsx recover erp-orders --drop event=order.items_cancelled');
+    expect(stop.stderr).toMatch(/resume: nsx recover erp-orders --resume \d{8}T\d{6}Z-[0-9a-f]{4} --watch 0 --yes/);
+    expect(stop.stderr).toContain('nsx recover erp-orders --drop event=order.items_cancelled --watch 0 --yes');
     const touched = (await receiverLog(h)).map((d) => d.event_id);
     expect(touched).toEqual(order.slice(0, order.indexOf(firstCancel) + 1));
     expect(statusOf(h, 'erp-orders')).toBe('stopped');
@@ -87,7 +87,7 @@ describe('nsx recover (demo sandbox)', () => {
     expect(drop.code).toBe(0);
     const report = JSON.parse(drop.stdout);
     const cancels = before.filter((e) => e.event.name === 'order.items_cancelled').length;
-    expect(report.results).toEqual({ delivered: 100 - cancels - order.indexOf(firstCancel), deleted: cancels, failed: 0, skipped: 0, remaining: 0 });
+    expect(report.results).toEqual({ delivered: 100 - cancels - order.indexOf(firstCancel), deleted: cancels, gone: 0, failed: 0, skipped: 0, remaining: 0 });
     expect(drop.stderr).toContain('this new plan replaces it');
     // No cancellation was delivered again; every other event was delivered once, in order.
     const log = (await receiverLog(h)).filter((d) => d.event_id && before.some((e) => e.id === d.event_id));
@@ -241,10 +241,10 @@ describe('nsx recover (demo sandbox)', () => {
     expect(text).toContain('## Why it stopped');
     expect(text).toContain('rejected-events limit');
     expect(text).toMatch(/\| order\.created \| \d+ \| 0 \| 0 \| \d+ \| 0 \| 0 \| 0 \| 0 \|/);
-    expect(text).toContain('Delivered 100, deleted 0, failed 0, skipped 0; 0 rejected events remain.');
+    expect(text).toContain('Delivered 100, deleted 0, gone 0 (no longer rejected before nsx touched them), failed 0, skipped 0; 0 rejected events remain.');
     expect(text).toMatch(/journal `.*\.jsonl`/);
     // the human summary is the data on stdout in table/tsv mode
-    expect(r.stdout).toContain('erp-orders: 100 delivered, 0 deleted, 0 failed, 0 skipped; no rejected events remain.');
+    expect(r.stdout).toContain('erp-orders: 100 delivered, 0 deleted, 0 gone, 0 failed, 0 skipped; no rejected events remain.');
   });
 
   it('bad input: one line, exit 2, before any request', async () => {

@@ -181,7 +181,7 @@ describe('nsx stock import against the sandbox', () => {
     expect(r.code).toBe(ExitCode.precondition);
     const result = JSON.parse(r.stdout) as ImportResult;
     expect(['received', 'waiting', 'processing']).toContain(result.state);
-    expect(r.stderr).toContain(`nsx stock status ${result.import_id} --wait`);
+    expect(r.stderr).toContain(`nsx --timeout 1s stock status ${result.import_id} --wait`); // the hint repeats the global flags in effect
     const status = await h.nsx(['stock', 'status', result.import_id!, '--wait', '--wait-timeout', '300ms']);
     expect(status.code).toBe(ExitCode.precondition);
   });

@@ -13,6 +13,7 @@ import type { ApiClient } from '../../api/client.js';
 import type { Output } from '../../output/output.js';
 import { rememberIntegrationIds } from '../../config/id-cache.js';
 import type { DestinationFlags } from './destination-options.js';
+import { nsxCommand } from '../../hints.js';
 
 export type { DestinationFlags };
 
@@ -234,7 +235,7 @@ export async function registerChecked(client: ApiClient, request: RegisterReques
   if (ids.includes(request.id)) {
     if (!options.renameIfTaken) {
       throw new PreconditionError(`an integration "${request.id}" already exists`, {
-        hint: `pick another id, or look at it: nsx integrations get ${request.id}`,
+        hint: `pick another id, or look at it: ${nsxCommand('integrations', 'get', request.id)}`,
       });
     }
     let n = 2;
@@ -252,7 +253,7 @@ export async function registerChecked(client: ApiClient, request: RegisterReques
     if (error instanceof ApiError && error.status === STATUS.duplicateOrLimit) {
       throw new PreconditionError(
         `NewStore refused "${body.id}" (409): the id exists or the ${LIMITS.maxIntegrations}-integration limit was reached meanwhile${error.detail ? ` (${error.detail})` : ''}`,
-        { hint: 'check: nsx integrations list' },
+        { hint: `check: ${nsxCommand('integrations', 'list')}` },
       );
     }
     throw error;

@@ -16,6 +16,7 @@ import {
 import { describeDestination, maskIntegration } from './shared.js';
 import { sleep } from '../../timers.js';
 import { parseIntegrationId } from '../../input/ids.js';
+import { nsxCommand } from '../../hints.js';
 
 interface Options extends DestinationFlags {
   since: string;
@@ -62,7 +63,7 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Options):
   const window = `${request.starts_at} .. ${request.ends_at}`;
   ctx.output.success(`registered temporary integration ${created.id}: replaying events of ${window} to ${describeDestination(created)}`);
   if (!opts.wait) {
-    ctx.output.info(`it stops by itself when done; follow it with: nsx logs tail ${created.id} --until-stopped`);
+    ctx.output.info(`it stops by itself when done; follow it with: ${nsxCommand('logs', 'tail', created.id, '--until-stopped')}`);
     if (ctx.output.isJson) ctx.output.object(maskIntegration(created), () => '');
     return;
   }
@@ -73,7 +74,7 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Options):
   const last = await newestLogEntry(client, created.id);
   if (last?.level === 'error') {
     throw new PartialFailureError(`replay ${created.id} stopped before the end of its window: ${last.message}`, {
-      hint: `fix the receiver, then resume it: nsx integrations start ${created.id}`,
+      hint: `fix the receiver, then resume it: ${nsxCommand('integrations', 'start', created.id)}`,
     });
   }
   ctx.output.success(`replay ${created.id} finished: the integration has stopped${last ? ` (${last.message})` : ''}`);
@@ -96,7 +97,7 @@ async function waitUntilStopped(ctx: CommandContext, created: Integration, inter
       if (waited >= timeoutMs) {
         progress.fail(`replay ${created.id}: still ${statusName(current.status)} after ${formatDuration(waited)}`);
         throw new PreconditionError(`replay ${created.id} is still ${statusName(current.status)} after ${formatDuration(waited)} (--wait-timeout)`, {
-          hint: `it goes on in NewStore; check later with: nsx integrations get ${created.id}`,
+          hint: `it goes on in NewStore; check later with: ${nsxCommand('integrations', 'get', created.id)}`,
         });
       }
       await sleep(Math.min(intervalMs, timeoutMs - waited), ctx.signal);
@@ -106,7 +107,7 @@ async function waitUntilStopped(ctx: CommandContext, created: Integration, inter
   } catch (error) {
     if (ctx.signal.aborted) {
       progress.stop();
-      throw new InterruptedError(`stopped waiting: replay ${created.id} goes on in NewStore (nsx integrations get ${created.id})`);
+      throw new InterruptedError(`stopped waiting: replay ${created.id} goes on in NewStore (${nsxCommand('integrations', 'get', created.id)})`);
     }
     throw error;
   }

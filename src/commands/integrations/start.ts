@@ -3,6 +3,7 @@ import type { ApiClient } from '../../api/client.js';
 import { integrationIsRunning } from '../../api/schemas.js';
 import { describeDestination, reportIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
+import { nsxCommand } from '../../hints.js';
 
 export async function run(ctx: CommandContext, [rawId]: unknown[]): Promise<void> {
   const id = parseIntegrationId(rawId);
@@ -18,7 +19,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[]): Promise<void
   reportIntegration(ctx, after, `started ${id}: delivery to ${describeDestination(after)} resumes where it stopped`);
   if (await hasRejectedEvents(client, id)) {
     ctx.output.warn(
-      `${id} has rejected events waiting: if it stopped at the rejected-events limit it stops again at the next rejection (see nsx rejected list ${id}; nsx recover ${id} clears them in order)`,
+      `${id} has rejected events waiting: if it stopped at the rejected-events limit it stops again at the next rejection (see ${nsxCommand('rejected', 'list', id)}; ${nsxCommand('recover', id)} clears them in order)`,
     );
   }
 }

@@ -12,6 +12,7 @@ import { filterFromFlags, matchesLog, type EventFilter, type FilterFlagValues } 
 import { sleep } from '../../timers.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { logLine } from './columns.js';
+import { nsxCommand } from '../../hints.js';
 
 interface Options extends FilterFlagValues {
   interval?: string;
@@ -44,7 +45,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
       for (const entry of entries) ctx.output.object(entry, () => logLine(ctx.output, entry));
       await ctx.output.drain();
       if (opts.untilStopped && statusIs(status, 'stopped')) {
-        throw new PreconditionError(`${id} is stopped`, { hint: `see why above, or: nsx integrations get ${id}` });
+        throw new PreconditionError(`${id} is stopped`, { hint: `see why above, or: ${nsxCommand('integrations', 'get', id)}` });
       }
       first = false;
       await sleep(intervalMs, ctx.signal);

@@ -27,7 +27,8 @@ export function registerRecover(program: Command): void {
     .addHelpText(
       'after',
       `
-Steps: say why it stopped -> lock (one recover per integration on this machine) -> plan: every rejected
+Steps: say why it stopped -> lock (one command at a time retries or deletes the rejected events of an
+integration on this machine: recover, rejected retry/delete, triage) -> plan: every rejected
 event, oldest first (rejected_at, published_at, id) -> confirm -> retry/delete in order, each step written to
 a journal -> re-list until no rejected events remain -> start -> watch.
 
@@ -38,7 +39,9 @@ hold: event=GLOB, entity-id=ID, status-code=400|4xx, since=TIME, until=TIME, mat
 Delivery is at-least-once: an event whose outcome was not recorded (a crash, Ctrl-C during a call, a
 connection reset) is sent again, so the receiver must be idempotent (dedupe on event name +
 idempotency_key). Re-running the same command continues an interrupted or stopped run from its journal
-(in the state dir, runs/<run-id>.jsonl); its plan and rules stay as they were.
+(in the state dir, runs/<run-id>.jsonl); its plan and rules stay as they were, and the rules it carries
+over are printed first. With --yes and no terminal, a re-run whose flags differ from the run's exits 7
+and names both ways on: --resume RUN-ID (the run as it is) or --no-resume (a new plan with these flags).
 
 Examples:
   $ nsx --sandbox recover erp-orders --yes                  rehearse against the local demo NewStore
@@ -49,7 +52,8 @@ Examples:
   $ nsx recover erp-orders --yes --progress ndjson --output json --report incident.md   (CI)
 
 Exit codes: 0 recovered (or nothing to do); 3 not confirmed; 6 an event was not delivered (--on-error stop),
-some failed, or the integration stopped again while watched; 7 locked by another run, rejected events remain
+some failed, or the integration stopped again while watched; 7 locked by another command, an unfinished run
+whose flags differ (see above), rejected events remain
 (not started), or --plan-in does not match the server; 130 interrupted (the journal is complete; re-run to resume).`,
     )
     .action(lazy(() => import('./run.js')));

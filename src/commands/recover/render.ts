@@ -1,24 +1,11 @@
 // Text for people: the plan, the closing summary, the Markdown incident report and the commands to type
 // next. Pure string building; the handler hands the strings to the output layer (or to a file).
 import type { ChalkInstance } from 'chalk';
-import type { GlobalFlags } from '../context.js';
 import { formatDuration } from '../../input/time.js';
 import type { EventRecord } from '../../workflows/recover/journal.js';
-import { shellQuote, type PlanEvent, type PlanSummary, type RecoverPlan } from '../../workflows/recover/plan.js';
+import { type PlanEvent, type PlanSummary, type RecoverPlan } from '../../workflows/recover/plan.js';
 import type { EventNameOutcome } from '../../workflows/recover/session.js';
 import type { RecoverReport } from '../../workflows/recover/run-recover.js';
-
-/** `nsx` plus the global flags that chose the target, so a printed command reaches the same tenant. */
-export function commandPrefix(globals: GlobalFlags): string {
-  const parts = ['nsx'];
-  if (globals.sandbox) parts.push('--sandbox');
-  if (globals.profile) parts.push('--profile', shellQuote(globals.profile));
-  if (globals.tenant) parts.push('--tenant', shellQuote(globals.tenant));
-  if (globals.stage) parts.push('--stage', shellQuote(globals.stage));
-  if (globals.baseUrl) parts.push('--base-url', shellQuote(globals.baseUrl));
-  if (globals.tokenUrl) parts.push('--token-url', shellQuote(globals.tokenUrl));
-  return parts.join(' ');
-}
 
 function shortTime(iso: string | undefined | null): string {
   if (!iso) return '?';
@@ -80,7 +67,7 @@ export function renderPlan(
 /** The closing summary (stdout in table/tsv mode; --output json prints the report object instead). */
 export function renderSummary(report: RecoverReport, details: { ending: string; hints: string[] }): string {
   const r = report.results;
-  const parts = [`${r.delivered} delivered`, `${r.deleted} deleted`, `${r.failed} failed`, `${r.skipped} skipped`];
+  const parts = [`${r.delivered} delivered`, `${r.deleted} deleted`, `${r.gone} gone`, `${r.failed} failed`, `${r.skipped} skipped`];
   const lines = [
     `${report.integration}: ${parts.join(', ')}; ${r.remaining === 0 ? 'no rejected events remain' : `${r.remaining} rejected event${r.remaining === 1 ? '' : 's'} remain`}.`,
     details.ending,
@@ -122,10 +109,10 @@ export function renderMarkdownReport(input: {
   const rules = [...plan.rules.drop.map((r) => `--drop ${r}`), ...plan.rules.skip.map((r) => `--skip ${r}`), ...plan.rules.only.map((r) => `--only ${r}`)];
   out.push(`${plan.events.length} rejected events, applied oldest first (rejected_at, published_at, id)${rules.length ? `; rules: ${rules.map((r) => `\`${r}\``).join(', ')}` : ''}.`, '');
   if (input.byName.length) {
-    out.push('| event | planned retry | planned delete | planned skip | delivered | deleted | failed | skipped | not done |');
-    out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    out.push('| event | planned retry | planned delete | planned skip | delivered | deleted | gone | failed | skipped | not done |');
+    out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const row of input.byName) {
-      out.push(`| ${mdCell(row.name)} | ${row.planned.retry} | ${row.planned.drop} | ${row.planned.skip} | ${row.delivered} | ${row.deleted} | ${row.failed} | ${row.skipped} | ${row.open} |`);
+      out.push(`| ${mdCell(row.name)} | ${row.planned.retry} | ${row.planned.drop} | ${row.planned.skip} | ${row.delivered} | ${row.deleted} | ${row.gone} | ${row.failed} | ${row.skipped} | ${row.open} |`);
     }
     out.push('');
   }
@@ -140,7 +127,7 @@ export function renderMarkdownReport(input: {
   }
   out.push('## Outcome', '');
   const r = report.results;
-  out.push(`- Delivered ${r.delivered}, deleted ${r.deleted}, failed ${r.failed}, skipped ${r.skipped}; ${r.remaining} rejected events remain.`);
+  out.push(`- Delivered ${r.delivered}, deleted ${r.deleted}, gone ${r.gone} (no longer rejected before nsx touched them), failed ${r.failed}, skipped ${r.skipped}; ${r.remaining} rejected events remain.`);
   out.push(`- ${input.ending}`);
   out.push(`- Status after: ${report.status_after}${report.started ? ' (started by this run)' : ''}.`, '');
   return `${out.join('\n')}\n`;

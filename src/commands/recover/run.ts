@@ -14,11 +14,14 @@ import { confirm } from '../../output/prompts.js';
 import { writePrivateFileStreaming } from '../../output/private-file.js';
 import type { OnError } from '../../workflows/recover/apply.js';
 import { RUN_ID_PATTERN, type EventRecord } from '../../workflows/recover/journal.js';
-import { dropRuleForEvent, hasRules, parsePlan, parseRecoverRules, serializePlan, shellQuote } from '../../workflows/recover/plan.js';
+import { nsxCommand, shellQuote } from '../../hints.js';
+import { hasRules, parsePlan, parseRecoverRules, serializePlan } from '../../workflows/recover/plan.js';
+import { describeHolder } from '../../workflows/recover/lock.js';
 import {
   listEvents,
-  ruleFlags,
+  ruleWords,
   runRecover,
+  typedRules,
   type ConfirmRequest,
   type PlanSource,
   type RecoverEvent,
@@ -30,10 +33,10 @@ import { answerText } from '../../workflows/recover/signature.js';
 import { quoteEntry } from '../../workflows/recover/stop-reason.js';
 import type { ChalkInstance } from 'chalk';
 import type { Output, Progress } from '../../output/output.js';
-import type { CommandContext } from '../context.js';
+import { targetTenant, type CommandContext } from '../context.js';
 import { integrationIsRunning } from '../../api/schemas.js';
 import { createApplyDisplay, type ApplyDisplay, type ProgressMode } from './progress.js';
-import { commandPrefix, describeEvent, renderMarkdownReport, renderPlan, renderSummary } from './render.js';
+import { describeEvent, renderMarkdownReport, renderPlan, renderSummary } from './render.js';
 
 export interface RecoverFlags {
   drop?: string[];
@@ -99,7 +102,19 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
     if (plan.integration !== id) throw new UsageError(`--plan-in: ${flags.planIn} is a plan for ${plan.integration}, not ${id}`);
     planIn = { plan, path: flags.planIn };
   }
+  // This command's own choices, as typed, for the commands nsx prints (resume, --no-resume, --drop): the
+  // options a run records (a resume keeps the run's own), and those of this session only.
+  const runFlags: string[] = [];
+  if (flags.onError !== undefined) runFlags.push('--on-error', flags.onError);
+  if (flags.concurrency !== undefined) runFlags.push('--concurrency', flags.concurrency);
+  if (flags.rate !== undefined) runFlags.push('--rate', flags.rate);
+  const sessionFlags: string[] = [];
+  if (flags.allowRemaining !== undefined) sessionFlags.push('--allow-remaining', flags.allowRemaining);
+  if (flags.start === false) sessionFlags.push('--no-start');
+  if (flags.watch !== undefined) sessionFlags.push('--watch', flags.watch);
   return {
+    runFlags,
+    sessionFlags,
     id,
     rules,
     planIn,
@@ -146,7 +161,8 @@ class RecoverCommand {
   private readonly s: ChalkInstance;
   private readonly startedAt = new Date();
   private readonly t0 = performance.now();
-  private readonly prefix: string;
+  /** A dry run found another command holding the lock: its plan is what a re-run would do after it. */
+  private inProgress = false;
   /** The spinner on screen, if any: stopped when the run throws. */
   private spinner: Progress | undefined;
   private display: ApplyDisplay | undefined;
@@ -157,16 +173,11 @@ class RecoverCommand {
   ) {
     this.out = ctx.output;
     this.s = ctx.output.errStyle;
-    this.prefix = commandPrefix(ctx.globals);
-  }
-
-  private cmd(rest: string): string {
-    return `${this.prefix} ${rest}`;
   }
 
   async run(): Promise<void> {
     const settings = await this.ctx.settings();
-    const tenant = settings.tenant ?? (settings.baseUrl ? new URL(settings.baseUrl).host : 'default');
+    const tenant = targetTenant(settings);
     if (this.o.planIn && this.o.planIn.plan.tenant !== tenant) {
       throw new UsageError(`--plan-in: ${this.o.planIn.path} is a plan for tenant ${this.o.planIn.plan.tenant}, not ${tenant}`);
     }
@@ -178,7 +189,7 @@ class RecoverCommand {
         tenant,
         stateDir: stateDir(),
         signal: this.ctx.signal,
-        commandPrefix: this.prefix,
+        interactive: this.out.canPrompt,
         sandbox: Boolean(this.ctx.globals.sandbox),
         startedAt: this.startedAt,
         t0: this.t0,
@@ -235,13 +246,32 @@ class RecoverCommand {
       case 'stale-run-closed':
         this.out.info(this.s.dim(`run ${e.runId} ended without a trace; nothing is left of it (marked completed)`));
         return;
+      case 'in-progress': {
+        const progress = e.total !== undefined ? `; ${e.done ?? 0} of ${e.total} events handled so far` : '';
+        this.out.notice(
+          `${e.runId ? `run ${e.runId} of ${id} is in progress` : `another command is retrying or deleting the rejected events of ${id}`}: ${describeHolder(e.holder)}${progress}.`,
+        );
+        this.out.notice(`  What a re-run would do after it ends, if it ended now (this dry run changes nothing and waits for nothing):`);
+        this.inProgress = true;
+        return;
+      }
       case 'resuming': {
         const h = e.journal.header;
         const end = e.journal.end;
-        this.out.info(
-          `${e.dryRun ? 'A re-run would resume' : 'Resuming'} run ${h.run_id} (started ${h.started_at} by ${h.user}@${h.host}${end ? `, ${end.outcome.replace(/_/g, ' ')}` : ', ended without a trace: a crash?'}): ` +
+        const how = e.inProgress ? ', in progress' : end ? `, ${end.outcome.replace(/_/g, ' ')}` : ', ended without a trace: a crash?';
+        this.out.notice(
+          `${e.dryRun ? 'A re-run would resume' : 'Resuming'} run ${h.run_id} (started ${h.started_at} by ${h.user}@${h.host}${how}): ` +
             `${e.finished} of ${e.total} events done.`,
         );
+        // What the run carries over that this command did not type, first and one a line: a --drop deletes.
+        if (e.inherited.rules.length || e.inherited.options.length) {
+          this.out.notice(`  with the rules and options of that run, which this command did not give:`);
+          for (const r of e.inherited.rules) {
+            const line = `    ${r.flag} ${shellQuote(r.expression)}`;
+            this.out.notice(r.flag === '--drop' ? this.s.red.bold(`${line}   <- deletes the matching events: they are never delivered`) : line);
+          }
+          for (const o of e.inherited.options) this.out.notice(`    ${o.flag} ${o.value}`);
+        }
         if (e.journal.inFlight.length) {
           this.out.info(`  ${e.journal.inFlight.length} event(s) were in flight when it ended; those still rejected are sent again (delivery is at-least-once).`);
         }
@@ -280,8 +310,8 @@ class RecoverCommand {
         this.out.notice(`${this.s.red('✗')} ${describeEvent(f)} was not delivered: ${answer}`);
         this.out.notice(`  ${e.notAttempted} later event(s) were not sent (--on-error stop); ${id} was not started.`);
         this.out.notice(`  fix the receiver, then resume: ${e.resumeCommand}`);
-        this.out.notice(`  or delete events of this type instead: ${this.cmd(`recover ${id} --drop ${shellQuote(dropRuleForEvent(f.event_name))}`)}`);
-        this.out.notice(`  or look at them one group at a time: ${this.cmd(`rejected triage ${id}`)}`);
+        this.out.notice(`  or delete events of this type instead: ${e.dropCommand}`);
+        this.out.notice(`  or look at them one group at a time: ${nsxCommand('rejected', 'triage', id)}`);
         return;
       }
       case 'gate-checking':
@@ -331,14 +361,14 @@ class RecoverCommand {
       concurrency: e.concurrency,
       start: e.start,
       watchMs: this.o.watchMs,
-      heading: planHeading(e.source, id),
+      heading: this.inProgress ? 'If it ended now, a re-run would do:' : planHeading(e.source, id),
     });
     // A plan to confirm, or a dry run's plan (the dry run's whole answer), is shown even with --quiet.
     if (e.asking || this.o.dryRun) this.out.notice(planText);
     else this.out.info(planText);
     if (this.o.planOut) {
       await writeFileAtomic(this.o.planOut, serializePlan(e.plan));
-      this.out.success(`plan saved to ${this.o.planOut}; apply exactly this plan with: ${this.cmd(`recover ${id} --plan-in ${shellQuote(this.o.planOut)} --yes`)}`);
+      this.out.success(`plan saved to ${this.o.planOut}; apply exactly this plan with: ${nsxCommand('recover', id, '--plan-in', this.o.planOut, this.o.runFlags, this.o.sessionFlags, '--yes')}`);
     }
   }
 
@@ -348,8 +378,9 @@ class RecoverCommand {
     if (calls.length === 0) return 'no rejected events to retry or delete';
     const count = (...kinds: string[]) => calls.filter((r) => kinds.includes(r.outcome)).length;
     const parts = [
-      [count('delivered', 'delivered_gone', 'gone'), 'delivered'],
+      [count('delivered', 'delivered_gone'), 'delivered'],
       [count('deleted', 'deleted_gone'), 'deleted'],
+      [count('gone'), 'gone (no longer rejected on the server before nsx touched them)'],
       [count('rejected', 'error'), 'not delivered'],
       [count('held'), 'held back (an earlier event of the same entity failed)'],
     ]
@@ -374,7 +405,7 @@ class RecoverCommand {
           exitCode: end.exitCode,
           actor: result.actor,
           startedAt: this.startedAt,
-          command: this.cmd(`recover ${this.o.id}${ruleFlags(this.o.rules)}`),
+          command: nsxCommand('recover', this.o.id, ruleWords(typedRules(this.o.rules)), this.o.runFlags, this.o.sessionFlags),
         }),
       );
     }

@@ -1,6 +1,9 @@
 // `rejected retry` and `rejected delete`: the same selection, confirmation, per-event lines and summary.
 // The work itself is src/workflows/rejected-batch.ts.
-import type { CommandContext } from '../context.js';
+import { targetTenant, type CommandContext } from '../context.js';
+import { stateDir } from '../../config/paths.js';
+import { nsxCommand } from '../../hints.js';
+import { acquireLock } from '../../workflows/recover/lock.js';
 import { InterruptedError, PartialFailureError, UsageError } from '../../errors.js';
 import { parseEventId, parseIntegrationId } from '../../input/ids.js';
 import { confirm } from '../../output/prompts.js';
@@ -35,7 +38,7 @@ export async function runBatch(ctx: CommandContext, action: BatchAction, args: u
   if (opts.all && eventIds.length > 0) throw new UsageError('--all and explicit event ids are mutually exclusive: pass one or the other');
   if (!opts.all && eventIds.length === 0) {
     throw new UsageError(`name the event ids to ${VERB[action].doing}, or pass --all (the filters narrow --all)`, {
-      hint: `see them: nsx rejected list ${id}`,
+      hint: `see them: ${nsxCommand('rejected', 'list', id)}`,
     });
   }
   const filter = rejectedFilter(opts);
@@ -43,6 +46,14 @@ export async function runBatch(ctx: CommandContext, action: BatchAction, args: u
 
   await ctx.announce();
   ctx.handleInterrupts();
+  // One command at a time retries or deletes the rejected events of an integration (the lock recover and
+  // triage take): taken before the listing, so a second one exits 7 before it has sent anything. A dry
+  // run sends nothing and takes none.
+  if (!opts.dryRun) {
+    const lock = acquireLock({ stateDir: stateDir(), tenant: targetTenant(await ctx.settings()), integration: id });
+    ctx.defer(() => lock.release());
+    if (lock.tookOver) out.warn(`took over a stale lock: pid ${lock.tookOver.pid} on ${lock.tookOver.host} is gone`);
+  }
   const api = (await ctx.client()).eventstream;
   const selection = await selectRejectedEvents(api, id, { eventIds, filter, signal: ctx.signal }).catch((error: unknown) => {
     if (ctx.signal.aborted) throw new InterruptedError('interrupted while reading the rejected events: nothing was changed');
@@ -94,7 +105,7 @@ export async function runBatch(ctx: CommandContext, action: BatchAction, args: u
   if (bad > 0) {
     const stillRejected = report.results.find((r) => r.outcome === 'still_rejected' || r.outcome === 'failed');
     throw new PartialFailureError(`${bad} of ${report.selected} events were not ${VERB[action].done} successfully`, {
-      ...(stillRejected ? { hint: `see why: nsx rejected show ${id} ${stillRejected.id}` } : {}),
+      ...(stillRejected ? { hint: `see why: ${nsxCommand('rejected', 'show', id, stillRejected.id)}` } : {}),
     });
   }
 }

@@ -2,8 +2,9 @@ import type { CommandContext } from '../context.js';
 import type { RejectedEvent } from '../../api/schemas.js';
 import { ExitCode, PartialFailureError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
-import { describeFilter, isEmptyFilter, matchesRejected, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
+import { describeFilter, isEmptyFilter, matchesRejected, rejectedFilterWords, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
 import { REJECTED_COLUMNS, rejectedFilter } from './shared.js';
+import { nsxCommand } from '../../hints.js';
 
 interface Options extends FilterFlagValues {
   failIfAny?: boolean;
@@ -35,7 +36,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   });
   if (opts.failIfAny && count > 0) {
     throw new PartialFailureError(`${count} rejected event${count === 1 ? '' : 's'} for ${id}${filtered} (--fail-if-any)`, {
-      hint: `retry them: nsx rejected retry ${id} --all, or recover: nsx recover ${id}`,
+      hint: `retry them: ${nsxCommand('rejected', 'retry', id, '--all', rejectedFilterWords(opts), '--yes')}; or see what a recover would do: ${nsxCommand('recover', id, '--dry-run')}`,
     });
   }
 }

@@ -12,18 +12,17 @@ import { ConfirmationError, InterruptedError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { formatDuration } from '../../input/time.js';
 import { promptStreams } from '../../output/prompts.js';
-import { matchesRejected } from '../../workflows/filters.js';
 import { applyPlan } from '../../workflows/recover/apply.js';
 import { JournalWriter, newRunId, writeRunPlan, type EventRecord } from '../../workflows/recover/journal.js';
 import { acquireLock, currentUser } from '../../workflows/recover/lock.js';
-import { buildRecoverPlan, NO_RULES, shellQuote, type PlanEvent, type RecoverPlan } from '../../workflows/recover/plan.js';
+import { buildRecoverPlan, NO_RULES, type PlanEvent, type RecoverPlan } from '../../workflows/recover/plan.js';
+import { nsxCommand } from '../../hints.js';
 import { answerText, groupBySignature, type SignatureGroup } from '../../workflows/recover/signature.js';
 import { listAllRejected } from '../../workflows/recover/verify.js';
 import type { ChalkInstance } from 'chalk';
 import type { Output } from '../../output/output.js';
 import { tallyResults } from '../../workflows/recover/session.js';
-import type { CommandContext } from '../context.js';
-import { commandPrefix } from '../recover/render.js';
+import { targetTenant, type CommandContext } from '../context.js';
 
 /** Ctrl-C inside a prompt: end the session (summary first). */
 class QuitByInterrupt extends Error {}
@@ -59,8 +58,11 @@ async function yesNo(message: string, defaultAnswer: boolean): Promise<boolean> 
 /** What was done in the session, for the summary and the equivalent commands. */
 interface Done {
   verb: 'retry' | 'delete';
-  /** The filter flags that select exactly these events (when one does), else the ids. */
-  selector: { flags: string; expression: string } | { ids: string[] };
+  /**
+   * The events acted on, by id: a group is a message signature (ids and numbers masked), which no filter
+   * flag expresses, and a filter run later would also select events that arrived since.
+   */
+  ids: string[];
   records: EventRecord[];
 }
 
@@ -71,7 +73,7 @@ export async function run(ctx: CommandContext, args: unknown[]): Promise<void> {
   const id = parseIntegrationId(args[0]);
   if (!ctx.output.canPrompt) {
     throw new ConfirmationError('rejected triage is interactive and needs a terminal (stdin and stdout)', {
-      hint: `without one: nsx recover ${id} --drop "event=NAME" --yes (everything, in order), or nsx rejected retry ${id} --all --event NAME --yes`,
+      hint: `without one, see the events with ${nsxCommand('rejected', 'list', id)}; and what a recover would do with ${nsxCommand('recover', id, '--dry-run')}`,
     });
   }
   ctx.handleInterrupts();
@@ -85,7 +87,6 @@ class TriageSession {
   private readonly dir = stateDir();
   private readonly actor = `${currentUser()}@${hostname()}`;
   private readonly runId = newRunId();
-  private readonly prefix: string;
   private api!: EventStreamApi;
   private tenant = '';
   private integration!: Integration;
@@ -99,17 +100,17 @@ class TriageSession {
   ) {
     this.out = ctx.output;
     this.s = ctx.output.errStyle;
-    this.prefix = commandPrefix(ctx.globals);
   }
 
   async run(): Promise<void> {
     const settings = await this.ctx.settings();
-    this.tenant = settings.tenant ?? (settings.baseUrl ? new URL(settings.baseUrl).host : 'default');
-    this.api = (await this.ctx.client()).eventstream;
-    this.integration = await this.api.getIntegration(this.id);
+    this.tenant = targetTenant(settings);
+    // The same lock as recover and rejected retry/delete, before anything is read or sent.
     const lock = acquireLock({ stateDir: this.dir, tenant: this.tenant, integration: this.id, runId: this.runId });
     this.ctx.defer(() => lock.release());
     if (lock.tookOver) this.out.warn(`took over a stale lock: pid ${lock.tookOver.pid} on ${lock.tookOver.host} is gone`);
+    this.api = (await this.ctx.client()).eventstream;
+    this.integration = await this.api.getIntegration(this.id);
 
     let interrupted = false;
     try {
@@ -141,7 +142,7 @@ class TriageSession {
         { name: 'Quit', value: -1 },
       ]);
       if (pick < 0) return true;
-      if (!(await this.groupMenu(groups[pick]!, events))) return false;
+      if (!(await this.groupMenu(groups[pick]!))) return false;
     }
   }
 
@@ -151,7 +152,7 @@ class TriageSession {
   }
 
   /** false when a Ctrl-C ended an apply. */
-  private async groupMenu(group: SignatureGroup, listing: RejectedEvent[]): Promise<boolean> {
+  private async groupMenu(group: SignatureGroup): Promise<boolean> {
     const n = group.events.length;
     for (;;) {
       const action = await choose<'view' | 'retry' | 'delete' | 'each' | 'back'>(this.groupLabel(group).trim(), [
@@ -166,19 +167,19 @@ class TriageSession {
           for (const ev of group.events.slice(0, SAMPLES)) this.out.notice(this.renderEvent(ev, true));
           continue;
         case 'retry':
-          return this.apply(group.events, 'retry', listing);
+          return this.apply(group.events, 'retry');
         case 'delete':
           if (!(await yesNo(`Delete ${n} rejected ${group.signature.name} event${n === 1 ? '' : 's'}? They will never be delivered.`, false))) continue;
-          return this.apply(group.events, 'delete', listing);
+          return this.apply(group.events, 'delete');
         case 'each':
-          return this.eachEvent(group, listing);
+          return this.eachEvent(group);
         case 'back':
           return true;
       }
     }
   }
 
-  private async eachEvent(group: SignatureGroup, listing: RejectedEvent[]): Promise<boolean> {
+  private async eachEvent(group: SignatureGroup): Promise<boolean> {
     for (const [i, ev] of group.events.entries()) {
       this.out.notice(this.renderEvent(ev, false));
       for (;;) {
@@ -194,10 +195,10 @@ class TriageSession {
           continue;
         }
         if (action === 'back') return true;
-        if (action === 'retry' && !(await this.apply([ev], 'retry', listing))) return false;
+        if (action === 'retry' && !(await this.apply([ev], 'retry'))) return false;
         if (action === 'delete') {
           if (!(await yesNo(`Delete ${ev.event.name} ${ev.id}? It will never be delivered.`, false))) continue;
-          if (!(await this.apply([ev], 'delete', listing))) return false;
+          if (!(await this.apply([ev], 'delete'))) return false;
         }
         break;
       }
@@ -215,26 +216,9 @@ class TriageSession {
     if (withPayload) {
       const payload = JSON.stringify(ev.event.payload, null, 2).split('\n');
       lines.push(...payload.slice(0, PAYLOAD_LINES).map((l) => `  ${l}`));
-      if (payload.length > PAYLOAD_LINES) lines.push(this.s.dim(`  … ${payload.length - PAYLOAD_LINES} more lines: nsx rejected show ${this.id} ${ev.id}`));
+      if (payload.length > PAYLOAD_LINES) lines.push(this.s.dim(`  … ${payload.length - PAYLOAD_LINES} more lines: ${nsxCommand('rejected', 'show', this.id, ev.id)}`));
     }
     return lines.join('\n');
-  }
-
-  /** The filter flags that pick exactly these events out of the listing, if event + status do. */
-  private selectorFor(events: RejectedEvent[], listing: RejectedEvent[]): Done['selector'] {
-    const first = events[0]!;
-    const status = first.response?.status_code;
-    const sameKind = events.every((e) => e.event.name === first.event.name && (e.response?.status_code ?? null) === (status ?? null));
-    if (sameKind && events.length > 1) {
-      const filter = { events: [first.event.name], ...(status ? { statusCodes: [String(status)] } : {}) };
-      const selected = listing.filter((e) => matchesRejected(e, filter));
-      const ids = new Set(events.map((e) => e.id));
-      if (selected.length === ids.size && selected.every((e) => ids.has(e.id))) {
-        const expression = `event=${first.event.name}${status ? ` status-code=${status}` : ''}`;
-        return { flags: `--event ${shellQuote(first.event.name)}${status ? ` --status-code ${status}` : ''}`, expression };
-      }
-    }
-    return { ids: events.map((e) => e.id) };
   }
 
   private ensureJournal(): JournalWriter {
@@ -258,7 +242,7 @@ class TriageSession {
   }
 
   /** Retries or deletes these events (oldest first) through the apply engine; false when Ctrl-C ended it. */
-  private async apply(events: RejectedEvent[], verb: 'retry' | 'delete', listing: RejectedEvent[]): Promise<boolean> {
+  private async apply(events: RejectedEvent[], verb: 'retry' | 'delete'): Promise<boolean> {
     const journal = this.ensureJournal();
     const planned: PlanEvent[] = buildRecoverPlan(this.integration, events, NO_RULES, { tenant: this.tenant }).events.map((e) => ({
       ...e,
@@ -283,14 +267,15 @@ class TriageSession {
       journal,
       hooks: { onEvent: (_r, p) => spinner.update(`${verb === 'retry' ? 'retrying' : 'deleting'}: ${p.done}/${p.total}`) },
     }).finally(() => spinner.stop());
-    this.done.push({ verb, selector: this.selectorFor(events, listing), records: result.records });
+    this.done.push({ verb, ids: events.map((e) => e.id), records: result.records });
 
     const count = (...kinds: string[]) => result.records.filter((r) => kinds.includes(r.outcome)).length;
     const failed = result.records.filter((r) => r.outcome === 'rejected' || r.outcome === 'error');
     const parts =
       verb === 'retry'
-        ? [`${count('delivered', 'delivered_gone', 'gone')} delivered`, failed.length ? `${failed.length} still rejected` : '', count('held') ? `${count('held')} held back` : '']
-        : [`${count('deleted', 'deleted_gone', 'gone')} deleted`, failed.length ? `${failed.length} not deleted` : ''];
+        ? [`${count('delivered', 'delivered_gone')} delivered`, failed.length ? `${failed.length} still rejected` : '', count('held') ? `${count('held')} held back` : '']
+        : [`${count('deleted', 'deleted_gone')} deleted`, failed.length ? `${failed.length} not deleted` : ''];
+    if (count('gone')) parts.push(`${count('gone')} gone (no longer rejected before nsx touched them)`);
     const line = `${verb === 'retry' ? 'retried' : 'deleted'} ${result.records.length} in ${formatDuration(performance.now() - started)}: ${parts.filter(Boolean).join(', ')}`;
     if (failed.length) {
       this.out.warn(line);
@@ -310,7 +295,7 @@ class TriageSession {
     const latest = new Map(this.done.flatMap((d) => d.records).map((r) => [r.event_id, r]));
     const t = tallyResults(latest, remaining ?? 0);
     this.out.notice(
-      `\nThis session: ${t.delivered} delivered, ${t.deleted} deleted, ${t.failed} still rejected` +
+      `\nThis session: ${t.delivered} delivered, ${t.deleted} deleted, ${t.failed} still rejected${t.gone ? `, ${t.gone} gone` : ''}` +
         `${remaining !== undefined ? `; ${remaining} rejected event${remaining === 1 ? '' : 's'} remain` : ''}.`,
     );
     if (this.journal) this.out.notice(this.s.dim(`journal: ${this.journal.path}`));
@@ -332,7 +317,7 @@ class TriageSession {
         this.out.success(`started ${this.id}`);
       }
     } else if (!interrupted && remaining && !integrationIsRunning(this.integration)) {
-      this.out.notice(`${this.id} stays stopped while rejected events remain; when they are handled: ${this.prefix} recover ${this.id}`);
+      this.out.notice(`${this.id} stays stopped while rejected events remain; when they are handled: ${nsxCommand('recover', this.id)}`);
     }
 
     const commands = this.equivalentCommands(started);
@@ -342,18 +327,11 @@ class TriageSession {
     if (interrupted) throw new InterruptedError('triage interrupted', this.journal ? { hint: `what was done is in ${this.journal.path}` } : undefined);
   }
 
+  /** What this session did, as commands that need no prompts: run in order, they do exactly the same. */
   private equivalentCommands(started: boolean): string[] {
     const lines: string[] = [];
-    for (const d of this.done) {
-      const target = 'flags' in d.selector ? d.selector.flags : d.selector.ids.join(' ');
-      lines.push(`${this.prefix} rejected ${d.verb} ${this.id} ${target} --yes`);
-    }
-    if (started) lines.push(`${this.prefix} integrations start ${this.id}`);
-    // All in one: recover retries everything else in order, drops what was deleted here, and starts.
-    const drops = this.done.filter((d): d is Done & { selector: { expression: string } } => d.verb === 'delete' && 'expression' in d.selector);
-    if (drops.length && drops.length === this.done.filter((d) => d.verb === 'delete').length) {
-      lines.push(`${this.prefix} recover ${this.id} ${drops.map((d) => `--drop ${shellQuote(d.selector.expression)}`).join(' ')} --yes   (all in one, next time)`);
-    }
+    for (const d of this.done) lines.push(nsxCommand('rejected', d.verb, this.id, d.ids, '--yes'));
+    if (started) lines.push(nsxCommand('integrations', 'start', this.id));
     return lines;
   }
 }

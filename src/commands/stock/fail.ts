@@ -5,7 +5,7 @@ import { LIMITS, STATUS } from '../../api/routes.js';
 import { FailImportRequest, importStateIs, OPEN_IMPORT_STATES } from '../../api/schemas.js';
 import { ApiError, PreconditionError, UsageError } from '../../errors.js';
 import { confirm } from '../../output/prompts.js';
-import { nsxCommand } from '../command-line.js';
+import { nsxCommand } from '../../hints.js';
 import { jobFields, keyValueText } from './report.js';
 
 interface Options {
@@ -16,7 +16,7 @@ interface Options {
 export async function run(ctx: CommandContext, [id]: unknown[], opts: Options): Promise<void> {
   const importId = String(id).trim();
   if (importId === '' || /[\s/]/.test(importId)) {
-    throw new UsageError(`import id "${String(id)}" is not valid: empty, or with white space or "/"`, { hint: `see the ids with: ${nsxCommand(ctx.globals, ['stock', 'list'])}` });
+    throw new UsageError(`import id "${String(id)}" is not valid: empty, or with white space or "/"`, { hint: `see the ids with: ${nsxCommand('stock', 'list')}` });
   }
   if (opts.reason === undefined) throw new UsageError('--reason TEXT is required: say why the job is failed (NewStore keeps it as the job\'s reason)');
   const request = FailImportRequest.safeParse({ reason: opts.reason });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createExclusive, ensurePrivateDir, openForAppend, refuseLink, openForRead, readFileNoFollow, writeAll, writeFailure, writePrivateFileAtomic } from '../../config/secure-files.js';
 import { NotFoundError, NsxError, UsageError } from '../../errors.js';
 import { parsePlan, serializePlan, type PlanAction, type PlanCounts, type RecoverPlan } from './plan.js';
+import type { RecoverResults } from './session.js';
 
 export const JOURNAL_VERSION = 1;
 
@@ -94,6 +95,8 @@ export interface EndRecord {
   resumable: boolean;
   exit_code: number;
   message?: string;
+  /** The whole run's counts when it ended (as the report gives them): delivered, deleted, gone, failed, ... */
+  results?: RecoverResults;
 }
 
 export type JournalRecord = RunHeader | SendRecord | EventRecord | PhaseRecord | EndRecord;

@@ -1,6 +1,8 @@
-// One recover (or triage) per tenant and integration at a time on this machine: a lock file created with
-// O_EXCL in <state dir>/locks/. A lock whose process is gone (same host, pid dead) is stale and taken over;
-// one held by a live process, or by another host (a shared home), is respected. The takeover is atomic: the
+// One command at a time retries or deletes the rejected events of a tenant's integration on this machine
+// (recover, rejected retry/delete, triage): a lock file created with O_EXCL in <state dir>/locks/. A lock
+// whose process is gone (same host, pid dead) is stale and taken over; one held by a live process, or by
+// another host (a shared home), is respected. Read-only commands never take it; a dry run reads it to say
+// what is in progress. The takeover is atomic: the
 // stale file is renamed aside (only one taker can move it) and checked to be the very file judged stale
 // before the new lock is created with O_EXCL, so a lock another process has just taken is never deleted.
 // A lock file (or locks/ folder) that is a symbolic link is refused, never followed or taken over.
@@ -9,14 +11,20 @@ import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { PreconditionError } from '../../errors.js';
-import { createExclusive, ensurePrivateDir, readFileNoFollow, refuseLink, writeAll } from '../../config/secure-files.js';
+import { createExclusive, ensurePrivateDir, readFileNoFollow, refuseLink, writeAll, writePrivateFileAtomic } from '../../config/secure-files.js';
+import { shellQuote } from '../../hints.js';
 
 export interface LockHolder {
   pid: number;
   host: string;
   user: string;
   started_at: string;
-  run_id: string;
+  /** The recover or triage run, when the holder has one (rejected retry/delete have none). */
+  run_id: string | null;
+  /** The holder's command line, as typed (secrets never reach argv). */
+  command: string;
+  /** Tells this holder from a later one with the same pid. */
+  token?: string;
 }
 
 export interface HeldLock {
@@ -24,6 +32,8 @@ export interface HeldLock {
   holder: LockHolder;
   /** The stale lock this one replaced, if any (say so to the user). */
   tookOver?: LockHolder | undefined;
+  /** Names the run once it is known (a recover takes the lock before it knows whether it resumes). */
+  setRunId(runId: string): void;
   release(): void;
 }
 
@@ -73,8 +83,26 @@ function parseHolder(text: string): LockHolder | undefined {
   return undefined;
 }
 
-function describeHolder(h: LockHolder): string {
-  return `pid ${h.pid} on ${h.host} (user ${h.user}, run ${h.run_id}, since ${h.started_at})`;
+/** This process's command line, as a person would type it: `nsx recover erp-orders --yes`. */
+export function currentCommandLine(argv: readonly string[] = process.argv): string {
+  return ['nsx', ...argv.slice(2)].map(shellQuote).join(' ');
+}
+
+/** "pid 4242 on box (user ops), `nsx recover erp-orders --yes`, started 2026-11-20T08:15:02Z, run 2026…" */
+export function describeHolder(h: LockHolder): string {
+  return `pid ${h.pid} on ${h.host} (user ${h.user}), \`${h.command ?? 'nsx'}\`, started ${h.started_at}${h.run_id ? `, run ${h.run_id}` : ''}`;
+}
+
+/**
+ * The holder of the lock when a live process holds it (or one on another host, which cannot be probed);
+ * undefined when the lock is free or stale. For dry runs, which never take it.
+ */
+export function liveLockHolder(options: { stateDir: string; tenant: string; integration: string; host?: string; alive?: (pid: number) => boolean }): LockHolder | undefined {
+  const holder = readHolder(lockPath(options.stateDir, options.tenant, options.integration));
+  if (!holder) return undefined;
+  const host = options.host ?? hostname();
+  if (holder.host !== host) return holder;
+  return (options.alive ?? isProcessAlive)(holder.pid) ? holder : undefined;
 }
 
 /** A torn lock file older than this is a crash between create and write, not a run starting up. */
@@ -84,7 +112,10 @@ export function acquireLock(options: {
   stateDir: string;
   tenant: string;
   integration: string;
-  runId: string;
+  /** The recover or triage run taking it, if any. */
+  runId?: string | null;
+  /** The command line shown to a second taker (default: this process's). */
+  command?: string;
   now?: Date;
   /** Tests: the host name and liveness probe. */
   host?: string;
@@ -99,7 +130,9 @@ export function acquireLock(options: {
     host,
     user: currentUser(),
     started_at: (options.now ?? new Date()).toISOString(),
-    run_id: options.runId,
+    run_id: options.runId ?? null,
+    command: options.command ?? currentCommandLine(),
+    token: randomBytes(6).toString('hex'),
   };
   let tookOver: LockHolder | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -117,7 +150,7 @@ export function acquireLock(options: {
         : Date.now() - judged.mtimeMs > TORN_LOCK_GRACE_MS;
       if (!stale) {
         const who = existing ? describeHolder(existing) : 'a process that is starting up';
-        throw new PreconditionError(`another recover of ${options.integration} (tenant ${options.tenant}) is running: ${who}`, {
+        throw new PreconditionError(`another nsx is retrying or deleting the rejected events of ${options.integration} (tenant ${options.tenant}): ${who}`, {
           hint:
             existing && existing.host !== host
               ? `it runs on another machine; if you are sure it is not running, delete ${path}`
@@ -145,7 +178,7 @@ export function acquireLock(options: {
         continue;
       }
       unlinkSync(aside);
-      tookOver = existing ?? { pid: 0, host, user: 'unknown', started_at: 'unknown', run_id: 'unknown' };
+      tookOver = existing ?? { pid: 0, host, user: 'unknown', started_at: 'unknown', run_id: null, command: 'unknown' };
       continue; // another taker may win the race: O_EXCL decides
     }
     try {
@@ -161,14 +194,24 @@ export function acquireLock(options: {
         /* closed above */
       }
     }
+    const ours = (): boolean => {
+      // Only our own lock: a taker may have replaced it if we were judged dead.
+      const current = readHolder(path);
+      return current !== undefined && current.token === holder.token && current.pid === holder.pid;
+    };
     return {
       path,
       holder,
       tookOver,
+      setRunId: (runId: string) => {
+        if (!ours()) return;
+        holder.run_id = runId;
+        // Replaced by a rename (temporary name, no-follow, exclusive), so a reader never sees a torn file
+        // and the lock never disappears.
+        writePrivateFileAtomic(path, `${JSON.stringify(holder)}\n`);
+      },
       release: () => {
-        // Only our own lock: a taker may have replaced it if we were judged dead.
-        const current = readHolder(path);
-        if (current?.run_id === holder.run_id && current.pid === holder.pid) {
+        if (ours()) {
           try {
             unlinkSync(path);
           } catch {

@@ -230,10 +230,7 @@ export function reconcilePlan(plan: RecoverPlan, onServer: readonly RejectedEven
   };
 }
 
-/** A rule expression ready for a shell command line (for "equivalent command" hints). */
-export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_./:=@,+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote } from '../../hints.js';
 
 /** The --drop value that selects exactly these event names (for hints after a stop). */
 export function dropRuleForEvent(name: string): string {

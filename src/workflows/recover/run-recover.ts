@@ -13,6 +13,7 @@ import {
   PreconditionError,
   type ExitCodeValue,
 } from '../../errors.js';
+import { nsxCommand } from '../../hints.js';
 import { formatDuration } from '../../input/time.js';
 import { applyPlan, type ApplyProgress, type OnError } from './apply.js';
 import {
@@ -29,13 +30,14 @@ import {
   type RunListing,
 } from './journal.js';
 import { DiskFullError } from '../../config/secure-files.js';
-import { acquireLock, currentUser, type HeldLock } from './lock.js';
+import { acquireLock, currentUser, describeHolder, liveLockHolder, type HeldLock, type LockHolder } from './lock.js';
 import {
   buildRecoverPlan,
+  dropRuleForEvent,
   estimateDurationMs,
   hasRules,
-  shellQuote,
   summarizePlan,
+  type PlanRules,
   type PlanSummary,
   type RecoverPlan,
   type RecoverRules,
@@ -71,6 +73,16 @@ export interface RecoverRunOptions {
   allowRemaining: number;
   start: boolean;
   watchMs: number;
+  /** This command's --on-error, --concurrency and --rate as typed (a run records them), to repeat in printed commands. */
+  runFlags: string[];
+  /** This command's --allow-remaining, --no-start and --watch as typed (this session only), likewise. */
+  sessionFlags: string[];
+}
+
+/** What a resumed run carries over that this command did not type: its rules, and options that differ from the defaults. */
+export interface InheritedSettings {
+  rules: Array<{ flag: '--drop' | '--skip' | '--only'; expression: string }>;
+  options: Array<{ flag: string; value: string }>;
 }
 
 /** Where the plan being shown comes from. */
@@ -86,7 +98,9 @@ export type RecoverEvent =
   | { type: 'diagnosis'; diagnosis: StopDiagnosis; integration: Integration }
   /** An unfinished run with nothing left to do was marked completed. */
   | { type: 'stale-run-closed'; runId: string }
-  | { type: 'resuming'; dryRun: boolean; journal: JournalContents; finished: number; total: number }
+  /** A dry run found another command holding the integration's lock (a recover in progress, or a rejected retry/delete). */
+  | { type: 'in-progress'; holder: LockHolder; runId: string | null; done: number | undefined; total: number | undefined }
+  | { type: 'resuming'; dryRun: boolean; journal: JournalContents; finished: number; total: number; inherited: InheritedSettings; inProgress: boolean }
   /** How the server differs from a resumed or saved plan. */
   | { type: 'plan-drift'; which: string; gone: number; unmentioned: number }
   /** estimateMs: from round trips of earlier retry/delete calls of this integration; undefined when none was measured. */
@@ -98,7 +112,8 @@ export type RecoverEvent =
   | { type: 'apply-ended' }
   | { type: 'applied'; records: readonly EventRecord[]; ms: number }
   | { type: 'apply-interrupted'; handled: number; notAttempted: number; journal: string; resumeCommand: string }
-  | { type: 'apply-stopped'; failure: EventRecord; notAttempted: number; resumeCommand: string }
+  /** dropCommand: the same rules plus a --drop of the failed event's name (a new plan). */
+  | { type: 'apply-stopped'; failure: EventRecord; notAttempted: number; resumeCommand: string; dropCommand: string }
   | { type: 'gate-checking' }
   | { type: 'gate'; remaining: number; stable: boolean }
   | { type: 'remaining'; events: readonly RejectedEvent[] }
@@ -121,8 +136,8 @@ export interface RecoverRunContext {
   tenant: string;
   stateDir: string;
   signal: AbortSignal;
-  /** `nsx` plus the global flags, for the commands named in hints. */
-  commandPrefix: string;
+  /** A person can answer a prompt here (stdin and stdout are terminals, prompts allowed). */
+  interactive: boolean;
   /** An in-process sandbox is fresh each time, so its old runs are moot. */
   sandbox: boolean;
   /** When the command began (the report's start time and duration). */
@@ -174,9 +189,23 @@ export function listEvents(events: readonly RejectedEvent[], max = 10): string {
   return lines.join('\n');
 }
 
-/** The rules as flags (" --drop 'event=x'"), to repeat a command. */
-export function ruleFlags(r: RecoverRules): string {
-  return [...r.drop.map((x) => ` --drop ${shellQuote(x.expression)}`), ...r.skip.map((x) => ` --skip ${shellQuote(x.expression)}`), ...r.only.map((x) => ` --only ${shellQuote(x.expression)}`)].join('');
+/** The rules as typed. */
+export function typedRules(r: RecoverRules): PlanRules {
+  return { drop: r.drop.map((x) => x.expression), skip: r.skip.map((x) => x.expression), only: r.only.map((x) => x.expression) };
+}
+
+/** The rules as command words (['--drop', 'event=x', ...]), to repeat a command. */
+export function ruleWords(r: PlanRules): string[] {
+  return [...r.drop.flatMap((x) => ['--drop', x]), ...r.skip.flatMap((x) => ['--skip', x]), ...r.only.flatMap((x) => ['--only', x])];
+}
+
+/** The options of a run (as recorded in its journal) as command words, leaving out the defaults. */
+function optionWords(o: { on_error: string; concurrency: number; rate_per_second: number | null }): Array<{ flag: string; value: string }> {
+  const words: Array<{ flag: string; value: string }> = [];
+  if (o.on_error !== 'stop') words.push({ flag: '--on-error', value: o.on_error });
+  if (o.concurrency !== 1) words.push({ flag: '--concurrency', value: String(o.concurrency) });
+  if (o.rate_per_second !== null) words.push({ flag: '--rate', value: `${o.rate_per_second}/s` });
+  return words;
 }
 
 function notDelivered(outcomes: ReadonlyMap<string, EventRecord>): EventRecord[] {
@@ -220,10 +249,6 @@ class RecoverRun {
     this.tenant = c.tenant;
   }
 
-  private cmd(rest: string): string {
-    return `${this.c.commandPrefix} ${rest}`;
-  }
-
   private emit(event: RecoverEvent): void | Promise<void> {
     return this.c.onEvent(event);
   }
@@ -232,22 +257,28 @@ class RecoverRun {
     const { id } = this.o;
     const { signal } = this.c;
 
-    // 1. Context: the integration and its newest log entries.
-    this.integration = await this.api.getIntegration(id);
-    this.statusAfter = statusName(this.integration.status);
-    const logs = await firstLogEntries(this.api, id, signal);
+    // 2. Lock first, before anything is read: one command at a time acts on these rejected events, and
+    // the loser exits 7 before it has sent anything. A dry run changes nothing and takes none.
+    if (!this.o.dryRun) {
+      this.lock = acquireLock({ stateDir: this.c.stateDir, tenant: this.tenant, integration: id });
+      await this.emit({ type: 'locked', lock: this.lock });
+    }
 
     // Which run: continue an unfinished one, apply a saved plan, or plan anew. A dry run shows what a
     // plain re-run would do, so it looks for an unfinished run too (and only reads it).
     const resumable = this.o.resume === false ? undefined : this.resumableRun();
     const supersede = !resumable && !this.o.dryRun && typeof this.o.resume !== 'string' ? this.unfinishedToSupersede() : undefined;
     this.runId = this.o.dryRun ? null : (resumable?.header.run_id ?? newRunId());
+    if (this.runId) this.lock?.setRunId(this.runId);
+    const inherited = resumable ? this.inheritedFrom(resumable) : undefined;
+    const holder = this.o.dryRun ? liveLockHolder({ stateDir: this.c.stateDir, tenant: this.tenant, integration: id }) : undefined;
 
-    // 2. Lock (a dry run changes nothing and takes none: it may watch a recover in progress).
-    if (this.runId) {
-      this.lock = acquireLock({ stateDir: this.c.stateDir, tenant: this.tenant, integration: id, runId: this.runId });
-      await this.emit({ type: 'locked', lock: this.lock });
-    }
+    // 1. Context: the integration and its newest log entries.
+    this.integration = await this.api.getIntegration(id);
+    this.statusAfter = statusName(this.integration.status);
+    const logs = await firstLogEntries(this.api, id, signal);
+
+    if (holder) await this.emitInProgress(holder, resumable);
 
     // 3. Plan from every page of rejected events, several pages at once with --concurrency (listingParallelism).
     const concurrency = this.o.concurrency ?? resumable?.header.options.concurrency ?? 1;
@@ -277,7 +308,8 @@ class RecoverRun {
       return this.finish({ outcome: 'completed', resumable: false, exitCode: ExitCode.ok, ending: `${id} ${why}: nothing to do.` }, true);
     }
 
-    const state = await this.planRun(rejected, resumable);
+    if (resumable && !this.o.dryRun) this.refuseSilentCarryOver(resumable);
+    const state = await this.planRun(rejected, resumable, inherited, holder);
     const onServer = rejected.length;
     // The plan holds what apply needs; the full events (payloads) are let go before thousands of calls.
     rejected.length = 0;
@@ -312,10 +344,17 @@ class RecoverRun {
 
     if (this.o.dryRun) {
       this.remaining = onServer;
-      return this.finish(
-        { outcome: 'completed', resumable: false, exitCode: ExitCode.ok, ending: `Dry run: nothing was changed. To apply: ${this.cmd(`recover ${id}${ruleFlags(this.o.rules)} --yes`)}` },
-        true,
-      );
+      // What to type to do what was shown: resuming names the run (a plain re-run may refuse to inherit its rules).
+      const apply = resumable
+        ? nsxCommand('recover', id, '--resume', resumable.header.run_id, this.o.runFlags, this.o.sessionFlags, '--yes')
+        : this.o.planIn
+          ? nsxCommand('recover', id, '--plan-in', this.o.planIn.path, this.o.runFlags, this.o.sessionFlags, '--yes')
+          : nsxCommand('recover', id, ruleWords(typedRules(this.o.rules)), this.o.runFlags, this.o.sessionFlags, '--yes');
+      // While another command holds the lock, what is left depends on how it ends: look again then.
+      const ending = holder
+        ? `Dry run: nothing was changed. When the command in progress has ended, see what is left with: ${nsxCommand('recover', id, '--dry-run')}`
+        : `Dry run: nothing was changed. To apply: ${apply}`;
+      return this.finish({ outcome: 'completed', resumable: false, exitCode: ExitCode.ok, ending }, true);
     }
 
     // 4. Confirm.
@@ -371,13 +410,68 @@ class RecoverRun {
     }
   }
 
+  /** What the resumed run carries over that this command did not type. */
+  private inheritedFrom(run: RunListing): InheritedSettings {
+    const plan = readRunPlan(run.header);
+    const o = run.header.options;
+    const rules: InheritedSettings['rules'] = [
+      ...plan.rules.drop.map((expression) => ({ flag: '--drop' as const, expression })),
+      ...plan.rules.skip.map((expression) => ({ flag: '--skip' as const, expression })),
+      ...plan.rules.only.map((expression) => ({ flag: '--only' as const, expression })),
+    ];
+    const options = optionWords({
+      on_error: this.o.onError === undefined ? o.on_error : 'stop',
+      concurrency: this.o.concurrency === undefined ? o.concurrency : 1,
+      rate_per_second: this.o.ratePerSecond === undefined ? o.rate_per_second : null,
+    });
+    return { rules, options };
+  }
+
+  /**
+   * A plain re-run with --yes and nobody to ask must not carry an earlier run's rules (a --drop above all)
+   * or options over silently: when this command's flags differ from the run's, it names the run to resume
+   * as it is, or --no-resume to plan anew with these flags (exit 7). --resume RUN-ID is that choice made.
+   */
+  private refuseSilentCarryOver(run: RunListing): void {
+    if (typeof this.o.resume === 'string' || !this.o.yes || this.c.interactive) return;
+    const plan = readRunPlan(run.header);
+    const runFlags = [...ruleWords(plan.rules), ...optionWords(run.header.options).flatMap((w) => [w.flag, w.value])];
+    const given = [
+      ...ruleWords(typedRules(this.o.rules)),
+      ...optionWords({ on_error: this.o.onError ?? 'stop', concurrency: this.o.concurrency ?? 1, rate_per_second: this.o.ratePerSecond ?? null }).flatMap((w) => [w.flag, w.value]),
+    ];
+    if (runFlags.join('\0') === given.join('\0')) return;
+    const { id } = this.o;
+    const h = run.header;
+    const how = run.end ? run.end.outcome.replace(/_/g, ' ') : 'ended without a trace';
+    const said = (words: string[]) => (words.length ? words.join(' ') : 'no rules or options');
+    throw new PreconditionError(
+      `an unfinished run of ${id} would be resumed with flags this command does not give: run ${h.run_id} (${how}) has ${said(runFlags)}; this command gives ${said(given)}`,
+      {
+        hint: `resume it as it is: ${nsxCommand('recover', id, '--resume', h.run_id, this.o.sessionFlags, '--yes')}; or plan anew with this command's flags: ${nsxCommand('recover', id, '--no-resume', ruleWords(typedRules(this.o.rules)), this.o.runFlags, this.o.sessionFlags, '--yes')}`,
+      },
+    );
+  }
+
+  /** A dry run found the lock held: say by whom, and how far its run has come. */
+  private async emitInProgress(holder: LockHolder, resumable: RunListing | undefined): Promise<void> {
+    const run = resumable && holder.run_id === resumable.header.run_id ? readJournal(resumable.path) : undefined;
+    let done: number | undefined;
+    let total: number | undefined;
+    if (run) {
+      done = [...run.outcomes.values()].filter((r) => r.outcome !== 'interrupted').length;
+      total = run.header.plan_summary.total;
+    }
+    await this.emit({ type: 'in-progress', holder, runId: holder.run_id, done, total });
+  }
+
   private resumableRun(): RunListing | undefined {
     const { id } = this.o;
     if (typeof this.o.resume === 'string') {
       const run = findRun(this.c.stateDir, this.o.resume, this.tenant, id);
       if (!run.resumable) {
         throw new PreconditionError(`run ${this.o.resume} already ended (${run.end?.outcome ?? 'unknown'}): there is nothing to resume`, {
-          hint: `plan anew with: ${this.cmd(`recover ${id}`)}`,
+          hint: `plan anew with: ${nsxCommand('recover', id, '--dry-run')}`,
         });
       }
       return run;
@@ -393,14 +487,22 @@ class RecoverRun {
   }
 
   /** Sets this.plan and says what this session will do. */
-  private async planRun(rejected: RejectedEvent[], resumable: RunListing | undefined): Promise<ResumeState> {
+  private async planRun(rejected: RejectedEvent[], resumable: RunListing | undefined, inherited: InheritedSettings | undefined, holder: LockHolder | undefined): Promise<ResumeState> {
     const { id } = this.o;
     if (resumable) {
       const contents = readJournal(resumable.path);
       this.plan = readRunPlan(contents.header);
       this.outcomes = new Map(contents.outcomes);
       const state = resumeState(this.plan, contents.outcomes, rejected);
-      await this.emit({ type: 'resuming', dryRun: this.o.dryRun, journal: contents, finished: state.finished, total: this.plan.events.length });
+      await this.emit({
+        type: 'resuming',
+        dryRun: this.o.dryRun,
+        journal: contents,
+        finished: state.finished,
+        total: this.plan.events.length,
+        inherited: inherited ?? { rules: [], options: [] },
+        inProgress: holder?.run_id === contents.header.run_id,
+      });
       await this.emit({ type: 'plan-drift', which: 'resumed', gone: state.goneMeanwhile.length, unmentioned: state.unmentioned.length });
       return state;
     }
@@ -410,7 +512,7 @@ class RecoverRun {
       if (state.unmentioned.length) {
         throw new PreconditionError(
           `the server holds ${state.unmentioned.length} rejected event(s) of ${id} that ${this.o.planIn.path} does not mention; nothing was changed:\n${listEvents(state.unmentioned)}`,
-          { hint: `make a new plan: ${this.cmd(`recover ${id} --plan-out ${shellQuote(this.o.planIn.path)}`)}` },
+          { hint: `make a new plan: ${nsxCommand('recover', id, '--dry-run', '--plan-out', this.o.planIn.path)}` },
         );
       }
       await this.emit({ type: 'plan-drift', which: 'saved', gone: state.goneMeanwhile.length, unmentioned: state.unmentioned.length });
@@ -421,7 +523,12 @@ class RecoverRun {
   }
 
   private resumeCommand(): string {
-    return this.cmd(`recover ${this.o.id} --resume ${this.runId}${this.o.yes ? ' --yes' : ''}`);
+    return nsxCommand('recover', this.o.id, '--resume', this.runId, this.o.sessionFlags, this.o.yes && '--yes');
+  }
+
+  /** The rules of the plan being applied (typed now, or the resumed run's), as command words. */
+  planRuleWords(): string[] {
+    return this.plan ? ruleWords(this.plan.rules) : ruleWords(typedRules(this.o.rules));
   }
 
   private record(rec: EventRecord): void {
@@ -432,6 +539,7 @@ class RecoverRun {
     const { id } = this.o;
     const { signal } = this.c;
     const journal = this.journal!;
+    const goneRecords: EventRecord[] = [];
     for (const event of state.goneMeanwhile) {
       const rec: EventRecord = {
         type: 'event',
@@ -449,6 +557,7 @@ class RecoverRun {
       };
       journal.append(rec);
       this.record(rec);
+      goneRecords.push(rec);
     }
 
     // 5. Apply in plan order.
@@ -473,7 +582,7 @@ class RecoverRun {
     }).finally(() => this.emit({ type: 'apply-ended' }));
     for (const rec of result.records) this.record(rec);
     const failures = notDelivered(this.outcomes);
-    if (!result.interrupted && !result.stoppedBy) await this.emit({ type: 'applied', records: result.records, ms: performance.now() - applyStarted });
+    if (!result.interrupted && !result.stoppedBy) await this.emit({ type: 'applied', records: [...goneRecords, ...result.records], ms: performance.now() - applyStarted });
 
     if (result.interrupted) {
       this.remaining = result.notAttempted.length + failures.length;
@@ -484,7 +593,13 @@ class RecoverRun {
     if (result.stoppedBy) {
       const f = result.stoppedBy;
       this.remaining = result.notAttempted.length + failures.length;
-      await this.emit({ type: 'apply-stopped', failure: f, notAttempted: result.notAttempted.length, resumeCommand: this.resumeCommand() });
+      await this.emit({
+        type: 'apply-stopped',
+        failure: f,
+        notAttempted: result.notAttempted.length,
+        resumeCommand: this.resumeCommand(),
+        dropCommand: nsxCommand('recover', id, this.planRuleWords(), '--drop', dropRuleForEvent(f.event_name), this.o.runFlags, this.o.sessionFlags, '--yes'),
+      });
       return this.finish({
         outcome: 'stopped_on_error',
         resumable: true,
@@ -509,7 +624,7 @@ class RecoverRun {
         exitCode: ExitCode.precondition,
         ending: 'Not started: the rejected events kept changing.',
         error: new PreconditionError(`the rejected events of ${id} kept changing over ${g.listings} listings; not starting it`, {
-          hint: `is another tool retrying them, or is the integration running? Look with: ${this.cmd(`rejected list ${id}`)}`,
+          hint: `is another tool retrying them, or is the integration running? Look with: ${nsxCommand('rejected', 'list', id)}`,
         }),
       });
     }
@@ -522,12 +637,12 @@ class RecoverRun {
         exitCode: partial ? ExitCode.partial : ExitCode.precondition,
         ending: `Not started: ${g.remaining.length} rejected event(s) remain.`,
         error: new (partial ? PartialFailureError : PreconditionError)(`${failedNote}${g.remaining.length} rejected event(s) remain; ${id} was not started`, {
-          hint: `start anyway with --allow-remaining ${g.remaining.length}, or handle them: ${this.cmd(`rejected triage ${id}`)}`,
+          hint: `start anyway with --allow-remaining ${g.remaining.length}, or handle them: ${nsxCommand('rejected', 'triage', id)}`,
         }),
       });
     }
     const partialError = failures.length
-      ? new PartialFailureError(`${failures.length} event(s) were not delivered (--on-error skip); they remain rejected`, { hint: `see them with: ${this.cmd(`rejected list ${id}`)}` })
+      ? new PartialFailureError(`${failures.length} event(s) were not delivered (--on-error skip); they remain rejected`, { hint: `see them with: ${nsxCommand('rejected', 'list', id)}` })
       : undefined;
     if (!this.startWanted) {
       return this.finish({
@@ -536,7 +651,7 @@ class RecoverRun {
         exitCode: partialError ? ExitCode.partial : ExitCode.ok,
         ending: this.o.start
           ? 'Not started: a finished replay is not started again.'
-          : `Not started (--no-start); start it with: ${this.cmd(`integrations start ${id}`)}`,
+          : `Not started (--no-start); start it with: ${nsxCommand('integrations', 'start', id)}`,
         ...(partialError ? { error: partialError } : {}),
       });
     }
@@ -574,10 +689,10 @@ class RecoverRun {
         resumable: false,
         exitCode: ExitCode.partial,
         ending: `${this.started ? 'Started, but' : 'Running, but'} ${reason}.`,
-        error: new PartialFailureError(reason, { hint: `look at the log (${this.cmd(`logs list ${id} --since 10m`)}) and recover again: ${this.cmd(`recover ${id}`)}` }),
+        error: new PartialFailureError(reason, { hint: `look at the log (${nsxCommand('logs', 'list', id, '--since', '10m')}) and recover again: ${nsxCommand('recover', id, '--dry-run')}` }),
       });
     }
-    const calm = watch.problems.length ? ` (${watch.problems.length} warning(s) in its log: ${this.cmd(`logs list ${id}`)})` : ' with no new rejections';
+    const calm = watch.problems.length ? ` (${watch.problems.length} warning(s) in its log: ${nsxCommand('logs', 'list', id)})` : ' with no new rejections';
     const subject = this.started ? `Started ${id}; it` : `${id} was already running; it`;
     return this.finish({
       outcome: 'completed',
@@ -610,7 +725,7 @@ class RecoverRun {
       journal: this.journal?.path ?? null,
     };
     if (this.journal) {
-      this.journal.close({ outcome: end.outcome, resumable: end.resumable, exit_code: end.exitCode, ...(end.error ? { message: end.error.message } : {}) });
+      this.journal.close({ outcome: end.outcome, resumable: end.resumable, exit_code: end.exitCode, ...(end.error ? { message: end.error.message } : {}), results: report.results });
     }
     this.lock?.release();
     return { report, end, nothingApplied, plan, diagnosis: this.diagnosis, outcomes: this.outcomes, failures: notDelivered(this.outcomes), actor: this.actor };

@@ -35,6 +35,8 @@ export function resumeState(plan: RecoverPlan, outcomes: ReadonlyMap<string, Eve
 export interface RecoverResults {
   delivered: number;
   deleted: number;
+  /** Plan events no longer rejected on the server before nsx touched them (handled elsewhere): neither delivered nor deleted by this run. */
+  gone: number;
   failed: number;
   skipped: number;
   remaining: number;
@@ -42,7 +44,7 @@ export interface RecoverResults {
 
 /** The report's results over the whole run (every session of it): the latest outcome of each plan event. */
 export function tallyResults(outcomes: ReadonlyMap<string, EventRecord>, remaining: number): RecoverResults {
-  const results: RecoverResults = { delivered: 0, deleted: 0, failed: 0, skipped: 0, remaining };
+  const results: RecoverResults = { delivered: 0, deleted: 0, gone: 0, failed: 0, skipped: 0, remaining };
   for (const rec of outcomes.values()) {
     switch (rec.outcome) {
       case 'delivered':
@@ -54,8 +56,7 @@ export function tallyResults(outcomes: ReadonlyMap<string, EventRecord>, remaini
         results.deleted++;
         break;
       case 'gone':
-        if (rec.action === 'drop') results.deleted++;
-        else results.delivered++;
+        results.gone++;
         break;
       case 'rejected':
       case 'error':
@@ -78,6 +79,7 @@ export interface EventNameOutcome {
   planned: { retry: number; drop: number; skip: number };
   delivered: number;
   deleted: number;
+  gone: number;
   failed: number;
   skipped: number;
   open: number;
@@ -88,13 +90,14 @@ export function outcomesByEventName(plan: RecoverPlan, outcomes: ReadonlyMap<str
   for (const event of plan.events) {
     let row = rows.get(event.name);
     if (!row) {
-      row = { name: event.name, planned: { retry: 0, drop: 0, skip: 0 }, delivered: 0, deleted: 0, failed: 0, skipped: 0, open: 0 };
+      row = { name: event.name, planned: { retry: 0, drop: 0, skip: 0 }, delivered: 0, deleted: 0, gone: 0, failed: 0, skipped: 0, open: 0 };
       rows.set(event.name, row);
     }
     row.planned[event.action]++;
     const out = outcomes.get(event.id)?.outcome;
-    if (out === 'delivered' || out === 'delivered_gone' || (out === 'gone' && event.action !== 'drop')) row.delivered++;
-    else if (out === 'deleted' || out === 'deleted_gone' || (out === 'gone' && event.action === 'drop')) row.deleted++;
+    if (out === 'delivered' || out === 'delivered_gone') row.delivered++;
+    else if (out === 'deleted' || out === 'deleted_gone') row.deleted++;
+    else if (out === 'gone') row.gone++;
     else if (out === 'rejected' || out === 'error') row.failed++;
     else if (out === 'skipped' || out === 'held') row.skipped++;
     else row.open++;

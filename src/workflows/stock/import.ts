@@ -13,6 +13,7 @@ import { packageAvailabilities, type StockInputFormat, type StockPackage } from 
 import { waitForImport, type WaitHooks } from './wait.js';
 import { sleep } from '../../timers.js';
 import type { StoreMappingEntry } from '../../api/schemas.js';
+import { nsxCommand } from '../../hints.js';
 
 /** Where the zip goes and the URI NewStore reads it from. */
 export type Destination =
@@ -120,7 +121,7 @@ export async function importStock(client: ApiClient | undefined, request: StockI
   let importId: string | undefined;
   const interrupted = (): InterruptedError =>
     importId
-      ? new InterruptedError(`interrupted: import ${importId} was started and goes on in NewStore`, { hint: `follow it with: nsx stock status ${importId} --wait` })
+      ? new InterruptedError(`interrupted: import ${importId} was started and goes on in NewStore`, { hint: `follow it with: ${nsxCommand('stock', 'status', importId, '--wait')}` })
       : new InterruptedError('interrupted: nothing was imported');
   const checkpoint = (): void => {
     if (request.signal?.aborted) throw interrupted();

@@ -4,6 +4,7 @@ import type { ApiClient } from '../../api/client.js';
 import { statusIs, type ImportError, type ImportJob } from '../../api/schemas.js';
 import { ApiError, InterruptedError } from '../../errors.js';
 import { sleep } from '../../timers.js';
+import { nsxCommand } from '../../hints.js';
 
 export const TERMINAL_IMPORT_STATES = ['finished', 'failed'] as const;
 /** Per-item errors kept from a failed job. */
@@ -51,7 +52,7 @@ export async function waitForImport(
     }
   } catch (error) {
     if (options.signal?.aborted) {
-      throw new InterruptedError(`stopped waiting for import ${importId}; NewStore goes on with it`, { hint: `follow it with: nsx stock status ${importId} --wait` });
+      throw new InterruptedError(`stopped waiting for import ${importId}; NewStore goes on with it`, { hint: `follow it with: ${nsxCommand('stock', 'status', importId, '--wait')}` });
     }
     throw error;
   }
