@@ -138,7 +138,7 @@ describe('integrations update', () => {
     [['erp-orders', '--api-key', 'in-argv-secret'], /--api-key takes no value on the command line/],
     [['erp-orders', '--api-key-env', 'NOT_SET_ANYWHERE'], /the environment variable NOT_SET_ANYWHERE is not set/],
     [['erp-orders', '--api-key-env', 'A', '--api-key-stdin'], /give the api key one way/],
-    [['erp-orders', '--api-key-file', '/nonexistent/key'], /--api-key-file: \/nonexistent\/key does not exist/],
+    [['erp-orders', '--api-key-file', '/nonexistent/key'], /--api-key-file: cannot read \/nonexistent\/key: no such file/],
     [['erp-orders', '--callback-url', 'http://erp.example.com/hook'], /--callback-url/],
     [['erp-orders', '--callback-url', 'https://user:pw@erp.example.com/hook'], /must not carry a user or password/],
     [['erp-orders', '--events', 'order.*'], /--events: "order\.\*" is not an event name/],

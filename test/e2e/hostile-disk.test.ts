@@ -116,8 +116,8 @@ describe('a full disk', () => {
     expect(left).toBeGreaterThan(0); // it stopped part-way
     expect(left).toBeLessThan(planned.length);
     const command = /resume with: nsx (.*)$/.exec(hint ?? '')?.[1];
-    expect(command, r.stderr).toMatch(/^recover bulk --resume \d{8}T\d{6}Z-[0-9a-f]{4} --yes$/);
-    const resumed = await h.nsx([...command!.split(' '), '--no-start']);
+    expect(command, r.stderr).toMatch(/^recover bulk --resume \d{8}T\d{6}Z-[0-9a-f]{4} --no-start --yes$/); // the session's --no-start is repeated
+    const resumed = await h.nsx(command!.split(' '));
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(retries(h)).toBe(0);
     const delivered = (await receiverLog(h)).filter((d) => d.event_id !== null && planned.includes(d.event_id) && d.status < 300);

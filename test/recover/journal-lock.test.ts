@@ -190,7 +190,7 @@ describe('lock', () => {
       }
       return pid === livePid;
     };
-    expect(() => acquireLock(opts('run-me', { host: 'box', alive }))).toThrow(/another recover of erp-orders .* pid 424242/);
+    expect(() => acquireLock(opts('run-me', { host: 'box', alive }))).toThrow(/another nsx is retrying or deleting the rejected events of erp-orders .* pid 424242/);
     expect(JSON.parse(readFileSync(path, 'utf8')).run_id).toBe('run-other'); // still there, still theirs
     expect(readdirSync(join(dir, 'locks'))).toEqual(['acme--erp-orders.lock']); // nothing left aside
   });
