@@ -22,7 +22,7 @@ export function parseIntegrationId(value: unknown, what = 'integration id'): str
 export function parseEventId(value: unknown): string {
   const text = typeof value === 'string' ? value.trim() : '';
   if (text === '' || /\s/.test(text) || text.length > 200 || unsafePathParameter(text) !== undefined) {
-    throw new UsageError(`event id ${JSON.stringify(String(value))} is not valid (ids come from: nsx rejected list <id>)`);
+    throw new UsageError(`event id ${JSON.stringify(String(value))} is not valid (ids come from: ${nsxCommand('rejected', 'list', 'ID')})`);
   }
   return text;
 }

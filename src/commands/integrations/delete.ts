@@ -1,4 +1,5 @@
 import type { CommandContext } from '../context.js';
+import { nsxCommand } from '../../hints.js';
 import { cachedIntegrationIds, rememberIntegrationIds } from '../../config/id-cache.js';
 import { InterruptedError, NsxError } from '../../errors.js';
 import { confirmByTyping } from '../../output/prompts.js';
@@ -22,7 +23,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   ctx.output.notice(
     `Deleting ${id} (${statusName(integration.status)}, ${describeDestination(integration)}) also deletes its log entries and rejected events in NewStore. This cannot be undone.`,
   );
-  if (!exportDir) ctx.output.notice(`To keep a copy first: nsx integrations delete ${id} --export DIR`);
+  if (!exportDir) ctx.output.notice(`To keep a copy first: ${nsxCommand('integrations', 'delete', id, '--export', 'DIR')}`);
   await confirmByTyping(ctx.output, `Delete integration ${id}?`, id, { yes: opts.yes });
 
   let exported: ExportSummary | undefined;

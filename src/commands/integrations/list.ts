@@ -1,4 +1,5 @@
 import type { CommandContext } from '../context.js';
+import { nsxCommand } from '../../hints.js';
 import { rememberIntegrationIds } from '../../config/id-cache.js';
 import { INTEGRATION_COLUMNS, maskIntegration } from './shared.js';
 import { statusIs } from '../../api/schemas.js';
@@ -17,6 +18,6 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Options):
   await ctx.output.list(rows, INTEGRATION_COLUMNS, {
     empty: opts.status
       ? `no ${opts.status} integrations (${all.length} in all)`
-      : 'no integrations yet: nsx integrations register ID --callback-url URL',
+      : `no integrations yet: ${nsxCommand('integrations', 'register', 'ID', '--callback-url', 'URL')}`,
   });
 }

@@ -261,9 +261,9 @@ export async function registerChecked(client: ApiClient, request: RegisterReques
 }
 
 function limitError(count: number, stopped: string[]): PreconditionError {
-  const candidates = stopped.length ? `stopped ones: ${stopped.slice(0, 5).join(', ')}${stopped.length > 5 ? ', ...' : ''}` : 'nsx integrations list';
+  const candidates = stopped.length ? `stopped ones: ${stopped.slice(0, 5).join(', ')}${stopped.length > 5 ? ', ...' : ''}` : nsxCommand('integrations', 'list');
   return new PreconditionError(
     `NewStore allows at most ${LIMITS.maxIntegrations} integrations (stopped and temporary ones count) and ${count} exist: nothing was registered`,
-    { hint: `delete one first with nsx integrations delete ID (${candidates})` },
+    { hint: `delete one first with ${nsxCommand('integrations', 'delete', 'ID')} (${candidates})` },
   );
 }

@@ -1,4 +1,5 @@
 import type { CommandContext } from '../context.js';
+import { nsxCommand } from '../../hints.js';
 import { integrationIsStopped } from '../../api/schemas.js';
 import { confirm } from '../../output/prompts.js';
 import { describeDestination, reportIntegration } from './shared.js';
@@ -19,10 +20,10 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   }
   const target = describeDestination(before);
   ctx.output.notice(
-    `Stopping ${id} halts the events flowing to ${target || 'its destination'} until someone runs: nsx integrations start ${id}`,
+    `Stopping ${id} halts the events flowing to ${target || 'its destination'} until someone runs: ${nsxCommand('integrations', 'start', id)}`,
   );
   await confirm(ctx.output, `Stop ${id}?`, { yes: opts.yes });
   await client.eventstream.stopIntegration(id);
   const after = await client.eventstream.getIntegration(id);
-  reportIntegration(ctx, after, `stopped ${id}: no events go to ${target}; NewStore keeps them until nsx integrations start ${id}`);
+  reportIntegration(ctx, after, `stopped ${id}: no events go to ${target}; NewStore keeps them until ${nsxCommand('integrations', 'start', id)}`);
 }

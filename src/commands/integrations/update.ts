@@ -18,7 +18,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   const filter = filterConditionsFromFlags(opts);
   if (callback.callback_url === undefined && callback.api_key === undefined && !filter) {
     throw new UsageError('nothing to change: give --callback-url URL, the new api key (--api-key-file, --api-key-stdin or --api-key-env), or --events/--entities', {
-      hint: 'see: nsx integrations update --help',
+      hint: `see: ${nsxCommand('integrations', 'update', '--help')}`,
     });
   }
 

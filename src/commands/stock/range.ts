@@ -1,5 +1,6 @@
 // nsx stock range <events-file|->: the logical-timestamp range per fulfillment node an import should state,
 // from captured items_completed events (see src/workflows/stock/range.ts for what counts and why gaps matter).
+import { nsxCommand } from '../../hints.js';
 import type { CommandContext } from '../context.js';
 import { readRanges, type RangeRow } from '../../workflows/stock/range.js';
 
@@ -37,5 +38,5 @@ export async function run(ctx: CommandContext, [file]: unknown[]): Promise<void>
       );
     }
   }
-  if (report.all) output.info(`state it with: nsx stock import FILE --range ${report.all.from}-${report.all.to}`);
+  if (report.all) output.info(`state it with: ${nsxCommand('stock', 'import', 'FILE', '--range', `${report.all.from}-${report.all.to}`)}`);
 }
