@@ -310,6 +310,9 @@ describe('recover tells the truth about time and about what is left (item 13)', 
     // Nothing waits now; the integration is still stopped. No "0 rejected events are waiting".
     expect(h.sandbox.state.rejectedOf('erp-orders')).toHaveLength(0);
     expect(run.stdout + run.stderr).not.toMatch(/0 rejected events are waiting/);
+    // ... and not "recovered": nothing flows until it is started.
+    expect(run.stderr).not.toMatch(/erp-orders recovered/);
+    expect(run.stderr).toContain('erp-orders: its rejected events are handled; it is stopped (not started)');
     const again = await h.nsx(['recover', 'erp-orders', '--dry-run']);
     expect(again.stdout + again.stderr).not.toMatch(/0 rejected events are waiting|stopped at the rejected-events limit; /);
     expect(again.stderr).toContain('erp-orders is stopped (it had reached the rejected-events limit); its rejected events have all been handled: it only needs starting.');

@@ -412,7 +412,10 @@ class RecoverCommand {
     this.out.object(report, () => renderSummary(report, { ending: end.ending, hints: [] }));
     if (this.o.report) this.out.info(this.s.dim(`incident report written to ${this.o.report}`));
     if (end.error) throw end.error;
-    if (end.exitCode === ExitCode.ok && !result.nothingApplied) this.out.success(`${this.o.id} recovered`);
+    if (end.exitCode === ExitCode.ok && !result.nothingApplied) {
+      // "recovered" only when it runs: after --no-start the events are handled but nothing flows yet.
+      this.out.success(integrationIsRunning({ status: report.status_after }) ? `${this.o.id} recovered` : `${this.o.id}: its rejected events are handled; it is ${report.status_after} (not started)`);
+    }
   }
 }
 
