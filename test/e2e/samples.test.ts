@@ -2,7 +2,7 @@
 // ../shared/reference/samples) served over a real loopback socket to the built CLI command that meets it:
 // no failure, secrets masked, absent fields shown as "-", unknown fields kept in --output json.
 // (published-events.json, which no command meets yet, is read by test/api/schemas.test.ts.)
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -175,5 +175,16 @@ describe('problem.json and message-error.json (error answers)', () => {
     const r = await nsx(['integrations', 'get', 'boom']);
     expect(r.code).toBe(ExitCode.error);
     expect(r.stderr).toMatch(/^error: GET \/api\/v1\/org\/integrations\/eventstream\/boom answered 500: Internal Server Error \(request_id 7f3a91d0-sample-request-id\)$/m);
+  });
+});
+
+describe('the fixtures are the shared samples', () => {
+  // The copies under test/fixtures keep the suite inside the repository; where ../shared is beside the
+  // checkout (developers, CI), they must still be NewStore's shapes, byte for byte.
+  const shared = join(ROOT, '..', 'shared', 'reference', 'samples');
+  it.skipIf(!existsSync(shared))('every sample in ../shared/reference/samples has an identical copy here', () => {
+    const names = readdirSync(shared).filter((n) => n.endsWith('.json'));
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(sampleText(name), name).toBe(readFileSync(join(shared, name), 'utf8'));
   });
 });

@@ -116,7 +116,7 @@ describe('nsx stock list', () => {
 });
 
 describe('nsx stock list reads the documented list answer and its envelopes (loopback)', () => {
-  const sample = JSON.parse(readFileSync(`${ROOT}/../shared/reference/samples/import-list.json`, 'utf8')) as { items: unknown[]; pagination_info: unknown };
+  const sample = JSON.parse(readFileSync(`${ROOT}/test/fixtures/newstore-samples/import-list.json`, 'utf8')) as { items: unknown[]; pagination_info: unknown };
 
   async function listAgainst(body: unknown, args: string[] = []): Promise<{ r: Awaited<ReturnType<typeof runNsx>>; paths: string[] }> {
     const server = await serveHandlers([
