@@ -377,6 +377,14 @@ function checkTargetAgreement(
   }
 }
 
+/** `profile "x" does not exist` (exit 2), with the known ones: the one wording for every command. */
+export function unknownProfileError(name: string): UsageError {
+  const known = Object.keys(listProfiles());
+  return new UsageError(`profile "${name}" does not exist`, {
+    hint: known.length ? `known profiles: ${known.join(', ')}` : 'create one with: nsx auth login --profile NAME --tenant TENANT',
+  });
+}
+
 export function resolveSettings(flags: GlobalOptions & { sandbox?: boolean | undefined }, env: NodeJS.ProcessEnv = process.env): Settings {
   const sources: Settings['sources'] = {};
   const pick = <K extends keyof Settings['sources']>(
@@ -395,12 +403,7 @@ export function resolveSettings(flags: GlobalOptions & { sandbox?: boolean | und
   sources.profile = profileSource;
 
   const profile = getProfile(profileName);
-  if ((flags.profile || env.NSX_PROFILE) && !profile) {
-    const known = Object.keys(listProfiles());
-    throw new UsageError(`profile "${profileName}" does not exist`, {
-      hint: known.length ? `known profiles: ${known.join(', ')}` : 'create one with: nsx auth login --profile NAME --tenant TENANT',
-    });
-  }
+  if ((flags.profile || env.NSX_PROFILE) && !profile) throw unknownProfileError(profileName);
   const p = profile ?? {};
 
   const tenant = pick('tenant', flags.tenant, env.NSX_TENANT, p.tenant);

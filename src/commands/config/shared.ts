@@ -14,13 +14,10 @@ export async function targetProfile(ctx: CommandContext, options: { mayCreate?: 
   return named || currentProfileName();
 }
 
-/** `profile "x" does not exist` (exit 2, as resolveSettings says it), with the known ones. */
+/** `profile "x" does not exist` (exit 2), worded as resolveSettings words it. */
 export async function unknownProfile(name: string): Promise<UsageError> {
-  const { listProfiles } = await import('../../config/profiles.js');
-  const known = Object.keys(listProfiles());
-  return new UsageError(`profile "${name}" does not exist`, {
-    hint: known.length ? `known profiles: ${known.join(', ')}` : 'create one with: nsx auth login --profile NAME --tenant TENANT',
-  });
+  const { unknownProfileError } = await import('../../config/profiles.js');
+  return unknownProfileError(name);
 }
 
 export function profileKey(key: unknown): ProfileKey | CorrectionKey {
