@@ -26,3 +26,13 @@ export function parseEventId(value: unknown): string {
   }
   return text;
 }
+
+/** An import job's id as typed: non-empty, no white space, one safe path segment (not "." or "..", no "/"). */
+export function parseImportId(value: unknown): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  const reason = text === '' ? 'it is empty' : /\s/.test(text) ? 'it holds white space' : unsafePathParameter(text);
+  if (reason !== undefined) {
+    throw new UsageError(`import id ${JSON.stringify(String(value ?? ''))} is not valid: ${reason}`, { hint: `see the ids with: ${nsxCommand('stock', 'list')}` });
+  }
+  return text;
+}

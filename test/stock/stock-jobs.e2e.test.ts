@@ -253,6 +253,14 @@ describe('nsx stock fail', () => {
     const hint = await runPrinted(printedCommand(bad.stderr, 'see the ids with: '), h!.env);
     expect(hint.code, hint.stderr).toBe(0);
     expect(rows(hint.stdout).map((r) => r[0])).toEqual([id]);
+    // ".." is one of those (it would name the import list itself): refused as typed, nothing sent.
+    const sent = received.length;
+    for (const args of [['stock', 'fail', '..', '--reason', 'x', '--yes'], ['stock', 'status', '%2e%2e']]) {
+      const dots = await h!.nsx(args);
+      expect(dots.code, args.join(' ')).toBe(ExitCode.usage);
+      expect(dots.stderr).toMatch(/import id .* is not valid: .*enclosing path/);
+    }
+    expect(received.length, 'nothing sent').toBe(sent);
     const unknown = await h!.nsx(['stock', 'fail', 'imp-nope', '--reason', 'x', '--yes']);
     expect(unknown.code).toBe(ExitCode.notFound);
     expect(failCalls()).toEqual([]);

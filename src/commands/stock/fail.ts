@@ -1,11 +1,11 @@
 // nsx stock fail <import-id> --reason TEXT: set an import job's state to failed ("set import job status to
 // failed", NewStore's way out of the open-jobs limit). Confirmed in a terminal, --yes otherwise.
+import { parseImportId } from '../../input/ids.js';
 import type { CommandContext } from '../context.js';
 import { LIMITS, STATUS } from '../../api/routes.js';
 import { FailImportRequest, importStateIs, OPEN_IMPORT_STATES } from '../../api/schemas.js';
 import { ApiError, PreconditionError, UsageError } from '../../errors.js';
 import { confirm } from '../../output/prompts.js';
-import { nsxCommand } from '../../hints.js';
 import { jobFields, keyValueText } from './report.js';
 
 interface Options {
@@ -14,10 +14,7 @@ interface Options {
 }
 
 export async function run(ctx: CommandContext, [id]: unknown[], opts: Options): Promise<void> {
-  const importId = String(id).trim();
-  if (importId === '' || /[\s/]/.test(importId)) {
-    throw new UsageError(`import id "${String(id)}" is not valid: empty, or with white space or "/"`, { hint: `see the ids with: ${nsxCommand('stock', 'list')}` });
-  }
+  const importId = parseImportId(id);
   if (opts.reason === undefined) throw new UsageError('--reason TEXT is required: say why the job is failed (NewStore keeps it as the job\'s reason)');
   const request = FailImportRequest.safeParse({ reason: opts.reason });
   if (!request.success) throw new UsageError(`--reason: ${request.error.issues[0]?.message ?? 'invalid'} (1 to 1000 characters)`);

@@ -1,8 +1,8 @@
 // nsx stock status <import-id> [--wait]: the job's state, reason and item errors; exit 6 when it failed,
 // 7 when --wait ran out while it was still going.
+import { parseImportId } from '../../input/ids.js';
 import type { CommandContext } from '../context.js';
 import { importStateIs } from '../../api/schemas.js';
-import { UsageError } from '../../errors.js';
 import { formatDuration } from '../../input/time.js';
 import { failedItems, waitForImport, type WaitOutcome } from '../../workflows/stock/wait.js';
 import { jobFields, keyValueText, Phases, throwForOutcome, waitBudgetMs } from './report.js';
@@ -13,8 +13,7 @@ interface Options {
 }
 
 export async function run(ctx: CommandContext, [id]: unknown[], opts: Options): Promise<void> {
-  const importId = String(id).trim();
-  if (importId === '') throw new UsageError('the import id must not be empty');
+  const importId = parseImportId(id);
   const budgetMs = waitBudgetMs(ctx, opts, false);
   const client = await ctx.client();
   const started = Date.now();
