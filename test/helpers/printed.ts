@@ -29,7 +29,7 @@ export function printedCommand(text: string, marker: string): string {
 }
 
 /** Runs the printed command line with sh, no terminal. */
-export function runPrinted(command: string, env: Record<string, string>): Promise<RunResult> {
+export function runPrinted(command: string, env: Record<string, string | undefined>): Promise<RunResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', command], {

@@ -1,4 +1,6 @@
 // An in-process sandbox for e2e tests plus the environment that points a child nsx at it.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { isolatedHome, runNsx, type RunOptions, type RunResult } from './cli.js';
 
@@ -43,4 +45,19 @@ export async function sandboxHarness(options: SandboxOptions = {}): Promise<Sand
       home.cleanup();
     },
   };
+}
+
+/**
+ * A profile named `name` in the harness's config dir that points at its sandbox (as `nsx sandbox start`
+ * writes one), and the variables that leave the harness's own settings out, so that the profile alone
+ * chooses the tenant: `h.nsx(args, { env: { ...writeSandboxProfile(h), NSX_PROFILE: 'sandbox' } })`.
+ */
+export function writeSandboxProfile(h: SandboxHarness, name = 'sandbox'): Record<string, string | undefined> {
+  const dir = h.env.NSX_CONFIG_DIR!;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const profile = { tenant: h.sandbox.tenant, stage: 'sandbox', 'base-url': h.sandbox.baseUrl, 'token-url': h.sandbox.tokenUrl, 'client-id': h.sandbox.clientId };
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ profiles: { [name]: profile } }), { mode: 0o600 });
+  writeFileSync(join(dir, 'credentials.json'), JSON.stringify({ profiles: { [name]: { client_secret: h.sandbox.clientSecret } } }), { mode: 0o600 });
+  return { NSX_BASE_URL: undefined, NSX_TOKEN_URL: undefined, NSX_TENANT: undefined, NSX_CLIENT_ID: undefined, NSX_CLIENT_SECRET: undefined };
 }

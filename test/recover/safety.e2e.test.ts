@@ -2,12 +2,12 @@
 // retries or deletes rejected events; a tenant that contradicts a profile's URL is refused; vanished
 // events are counted as gone; a resumed run does not inherit rules silently; a dry run during a live
 // recover says it is in progress; every printed command runs as printed and does what it said.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NSX_BIN } from '../helpers/cli.js';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { sandboxHarness, writeSandboxProfile, type SandboxHarness } from '../helpers/sandbox.js';
 import { shellQuote, startTmux, TMUX, type TmuxSession } from '../helpers/tmux.js';
 import { startNsx } from '../commands/spawn.js';
 import { journalLines, printedCommand, receiverLog, rejectedOnServer, setReceiverRule, statusOf, waitUntil } from './helpers.js';
@@ -39,17 +39,6 @@ function journals(h: SandboxHarness): string[] {
 }
 
 const sends = (h: SandboxHarness) => journals(h).flatMap((p) => journalLines(p)).filter((l) => l.type === 'send').length;
-
-/** A "sandbox" profile in the harness's config dir (as `nsx sandbox start` writes it), and the env that selects it alone. */
-function writeSandboxProfile(h: SandboxHarness): Record<string, string | undefined> {
-  const dir = h.env.NSX_CONFIG_DIR!;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  const profile = { tenant: h.sandbox.tenant, stage: 'sandbox', 'base-url': h.sandbox.baseUrl, 'token-url': h.sandbox.tokenUrl, 'client-id': h.sandbox.clientId };
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ profiles: { sandbox: profile } }), { mode: 0o600 });
-  writeFileSync(join(dir, 'credentials.json'), JSON.stringify({ profiles: { sandbox: { client_secret: h.sandbox.clientSecret } } }), { mode: 0o600 });
-  return { NSX_BASE_URL: undefined, NSX_TOKEN_URL: undefined, NSX_TENANT: undefined, NSX_CLIENT_ID: undefined, NSX_CLIENT_SECRET: undefined };
-}
 
 describe('1. one lock for recover, rejected retry/delete and triage', () => {
   it('a recover is running: rejected retry --all --yes exits 7 naming the holder; read-only commands still work; each event is delivered once', async () => {
