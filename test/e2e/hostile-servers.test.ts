@@ -32,6 +32,23 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse, seen:
   };
 }
 
+/** Passes one request on to `target` as it came (body, headers, no redirect following) and its answer back. */
+async function forward(target: string, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const upstream = await fetch(`${target}${req.url}`, {
+    method: req.method ?? 'GET',
+    headers,
+    ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+    redirect: 'manual',
+  });
+  const out: Record<string, string> = {};
+  upstream.headers.forEach((v, k) => {
+    if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection') out[k] = v;
+  });
+  res.writeHead(upstream.status, out).end(Buffer.from(await upstream.arrayBuffer()));
+}
+
 type Shape = 'always-full' | 'same-page' | 'growing-total';
 const LIST = /\/(rejected_events|logs)$/;
 
@@ -47,19 +64,7 @@ async function hostileLists(target: string, shape: Shape): Promise<Loopback> {
     delete headers.host;
     void (async () => {
       if (!match) {
-        const chunks: Buffer[] = [];
-        for await (const c of req) chunks.push(c as Buffer);
-        const upstream = await fetch(`${target}${req.url}`, {
-          method: req.method ?? 'GET',
-          headers,
-          ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
-          redirect: 'manual',
-        });
-        const out: Record<string, string> = {};
-        upstream.headers.forEach((v, k) => {
-          if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection') out[k] = v;
-        });
-        res.writeHead(upstream.status, out).end(Buffer.from(await upstream.arrayBuffer()));
+        await forward(target, req, res, headers);
         return;
       }
       const key = match[1]!;
@@ -181,21 +186,7 @@ async function passThrough(target: string, hang: (method: string, path: string) 
     if (hang(req.method ?? 'GET', req.url ?? '/')) return; // read, never answered
     const headers = { ...req.headers } as Record<string, string>;
     delete headers.host;
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const upstream = await fetch(`${target}${req.url}`, {
-        method: req.method ?? 'GET',
-        headers,
-        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
-        redirect: 'manual',
-      });
-      const out: Record<string, string> = {};
-      upstream.headers.forEach((v, k) => {
-        if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection') out[k] = v;
-      });
-      res.writeHead(upstream.status, out).end(Buffer.from(await upstream.arrayBuffer()));
-    })().catch(() => res.destroy());
+    forward(target, req, res, headers).catch(() => res.destroy());
   });
 }
 
