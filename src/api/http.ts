@@ -155,9 +155,9 @@ export class HttpClient {
    */
   async request<T = unknown>(route: Route, options: RequestOptions<T> = {}): Promise<T> {
     const response = await this.send(route, options);
-    const body = answerJson(response, `${route.method} ${buildPath(route, options.params)}`);
+    const body = answerJson(response, route, options.params);
     if (!options.schema) return body as T;
-    return readAnswer(options.schema, body, response, `${route.method} ${buildPath(route, options.params)}`);
+    return readAnswer(options.schema, body, response, route, options.params);
   }
 
   /**
@@ -182,7 +182,7 @@ export class HttpClient {
         signal,
         query: this.pageQuery(offset, count),
       });
-      const body = answerJson(response, `${route.method} ${buildPath(route, options.params)}`);
+      const body = answerJson(response, route, options.params);
       if (Array.isArray(body)) return { items: body, total: undefined };
       if (body && typeof body === 'object' && Array.isArray((body as Record<string, unknown>)[options.envelopeKey])) {
         const envelope = body as Record<string, unknown>;
@@ -190,7 +190,7 @@ export class HttpClient {
         return { items: envelope[options.envelopeKey] as unknown[], total: info.success ? (info.data.total ?? undefined) : undefined };
       }
       throw new UnreadableAnswerError({
-        route: `${route.method} ${buildPath(route, options.params)}`,
+        route: routeCall(route, options.params),
         where: `expected a list or {"${options.envelopeKey}": [...]}, got ${describeValue(body)}`,
         requestId: requestIdOf(response),
         verboseDetail: verboseBody(body),
@@ -215,9 +215,8 @@ export class HttpClient {
     let pages = 0;
     let remaining: number | undefined;
     let growing = 0;
-    const where = (): string => `${route.method} ${buildPath(route, options.params)}`;
     const hostile = (what: string): NsxError =>
-      new NsxError(`${where()}: ${what}; stopped after ${pages} pages (${offset} items)`);
+      new NsxError(`${routeCall(route, options.params)}: ${what}; stopped after ${pages} pages (${offset} items)`);
     try {
       while (pending.length > 0) {
         const { items, total: pageTotal } = await pending.shift()!;
@@ -259,7 +258,7 @@ export class HttpClient {
           const parsed = options.item.safeParse(items[i]);
           if (!parsed.success) {
             throw new UnreadableAnswerError({
-              route: `${route.method} ${buildPath(route, options.params)}`,
+              route: routeCall(route, options.params),
               where: describeMismatch(parsed.error, items[i], `${options.envelopeKey}[${offset - items.length + i}]`),
               verboseDetail: verboseBody(items[i]),
             });
@@ -431,12 +430,18 @@ function parseBody(text: string, headers: RawResponse['headers']): unknown {
   return text;
 }
 
+/** "GET /api/…/erp-orders/logs" for messages; built only when one is written, not for every answer. */
+function routeCall(route: Route, params: Record<string, string> | undefined): string {
+  return `${route.method} ${buildPath(route, params)}`;
+}
+
 /**
  * The JSON of a 2xx answer: undefined when empty; an UnreadableAnswerError when the body is text that is
  * not JSON (parseBody keeps such a body as a string).
  */
-function answerJson(response: RawResponse, route: string): unknown {
+function answerJson(response: RawResponse, call: Route, params: Record<string, string> | undefined): unknown {
   if (typeof response.body !== 'string') return response.body;
+  const route = routeCall(call, params);
   const type = headerValue(response.headers['content-type']);
   const text = response.body;
   const looksJson = /^\s*[[{]/.test(text) || (type ?? '').includes('json');
@@ -452,10 +457,10 @@ function answerJson(response: RawResponse, route: string): unknown {
 }
 
 /** Validates a JSON answer against its schema; a mismatch names the first field that does not fit. */
-function readAnswer<T>(schema: z.ZodType<T>, body: unknown, response: RawResponse, route: string): T {
+function readAnswer<T>(schema: z.ZodType<T>, body: unknown, response: RawResponse, call: Route, params: Record<string, string> | undefined): T {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  throw new UnreadableAnswerError({ route, where: describeMismatch(parsed.error, body), requestId: requestIdOf(response), verboseDetail: verboseBody(body) });
+  throw new UnreadableAnswerError({ route: routeCall(call, params), where: describeMismatch(parsed.error, body), requestId: requestIdOf(response), verboseDetail: verboseBody(body) });
 }
 
 function requestIdOf(response: RawResponse): string | undefined {
