@@ -126,6 +126,16 @@ function listenOn(port: number, handler?: Parameters<typeof createServer>[1]): P
   });
 }
 
+/** The port a hint suggests after `flag`: ten, twenty, ... above the taken one (the first free then). */
+function suggestedPort(text: string, flag: string, taken: number): number {
+  const m = new RegExp(`nsx sandbox start ${flag} (\\d+)`).exec(text);
+  expect(m, text).not.toBeNull();
+  const p = Number(m![1]);
+  expect(p).toBeGreaterThanOrEqual(taken + 10);
+  expect((p - taken) % 10).toBe(0);
+  return p;
+}
+
 /** Runs `nsx sandbox start ...` until it says it is running, then stops it with SIGTERM; its exit code. */
 async function sandboxStartRuns(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [NSX_BIN, ...args], { env: childEnv(env), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -148,21 +158,23 @@ describe('a second sandbox start on a taken port (item 12)', () => {
       await first.core.persister!.flush();
       const before = readFileSync(statePath, 'utf8');
       const mtime = statSync(statePath).mtimeMs;
+      let suggested = 0;
       for (const args of [['--port', String(port), '--state', statePath], ['--port', String(port)]]) {
         const r = await runNsx(['sandbox', 'start', ...args], { env: home.env, timeoutMs: 20_000 });
         expect(r.code, r.stderr).toBe(7);
         expect(r.stdout).toBe('');
         const [line, hint, ...rest] = r.stderr.trim().split('\n');
         expect(line).toBe(`error: a sandbox is already running at http://127.0.0.1:${port} (state ${statePath}): port ${port + 1} is taken`);
-        expect(hint).toContain(`nsx sandbox start --port ${port + 10} --state FILE`);
+        suggested = suggestedPort(hint, '--port', port);
+        expect(hint).toContain(`nsx sandbox start --port ${suggested} --state FILE`);
         expect(rest).toEqual([]);
         expect(r.stderr).not.toContain('EADDRINUSE');
       }
       expect(readFileSync(statePath, 'utf8')).toBe(before);
       expect(statSync(statePath).mtimeMs).toBe(mtime);
       // The hint, as printed (FILE named).
-      const second = await sandboxStartRuns(['sandbox', 'start', '--port', String(port + 10), '--state', join(home.dir, 'second.json')], home.env);
-      expect(second.stderr).toContain(`base URL       http://127.0.0.1:${port + 10}`);
+      const second = await sandboxStartRuns(['sandbox', 'start', '--port', String(suggested), '--state', join(home.dir, 'second.json')], home.env);
+      expect(second.stderr).toContain(`base URL       http://127.0.0.1:${suggested}`);
       expect(second.code).toBe(0);
     } finally {
       await first.close();
@@ -174,21 +186,32 @@ describe('a second sandbox start on a taken port (item 12)', () => {
     const home = isolatedHome();
     const port = await freePortPair();
     const other = await listenOn(port, (_req, res) => res.writeHead(404).end('not here'));
+    // port + 10 taken too (by us, or already by someone): the hint passes over it.
+    const blocker = await listenOn(port + 10).catch(() => undefined);
     try {
       const r = await runNsx(['sandbox', 'start', '--port', String(port), '--receiver-port', '0', '--no-state'], { env: home.env });
       expect(r.code, r.stderr).toBe(7);
+      const apiPort = suggestedPort(r.stderr, '--port', port);
+      expect(apiPort).toBeGreaterThanOrEqual(port + 20);
       expect(r.stderr).toBe(
         `error: port ${port} on 127.0.0.1 is already in use by another program (not a sandbox: it does not answer /_sandbox/), so the sandbox cannot listen there\n` +
-          `  pick another port: nsx sandbox start --port ${port + 10}\n`,
+          `  pick another port: nsx sandbox start --port ${apiPort}\n`,
       );
       const receiver = await runNsx(['sandbox', 'start', '--port', '0', '--receiver-port', String(port), '--no-state'], { env: home.env });
       expect(receiver.code).toBe(7);
       expect(receiver.stderr).toContain(`port ${port} on 127.0.0.1 is already in use by another program (not a sandbox: it does not answer /_sandbox/), so the sandbox's receiver cannot listen there`);
-      expect(receiver.stderr).toContain(`pick another port: nsx sandbox start --receiver-port ${port + 10}`);
-      const hinted = await sandboxStartRuns(['sandbox', 'start', '--port', String(port + 10), '--no-state'], home.env);
+      const receiverPort = suggestedPort(receiver.stderr, '--receiver-port', port);
+      expect(receiver.stderr).toContain(`pick another port: nsx sandbox start --receiver-port ${receiverPort}`);
+      // Both hints, as printed.
+      const hinted = await sandboxStartRuns(['sandbox', 'start', '--port', String(apiPort), '--receiver-port', '0', '--no-state'], home.env);
+      expect(hinted.stderr).toContain(`base URL       http://127.0.0.1:${apiPort}`);
       expect(hinted.code).toBe(0);
+      const hintedReceiver = await sandboxStartRuns(['sandbox', 'start', '--port', '0', '--receiver-port', String(receiverPort), '--no-state'], home.env);
+      expect(hintedReceiver.stderr).toContain(`:${receiverPort}`);
+      expect(hintedReceiver.code).toBe(0);
     } finally {
       await new Promise((r) => other.close(r));
+      if (blocker) await new Promise((r) => blocker.close(r));
       home.cleanup();
     }
   });

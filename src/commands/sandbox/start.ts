@@ -1,5 +1,6 @@
 // nsx sandbox start: the sandbox in the foreground. Prints the settings to use, writes the "sandbox"
 // profile, and on Ctrl-C (or SIGTERM) stops delivery, saves the state and exits 0.
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { CommandContext } from '../context.js';
 import { PreconditionError, UsageError } from '../../errors.js';
@@ -167,15 +168,40 @@ async function portTaken(error: ListenError, host: string, port: number, receive
   const flag = error.role === 'receiver' ? '--receiver-port' : '--port';
   // The receiver's port is the API's + 1: a sandbox on the API port explains a taken receiver port too.
   const running = (await sandboxAt(origin(port))) ?? (busy !== port ? await sandboxAt(origin(busy)) : undefined);
-  const another = `${flag} ${busy + 10}`;
   if (running) {
     const state = running.state_path ? ` (state ${running.state_path})` : '';
+    // A second sandbox needs its API port and the receiver's (+ 1) free.
+    const second = await freePortFrom(host, port + 10, 2);
     return new PreconditionError(`a sandbox is already running at ${origin(port)}${state}: port ${busy} is taken`, {
-      hint: `use that one (export NSX_PROFILE=sandbox), stop it (Ctrl-C in its terminal), or start a second one on other ports with its own state: nsx sandbox start --port ${port + 10} --state FILE`,
+      hint: `use that one (export NSX_PROFILE=sandbox), stop it (Ctrl-C in its terminal), or start a second one on other ports with its own state: nsx sandbox start --port ${second} --state FILE`,
     });
   }
+  // The API port needs the one after it free too, unless --receiver-port names the receiver's.
+  const another = `${flag} ${await freePortFrom(host, busy + 10, error.role === 'receiver' || receiverPort !== port + 1 ? 1 : 2)}`;
   const what = error.role === 'receiver' ? "the sandbox's receiver" : 'the sandbox';
   return new PreconditionError(`port ${busy} on ${host} is already in use by another program (not a sandbox: it does not answer /_sandbox/), so ${what} cannot listen there`, {
     hint: `pick another port: nsx sandbox start ${another}`,
   });
+}
+
+/** Whether `count` ports from `port` on can be listened on right now. */
+async function portsFree(host: string, port: number, count: number): Promise<boolean> {
+  for (let p = port; p < port + count; p++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(p, host, () => probe.close(() => resolve(true)));
+    });
+    if (!free) return false;
+  }
+  return true;
+}
+
+/**
+ * The port a hint suggests: the first of start, start + 10, start + 20, ... with `count` ports free
+ * now (a hint that names a taken port would only fail again). After 20 tries, start itself.
+ */
+async function freePortFrom(host: string, start: number, count: number): Promise<number> {
+  for (let p = start, tries = 0; tries < 20 && p + count <= 65536; p += 10, tries++) if (await portsFree(host, p, count)) return p;
+  return start;
 }
