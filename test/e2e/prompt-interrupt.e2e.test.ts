@@ -112,18 +112,24 @@ describe.skipIf(!TMUX)('time at the prompt (tmux)', () => {
     h = await sandboxHarness({ scenario: 'demo' });
     await setReceiverRule(h, 'accept-all');
     const report = join(h.env.HOME!, 'incident.md');
+    const spawnedAt = Date.now();
     term = nsxInTerminal(h, ['recover', 'erp-orders', '--no-start', '--report', report]);
     await term.waitFor(/Retry \d+ rejected events of erp-orders\?/);
-    await new Promise((r) => setTimeout(r, 4000)); // the person reads the plan
+    const READING = 4000;
+    await new Promise((r) => setTimeout(r, READING)); // the person reads the plan
     term.type('y');
     term.keys('Enter');
     const screen = await term.waitFor(/\[exit \d+\]/, 30_000);
+    // Wall time of the whole process, the reading included; the run's own duration must leave the
+    // reading out. Measured against the wall (not a fixed bound) so that a loaded machine, which slows
+    // both alike, does not fail it.
+    const wall = Date.now() - spawnedAt;
     expect(screen).toContain('[exit 0]');
     const duration = /- Duration: ([\d.]+)(ms|s)\b/.exec(readFileSync(report, 'utf8'));
     expect(duration).not.toBeNull();
     const ms = Number(duration![1]) * (duration![2] === 's' ? 1000 : 1);
-    expect(ms).toBeLessThan(3500);
+    expect(ms).toBeLessThan(wall - READING * 0.75);
     const summary = /· ([\d.]+)(ms|s) · journal/.exec(screen.replace(/\n/g, ' '));
-    expect(Number(summary![1]) * (summary![2] === 's' ? 1000 : 1)).toBeLessThan(3500);
+    expect(Number(summary![1]) * (summary![2] === 's' ? 1000 : 1)).toBeLessThan(wall - READING * 0.75);
   });
 });

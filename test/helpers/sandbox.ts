@@ -17,7 +17,9 @@ export interface SandboxHarness {
 
 export async function sandboxHarness(options: SandboxOptions = {}): Promise<SandboxHarness> {
   const home = isolatedHome();
-  const sandbox = await startSandbox({ port: 0, statePath: null, timeScale: 1000, ...options });
+  // A generous webhook timeout (the default at this time scale is 250 ms): on a busy machine a receiver
+  // answering in 60 ms can take longer, and a test about something else would see a failed delivery.
+  const sandbox = await startSandbox({ port: 0, statePath: null, timeScale: 1000, deliveryTimeoutMs: 5000, ...options });
   const env = {
     ...home.env,
     NSX_BASE_URL: sandbox.baseUrl,
