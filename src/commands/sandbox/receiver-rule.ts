@@ -1,7 +1,7 @@
 // nsx sandbox receiver-rule: switches the running sandbox's demo receiver ("deploy the fix").
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../../errors.js';
-import { admin, sandboxUrl } from './shared.js';
+import { sandboxAdmin } from './running-sandbox.js';
 
 interface Options {
   latency?: string;
@@ -20,8 +20,7 @@ export async function run(ctx: CommandContext, [rule]: unknown[], opts: Options)
       throw new UsageError(`--latency: ${(error as Error).message}`);
     }
   }
-  const base = sandboxUrl(opts.url);
-  const info = await admin<{ url: string; rule: string }>(base, 'PUT', '/receiver/rule', { rule: text, ...(latency !== undefined ? { latency_ms: latency } : {}) });
+  const info = await sandboxAdmin(opts.url).setReceiverRule<{ url: string; rule: string }>({ rule: text, ...(latency !== undefined ? { latency_ms: latency } : {}) });
   ctx.output.object(info, () => `${info.url}  ${info.rule}`);
   ctx.output.success(`the demo receiver at ${info.url} now answers by rule ${info.rule}`);
 }

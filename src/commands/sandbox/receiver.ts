@@ -2,7 +2,7 @@
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../../errors.js';
 import type { ReceiverDelivery, ReceiverRule } from '../../sandbox/index.js';
-import { isPort, parseNumber } from './shared.js';
+import { isPort, parseNumber } from './numbers.js';
 
 interface Options {
   host?: string;

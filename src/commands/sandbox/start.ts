@@ -7,7 +7,9 @@ import { PreconditionError, UsageError } from '../../errors.js';
 import { stateDir } from '../../config/paths.js';
 import { upsertProfile } from '../../config/profiles.js';
 import type { FaultSpec, ReceiverRule } from '../../sandbox/index.js';
-import { isPort, isPositiveInt, isRate, parseNumber, SANDBOX_PROFILE } from './shared.js';
+import { SandboxAdminApi } from '../../api/sandbox-admin.js';
+import { isPort, isPositiveInt, isRate, parseNumber } from './numbers.js';
+import { SANDBOX_PROFILE } from './running-sandbox.js';
 
 interface Options {
   host?: string;
@@ -147,15 +149,9 @@ interface ListenError extends NodeJS.ErrnoException {
   role?: 'api' | 'receiver';
 }
 
-/** What answers /_sandbox/ at this origin: a sandbox's description, or undefined (something else, or nothing). */
-async function sandboxAt(origin: string): Promise<{ state_path?: string | null } | undefined> {
-  try {
-    const res = await fetch(`${origin}/_sandbox/`, { signal: AbortSignal.timeout(1500) });
-    const body = (await res.json()) as { tenant?: unknown; client_id?: unknown; state_path?: string | null };
-    return res.ok && typeof body.tenant === 'string' && typeof body.client_id === 'string' ? body : undefined;
-  } catch {
-    return undefined;
-  }
+/** What answers at this origin: a sandbox's description, or undefined (something else, or nothing). */
+function sandboxAt(origin: string): Promise<{ state_path?: string | null } | undefined> {
+  return new SandboxAdminApi(origin).info({ timeoutMs: 1500 });
 }
 
 /**
