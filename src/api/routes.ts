@@ -219,6 +219,11 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
 }
 
+/** The http:// origin of a server on this machine: the sandbox, its receiver (an IPv6 host in brackets). */
+export function loopbackOrigin(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** Whether the host of a URL is this machine (false for text that is not a URL). */
 export function isLoopbackUrl(url: string): boolean {
   try {

@@ -7,6 +7,7 @@ import { PreconditionError, UsageError } from '../../errors.js';
 import { stateDir } from '../../config/paths.js';
 import { upsertProfile } from '../../config/profiles.js';
 import type { FaultSpec, ReceiverRule } from '../../sandbox/index.js';
+import { loopbackOrigin } from '../../api/routes.js';
 import { SandboxAdminApi } from '../../api/sandbox-admin.js';
 import { isPort, isPositiveInt, isRate, parseNumber } from './numbers.js';
 import { SANDBOX_PROFILE } from './running-sandbox.js';
@@ -160,7 +161,7 @@ function sandboxAt(origin: string): Promise<{ state_path?: string | null } | und
  */
 async function portTaken(error: ListenError, host: string, port: number, receiverPort: number): Promise<PreconditionError> {
   const busy = error.port ?? (error.role === 'receiver' ? receiverPort : port);
-  const origin = (p: number) => `http://${host.includes(':') ? `[${host}]` : host}:${p}`;
+  const origin = (p: number) => loopbackOrigin(host, p);
   const flag = error.role === 'receiver' ? '--receiver-port' : '--port';
   // The receiver's port is the API's + 1: a sandbox on the API port explains a taken receiver port too.
   const running = (await sandboxAt(origin(port))) ?? (busy !== port ? await sandboxAt(origin(busy)) : undefined);
