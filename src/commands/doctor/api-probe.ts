@@ -8,7 +8,7 @@ import type { ProbedRoute } from '../../api/schemas.js';
 import type { Settings } from '../../config/profiles.js';
 import { AuthError, ExitCode, NsxError } from '../../errors.js';
 import type { Column } from '../../output/output.js';
-import { shellQuote } from '../../workflows/recover/plan.js';
+import { shellQuote } from '../../hints.js';
 import type { CommandContext } from '../context.js';
 
 /** Items asked for on the paginated lists: enough to see their fields, little to transfer. */

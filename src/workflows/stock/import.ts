@@ -2,11 +2,12 @@
 // progress goes to the hooks, the outcome is returned (a failed or unfinished job is an outcome, not an
 // exception; the command turns it into exit 6 or 7).
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { hostname, tmpdir, userInfo } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiClient } from '../../api/client.js';
 import type { ImportError, ImportJob } from '../../api/schemas.js';
 import { isLoopbackUrl } from '../../api/routes.js';
+import { currentUser } from '../../config/user.js';
 import { displayUrl } from '../../api/upload.js';
 import { ApiError, InterruptedError, NsxError, PreconditionError, UsageError } from '../../errors.js';
 import type { LogicalTimestampRange } from './availabilities.js';
@@ -174,12 +175,7 @@ export async function importStock(client: ApiClient | undefined, request: StockI
 /** `nsx-stock-<UTC time>-<user>@<host>-<sha256 prefix>`: when, who and what, readable in NewStore's job list. */
 export function defaultJobName(sha256: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  let user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
-  try {
-    user = userInfo().username || user;
-  } catch {
-    // no passwd entry (some containers): keep the environment's name
-  }
+  const user = currentUser();
   const clean = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
   return `nsx-stock-${stamp}-${clean(user)}@${clean(hostname())}-${sha256.slice(0, 12)}`;
 }
