@@ -12,6 +12,8 @@
 //     resolves a URL against a base (new URL(path, base), except a module-relative import.meta.url),
 //     or holds a path of the APIs ('/api/…', '/v0/…', '/_sandbox…') or a scheme put before an
 //     interpolation (`https://${host}`). URLs, paths and verbs live in api/.
+// Known exceptions are listed in ALLOWED, each with its reason. A file-URL base (import.meta.url, or a
+// name bound to new URL('…', import.meta.url)) is a file beside the module, not an HTTP URL.
 // Usage: node scripts/check-layers.mjs [src dir]   (exit 0 clean, 1 with one line per finding)
 // A small lexer rather than the TypeScript compiler: TypeScript 7's package has no JS API, and the
 // rules need only import specifiers, strings and a few call shapes.

@@ -9,7 +9,7 @@ import { upsertProfile } from '../../config/profiles.js';
 import type { FaultSpec, ReceiverRule } from '../../sandbox/index.js';
 import { loopbackOrigin } from '../../api/routes.js';
 import { SandboxAdminApi } from '../../api/sandbox-admin.js';
-import { isPort, isPositiveInt, isRate, parseNumber } from './numbers.js';
+import { isPort, isPositiveInt, isRate, parseLatencyFlag, parseNumber } from './numbers.js';
 import { SANDBOX_PROFILE } from './running-sandbox.js';
 
 interface Options {
@@ -34,13 +34,8 @@ interface Options {
 export async function run(ctx: CommandContext, _args: unknown[], opts: Options): Promise<void> {
   const { startSandbox, parseLatency, isReceiverRule, SCENARIOS, RECEIVER_RULES } = await import('../../sandbox/index.js');
   const faults: FaultSpec = {};
-  if (opts.latency !== undefined) {
-    try {
-      faults.latencyMs = parseLatency(opts.latency);
-    } catch (error) {
-      throw new UsageError(`--latency: ${(error as Error).message}`);
-    }
-  }
+  const latencyMs = parseLatencyFlag(opts.latency, parseLatency);
+  if (latencyMs !== undefined) faults.latencyMs = latencyMs;
   const errorRate = parseNumber(opts.errorRate, '--error-rate', isRate, 'a share from 0 to 1');
   const throttleRate = parseNumber(opts.throttleRate, '--throttle-rate', isRate, 'a share from 0 to 1');
   const resetRate = parseNumber(opts.resetRate, '--reset-rate', isRate, 'a share from 0 to 1');
