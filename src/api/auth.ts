@@ -1,12 +1,9 @@
-// OAuth2 client credentials against the token URL [contract §1]. Tokens are cached (0600, cache dir)
-// until shortly before they expire, keyed by token URL, client id and secret (hashed: the key is an HMAC
-// keyed by the secret, so changed credentials miss the cache); NSX_TOKEN bypasses all of it.
+// OAuth2 client credentials against the token URL [contract §1]. Tokens are cached (by the caller's
+// TokenCacheStore: config/api-client.ts keeps them 0600 in the cache dir) until shortly before they
+// expire, keyed by token URL, client id and secret (hashed: the key is an HMAC keyed by the secret, so
+// changed credentials miss the cache); a static token (NSX_TOKEN) bypasses all of it.
 import { createHmac } from 'node:crypto';
-import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
-import { cacheDir } from '../config/paths.js';
-import type { Settings } from '../config/profiles.js';
-import { readJsonFile, writePrivateFileAtomic } from '../config/secure-files.js';
 import { AuthError, ExitCode, NetworkError, NsxError } from '../errors.js';
 import { bodySnippet, capText, describeMismatch, SHOWN_TEXT_CHARS } from './answers.js';
 import { exchange, type ExchangeResult } from './exchange.js';
@@ -14,12 +11,39 @@ import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type TokenSource } from '
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Problem, TokenResponse } from './schemas.js';
 
-interface CachedToken {
+export interface CachedToken {
   access_token: string;
   expires_at: number; // epoch ms
   refresh_at: number; // epoch ms: 30 s before expiry, or a tenth of a short lifetime
 }
-type TokenCacheFile = Record<string, CachedToken>;
+export type TokenCacheFile = Record<string, CachedToken>;
+
+/** Where tokens are kept between runs; its failures are ignored (a cache is only a cache). */
+export interface TokenCacheStore {
+  read(): TokenCacheFile | undefined;
+  write(all: TokenCacheFile): void;
+}
+
+/** Who asks for tokens, where, with what: plain values (config/ fills them from a profile's settings). */
+export interface TokenCredentials {
+  /** Names the credentials in messages. */
+  profile: string;
+  tenant: string | undefined;
+  tokenUrl: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  /** A ready bearer token: no token call is made. */
+  staticToken: string | undefined;
+  /** Bounds a whole token answer. */
+  timeoutMs: number;
+}
+
+export interface TokenEvents {
+  trace?: (line: string) => void;
+  secret?: (value: string) => void;
+  /** Without one, every run asks for a token. */
+  cache?: TokenCacheStore;
+}
 
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 /** When the answer gives no expires_in [doc: the API client's TTL, 300 s by default]. */
@@ -33,20 +57,21 @@ export interface TokenInfo {
   fromCache: boolean;
 }
 
-export function tokenCachePath(): string {
-  return join(cacheDir(), 'tokens.json');
-}
-
 export class ClientCredentialsTokens implements TokenSource {
   private current: CachedToken | undefined;
   private inflight: Promise<TokenInfo> | undefined;
 
   constructor(
-    private readonly settings: Settings,
+    private readonly settings: TokenCredentials,
     private readonly dispatcher: Dispatcher,
-    private readonly events: { trace?: (line: string) => void; secret?: (value: string) => void } = {},
+    private readonly events: TokenEvents = {},
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** The token is a given one (NSX_TOKEN), not fetched. */
+  get isStatic(): boolean {
+    return Boolean(this.settings.staticToken);
+  }
 
   describe(): string {
     return `profile ${this.settings.profile}${this.settings.tenant ? ` (tenant ${this.settings.tenant})` : ''}`;
@@ -96,7 +121,7 @@ export class ClientCredentialsTokens implements TokenSource {
 
   private readCached(): CachedToken | undefined {
     try {
-      return readJsonFile<TokenCacheFile>(tokenCachePath())?.[this.cacheKey()];
+      return this.events.cache?.read()?.[this.cacheKey()];
     } catch {
       return undefined; // a broken cache is only a cache
     }
@@ -104,10 +129,10 @@ export class ClientCredentialsTokens implements TokenSource {
 
   private forgetCached(): void {
     try {
-      const all = readJsonFile<TokenCacheFile>(tokenCachePath());
+      const all = this.events.cache?.read();
       if (all && all[this.cacheKey()]) {
         delete all[this.cacheKey()];
-        writePrivateFileAtomic(tokenCachePath(), JSON.stringify(all), cacheDir());
+        this.events.cache!.write(all);
       }
     } catch {
       /* cache only */
@@ -215,10 +240,11 @@ export class ClientCredentialsTokens implements TokenSource {
     this.events.secret?.(token.access_token);
     this.current = token;
     try {
-      const all = readJsonFile<TokenCacheFile>(tokenCachePath()) ?? {};
+      const cache = this.events.cache;
+      const all = cache?.read() ?? {};
       all[this.cacheKey()] = token;
       for (const [k, v] of Object.entries(all)) if (v.expires_at < this.now()) delete all[k];
-      writePrivateFileAtomic(tokenCachePath(), JSON.stringify(all), cacheDir());
+      cache?.write(all);
     } catch {
       /* an unwritable cache costs a token call next time, nothing more */
     }

@@ -102,6 +102,21 @@ export function processDispatcher(timeoutMs: number): Dispatcher {
   }
   return sharedDispatcher;
 }
+let loopback: Dispatcher | undefined;
+
+/** A direct dispatcher for servers on this machine (the sandbox's admin API): no proxy applies to them. */
+export function loopbackDispatcher(): Dispatcher {
+  if (!loopback) {
+    loopback = new Agent({ keepAliveTimeout: 10_000 });
+    atExit(async () => {
+      const d = loopback;
+      loopback = undefined;
+      await d?.close();
+    });
+  }
+  return loopback;
+}
+
 export function proxyInEffect(): string | undefined {
   const env = process.env;
   const proxy = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
@@ -133,7 +148,7 @@ export class HttpClient {
   private readonly pagination: Pagination;
   private readonly maxListItems: number;
 
-  constructor(options: HttpClientOptions) {
+  constructor(private readonly options: HttpClientOptions) {
     const url = new URL(options.baseUrl);
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.origin = url.origin;
@@ -146,6 +161,11 @@ export class HttpClient {
     this.userAgent = options.userAgent ?? 'nsx';
     this.pagination = options.pagination ?? DEFAULT_PAGINATION;
     this.maxListItems = options.maxListItems ?? DEFAULT_MAX_LIST_ITEMS;
+  }
+
+  /** The same client without a token: for finding out whether the API answers at all (nsx doctor). */
+  withoutAuth(): HttpClient {
+    return new HttpClient({ ...this.options, auth: undefined });
   }
 
   /**

@@ -48,6 +48,19 @@ export class ProbeApi {
     return this.http.pageQuery(0, Math.min(count, this.http.pageSize));
   }
 
+  /**
+   * One read of the integrations list (the route as the profile may have corrected it): whether the API
+   * answers and how many integrations it lists. `authenticated: false` calls without a token, to find out
+   * whether the API answers at all. Throws what the call threw (ApiError, AuthError, NetworkError).
+   */
+  async reach(options: { authenticated: boolean }): Promise<{ status: number; items: number | undefined; date: string | undefined }> {
+    const http = options.authenticated ? this.http : this.http.withoutAuth();
+    const response = await http.send(this.routes.listIntegrations);
+    const items = itemsOf(READ_ANSWERS.listIntegrations, response.body);
+    const date = response.headers.date;
+    return { status: response.status, items: typeof items === 'string' ? undefined : items.list.length, date: Array.isArray(date) ? date[0] : date };
+  }
+
   async probe(name: ProbedRoute, options: { params?: Record<string, string>; query?: Record<string, string | number> } = {}): Promise<ProbeAnswer> {
     const route = this.routes[name];
     const query = queryString(options.query);

@@ -3,9 +3,7 @@
 // documentation is silent: correcting one against a real tenant is a one-line change here, or, for one
 // tenant, `nsx config set routes.<name> "METHOD /path"` (parseRouteOverride, applyCorrections).
 
-import { UsageError } from '../errors.js';
-
-import { UnsafePathParameterError } from '../errors.js';
+import { UnsafePathParameterError, UsageError } from '../errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -139,12 +137,16 @@ export function applyCorrections(corrections: ApiCorrections = {}): { routes: Ro
 }
 
 /**
- * The nsx sandbox's own endpoints (not NewStore's, no auth): its info (answers only on a sandbox) and its
- * blob store, which stands in for a presigned upload URL for import data.
+ * The nsx sandbox's own endpoints (not NewStore's, no auth; src/sandbox/admin.ts serves them, and
+ * api/sandbox-admin.ts calls them): its info (answers only on a sandbox), its blob store, which stands in
+ * for a presigned upload URL for import data, and what the `nsx sandbox` verbs change.
  */
 export const SANDBOX_ROUTES = {
   info: { method: 'GET', path: '/_sandbox/', idempotent: true },
   putFile: { method: 'PUT', path: '/_sandbox/files/{name}', idempotent: true },
+  emit: { method: 'POST', path: '/_sandbox/emit', idempotent: false },
+  reset: { method: 'POST', path: '/_sandbox/reset', idempotent: false },
+  receiverRule: { method: 'PUT', path: '/_sandbox/receiver/rule', idempotent: true },
 } as const satisfies Record<string, Route>;
 
 /** A path template split once: literal text at even indexes, parameter names at odd ones. */
@@ -209,6 +211,26 @@ export function apiBaseUrl(tenant: string, stage: string): string {
 }
 export function tokenUrl(tenant: string, stage: string): string {
   return TOKEN_URL_TEMPLATE.replace('{stage}', stage).replace('{tenant}', encodeURIComponent(tenant));
+}
+
+/** Whether a host name is this machine: where plain http:// is allowed and the only place nsx looks for a sandbox. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
+}
+
+/** The http:// origin of a server on this machine: the sandbox, its receiver (an IPv6 host in brackets). */
+export function loopbackOrigin(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Whether the host of a URL is this machine (false for text that is not a URL). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return isLoopbackHost(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }
 
 // Pagination [assumed]: offset/count query parameters.

@@ -6,9 +6,7 @@ import { createReadStream } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { exchange, type ExchangeResult } from './exchange.js';
 import { ApiError, NetworkError } from '../errors.js';
-import { buildPath, SANDBOX_ROUTES } from './routes.js';
 import { sleep } from '../timers.js';
-import { isLoopbackHost } from '../config/profiles.js';
 
 export interface PutFileOptions {
   dispatcher: Dispatcher;
@@ -97,40 +95,12 @@ function uploadDetail(text: string, body: unknown): string | undefined {
   return text ? text.slice(0, 200) : undefined;
 }
 
-// ---- the sandbox's blob store ---------------------------------------------------------------------
+/** Uploads over the client's dispatcher: callers never wire one. */
+export class UploadApi {
+  constructor(private readonly dispatcher: Dispatcher) {}
 
-/** Whether the host of a URL is this machine (the only place nsx looks for a sandbox). */
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    return isLoopbackHost(new URL(url).hostname);
-  } catch {
-    return false;
+  /** A streamed PUT of a file to a URL (a presigned one, e.g. S3). */
+  put(url: string, filePath: string, bytes: number, options: Omit<PutFileOptions, 'dispatcher'>): Promise<PutFileResult> {
+    return putFile(url, filePath, bytes, { ...options, dispatcher: this.dispatcher });
   }
-}
-
-/** Whether the API at `baseUrl` is an nsx sandbox: its info endpoint answers with its tenant. */
-export async function isSandbox(baseUrl: string, dispatcher: Dispatcher, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-  const url = new URL(baseUrl.replace(/\/+$/, '') + SANDBOX_ROUTES.info.path);
-  try {
-    const response = await exchange(dispatcher, {
-      origin: url.origin,
-      path: url.pathname,
-      method: 'GET',
-      headers: { accept: 'application/json' },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      deadlineMs: timeoutMs,
-      ...(signal ? { signal } : {}),
-    });
-    if (response.statusCode !== 200) return false;
-    const info = JSON.parse(response.text) as { tenant?: unknown };
-    return typeof info.tenant === 'string';
-  } catch {
-    return false;
-  }
-}
-
-/** Where the sandbox keeps an uploaded file (PUT it there; the sandbox's import jobs read it back). */
-export function sandboxFileUrl(baseUrl: string, name: string): string {
-  return baseUrl.replace(/\/+$/, '') + buildPath(SANDBOX_ROUTES.putFile, { name });
 }

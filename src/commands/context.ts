@@ -135,7 +135,7 @@ class RunContext implements CommandContext {
   client(): Promise<ApiClient> {
     this.api ??= (async () => {
       const settings = await this.settings();
-      const { createApiClient } = await import('../api/client.js');
+      const { createApiClient } = await import('../config/api-client.js');
       const { formatDuration } = await import('../input/time.js');
       return createApiClient(settings, {
         trace: (line) => this.output.debug(`http: ${line}`),

@@ -7,6 +7,7 @@ import {
   applyCorrections,
   DEFAULT_STAGE,
   formatRoute,
+  isLoopbackHost,
   parsePaginationOverride,
   parseRouteOverride,
   tokenUrl as defaultTokenUrl,
@@ -265,11 +266,6 @@ export function assertAllowedUrl(value: string, what: string): string {
     throw new UsageError(`${what}: plain http:// is allowed only for loopback hosts (got ${url.host}); use https://`);
   }
   throw new UsageError(`${what}: unsupported scheme ${url.protocol} (use https://)`);
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
 }
 
 // ---- Resolution --------------------------------------------------------------------------------

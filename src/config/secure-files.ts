@@ -4,10 +4,10 @@
 // writes too), fsync'ed, then renamed into place, so that a crash or a full disk never leaves half a file
 // under the real name. The folders nsx owns (config, state and cache dirs and their subfolders) and the
 // files in them are refused when they are symbolic links: whoever planted the link chose where nsx writes.
-import { chmodSync, closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { NsxError } from '../errors.js';
+import { NsxError, UsageError } from '../errors.js';
 
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
@@ -243,11 +243,61 @@ export function writePrivateFileAtomic(path: string, content: string, owned?: st
   file.commit({ overwrite: true });
 }
 
-export function readJsonFile<T>(path: string): T | undefined {
+/**
+ * Reads a JSON file; undefined when it does not exist. A file that is not JSON is an error, never ignored.
+ * A link is refused (nsx's own files) unless `followLinks` (a file the user named, e.g. sandbox --state).
+ */
+export function readJsonFile<T>(path: string, options: { followLinks?: boolean } = {}): T | undefined {
   try {
-    return JSON.parse(readFileNoFollow(path)) as T;
+    return JSON.parse(options.followLinks ? readFileSync(path, 'utf8') : readFileNoFollow(path)) as T;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+// ---- Files nsx writes for the user ------------------------------------------------------------------
+// Exports of rejected events, log dumps: they hold customer data. Streamed to a temporary file beside the
+// target (mode 0600), flushed, then moved into place, so that a failed or interrupted export never
+// leaves a half-written file under the name the user asked for.
+
+export interface PrivateFileOptions {
+  /** Replace an existing file (--force); otherwise an existing file is refused. */
+  overwrite: boolean;
+  /** The flag that allows overwriting, named in the refusal. */
+  overwriteFlag?: string;
+}
+
+/** Refuses early (before any request) a target that exists without --force, or whose folder is missing. */
+export function checkWritableTarget(path: string, options: PrivateFileOptions): void {
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${dir} is not an existing folder (writing ${path})`);
+  if (existsSync(path)) {
+    if (statSync(path).isDirectory()) throw new UsageError(`${path} is a folder; name a file`);
+    if (!options.overwrite) throw new UsageError(`${path} exists; pass ${options.overwriteFlag ?? '--force'} to replace it`);
+  }
+}
+
+/**
+ * Streams `produce`'s writes into `path` atomically with mode 0600. Without `overwrite` an existing name is
+ * never replaced. Returns produce's result.
+ */
+export async function writePrivateFileStreaming<T>(
+  path: string,
+  produce: (write: (text: string) => Promise<void>) => Promise<T>,
+  options: PrivateFileOptions,
+): Promise<T> {
+  checkWritableTarget(path, options);
+  const file = new AtomicFile(path, { hidden: true });
+  try {
+    const result = await produce(async (text) => file.write(text));
+    file.commit({
+      overwrite: options.overwrite,
+      exists: () => new UsageError(`${path} exists; pass ${options.overwriteFlag ?? '--force'} to replace it`),
+    });
+    return result;
+  } catch (error) {
+    file.abort();
     throw error;
   }
 }

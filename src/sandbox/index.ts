@@ -3,7 +3,7 @@
 // It writes nothing to the terminal: pass `log` to hear about problems.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TOKEN_PATH_TEMPLATE } from '../api/routes.js';
+import { loopbackOrigin, TOKEN_PATH_TEMPLATE } from '../api/routes.js';
 import { SandboxCore, defaultS3Dir } from './core.js';
 import { FaultSpecSchema, type FaultSpec } from './faults.js';
 import { startReceiver, type ReceiverRule, type RunningReceiver } from './receiver.js';
@@ -147,7 +147,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       });
     });
     const actualPort = (srv.address() as AddressInfo).port;
-    const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+    const baseUrl = loopbackOrigin(host, actualPort);
     let closing: Promise<void> | null = null;
     return {
       baseUrl,

@@ -1,7 +1,7 @@
 // Crash-safe file writes for the sandbox's state. Kept free of relative imports and of non-erasable
 // TypeScript so that a test can run it directly with node (type stripping) in a child process and
 // SIGKILL it mid-write.
-import { open, rename, unlink, readFile, mkdir } from 'node:fs/promises';
+import { open, rename, unlink, mkdir } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 let tmpCounter = 0;
@@ -38,16 +38,4 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch {
     // Some filesystems refuse fsync on a directory; the rename is still atomic there.
   }
-}
-
-/** Reads a JSON file; undefined when it does not exist. A file that is not JSON is an error, never ignored. */
-export async function readJsonFile(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  return JSON.parse(text) as unknown;
 }

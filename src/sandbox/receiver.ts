@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KNOWN_PRODUCT_IDS, entityOf, productIdsOf } from './events.js';
+import { loopbackOrigin } from '../api/routes.js';
 import { globListMatcher } from '../input/glob.js';
 import { pause } from '../timers.js';
 import { pickLatency, preciseNow } from './util.js';
@@ -172,7 +173,7 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Running
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = loopbackOrigin(host, port);
   return {
     url,
     port,

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { LIMITS } from '../api/routes.js';
 import type { EventDraft, SandboxEvent } from './events.js';
 import { StockModel } from './stock.js';
-import { readJsonFile, writeFileAtomic } from './persist.js';
+import { readJsonFile } from '../config/secure-files.js';
+import { writeFileAtomic } from './persist.js';
 import { isoNow, randomId } from './util.js';
 
 export const STATE_VERSION = 1;
@@ -458,7 +459,7 @@ export class StatePersister {
 
   /** Loads the state file and the blobs; false when there is no state file yet. */
   async load(): Promise<boolean> {
-    const data = (await readJsonFile(this.path)) as SerializedState | undefined;
+    const data = readJsonFile<SerializedState>(this.path, { followLinks: true });
     if (data === undefined) return false;
     this.state.load(data);
     await mkdir(this.blobDir, { recursive: true });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { Agent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ClientCredentialsTokens, tokenCachePath } from '../../src/api/auth.js';
+import { ClientCredentialsTokens } from '../../src/api/auth.js';
+import { fileTokenCache, tokenCachePath } from '../../src/config/api-client.js';
 import type { Settings } from '../../src/config/profiles.js';
 import { AuthError, ExitCode, type NsxError } from '../../src/errors.js';
 import { serveHandlers, type LoopbackServer } from '../helpers/msw-loopback.js';
@@ -41,7 +42,7 @@ describe('client credentials', () => {
         return HttpResponse.json({ access_token: 'tok-1', expires_in: 300 });
       }),
     ]);
-    const tokens = new ClientCredentialsTokens(settings(server.url), agent);
+    const tokens = new ClientCredentialsTokens(settings(server.url), agent, { cache: fileTokenCache });
     expect(await tokens.token()).toBe('tok-1');
     expect(server.requests).toHaveLength(3);
     expect(new URLSearchParams(server.requests[2]!.body).get('grant_type')).toBe('client_credentials');
@@ -49,7 +50,7 @@ describe('client credentials', () => {
 
   it('does not repeat a refusal of the credentials, and names the profile', async () => {
     server = await serveHandlers([http.post('*/token', () => HttpResponse.json({ error: 'unauthorized_client' }, { status: 401 }))]);
-    const error = await new ClientCredentialsTokens(settings(server.url, 'bad'), agent).token().catch((e: unknown) => e);
+    const error = await new ClientCredentialsTokens(settings(server.url, 'bad'), agent, { cache: fileTokenCache }).token().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toMatch(/profile acme \(tenant acme\).*401 \(unauthorized_client\)/);
     expect(server.requests).toHaveLength(1);
@@ -59,7 +60,7 @@ describe('client credentials', () => {
     let n = 0;
     server = await serveHandlers([http.post('*/token', () => HttpResponse.json({ access_token: `tok-${++n}`, expires_in: 100 }))]);
     let now = 1_000_000;
-    const make = () => new ClientCredentialsTokens(settings(server.url), agent, {}, () => now);
+    const make = () => new ClientCredentialsTokens(settings(server.url), agent, { cache: fileTokenCache }, () => now);
     expect(await make().token()).toBe('tok-1');
     expect(statSync(tokenCachePath()).mode & 0o777).toBe(0o600);
     now += 85_000; // a new process, 85 s later: still cached (refresh margin is 10 s of a 100 s token)
@@ -74,7 +75,7 @@ describe('client credentials', () => {
       let n = 0;
       server = await serveHandlers([http.post('*/token', () => HttpResponse.json({ access_token: `tok-${++n}`, expires_in: expires }))]);
       let now = 2_000_000;
-      const tokens = new ClientCredentialsTokens(settings(server.url), agent, {}, () => now);
+      const tokens = new ClientCredentialsTokens(settings(server.url), agent, { cache: fileTokenCache }, () => now);
       expect(await tokens.token()).toBe('tok-1');
       now += 20_000;
       expect(await tokens.token()).toBe('tok-1');
@@ -89,7 +90,7 @@ describe('client credentials', () => {
   it('a 200 that is not the token JSON is exit 1 (not an auth failure) and quotes no part of a cut token', async () => {
     for (const body of ['<html><body>Sign in to the Wi-Fi</body></html>', '{"access_token": "eyJ-half-a-tok']) {
       server = await serveHandlers([http.post('*/token', () => new HttpResponse(body, { headers: { 'content-type': body.startsWith('<') ? 'text/html' : 'application/json' } }))]);
-      const error = (await new ClientCredentialsTokens(settings(server.url), agent).token().catch((e: unknown) => e)) as NsxError;
+      const error = (await new ClientCredentialsTokens(settings(server.url), agent, { cache: fileTokenCache }).token().catch((e: unknown) => e)) as NsxError;
       expect(error).not.toBeInstanceOf(AuthError);
       expect(error.exitCode).toBe(ExitCode.error);
       expect(error.message).toMatch(/answered 200 with a body that is not JSON/);

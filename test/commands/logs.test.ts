@@ -2,7 +2,7 @@
 // output mode) and tail (backlog, new entries once each and in order, --until-stopped exit 7, Ctrl-C 130).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
-import { startNsx } from './spawn.js';
+import { startNsx } from '../helpers/cli.js';
 import { nsxInTerminal } from './tty.js';
 
 let h: SandboxHarness;

@@ -1,10 +1,11 @@
 // Runs the built nsx (bin/nsx.cjs -> dist/) as a child process, in an isolated environment: its own
 // config/state/cache dirs, no colours, no inherited NSX_* variables. `npm test` builds dist/ first.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from './poll.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const NSX_BIN = join(ROOT, 'bin', 'nsx.cjs');
@@ -52,24 +53,48 @@ export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-export function runNsx(args: string[], options: RunOptions = {}): Promise<RunResult> {
+/** The built nsx as a child: read its output while it runs, signal it, await its exit. */
+export interface RunningNsx {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once stdout matches; rejects with both streams after `timeoutMs` or when the child exits. */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  exited: Promise<RunResult>;
+}
+
+/** Starts the built nsx (killed after `timeoutMs`, default 60 s); the one spawner of the tests. */
+export function startNsx(args: string[], env: Record<string, string | undefined> = {}, options: Omit<RunOptions, 'env'> = {}): RunningNsx {
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [NSX_BIN, ...args], {
-      env: childEnv(options.env),
-      cwd: options.cwd ?? ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const child = spawn(process.execPath, [NSX_BIN, ...args], { env: childEnv(env), cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const exited = new Promise<RunResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
+      clearTimeout(killer);
+      resolve({ code, signal, stdout: out, stderr: err, ms: performance.now() - started });
     });
-    child.stdin.end(options.input ?? '');
   });
+  child.stdin.end(options.input ?? '');
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitForStdout: (pattern, timeoutMs = 15_000) =>
+      waitFor(() => (pattern.test(out) ? out : undefined), timeoutMs, `stdout to match ${pattern}`, {
+        intervalMs: 50,
+        giveUpIf: () => child.exitCode !== null,
+        detail: () => `stdout:\n${out}\nstderr:\n${err}`,
+      }),
+  };
+}
+
+export function runNsx(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const { env, ...rest } = options;
+  return startNsx(args, env, rest).exited;
 }

@@ -1,6 +1,7 @@
 // Drives a program in a real terminal: a private tmux server (its own socket, killed afterwards), keys
 // typed with send-keys, the screen read with capture-pane. For prompts and shell completion tests.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { waitFor } from './poll.js';
 
 export function which(program: string): string | undefined {
   const found = spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' });
@@ -48,15 +49,16 @@ export function startTmux(command: string, env: Record<string, string>): TmuxSes
     joinedScreen: () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'main').replace(/\s+$/, ''),
     type: (text) => void tmux('send-keys', '-t', 'main', '-l', text),
     keys: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
-    async waitFor(expected, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const text = screen();
-        if (typeof expected === 'string' ? text.includes(expected) : expected.test(text)) return text;
-        if (Date.now() > deadline) throw new Error(`the terminal never showed ${String(expected)}; screen:\n${text}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    waitFor: (expected, timeoutMs = 15_000) =>
+      waitFor(
+        () => {
+          const text = screen();
+          return (typeof expected === 'string' ? text.includes(expected) : expected.test(text)) ? text : undefined;
+        },
+        timeoutMs,
+        `the terminal to show ${String(expected)}`,
+        { intervalMs: 50, detail: () => `screen:\n${screen()}` },
+      ),
     close: () => {
       try {
         tmux('kill-server');

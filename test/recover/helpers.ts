@@ -2,6 +2,7 @@
 // order nsx must follow (computed independently of nsx's plan code).
 import { readFileSync } from 'node:fs';
 import type { SandboxHarness } from '../helpers/sandbox.js';
+import { waitFor } from '../helpers/poll.js';
 
 export interface Delivery {
   seq: number;
@@ -58,11 +59,7 @@ export function journalLines(path: string): JournalLine[] {
 }
 
 export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(check, timeoutMs, what, { intervalMs: 50 });
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
-import { startNsx } from '../commands/spawn.js';
+import { startNsx } from '../helpers/cli.js';
 import { expectedOrder, journalLines, printedCommand, receiverLog, rejectedOnServer, setReceiverRule, statusOf, waitUntil, type Delivery } from './helpers.js';
 
 let h: SandboxHarness | undefined;

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NSX_BIN } from '../helpers/cli.js';
 import { sandboxHarness, writeSandboxProfile, type SandboxHarness } from '../helpers/sandbox.js';
 import { shellQuote, startTmux, TMUX, type TmuxSession } from '../helpers/tmux.js';
-import { startNsx } from '../commands/spawn.js';
+import { startNsx } from '../helpers/cli.js';
 import { journalLines, printedCommand, receiverLog, rejectedOnServer, setReceiverRule, statusOf, waitUntil } from './helpers.js';
 
 // Each test runs several nsx processes one after another: on a 2-core machine shared with other suites

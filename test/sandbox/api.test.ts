@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVELOPE, IntegrationList, LogEntry, RejectedEvent, RetryResult, TokenResponse } from '../../src/api/schemas.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import { EVENTSTREAM, call, getToken, startTestSandbox, waitFor, webhook, type TestSandbox } from './helpers.js';
+import { EVENTSTREAM, call, getToken, startTestSandbox, webhook, type TestSandbox } from '../helpers/sandbox.js';
+import { waitFor } from '../helpers/poll.js';
 
 describe('token endpoint', () => {
   let t: TestSandbox;
@@ -165,7 +166,7 @@ describe('integrations', () => {
   });
 
   it('delete answers 204 and removes the logs and rejected events too', async () => {
-    await t.admin('POST', '/seed', { integration_id: 'doomed', logs: 5, rejected: 3 });
+    await t.admin('POST', '/_sandbox/seed', { integration_id: 'doomed', logs: 5, rejected: 3 });
     expect((await t.api('GET', `${EVENTSTREAM}/doomed/rejected_events`)).body.rejected_events).toHaveLength(3);
     const del = await t.api('DELETE', `${EVENTSTREAM}/doomed`);
     expect(del.status).toBe(204);
@@ -185,7 +186,7 @@ describe('pagination, logs and rejected events', () => {
   let t: TestSandbox;
   beforeAll(async () => {
     t = await startTestSandbox();
-    await t.admin('POST', '/seed', { integration_id: 'paged', logs: 250, rejected: 230 });
+    await t.admin('POST', '/_sandbox/seed', { integration_id: 'paged', logs: 250, rejected: 230 });
   });
   afterAll(() => t.close());
 
@@ -271,7 +272,7 @@ describe('published events', () => {
     try {
       await t.api('POST', EVENTSTREAM, webhook('pub', `${t.sb.receiverUrl}/pub`));
       t.sb.receiver!.setRule('reject-events:order.cancelled');
-      await t.admin('POST', '/emit', { events: [{ name: 'order.created' }, { name: 'order.cancelled' }] });
+      await t.admin('POST', '/_sandbox/emit', { events: [{ name: 'order.created' }, { name: 'order.cancelled' }] });
       await waitFor(() => t.sb.receiver!.log.length >= 2, 5000, 'two deliveries');
       const all = await t.api('GET', '/api/v1/org/integrations/published-events?integration_id=pub');
       expect(all.status).toBe(200);

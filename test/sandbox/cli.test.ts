@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NSX_BIN, ROOT, childEnv, isolatedHome, runNsx, type IsolatedHome } from '../helpers/cli.js';
-import { waitFor } from './helpers.js';
+import {  } from '../helpers/sandbox.js';
+import { waitFor } from '../helpers/poll.js';
 
 let home: IsolatedHome | null = null;
 afterEach(() => {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReceiver } from '../../src/sandbox/index.js';
-import { EVENTSTREAM, startTestSandbox, waitFor, webhook, type TestSandbox } from './helpers.js';
+import { EVENTSTREAM, startTestSandbox, webhook, type TestSandbox } from '../helpers/sandbox.js';
+import { waitFor } from '../helpers/poll.js';
 
 let t: TestSandbox | null = null;
 afterEach(async () => {
@@ -47,7 +48,7 @@ describe('webhook delivery', () => {
     await new Promise<void>((r) => raw.listen(0, '127.0.0.1', () => r()));
     const rawUrl = `http://127.0.0.1:${(raw.address() as { port: number }).port}/hook`;
     await t.api('POST', EVENTSTREAM, webhook('raw', rawUrl));
-    const emitted = (await t.admin('POST', '/emit', { count: 60 })).body;
+    const emitted = (await t.admin('POST', '/_sandbox/emit', { count: 60 })).body;
     expect(emitted.emitted).toBe(60);
     await waitFor(() => deliveries('/all').length >= 60 && bodies.length >= 60, 5000, 'all deliveries');
     await waitFor(async () => t!.sb.state.integrations.get('by-name')!.internal.cursor === emitted.last_seq + 1, 5000, 'by-name to catch up');
@@ -70,7 +71,7 @@ describe('webhook delivery', () => {
   it('delivers some events twice (same idempotency key) and swaps neighbours at times', async () => {
     t = await startTestSandbox({ duplicateProbability: 0.5, reorderProbability: 1 });
     await t.api('POST', EVENTSTREAM, webhook('dupes', `${t.sb.receiverUrl}/d`));
-    const emitted = (await t.admin('POST', '/emit', { count: 40 })).body;
+    const emitted = (await t.admin('POST', '/_sandbox/emit', { count: 40 })).body;
     await waitFor(() => t!.sb.state.integrations.get('dupes')!.internal.cursor === emitted.last_seq + 1, 5000, 'catch up');
     const log = deliveries('/d');
     const keys = log.map((d) => `${d.name}|${d.idempotency_key}`);
@@ -85,7 +86,7 @@ describe('webhook delivery', () => {
     t = await startTestSandbox();
     t.sb.receiver!.setRule('reject-events:order.cancelled');
     await t.api('POST', EVENTSTREAM, webhook('rej', `${t.sb.receiverUrl}/r`));
-    await t.admin('POST', '/emit', { events: [{ name: 'order.created' }, { name: 'order.cancelled' }, { name: 'order.opened' }, { name: 'order.completed' }] });
+    await t.admin('POST', '/_sandbox/emit', { events: [{ name: 'order.created' }, { name: 'order.cancelled' }, { name: 'order.opened' }, { name: 'order.completed' }] });
     await waitFor(() => deliveries('/r').length >= 4, 5000, 'four deliveries');
     expect(deliveries('/r').map((d) => [d.name, d.status])).toEqual([
       ['order.created', 200],
@@ -106,7 +107,7 @@ describe('webhook delivery', () => {
     t = await startTestSandbox({ rejectedLimit: 3 });
     t.sb.receiver!.setRule('reject-events:order.*');
     await t.api('POST', EVENTSTREAM, webhook('lim', `${t.sb.receiverUrl}/l`));
-    await t.admin('POST', '/emit', { events: [1, 2, 3, 4, 5].map(() => ({ name: 'order.created' })) });
+    await t.admin('POST', '/_sandbox/emit', { events: [1, 2, 3, 4, 5].map(() => ({ name: 'order.created' })) });
     await waitFor(async () => (await integration('lim')).status === 'stopped', 5000, 'the stop');
     expect(await rejectedOf('lim')).toHaveLength(3);
     expect(deliveries('/l')).toHaveLength(3);
@@ -133,7 +134,7 @@ describe('webhook delivery', () => {
     t = await startTestSandbox({ timeScale: 2_000 });
     t.sb.receiver!.setRule('fail-all');
     await t.api('POST', EVENTSTREAM, webhook('fail', `${t.sb.receiverUrl}/f`));
-    const emitted = (await t.admin('POST', '/emit', { events: [{ name: 'order.created' }, { name: 'order.opened' }] })).body;
+    const emitted = (await t.admin('POST', '/_sandbox/emit', { events: [{ name: 'order.created' }, { name: 'order.opened' }] })).body;
     await waitFor(async () => (await integration('fail')).status === 'stopped', 10_000, 'the stop');
     const attempts = deliveries('/f');
     expect(attempts).toHaveLength(10);
@@ -170,7 +171,7 @@ describe('webhook delivery', () => {
     const deadUrl = `${closed.url}/gone`;
     await closed.close();
     await t.api('POST', EVENTSTREAM, webhook('refused', deadUrl));
-    await t.admin('POST', '/emit', { events: [{ name: 'order.created' }] });
+    await t.admin('POST', '/_sandbox/emit', { events: [{ name: 'order.created' }] });
     await waitFor(async () => (await integration('refused')).status === 'stopped', 5000, 'refused to stop');
     expect((await logsOf('refused'))[0]!.message).toMatch(/ECONNREFUSED/);
     await waitFor(async () => (await integration('slow')).status === 'stopped', 10_000, 'slow to stop');
@@ -183,7 +184,7 @@ describe('webhook delivery', () => {
     t = await startTestSandbox({ timeScale: 100 });
     t.sb.receiver!.setRule('fail-all');
     await t.api('POST', EVENTSTREAM, webhook('userstop', `${t.sb.receiverUrl}/u`));
-    const ev = (await t.admin('POST', '/emit', { events: [{ name: 'order.created' }] })).body.events[0];
+    const ev = (await t.admin('POST', '/_sandbox/emit', { events: [{ name: 'order.created' }] })).body.events[0];
     await waitFor(() => deliveries('/u').length >= 2, 5000, 'two attempts');
     await t.api('POST', `${EVENTSTREAM}/userstop/_stop`);
     const n = deliveries('/u').length;
@@ -199,15 +200,15 @@ describe('webhook delivery', () => {
 describe('temporary and S3 integrations', () => {
   it('a temporary integration replays the events of its window, then stops by itself', async () => {
     t = await startTestSandbox();
-    const before = (await t.admin('POST', '/emit', { count: 5, events: 'order.created' })).body;
+    const before = (await t.admin('POST', '/_sandbox/emit', { count: 5, events: 'order.created' })).body;
     await new Promise((r) => setTimeout(r, 20));
     const startsAt = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 5));
-    const inside = (await t.admin('POST', '/emit', { events: [{ name: 'order.created' }, { name: 'invoice.created' }, { name: 'order.completed' }] })).body;
+    const inside = (await t.admin('POST', '/_sandbox/emit', { events: [{ name: 'order.created' }, { name: 'invoice.created' }, { name: 'order.completed' }] })).body;
     await new Promise((r) => setTimeout(r, 20));
     const endsAt = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 5));
-    await t.admin('POST', '/emit', { count: 5 });
+    await t.admin('POST', '/_sandbox/emit', { count: 5 });
     expect(before.emitted).toBe(5);
     const reg = await t.api('POST', EVENTSTREAM, webhook('replay', `${t.sb.receiverUrl}/replay`, { starts_at: startsAt, ends_at: endsAt, filter_conditions: { entities: ['order'] } }));
     expect(reg.status).toBe(201);
@@ -222,7 +223,7 @@ describe('temporary and S3 integrations', () => {
     t = await startTestSandbox();
     const endsAt = new Date(Date.now() + 400).toISOString();
     await t.api('POST', EVENTSTREAM, webhook('live', `${t.sb.receiverUrl}/live`, { starts_at: new Date().toISOString(), ends_at: endsAt }));
-    const ev = (await t.admin('POST', '/emit', { events: [{ name: 'order.created' }] })).body.events[0];
+    const ev = (await t.admin('POST', '/_sandbox/emit', { events: [{ name: 'order.created' }] })).body.events[0];
     await waitFor(() => deliveries('/live').length === 1, 2000, 'the live event');
     expect((await integration('live')).status).toBe('running');
     await waitFor(async () => (await integration('live')).status === 'stopped', 3000, 'the window end');
@@ -237,7 +238,7 @@ describe('temporary and S3 integrations', () => {
         id: 'archive',
         s3_parameters: { aws_access_key_id: 'AKIA', aws_secret_access_key: 'secret', aws_region: 'us-east-1', bucket: 'my-bucket', key_prefix: 'events/' },
       });
-      const emitted = (await t.admin('POST', '/emit', { count: 25 })).body;
+      const emitted = (await t.admin('POST', '/_sandbox/emit', { count: 25 })).body;
       const files = await waitFor(() => {
         const found: string[] = [];
         const walk = (d: string): void => {

@@ -2,7 +2,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReceiver, type RunningReceiver } from '../../src/sandbox/index.js';
-import { EVENTSTREAM, call, startTestSandbox, type TestSandbox } from './helpers.js';
+import { EVENTSTREAM, call, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 let t: TestSandbox | null = null;
 let r: RunningReceiver | null = null;
@@ -29,21 +29,21 @@ describe('faults', () => {
     t = await startTestSandbox({ faults: { routes: { listIntegrations: { errorRate: 1 } } } });
     const res = await t.api('GET', EVENTSTREAM);
     expect((await t.api('GET', `${EVENTSTREAM}/none`)).status).toBe(404); // other routes unaffected
-    await t.admin('PUT', '/faults', { errorRate: 1 });
+    await t.admin('PUT', '/_sandbox/faults', { errorRate: 1 });
     expect((await t.api('GET', `${EVENTSTREAM}/none`)).status).toBeGreaterThanOrEqual(500);
     expect([500, 502, 503]).toContain(res.status);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.body.request_id).toBeTruthy();
     // The admin API is never faulted; faults change at run time.
-    const set = await t.admin('PUT', '/faults', { throttleRate: 1 });
+    const set = await t.admin('PUT', '/_sandbox/faults', { throttleRate: 1 });
     expect(set.status).toBe(200);
     const throttled = await t.api('GET', EVENTSTREAM);
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('1');
-    expect((await t.admin('DELETE', '/faults')).status).toBe(204);
+    expect((await t.admin('DELETE', '/_sandbox/faults')).status).toBe(204);
     expect((await t.api('GET', EVENTSTREAM)).status).toBe(200);
-    expect((await t.admin('PUT', '/faults', { errorRate: 2 })).status).toBe(400);
-    expect((await t.admin('PUT', '/faults', { routes: { nope: { errorRate: 1 } } })).body.detail).toMatch(/routes\.nope/);
+    expect((await t.admin('PUT', '/_sandbox/faults', { errorRate: 2 })).status).toBe(400);
+    expect((await t.admin('PUT', '/_sandbox/faults', { routes: { nope: { errorRate: 1 } } })).body.detail).toMatch(/routes\.nope/);
   });
 
   it('resetRate 1 drops the connection; latency delays; per-route overrides win', async () => {
@@ -55,7 +55,7 @@ describe('faults', () => {
     expect((await t.api('GET', `${EVENTSTREAM}/f`)).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(75);
     // Token endpoint faults are keyed "token".
-    await t.admin('PUT', '/faults', { routes: { token: { errorRate: 1 } } });
+    await t.admin('PUT', '/_sandbox/faults', { routes: { token: { errorRate: 1 } } });
     const tok = await call(t.sb.tokenUrl, 'POST', 'grant_type=client_credentials', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(tok.status).toBeGreaterThanOrEqual(500);
   });
@@ -103,15 +103,15 @@ describe('demo receiver', () => {
 
   it('the admin API switches the running receiver and serves its log', async () => {
     t = await startTestSandbox();
-    const set = await t.admin('PUT', '/receiver/rule', { rule: 'fail-all' });
+    const set = await t.admin('PUT', '/_sandbox/receiver/rule', { rule: 'fail-all' });
     expect(set.body).toMatchObject({ rule: 'fail-all', url: t.sb.receiverUrl });
-    expect((await t.admin('PUT', '/receiver/rule', { rule: 'bogus' })).status).toBe(400);
+    expect((await t.admin('PUT', '/_sandbox/receiver/rule', { rule: 'bogus' })).status).toBe(400);
     await t.api('POST', EVENTSTREAM, { id: 'w', callback_parameters: { callback_url: `${t.sb.receiverUrl}/w`, api_key: 'k' } });
-    await t.admin('PUT', '/receiver/rule', { rule: 'accept-all' });
-    await t.admin('POST', '/emit', { events: [{ name: 'order.created', payload: { id: 'ord-1', order_id: 'ord-1' } }] });
+    await t.admin('PUT', '/_sandbox/receiver/rule', { rule: 'accept-all' });
+    await t.admin('POST', '/_sandbox/emit', { events: [{ name: 'order.created', payload: { id: 'ord-1', order_id: 'ord-1' } }] });
     const log = await (async () => {
       for (let i = 0; i < 200; i++) {
-        const res = (await t!.admin('GET', '/receiver/log')).body;
+        const res = (await t!.admin('GET', '/_sandbox/receiver/log')).body;
         if (res.deliveries.length > 0) return res;
         await new Promise((res) => setTimeout(res, 10));
       }
@@ -119,9 +119,9 @@ describe('demo receiver', () => {
     })();
     expect(log.deliveries[0]).toMatchObject({ name: 'order.created', payload_id: 'ord-1', order_id: 'ord-1', status: 200, path: '/w' });
     expect(typeof log.deliveries[0].start).toBe('number');
-    const since = (await t.admin('GET', `/receiver/log?since=${log.deliveries[0].seq}`)).body;
+    const since = (await t.admin('GET', `/_sandbox/receiver/log?since=${log.deliveries[0].seq}`)).body;
     expect(since.deliveries).toEqual([]);
-    expect((await t.admin('DELETE', '/receiver/log')).status).toBe(204);
-    expect((await t.admin('GET', '/receiver/log')).body.deliveries).toEqual([]);
+    expect((await t.admin('DELETE', '/_sandbox/receiver/log')).status).toBe(204);
+    expect((await t.admin('GET', '/_sandbox/receiver/log')).body.deliveries).toEqual([]);
   });
 });

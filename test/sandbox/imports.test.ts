@@ -2,7 +2,9 @@
 import { zipOf } from '../helpers/zip.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImportJob } from '../../src/api/schemas.js';
-import { startTestSandbox, waitFor, type TestSandbox } from './helpers.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { waitFor } from '../helpers/poll.js';
+import { WORKED_EXAMPLE_STOCK } from '../helpers/stock.js';
 
 let t: TestSandbox | null = null;
 afterEach(async () => {
@@ -37,17 +39,7 @@ describe('imports', () => {
     // Time scale 50: the job is "processing" for 100 ms, long enough for a 10 ms poll to see it on a busy
     // machine (at 1000 it lasted 5 ms and was sometimes missed).
     t = await startTestSandbox({ timeScale: 50 });
-    const set = await t.admin('PUT', '/stock', {
-      product_id: '10000102',
-      fulfillment_node_id: 'DC01',
-      on_hand: 10,
-      allocations: [
-        { logical_timestamp: 10, state: 'completed' },
-        { logical_timestamp: 11, state: 'completed' },
-        { logical_timestamp: 12, state: 'completed' },
-        { logical_timestamp: 13, state: 'open' },
-      ],
-    });
+    const set = await t.admin('PUT', '/_sandbox/stock', WORKED_EXAMPLE_STOCK);
     expect(set.body.stock[0]).toMatchObject({ on_hand: 10, allocated: 4, atp: 6 });
     const url = await upload('stock.zip', await zipOf({ 'availabilities.json': availabilities([{ product_id: '10000102', fulfillment_node_id: 'DC01', quantity: 17 }], { logical_timestamp_range: { from: 10, to: 12 } }) }));
     const created = await t.api('POST', '/v0/d/import', { provider: 'nsx', name: 'stock', source_uri: url, entities: ['availabilities'], full: false });
@@ -64,7 +56,7 @@ describe('imports', () => {
     expect(job.state).toBe('finished');
     expect(states.has('processing')).toBe(true);
     expect(Date.parse(job.completed_at)).toBeGreaterThanOrEqual(Date.parse(job.received_at));
-    const [stock] = (await t.admin('GET', '/stock?product_id=10000102&fulfillment_node_id=DC01')).body.stock;
+    const [stock] = (await t.admin('GET', '/_sandbox/stock?product_id=10000102&fulfillment_node_id=DC01')).body.stock;
     expect(stock.on_hand).toBe(17);
     expect(stock.allocations.map((a: any) => [a.logical_timestamp, a.state])).toEqual([[13, 'open']]);
     expect(stock.atp).toBe(16);
@@ -74,15 +66,15 @@ describe('imports', () => {
 
   it('fulfillment events create and complete allocations with growing logical timestamps', async () => {
     t = await startTestSandbox();
-    await t.admin('PUT', '/stock', { product_id: '10000101', fulfillment_node_id: 'DC01', on_hand: 5 });
-    const emitted = await t.admin('POST', '/emit', {
+    await t.admin('PUT', '/_sandbox/stock', { product_id: '10000101', fulfillment_node_id: 'DC01', on_hand: 5 });
+    const emitted = await t.admin('POST', '/_sandbox/emit', {
       events: [
         { name: 'fulfillment_request.assigned', payload: { id: 'fr-1', order_id: 'o-1', fulfillment_location_id: 'DC01', items: [{ id: 'i-1', product_id: '10000101' }, { id: 'i-2', product_id: '10000101' }] } },
         { name: 'fulfillment_request.items_completed', payload: { id: 'fr-1', order_id: 'o-1', fulfillment_location_id: 'DC01', items: [{ id: 'i-1', product_id: '10000101', carrier: 'UPS', tracking_code: '1Z', shipped_at: '2026-11-22T10:00:00Z' }] } },
       ],
     });
     expect(emitted.status).toBe(200);
-    const [stock] = (await t.admin('GET', '/stock?product_id=10000101&fulfillment_node_id=DC01')).body.stock;
+    const [stock] = (await t.admin('GET', '/_sandbox/stock?product_id=10000101&fulfillment_node_id=DC01')).body.stock;
     expect(stock.allocations.map((a: any) => [a.id, a.state])).toEqual([
       ['i-2', 'open'],
       ['i-1', 'completed'],
@@ -91,8 +83,8 @@ describe('imports', () => {
     expect(done.logical_timestamp).toBeGreaterThan(open.logical_timestamp);
     expect(stock.atp).toBe(3);
     // The generator's fulfillment events carry growing logical timestamps too.
-    const gen = (await t.admin('POST', '/emit', { count: 20, events: 'fulfillment_request.items_completed' })).body;
-    const events = (await t.admin('GET', `/events?since=${gen.first_seq - 1}`)).body.events as any[];
+    const gen = (await t.admin('POST', '/_sandbox/emit', { count: 20, events: 'fulfillment_request.items_completed' })).body;
+    const events = (await t.admin('GET', `/_sandbox/events?since=${gen.first_seq - 1}`)).body.events as any[];
     const lts = events.map((e) => e.payload.logical_timestamp);
     expect(lts).toEqual([...lts].sort((a, b) => a - b));
     expect(new Set(lts).size).toBe(lts.length);
@@ -115,7 +107,7 @@ describe('imports', () => {
     expect(errors).toHaveLength(2);
     expect(errors[0]).toEqual({ reason: expect.stringMatching(/^items\.1\.quantity: /), error_id: 'e-0001', entity_type: 'availabilities', entity_id: '10000103' });
     expect(errors[1]).toEqual({ reason: expect.stringMatching(/^items\.2\.product_id: /), error_id: 'e-0002', entity_type: 'availabilities' });
-    expect((await t.admin('GET', '/stock?product_id=10000101')).body.stock).toEqual([]);
+    expect((await t.admin('GET', '/_sandbox/stock?product_id=10000101')).body.stock).toEqual([]);
   });
 
   it('fails full imports, zips without availabilities.json, bad JSON, unreadable URIs', async () => {

@@ -1,6 +1,7 @@
 // Scenario loading: the demo tenant others rely on (fixed ids), the empty one, and the recovery it stages.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVENTSTREAM, startTestSandbox, waitFor, type TestSandbox } from './helpers.js';
+import { EVENTSTREAM, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { waitFor } from '../helpers/poll.js';
 
 let t: TestSandbox | null = null;
 afterEach(async () => {
@@ -52,7 +53,7 @@ describe('scenario demo', () => {
 
   it('seeds stock at DC01 and a store node, with the worked example and open allocations', async () => {
     t = await startTestSandbox({ scenario: 'demo' });
-    const stock = (await t.admin('GET', '/stock')).body;
+    const stock = (await t.admin('GET', '/_sandbox/stock')).body;
     expect(stock.nodes).toEqual(expect.arrayContaining([{ fulfillment_node_id: 'DC01', store_id: null }, expect.objectContaining({ fulfillment_node_id: 'NYC01' })]));
     const example = stock.stock.find((s: any) => s.product_id === '10000102' && s.fulfillment_node_id === 'DC01');
     expect(example).toMatchObject({ on_hand: 10, allocated: 4, atp: 6 });
@@ -102,12 +103,12 @@ describe('scenario empty and reset', () => {
   it('empty has nothing; an admin reset loads another scenario', async () => {
     t = await startTestSandbox({ scenario: 'empty' });
     expect((await t.api('GET', EVENTSTREAM)).body.integrations).toEqual([]);
-    expect((await t.admin('GET', '/stock')).body.stock).toEqual([]);
-    const reset = await t.admin('POST', '/reset', { scenario: 'demo' });
+    expect((await t.admin('GET', '/_sandbox/stock')).body.stock).toEqual([]);
+    const reset = await t.admin('POST', '/_sandbox/reset', { scenario: 'demo' });
     expect(reset.status).toBe(200);
     expect((await t.api('GET', EVENTSTREAM)).body.integrations).toHaveLength(4);
-    expect((await t.admin('POST', '/reset', { scenario: 'nope' })).status).toBe(400);
-    await t.admin('POST', '/reset', {});
+    expect((await t.admin('POST', '/_sandbox/reset', { scenario: 'nope' })).status).toBe(400);
+    await t.admin('POST', '/_sandbox/reset', {});
     expect((await t.api('GET', EVENTSTREAM)).body.integrations).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/index.js';
-import { EVENTSTREAM, getToken, startTestSandbox, waitFor, webhook, call } from './helpers.js';
+import { EVENTSTREAM, getToken, startTestSandbox, webhook, call } from '../helpers/sandbox.js';
+import { waitFor } from '../helpers/poll.js';
 
 let dir = '';
 beforeEach(() => {
@@ -22,7 +23,7 @@ describe('state', () => {
     const first = await startTestSandbox({ statePath, scenario: 'demo' });
     await first.api('POST', EVENTSTREAM, webhook('persisted', `${first.sb.receiverUrl}/p`));
     await first.api('POST', `${EVENTSTREAM}/wms-fulfillment/_stop`);
-    await first.admin('PUT', '/stock', { product_id: 'P1', fulfillment_node_id: 'DC01', on_hand: 3 });
+    await first.admin('PUT', '/_sandbox/stock', { product_id: 'P1', fulfillment_node_id: 'DC01', on_hand: 3 });
     await fetch(`${first.sb.baseUrl}/_sandbox/files/kept.zip`, { method: 'PUT', body: 'zipdata' });
     const rejectedBefore = (await first.api('GET', `${EVENTSTREAM}/erp-orders/rejected_events?count=200`)).body;
     const nextSeq = first.sb.state.nextSeq;
@@ -82,7 +83,7 @@ describe('state', () => {
   it('a kill during a write leaves a loadable state file', async () => {
     const statePath = join(dir, 'killed.json');
     const seeded = await startTestSandbox({ statePath: join(dir, 'base.json'), scenario: 'demo' });
-    await seeded.admin('POST', '/seed', { integration_id: 'kill-test', logs: 20_000, rejected: 50 });
+    await seeded.admin('POST', '/_sandbox/seed', { integration_id: 'kill-test', logs: 20_000, rejected: 50 });
     await seeded.close();
     const basePath = join(dir, 'base.json');
     const writer = join(import.meta.dirname, 'fixtures', 'state-writer.mjs');

@@ -1,7 +1,7 @@
 // The sandbox's PATCH of an integration, import list and set_fail [contract §2, §4 "updated"], called
 // directly: strict bodies, 404s, states, and what each answer holds.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVENTSTREAM, startTestSandbox, type TestSandbox } from './helpers.js';
+import { EVENTSTREAM, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 let t: TestSandbox | null = null;
 afterEach(async () => {

@@ -62,9 +62,8 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: LoginOpti
       NSX_CLIENT_ID: clientId,
       NSX_CLIENT_SECRET: secret,
     });
-    const { ClientCredentialsTokens } = await import('../../api/auth.js');
-    const { processDispatcher } = await import('../../api/http.js');
-    const tokens = new ClientCredentialsTokens({ ...settings, profile: name }, processDispatcher(settings.timeoutMs), {
+    const { createTokens } = await import('../../config/api-client.js');
+    const tokens = createTokens({ ...settings, profile: name }, {
       trace: (l) => output.debug(`http: ${l}`),
       secret: (v) => output.addSecret(v),
     });

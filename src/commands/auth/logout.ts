@@ -6,7 +6,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   const name = await targetProfile(ctx);
   const removed = await profiles.deleteClientSecret(name);
   const { rmSync } = await import('node:fs');
-  const { tokenCachePath } = await import('../../api/auth.js');
+  const { tokenCachePath } = await import('../../config/api-client.js');
   rmSync(tokenCachePath(), { force: true });
   ctx.output.success(removed ? `profile ${name}: client secret and cached tokens removed` : `profile ${name} had no stored secret; cached tokens removed`);
 }

@@ -8,7 +8,7 @@ import type { ProbedRoute } from '../../api/schemas.js';
 import type { Settings } from '../../config/profiles.js';
 import { AuthError, ExitCode, NsxError } from '../../errors.js';
 import type { Column } from '../../output/output.js';
-import { shellQuote } from '../../workflows/recover/plan.js';
+import { shellQuote } from '../../hints.js';
 import type { CommandContext } from '../context.js';
 
 /** Items asked for on the paginated lists: enough to see their fields, little to transfer. */
@@ -33,7 +33,7 @@ export interface ProbeRow {
 
 export async function runApiProbe(ctx: CommandContext, options: { integration?: string }): Promise<void> {
   const settings = await ctx.settings();
-  const { createApiClient } = await import('../../api/client.js');
+  const { createApiClient } = await import('../../config/api-client.js');
   // Few retries: a probe should say what is wrong in seconds, not after the usual back-off.
   const client = createApiClient(settings, { secret: (v) => ctx.output.addSecret(v), trace: (l) => ctx.output.debug(`http: ${l}`) }, { retries: 1 });
   const rows = (await probeTenant(client, options.integration)).map((p) => toRow(p.probe, p.note, fixFor(ctx, settings, p.probe)));
@@ -65,7 +65,7 @@ interface Probed {
 async function probeTenant(client: ApiClient, given: string | undefined): Promise<Probed[]> {
   const names: ProbedRoute[] = ['listIntegrations', 'getIntegration', 'listLogs', 'listRejectedEvents', 'listPublishedEvents', 'listImports'];
   // One token first: without one, every call would ask again and say the same.
-  if (!client.settings.staticToken) {
+  if (!client.tokens.isStatic) {
     try {
       await client.tokens.token();
     } catch (error) {

@@ -2,8 +2,8 @@
 // They print nothing themselves; doctor.ts shows the results.
 import { existsSync } from 'node:fs';
 import type { ApiClient } from '../../api/client.js';
-import { tokenCachePath } from '../../api/auth.js';
-import { HttpClient, proxyInEffect } from '../../api/http.js';
+import { proxyInEffect } from '../../api/http.js';
+import { tokenCachePath } from '../../config/api-client.js';
 import type { Settings } from '../../config/profiles.js';
 import { configFilePath, credentialsFilePath } from '../../config/profiles.js';
 import { configDir } from '../../config/paths.js';
@@ -53,8 +53,7 @@ export function checkCredentials(settings: Settings): CheckResult {
 }
 
 /** Asks the token endpoint for a fresh token (a cached one would prove nothing about the credentials). */
-export async function checkToken(client: ApiClient): Promise<CheckResult> {
-  const { settings } = client;
+export async function checkToken(client: ApiClient, settings: Settings): Promise<CheckResult> {
   if (settings.staticToken) return result('token', 'ok', 'NSX_TOKEN given: not fetched (the api check uses it)');
   const started = performance.now();
   try {
@@ -80,9 +79,7 @@ export interface ApiProbe {
  * Without a token it still finds out whether the API answers at all, with an unauthenticated call.
  */
 export async function probeApi(client: ApiClient, tokenOk: boolean): Promise<ApiProbe> {
-  const { settings } = client;
-  const host = hostOf(settings.baseUrl);
-  const http = tokenOk ? client.http : new HttpClient({ baseUrl: settings.baseUrl!, timeoutMs: settings.timeoutMs, retry: { retries: 1 } });
+  const host = hostOf(client.http.baseUrl);
   const started = Date.now();
   const t0 = performance.now();
   const probe = (status: CheckStatus, detail: string, serverDate?: number): ApiProbe => ({
@@ -91,11 +88,9 @@ export async function probeApi(client: ApiClient, tokenOk: boolean): Promise<Api
     localMidpoint: started + (performance.now() - t0) / 2,
   });
   try {
-    const response = await http.send(client.routes.listIntegrations); // as the profile may have corrected it
+    const answer = await client.probe.reach({ authenticated: tokenOk });
     const ms = performance.now() - t0;
-    const body = response.body as { integrations?: unknown[] } | unknown[] | undefined;
-    const count = Array.isArray(body) ? body.length : Array.isArray(body?.integrations) ? body.integrations.length : undefined;
-    return probe('ok', `${host} answered ${response.status} in ${formatDuration(ms)}${count !== undefined ? ` (${count} integrations)` : ''}`, headerDate(response.headers.date));
+    return probe('ok', `${host} answered ${answer.status} in ${formatDuration(ms)}${answer.items !== undefined ? ` (${answer.items} integrations)` : ''}`, headerDate(answer.date));
   } catch (error) {
     if (!tokenOk && error instanceof ApiError) {
       return probe('warn', `${host} is reachable (answered ${error.status} without a token); fix the token to check access`);
@@ -133,8 +128,7 @@ function hostOf(url: string | undefined): string {
   }
 }
 
-function headerDate(value: string | string[] | undefined): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
+function headerDate(v: string | undefined): number | undefined {
   if (!v) return undefined;
   const t = Date.parse(v);
   return Number.isNaN(t) ? undefined : t;

@@ -59,7 +59,7 @@ async function runChecks(ctx: CommandContext, settingsFailed: (error: unknown) =
   const credentials = checkCredentials(settings);
   results.push(credentials);
   // Few retries: a doctor should say "unreachable" in seconds, not after the usual back-off.
-  const { createApiClient } = await import('../../api/client.js');
+  const { createApiClient } = await import('../../config/api-client.js');
   let client: ApiClient;
   try {
     client = createApiClient(settings, { secret: (v) => ctx.output.addSecret(v), trace: (l) => ctx.output.debug(`http: ${l}`) }, { retries: 1 });
@@ -68,7 +68,7 @@ async function runChecks(ctx: CommandContext, settingsFailed: (error: unknown) =
     const why = `cannot set up HTTP: ${error instanceof Error ? error.message : String(error)}`;
     return [...results, { check: 'token', status: 'fail', detail: why }, { check: 'api', status: 'fail', detail: why }, { check: 'clock', status: 'warn', detail: 'not checked: no HTTP' }, checkProxy()];
   }
-  const token = credentials.status === 'fail' ? { check: 'token', status: 'fail' as const, detail: 'no credentials to ask for one' } : await checkToken(client);
+  const token = credentials.status === 'fail' ? { check: 'token', status: 'fail' as const, detail: 'no credentials to ask for one' } : await checkToken(client, settings);
   results.push(token);
   const probe = await probeApi(client, token.status === 'ok');
   results.push(probe.api, checkClock(probe), checkProxy());

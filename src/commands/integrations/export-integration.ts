@@ -1,6 +1,6 @@
 // Writes an integration, all its log entries and all its rejected events to a folder, as `delete --export`
 // does before deleting (NewStore deletes logs and rejected events with the integration). Each file is
-// streamed to a temporary name and moved into place when complete (src/output/private-file.ts); if any
+// streamed to a temporary name and moved into place when complete (src/config/secure-files.ts); if any
 // part fails, the parts already written are removed, so the folder never holds an export that looks whole
 // but is not. Rejected events carry customer data: the files are owner-only.
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { ApiClient } from '../../api/client.js';
 import type { Integration } from '../../api/schemas.js';
 import { UsageError } from '../../errors.js';
-import { writePrivateFileStreaming } from '../../output/private-file.js';
+import { writePrivateFileStreaming } from '../../config/secure-files.js';
 import { maskIntegration } from './shared.js';
 
 export const EXPORT_FILES = {

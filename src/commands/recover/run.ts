@@ -11,7 +11,7 @@ import { formatDuration, parseDuration } from '../../input/time.js';
 import { parseRate, parseWholeNumber } from '../../input/numbers.js';
 import { unreadableFile } from '../../input/files.js';
 import { confirm } from '../../output/prompts.js';
-import { writePrivateFileStreaming } from '../../output/private-file.js';
+import { writePrivateFileStreaming } from '../../config/secure-files.js';
 import type { OnError } from '../../workflows/recover/apply.js';
 import { RUN_ID_PATTERN, type EventRecord } from '../../workflows/recover/journal.js';
 import { nsxCommand, shellQuote } from '../../hints.js';

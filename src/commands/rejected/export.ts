@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { CommandContext } from '../context.js';
 import { InterruptedError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
-import { checkWritableTarget, writePrivateFileStreaming } from '../../output/private-file.js';
+import { checkWritableTarget, writePrivateFileStreaming } from '../../config/secure-files.js';
 import type { FilterFlagValues } from '../../workflows/filters.js';
 import { filteredRejected } from './list.js';
 import { rejectedFilter } from './shared.js';

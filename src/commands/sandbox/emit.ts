@@ -1,7 +1,8 @@
 // nsx sandbox emit: publishes synthetic events through the running sandbox's admin API.
 import { parseRate } from '../../input/numbers.js';
 import type { CommandContext } from '../context.js';
-import { admin, isPositiveInt, parseNumber, sandboxUrl } from './shared.js';
+import { isPositiveInt, parseNumber } from './numbers.js';
+import { sandboxAdmin } from './running-sandbox.js';
 
 interface Options {
   count?: string;
@@ -21,13 +22,10 @@ interface EmitResult {
 export async function run(ctx: CommandContext, _args: unknown[], opts: Options): Promise<void> {
   const count = parseNumber(opts.count, '--count', isPositiveInt, 'a positive whole number') ?? 10;
   const rate = opts.rate === undefined ? undefined : parseRate(opts.rate);
-  const base = sandboxUrl(opts.url);
+  const sandbox = sandboxAdmin(opts.url);
   ctx.handleInterrupts();
-  if (rate) ctx.output.info(`emitting ${count} events at ${rate}/s to ${base} (about ${Math.ceil(count / rate)} s)`);
-  const result = await admin<EmitResult>(
-    base,
-    'POST',
-    '/emit',
+  if (rate) ctx.output.info(`emitting ${count} events at ${rate}/s to ${sandbox.baseUrl} (about ${Math.ceil(count / rate)} s)`);
+  const result = await sandbox.emit<EmitResult>(
     { count, ...(rate ? { rate } : {}), ...(opts.events ? { names: opts.events } : {}), ...(opts.unknownProduct ? { unknown_product: true } : {}) },
     ctx.signal,
   );

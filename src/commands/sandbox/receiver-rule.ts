@@ -1,7 +1,8 @@
 // nsx sandbox receiver-rule: switches the running sandbox's demo receiver ("deploy the fix").
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../../errors.js';
-import { admin, sandboxUrl } from './shared.js';
+import { parseLatencyFlag } from './numbers.js';
+import { sandboxAdmin } from './running-sandbox.js';
 
 interface Options {
   latency?: string;
@@ -12,16 +13,8 @@ export async function run(ctx: CommandContext, [rule]: unknown[], opts: Options)
   const { isReceiverRule, parseLatency, RECEIVER_RULES } = await import('../../sandbox/index.js');
   const text = String(rule);
   if (!isReceiverRule(text)) throw new UsageError(`unknown receiver rule "${text}"`, { hint: `rules: ${RECEIVER_RULES.join(', ')}` });
-  let latency: number | [number, number] | undefined;
-  if (opts.latency !== undefined) {
-    try {
-      latency = parseLatency(opts.latency);
-    } catch (error) {
-      throw new UsageError(`--latency: ${(error as Error).message}`);
-    }
-  }
-  const base = sandboxUrl(opts.url);
-  const info = await admin<{ url: string; rule: string }>(base, 'PUT', '/receiver/rule', { rule: text, ...(latency !== undefined ? { latency_ms: latency } : {}) });
+  const latency = parseLatencyFlag(opts.latency, parseLatency);
+  const info = await sandboxAdmin(opts.url).setReceiverRule<{ url: string; rule: string }>({ rule: text, ...(latency !== undefined ? { latency_ms: latency } : {}) });
   ctx.output.object(info, () => `${info.url}  ${info.rule}`);
   ctx.output.success(`the demo receiver at ${info.url} now answers by rule ${info.rule}`);
 }

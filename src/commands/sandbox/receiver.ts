@@ -2,7 +2,7 @@
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../../errors.js';
 import type { ReceiverDelivery, ReceiverRule } from '../../sandbox/index.js';
-import { isPort, parseNumber } from './shared.js';
+import { isPort, parseLatencyFlag, parseNumber } from './numbers.js';
 
 interface Options {
   host?: string;
@@ -15,14 +15,7 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Options):
   const { startReceiver, isReceiverRule, parseLatency, RECEIVER_RULES } = await import('../../sandbox/index.js');
   const rule = opts.rule ?? 'accept-all';
   if (!isReceiverRule(rule)) throw new UsageError(`--rule: unknown rule "${rule}"`, { hint: `rules: ${RECEIVER_RULES.join(', ')}` });
-  let latencyMs: number | [number, number] | undefined;
-  if (opts.latency !== undefined) {
-    try {
-      latencyMs = parseLatency(opts.latency);
-    } catch (error) {
-      throw new UsageError(`--latency: ${(error as Error).message}`);
-    }
-  }
+  const latencyMs = parseLatencyFlag(opts.latency, parseLatency);
   const port = parseNumber(opts.port, '--port', isPort, 'a port number') ?? 4546;
   const out = ctx.output;
   const print = (d: ReceiverDelivery): void => {

@@ -1,10 +1,10 @@
 // nsx sandbox reset: forgets everything in the running sandbox and seeds a scenario again.
 import type { CommandContext } from '../context.js';
-import { admin, sandboxUrl } from './shared.js';
+import { sandboxAdmin } from './running-sandbox.js';
 
 export async function run(ctx: CommandContext, _args: unknown[], opts: { scenario?: string; url?: string }): Promise<void> {
-  const base = sandboxUrl(opts.url);
-  const info = await admin<{ scenario: string; counts: Record<string, number> }>(base, 'POST', '/reset', opts.scenario ? { scenario: opts.scenario } : {});
+  const sandbox = sandboxAdmin(opts.url);
+  const info = await sandbox.reset<{ scenario: string; counts: Record<string, number> }>(opts.scenario ? { scenario: opts.scenario } : {});
   ctx.output.object(info, () => `integrations ${info.counts.integrations}, events ${info.counts.events}`);
-  ctx.output.success(`sandbox at ${base} reset${opts.scenario ? ` to scenario ${opts.scenario}` : ''}`);
+  ctx.output.success(`sandbox at ${sandbox.baseUrl} reset${opts.scenario ? ` to scenario ${opts.scenario}` : ''}`);
 }

@@ -7,7 +7,10 @@ import { PreconditionError, UsageError } from '../../errors.js';
 import { stateDir } from '../../config/paths.js';
 import { upsertProfile } from '../../config/profiles.js';
 import type { FaultSpec, ReceiverRule } from '../../sandbox/index.js';
-import { isPort, isPositiveInt, isRate, parseNumber, SANDBOX_PROFILE } from './shared.js';
+import { loopbackOrigin } from '../../api/routes.js';
+import { SandboxAdminApi } from '../../api/sandbox-admin.js';
+import { isPort, isPositiveInt, isRate, parseLatencyFlag, parseNumber } from './numbers.js';
+import { SANDBOX_PROFILE } from './running-sandbox.js';
 
 interface Options {
   host?: string;
@@ -31,13 +34,8 @@ interface Options {
 export async function run(ctx: CommandContext, _args: unknown[], opts: Options): Promise<void> {
   const { startSandbox, parseLatency, isReceiverRule, SCENARIOS, RECEIVER_RULES } = await import('../../sandbox/index.js');
   const faults: FaultSpec = {};
-  if (opts.latency !== undefined) {
-    try {
-      faults.latencyMs = parseLatency(opts.latency);
-    } catch (error) {
-      throw new UsageError(`--latency: ${(error as Error).message}`);
-    }
-  }
+  const latencyMs = parseLatencyFlag(opts.latency, parseLatency);
+  if (latencyMs !== undefined) faults.latencyMs = latencyMs;
   const errorRate = parseNumber(opts.errorRate, '--error-rate', isRate, 'a share from 0 to 1');
   const throttleRate = parseNumber(opts.throttleRate, '--throttle-rate', isRate, 'a share from 0 to 1');
   const resetRate = parseNumber(opts.resetRate, '--reset-rate', isRate, 'a share from 0 to 1');
@@ -147,15 +145,9 @@ interface ListenError extends NodeJS.ErrnoException {
   role?: 'api' | 'receiver';
 }
 
-/** What answers /_sandbox/ at this origin: a sandbox's description, or undefined (something else, or nothing). */
-async function sandboxAt(origin: string): Promise<{ state_path?: string | null } | undefined> {
-  try {
-    const res = await fetch(`${origin}/_sandbox/`, { signal: AbortSignal.timeout(1500) });
-    const body = (await res.json()) as { tenant?: unknown; client_id?: unknown; state_path?: string | null };
-    return res.ok && typeof body.tenant === 'string' && typeof body.client_id === 'string' ? body : undefined;
-  } catch {
-    return undefined;
-  }
+/** What answers at this origin: a sandbox's description, or undefined (something else, or nothing). */
+function sandboxAt(origin: string): Promise<{ state_path?: string | null } | undefined> {
+  return new SandboxAdminApi(origin).info({ timeoutMs: 1500 });
 }
 
 /**
@@ -164,7 +156,7 @@ async function sandboxAt(origin: string): Promise<{ state_path?: string | null }
  */
 async function portTaken(error: ListenError, host: string, port: number, receiverPort: number): Promise<PreconditionError> {
   const busy = error.port ?? (error.role === 'receiver' ? receiverPort : port);
-  const origin = (p: number) => `http://${host.includes(':') ? `[${host}]` : host}:${p}`;
+  const origin = (p: number) => loopbackOrigin(host, p);
   const flag = error.role === 'receiver' ? '--receiver-port' : '--port';
   // The receiver's port is the API's + 1: a sandbox on the API port explains a taken receiver port too.
   const running = (await sandboxAt(origin(port))) ?? (busy !== port ? await sandboxAt(origin(busy)) : undefined);

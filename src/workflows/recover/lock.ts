@@ -8,7 +8,8 @@
 // A lock file (or locks/ folder) that is a symbolic link is refused, never followed or taken over.
 import { closeSync, linkSync, lstatSync, renameSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
+import { currentUser } from '../../config/user.js';
 import { join } from 'node:path';
 import { PreconditionError } from '../../errors.js';
 import { createExclusive, ensurePrivateDir, readFileNoFollow, refuseLink, writeAll, writePrivateFileAtomic } from '../../config/secure-files.js';
@@ -46,13 +47,7 @@ export function lockPath(stateDir: string, tenant: string, integration: string):
   return join(stateDir, 'locks', `${safe(tenant)}--${safe(integration)}.lock`);
 }
 
-export function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
-  }
-}
+export { currentUser };
 
 /** process.kill(pid, 0) probes without signalling: ESRCH = no such process; EPERM = alive, someone else's. */
 export function isProcessAlive(pid: number): boolean {

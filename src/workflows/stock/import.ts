@@ -2,11 +2,13 @@
 // progress goes to the hooks, the outcome is returned (a failed or unfinished job is an outcome, not an
 // exception; the command turns it into exit 6 or 7).
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { hostname, tmpdir, userInfo } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiClient } from '../../api/client.js';
 import type { ImportError, ImportJob } from '../../api/schemas.js';
-import { displayUrl, isLoopbackUrl, isSandbox, putFile, sandboxFileUrl } from '../../api/upload.js';
+import { isLoopbackUrl } from '../../api/routes.js';
+import { currentUser } from '../../config/user.js';
+import { displayUrl } from '../../api/upload.js';
 import { ApiError, InterruptedError, NsxError, PreconditionError, UsageError } from '../../errors.js';
 import type { LogicalTimestampRange } from './availabilities.js';
 import { packageAvailabilities, type StockInputFormat, type StockPackage } from './package.js';
@@ -173,12 +175,7 @@ export async function importStock(client: ApiClient | undefined, request: StockI
 /** `nsx-stock-<UTC time>-<user>@<host>-<sha256 prefix>`: when, who and what, readable in NewStore's job list. */
 export function defaultJobName(sha256: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  let user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
-  try {
-    user = userInfo().username || user;
-  } catch {
-    // no passwd entry (some containers): keep the environment's name
-  }
+  const user = currentUser();
   const clean = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
   return `nsx-stock-${stamp}-${clean(user)}@${clean(hostname())}-${sha256.slice(0, 12)}`;
 }
@@ -197,28 +194,25 @@ async function upload(client: ApiClient, request: StockImportRequest, pkg: Stock
   const destination = request.destination;
   if (destination.kind === 'uploaded') return destination.sourceUri;
   if (destination.kind === 'none') throw new UsageError('no destination for the zip');
-  const timeoutMs = client.settings.timeoutMs;
-  // Loaded here, not at the top: a dry run (the benchmark) needs neither undici nor zod.
-  const { processDispatcher } = await import('../../api/http.js');
-  const dispatcher = processDispatcher(timeoutMs);
+  const timeoutMs = client.timeoutMs;
   // Uploads can be slow on a poor line: allow a minute per 10 MB on top of the per-request timeout.
   const uploadTimeout = timeoutMs + Math.ceil(pkg.bytes / (10 * 1024 * 1024)) * 60_000;
   if (destination.kind === 'presigned') {
     hooks.uploading?.(displayUrl(destination.uploadUrl), pkg.bytes);
     // No content-type: a presigned URL may have signed one, and a header it did not sign can break it.
-    await putFile(destination.uploadUrl, pkg.zipPath, pkg.bytes, { dispatcher, timeoutMs: uploadTimeout, signal: request.signal });
+    await client.uploads.put(destination.uploadUrl, pkg.zipPath, pkg.bytes, { timeoutMs: uploadTimeout, signal: request.signal });
     hooks.uploaded?.(destination.sourceUri);
     return destination.sourceUri;
   }
-  const base = client.http.baseUrl;
-  if (!(await isSandbox(base, dispatcher, timeoutMs, request.signal))) {
-    throw new UsageError(`the API at ${base} is not an nsx sandbox, so there is no blob store to put the zip in`, {
+  if (!(await client.sandbox.info({ timeoutMs, signal: request.signal }))) {
+    throw new UsageError(`the API at ${client.sandbox.baseUrl} is not an nsx sandbox, so there is no blob store to put the zip in`, {
       hint: 'say where it goes: --upload-url URL --source-uri URI, or --source-uri URI for a file already uploaded',
     });
   }
-  const url = sandboxFileUrl(base, sandboxFileName(name));
+  const file = sandboxFileName(name);
+  const url = client.sandbox.fileUrl(file);
   hooks.uploading?.(url, pkg.bytes);
-  const answer = await putFile(url, pkg.zipPath, pkg.bytes, { dispatcher, timeoutMs: uploadTimeout, headers: { 'content-type': 'application/zip' }, signal: request.signal });
+  const answer = await client.sandbox.putFile(file, pkg.zipPath, pkg.bytes, { timeoutMs: uploadTimeout, headers: { 'content-type': 'application/zip' }, signal: request.signal });
   const stored = (answer.body as { url?: unknown } | undefined)?.url;
   const sourceUri = typeof stored === 'string' ? stored : url;
   hooks.uploaded?.(sourceUri);

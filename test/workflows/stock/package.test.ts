@@ -4,10 +4,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/errors.js';
-import { InvalidStockInputError } from '../../src/workflows/stock/problems.js';
-import { packageAvailabilities, type PackageRequest } from '../../src/workflows/stock/package.js';
-import { availabilitiesOf, tempDir, type TempDir } from './helpers.js';
+import { ExitCode } from '../../../src/errors.js';
+import { InvalidStockInputError } from '../../../src/workflows/stock/problems.js';
+import { packageAvailabilities, type PackageRequest } from '../../../src/workflows/stock/package.js';
+import { availabilitiesOf, tempDir, type TempDir } from '../../helpers/stock.js';
 
 let tmp: TempDir;
 beforeAll(() => {

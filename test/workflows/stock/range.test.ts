@@ -1,8 +1,8 @@
 // nsx stock range's computation: shipments per node, duplicates once, other events only as "seen", gaps.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { InvalidStockInputError } from '../../src/workflows/stock/problems.js';
-import { readRanges } from '../../src/workflows/stock/range.js';
+import { InvalidStockInputError } from '../../../src/workflows/stock/problems.js';
+import { readRanges } from '../../../src/workflows/stock/range.js';
 
 const completed = (key: string, node: string, lt: number) => ({
   tenant: 'acme',

@@ -6,13 +6,12 @@ import type { IncomingMessage } from 'node:http';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { startNsx } from '../commands/spawn.js';
 import { nsxInTerminal } from '../commands/tty.js';
-import { isolatedHome, ROOT, runNsx } from '../helpers/cli.js';
+import { isolatedHome, ROOT, runNsx, startNsx } from '../helpers/cli.js';
 import { serveHandlers } from '../helpers/msw-loopback.js';
 import { printedCommand, printedInTerminal, runPrinted } from '../helpers/printed.js';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
-import { tempDir, type TempDir } from './helpers.js';
+import { getToken, sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { tempDir, type TempDir } from '../helpers/stock.js';
 
 let tmp: TempDir;
 beforeAll(() => {
@@ -37,15 +36,7 @@ async function harness(options: Parameters<typeof sandboxHarness>[0] = {}): Prom
   return h;
 }
 
-async function token(): Promise<string> {
-  const sb = h!.sandbox;
-  const res = await fetch(sb.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sb.clientId, client_secret: sb.clientSecret }),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+const token = (): Promise<string> => getToken(h!.sandbox);
 
 /** A job made through the import API directly (not by nsx): state received until started. */
 async function createJob(name: string): Promise<string> {

@@ -3,9 +3,10 @@
 import { zipOf } from '../helpers/zip.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { startNsx } from '../commands/spawn.js';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
-import { tempDir, type TempDir } from './helpers.js';
+import { startNsx } from '../helpers/cli.js';
+import { waitFor } from '../helpers/poll.js';
+import { getToken, sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { tempDir, type TempDir, WORKED_EXAMPLE_STOCK } from '../helpers/stock.js';
 
 interface StockView {
   product_id: string;
@@ -46,15 +47,7 @@ async function stockOf(productId: string, nodeId: string): Promise<StockView> {
   return stock[0]!;
 }
 
-async function token(): Promise<string> {
-  const sb = h!.sandbox;
-  const res = await fetch(sb.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sb.clientId, client_secret: sb.clientSecret }),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+const token = (): Promise<string> => getToken(h!.sandbox);
 
 /** The import API, called directly (to set up jobs nsx did not make). */
 async function importApi(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -111,17 +104,7 @@ async function importCount(): Promise<number> {
 describe('nsx stock import against the sandbox', () => {
   it('the worked example: on hand 17 with range 10-12 leaves only the allocation of 13, ATP 16', async () => {
     h = await sandboxHarness({ scenario: 'empty' });
-    await h.admin('PUT', '/_sandbox/stock', {
-      product_id: '10000102',
-      fulfillment_node_id: 'DC01',
-      on_hand: 10,
-      allocations: [
-        { logical_timestamp: 10, state: 'completed' },
-        { logical_timestamp: 11, state: 'completed' },
-        { logical_timestamp: 12, state: 'completed' },
-        { logical_timestamp: 13, state: 'open' },
-      ],
-    });
+    await h.admin('PUT', '/_sandbox/stock', WORKED_EXAMPLE_STOCK);
     expect((await stockOf('10000102', 'DC01')).atp).toBe(6);
 
     const file = tmp.file('worked-example.csv', STOCK_CSV);
@@ -190,11 +173,7 @@ describe('nsx stock import against the sandbox', () => {
     h = await sandboxHarness({ scenario: 'empty', timeScale: 1 });
     const file = tmp.file('interrupted.csv', STOCK_CSV);
     const running = startNsx(['stock', 'import', file, '--range', '1-2', '--wait'], h.env);
-    const deadline = Date.now() + 20_000;
-    while (!/started import (\S+)/.test(running.stderr())) {
-      if (Date.now() > deadline || running.child.exitCode !== null) throw new Error(`never started:\n${running.stderr()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(() => /started import (\S+)/.test(running.stderr()), 20_000, 'the import to start', { intervalMs: 50, giveUpIf: () => running.child.exitCode !== null, detail: running.stderr });
     const importId = /started import (\S+)/.exec(running.stderr())![1]!;
     running.child.kill('SIGINT');
     const r = await running.exited;
@@ -215,11 +194,7 @@ describe('nsx stock import against the sandbox', () => {
 
     const file = tmp.file('throttled.csv', STOCK_CSV);
     const running = startNsx(['stock', 'import', file, '--range', '10-12', '--wait', '--json'], h.env);
-    const deadline = Date.now() + 25_000;
-    while (!/open import jobs \(429\)/.test(running.stderr())) {
-      if (Date.now() > deadline || running.child.exitCode !== null) throw new Error(`no 429 message:\n${running.stderr()}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(() => /open import jobs \(429\)/.test(running.stderr()), 25_000, 'the 429 message', { intervalMs: 100, giveUpIf: () => running.child.exitCode !== null, detail: running.stderr });
     expect(await importCount()).toBe(20); // nothing created while throttled
     // The blockers run (and fail: their data is nowhere), which frees the slots.
     for (const id of open) expect((await importApi('POST', `/v0/d/import/${id}/start`, { transformed_uri: `${h.sandbox.baseUrl}/_sandbox/files/missing.zip` })).status).toBe(200);
@@ -287,7 +262,7 @@ describe('nsx stock import against the sandbox', () => {
     expect(r.stderr).toContain('dry run: nothing was sent');
     expect(await importCount()).toBe(0);
     expect(h.sandbox.state.blobs.size).toBe(0);
-    const { availabilitiesOf } = await import('./helpers.js');
+    const { availabilitiesOf } = await import('../helpers/stock.js');
     expect(await availabilitiesOf(zipPath)).toEqual({
       head: { logical_timestamp_range: { from: 5, to: 9 } },
       items: [

@@ -49,3 +49,19 @@ export async function availabilitiesOf(source: string | Buffer): Promise<unknown
   expect([...files.keys()]).toEqual(['availabilities.json']);
   return JSON.parse(files.get('availabilities.json')!);
 }
+
+/**
+ * The contract's worked example before the import: 10 on hand, allocations at logical timestamps 10-12
+ * completed and 13 open (ATP 6). Importing 17 with range 10-12 leaves the allocation of 13: ATP 16.
+ */
+export const WORKED_EXAMPLE_STOCK = {
+  product_id: '10000102',
+  fulfillment_node_id: 'DC01',
+  on_hand: 10,
+  allocations: [
+    { logical_timestamp: 10, state: 'completed' },
+    { logical_timestamp: 11, state: 'completed' },
+    { logical_timestamp: 12, state: 'completed' },
+    { logical_timestamp: 13, state: 'open' },
+  ],
+};

@@ -1,7 +1,7 @@
 // The duplicate finder: exact (no false duplicates from hash collisions), the same pair found whether the
 // product came as bytes (CSV fast path) or as a string, and correct across growth of its tables.
 import { describe, expect, it } from 'vitest';
-import { PairSet } from '../../src/workflows/stock/pair-set.js';
+import { PairSet } from '../../../src/workflows/stock/pair-set.js';
 
 describe('PairSet', () => {
   it('answers the first reference of a repeated pair and -1 for a new one, across table and arena growth', () => {

@@ -1,0 +1,31 @@
+// Finding the sandbox the `nsx sandbox` verbs talk to (--url, NSX_SANDBOX_URL, the "sandbox" profile, the
+// default port) and its admin API client (api/sandbox-admin.ts: the calls, their paths and errors).
+import { SandboxAdminApi } from '../../api/sandbox-admin.js';
+import { UsageError } from '../../errors.js';
+import { getProfile } from '../../config/profiles.js';
+
+export const SANDBOX_PROFILE = 'sandbox';
+export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4545';
+
+/** --url, else NSX_SANDBOX_URL, else the "sandbox" profile's base URL, else the default port. */
+export function sandboxUrl(flag: string | undefined): string {
+  const url = flag ?? process.env.NSX_SANDBOX_URL ?? profileBaseUrl() ?? DEFAULT_SANDBOX_URL;
+  try {
+    return new URL(url).origin;
+  } catch {
+    throw new UsageError(`--url: "${url}" is not a URL`);
+  }
+}
+
+/** The admin API of the sandbox that --url (or its fallbacks) names. */
+export function sandboxAdmin(flag: string | undefined): SandboxAdminApi {
+  return new SandboxAdminApi(sandboxUrl(flag));
+}
+
+function profileBaseUrl(): string | undefined {
+  try {
+    return getProfile(SANDBOX_PROFILE)?.['base-url'];
+  } catch {
+    return undefined;
+  }
+}
