@@ -165,7 +165,7 @@ describe('a second sandbox start on a taken port (item 12)', () => {
         expect(r.stdout).toBe('');
         const [line, hint, ...rest] = r.stderr.trim().split('\n');
         expect(line).toBe(`error: a sandbox is already running at http://127.0.0.1:${port} (state ${statePath}): port ${port + 1} is taken`);
-        suggested = suggestedPort(hint, '--port', port);
+        suggested = suggestedPort(hint ?? '', '--port', port);
         expect(hint).toContain(`nsx sandbox start --port ${suggested} --state FILE`);
         expect(rest).toEqual([]);
         expect(r.stderr).not.toContain('EADDRINUSE');
