@@ -5,7 +5,7 @@ import { version } from './version.js';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODE_HELP, ExitCode, NsxError } from './errors.js';
 import { bindInvocation, type Invocation } from './commands/context.js';
-import { runExitHooks } from './lifecycle.js';
+import { runEnded, runStarted } from './lifecycle.js';
 import { processIO, type NsxIO } from './output/io.js';
 import type { Output } from './output/output.js';
 import { printable } from './output/printable.js';
@@ -108,6 +108,7 @@ export async function main(argv: string[], io: NsxIO = processIO()): Promise<num
   // A handler that sets process.exitCode (instead of ctx.setExitCode) must not leave it set for the next run
   // in the same process; the launcher exits with what main returns.
   const exitCodeBefore = process.exitCode;
+  runStarted();
   try {
     const program = buildProgram();
     invocation = bindInvocation(program, io);
@@ -121,7 +122,7 @@ export async function main(argv: string[], io: NsxIO = processIO()): Promise<num
     return reportError(error, io, invocation?.output, json);
   } finally {
     process.exitCode = exitCodeBefore;
-    await runExitHooks();
+    await runEnded();
   }
 }
 

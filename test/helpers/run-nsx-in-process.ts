@@ -43,16 +43,19 @@ export interface RunningInProcess {
 
 // Code outside the command context still reads process.env (config/paths.ts's folders, auth login, a
 // few option defaults), so process.env is the run's environment while a run is in progress and is put
-// back afterwards. Runs at the same time must share one environment.
+// back afterwards. Runs at the same time share one environment; a run with another one waits its turn.
 let envRuns = 0;
 let savedEnv: NodeJS.ProcessEnv | undefined;
 let sharedEnv: string | undefined;
-function enterEnv(env: NodeJS.ProcessEnv): void {
+let envFree: Promise<void> = Promise.resolve();
+let releaseEnv: () => void = () => {};
+async function enterEnv(env: NodeJS.ProcessEnv): Promise<void> {
   const key = JSON.stringify(env);
-  if (envRuns > 0 && key !== sharedEnv) throw new Error('in-process nsx runs at the same time need the same environment');
+  while (envRuns > 0 && key !== sharedEnv) await envFree;
   if (envRuns++ === 0) {
     savedEnv = process.env;
     sharedEnv = key;
+    envFree = new Promise((resolve) => (releaseEnv = resolve));
     process.env = { ...env };
     resetProfileStores();
   }
@@ -63,6 +66,7 @@ function leaveEnv(): void {
     savedEnv = undefined;
     sharedEnv = undefined;
     resetProfileStores();
+    releaseEnv();
   }
 }
 
@@ -98,7 +102,7 @@ export function startNsxInProcess(args: string[], options: InProcessOptions = {}
   options.recordFrom?.on('request', record);
 
   const result = (async (): Promise<InProcessResult> => {
-    enterEnv(env);
+    await enterEnv(env);
     const cwd = process.cwd();
     if (options.cwd) process.chdir(options.cwd);
     let timer: NodeJS.Timeout | undefined;

