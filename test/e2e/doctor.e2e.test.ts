@@ -1,16 +1,8 @@
-// nsx doctor end to end: against the sandbox (all ok), and against loopback servers and files arranged
-// to fail one check at a time (permissions, credentials, clock skew, unreachable API, proxy variables).
+// nsx doctor in a real terminal (tmux): the checks as a table. The other doctor tests run in-process
+// (test/commands/doctor/).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
 import { nsxInTerminal } from '../commands/tty.js';
-
-interface Check {
-  check: string;
-  status: 'ok' | 'warn' | 'fail';
-  detail: string;
-}
-const CHECKS = ['config', 'profile', 'credentials', 'token', 'api', 'clock', 'proxy'];
-const byName = (stdout: string) => Object.fromEntries((JSON.parse(stdout) as Check[]).map((c) => [c.check, c]));
 
 let h: SandboxHarness;
 beforeAll(async () => {

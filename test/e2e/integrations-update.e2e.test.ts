@@ -1,42 +1,10 @@
-// nsx integrations update end to end: the built CLI against the sandbox (demo scenario) and against a
-// loopback NewStore that behaves differently; what the server holds and received afterwards.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+// nsx integrations update in a real terminal (tmux): the change shown with the key masked, and the answer.
+// The sandbox is the one the in-process tests use (test/commands/integrations/update.test.ts).
+import { describe, expect, it } from 'vitest';
 import { nsxInTerminal } from '../commands/tty.js';
+import { h, state, snapshot, keyFile, patches, useUpdateSandbox } from '../commands/integrations/update-sandbox.js';
 
-let h: SandboxHarness;
-let scratch: string;
-/** Every API request the sandbox received (method and path), the token call included. */
-const received: string[] = [];
-const state = () => h.sandbox.core.state;
-const snapshot = (id: string) => JSON.stringify({ ...state().integrations.get(id), internal: undefined });
-
-beforeAll(async () => {
-  h = await sandboxHarness({ scenario: 'demo' });
-  h.sandbox.server.on('request', (req: IncomingMessage) => {
-    if (!req.url?.startsWith('/_sandbox')) received.push(`${req.method} ${req.url}`);
-  });
-  scratch = mkdtempSync(join(tmpdir(), 'nsx-update-'));
-});
-afterAll(async () => {
-  await h.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  await h.admin('POST', '/_sandbox/reset', {});
-  received.length = 0;
-});
-
-const keyFile = (name: string, key: string) => {
-  const path = join(scratch, name);
-  writeFileSync(path, `${key}\n`, { mode: 0o600 });
-  return path;
-};
-const patches = () => received.filter((r) => r.startsWith('PATCH '));
+useUpdateSandbox();
 
 describe('integrations update', () => {
   it('in a terminal: shows the change with the key masked and asks; yes updates', async () => {

@@ -1,30 +1,12 @@
-// nsx integrations end to end: the built CLI against the sandbox (demo scenario), every verb and output
-// mode, the server's state afterwards, confirmations with and without a terminal, and the delete export.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// nsx integrations in a real terminal (tmux): the table, and the confirmations a person answers. The
+// sandbox is the one the in-process tests use (test/commands/integrations/).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
 import { nsxInTerminal } from '../commands/tty.js';
+import { h, state, lines, useDemoSandbox } from '../commands/integrations/demo-sandbox.js';
 
-let h: SandboxHarness;
-let scratch: string;
-const state = () => h.sandbox.core.state;
-const DEMO_IDS = ['erp-orders', 'wms-fulfillment', 's3-archive', 'replay-2026-11-20'];
-
-beforeAll(async () => {
-  h = await sandboxHarness({ scenario: 'demo' });
-  scratch = mkdtempSync(join(tmpdir(), 'nsx-integrations-'));
-});
-afterAll(async () => {
-  await h.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  await h.admin('POST', '/_sandbox/reset', {});
-});
-
-const lines = (text: string) => text.split('\n').filter(Boolean);
+useDemoSandbox();
 
 describe('integrations list', () => {
   it('draws an aligned table with a header in a terminal', async () => {

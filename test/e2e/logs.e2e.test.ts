@@ -1,31 +1,11 @@
-// nsx logs end to end against the sandbox: list (all pages, newest first, the shared filter flags, every
-// output mode) and tail (backlog, new entries once each and in order, --until-stopped exit 7, Ctrl-C 130).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+// nsx logs where the process is the subject: a real terminal (tmux), a reader that goes away (EPIPE) and
+// Ctrl-C as a signal. The sandbox is the one the in-process tests use (test/commands/logs/).
+import { describe, expect, it } from 'vitest';
 import { startNsx } from '../commands/spawn.js';
 import { nsxInTerminal } from '../commands/tty.js';
+import { h, SEEDED, type Entry, entries, lines, useSeededLogsSandbox } from '../commands/logs/seeded-logs-sandbox.js';
 
-let h: SandboxHarness;
-const SEEDED = 'seeded-logs';
-const SEED_COUNT = 500; // three pages of 200
-
-interface Entry {
-  id: string;
-  created_at: string;
-  level: string;
-  message: string;
-  event_name?: string;
-  status_code?: number;
-}
-/** The seeded integration's entries as the API answers them: newest first. */
-const entries = (id = SEEDED): Entry[] => [...(h.sandbox.core.state.logs.get(id) ?? [])].reverse() as Entry[];
-const lines = (text: string) => text.split('\n').filter(Boolean);
-
-beforeAll(async () => {
-  h = await sandboxHarness({ scenario: 'demo' });
-  await h.admin('POST', '/_sandbox/seed', { integration_id: SEEDED, logs: SEED_COUNT });
-});
-afterAll(() => h.close());
+useSeededLogsSandbox();
 
 describe('logs list', () => {
   it('draws a table in a terminal', async () => {

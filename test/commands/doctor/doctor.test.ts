@@ -1,5 +1,5 @@
-// nsx doctor end to end: against the sandbox (all ok), and against loopback servers and files arranged
-// to fail one check at a time (permissions, credentials, clock skew, unreachable API, proxy variables).
+// nsx doctor against the sandbox (all ok), and against loopback servers and files arranged to fail one
+// check at a time (permissions, credentials, clock skew, unreachable API, proxy variables); nsx in-process.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';

@@ -1,29 +1,11 @@
-// nsx integrations end to end: the built CLI against the sandbox (demo scenario), every verb and output
-// mode, the server's state afterwards, confirmations with and without a terminal, and the delete export.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// nsx integrations <verb> against the sandbox (demo-sandbox.ts), nsx run in-process: every output mode, the
+// server's state afterwards, confirmations without a terminal, and the delete export.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { inProcessSandbox, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
+import { describe, expect, it } from 'vitest';
+import { h, DEMO_IDS, lines, useDemoSandbox } from './demo-sandbox.js';
 
-let h: InProcessSandboxHarness;
-let scratch: string;
-const state = () => h.sandbox.core.state;
-const DEMO_IDS = ['erp-orders', 'wms-fulfillment', 's3-archive', 'replay-2026-11-20'];
-
-beforeAll(async () => {
-  h = await inProcessSandbox({ scenario: 'demo' });
-  scratch = mkdtempSync(join(tmpdir(), 'nsx-integrations-'));
-});
-afterAll(async () => {
-  await h.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  await h.admin('POST', '/_sandbox/reset', {});
-});
-
-const lines = (text: string) => text.split('\n').filter(Boolean);
+useDemoSandbox();
 
 describe('integrations list', () => {
   it('prints id, status, type, destination, starts_at, ends_at as tsv when piped, and remembers the ids for completion', async () => {

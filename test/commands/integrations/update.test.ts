@@ -1,45 +1,14 @@
-// nsx integrations update end to end: the built CLI against the sandbox (demo scenario) and against a
-// loopback NewStore that behaves differently; what the server holds and received afterwards.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// nsx integrations update, in-process, against the sandbox (update-sandbox.ts) and against a loopback
+// NewStore that behaves differently; what the server holds and received afterwards.
 import { http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runNsxInProcess, inProcessSandbox, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
+import { describe, expect, it } from 'vitest';
+import { runNsxInProcess } from '../../helpers/run-nsx-in-process.js';
 import { isolatedHome } from '../../helpers/cli.js';
 import { serveHandlers } from '../../helpers/msw-loopback.js';
 import { printedCommand, runPrinted } from '../../helpers/printed.js';
+import { h, received, state, snapshot, keyFile, patches, useUpdateSandbox } from './update-sandbox.js';
 
-let h: InProcessSandboxHarness;
-let scratch: string;
-/** Every API request the sandbox received (method and path), the token call included. */
-const received: string[] = [];
-const state = () => h.sandbox.core.state;
-const snapshot = (id: string) => JSON.stringify({ ...state().integrations.get(id), internal: undefined });
-
-beforeAll(async () => {
-  h = await inProcessSandbox({ scenario: 'demo' });
-  h.sandbox.server.on('request', (req: IncomingMessage) => {
-    if (!req.url?.startsWith('/_sandbox')) received.push(`${req.method} ${req.url}`);
-  });
-  scratch = mkdtempSync(join(tmpdir(), 'nsx-update-'));
-});
-afterAll(async () => {
-  await h.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  await h.admin('POST', '/_sandbox/reset', {});
-  received.length = 0;
-});
-
-const keyFile = (name: string, key: string) => {
-  const path = join(scratch, name);
-  writeFileSync(path, `${key}\n`, { mode: 0o600 });
-  return path;
-};
-const patches = () => received.filter((r) => r.startsWith('PATCH '));
+useUpdateSandbox();
 
 describe('integrations update', () => {
   it('rotates the api key from a file: only the key changes, the output masks it, and the next delivery carries it', async () => {

@@ -1,29 +1,9 @@
-// nsx logs end to end against the sandbox: list (all pages, newest first, the shared filter flags, every
-// output mode) and tail (backlog, new entries once each and in order, --until-stopped exit 7, Ctrl-C 130).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inProcessSandbox, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
+// nsx logs tail, in-process, against the sandbox (seeded-logs-sandbox.ts): --until-stopped exit 7, the
+// backlog in every output mode, and Ctrl-C through the IO (exit 130).
+import { describe, expect, it } from 'vitest';
+import { h, SEEDED, type Entry, entries, lines, useSeededLogsSandbox } from './seeded-logs-sandbox.js';
 
-let h: InProcessSandboxHarness;
-const SEEDED = 'seeded-logs';
-const SEED_COUNT = 500; // three pages of 200
-
-interface Entry {
-  id: string;
-  created_at: string;
-  level: string;
-  message: string;
-  event_name?: string;
-  status_code?: number;
-}
-/** The seeded integration's entries as the API answers them: newest first. */
-const entries = (id = SEEDED): Entry[] => [...(h.sandbox.core.state.logs.get(id) ?? [])].reverse() as Entry[];
-const lines = (text: string) => text.split('\n').filter(Boolean);
-
-beforeAll(async () => {
-  h = await inProcessSandbox({ scenario: 'demo' });
-  await h.admin('POST', '/_sandbox/seed', { integration_id: SEEDED, logs: SEED_COUNT });
-});
-afterAll(() => h.close());
+useSeededLogsSandbox();
 
 describe('logs tail', () => {
   it("Ctrl-C (the IO's interrupt) stops following: exit 130, a line for people, the entries so far on stdout", async () => {

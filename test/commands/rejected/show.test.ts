@@ -1,38 +1,10 @@
-// `nsx rejected` end to end: the built CLI against the sandbox's demo scenario (erp-orders: stopped with 100
-// rejected order events). Each test states what a user relies on: exit code, stdout, stderr, and what the
-// server holds (and what its receiver got) afterwards.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inProcessSandbox, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
-import type { RejectedEvent } from '../../../src/api/schemas.js';
+// `nsx rejected <verb>` against the sandbox's demo scenario (erp-orders-sandbox.ts), nsx run in-process. Each test
+// states what a user relies on: exit code, stdout, stderr, and what the server holds (and what its receiver
+// got) afterwards.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ID, h, initial, ndjson, resetSandbox, useErpOrdersSandbox } from './erp-orders-sandbox.js';
 
-const ID = 'erp-orders';
-/** A closed port: a command that sent a request there would fail with exit 1, not 2. */
-const NOWHERE = { NSX_BASE_URL: 'http://127.0.0.1:9', NSX_TOKEN_URL: 'http://127.0.0.1:9/token' };
-
-let h: InProcessSandboxHarness;
-/** The demo's rejected events as the server holds them at the start of each test. */
-let initial: RejectedEvent[];
-
-const serverIds = (): string[] => (h.sandbox.state.rejected.get(ID) ?? []).map((r) => r.id);
-const serverEvent = (id: string) => h.sandbox.state.rejected.get(ID)?.find((r) => r.id === id);
-/** What the demo receiver got for erp-orders (its callback path is /erp), in arrival order. */
-const erpDeliveries = () => (h.sandbox.receiver?.log ?? []).filter((d) => d.path.startsWith('/erp'));
-const ndjson = (text: string): RejectedEvent[] => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as RejectedEvent);
-const ids = (events: { id: string }[]) => events.map((e) => e.id);
-
-async function resetSandbox(rule = 'accept-all'): Promise<void> {
-  await h.admin('POST', '/_sandbox/reset', {});
-  await h.admin('PUT', '/_sandbox/receiver/rule', { rule, latency_ms: null });
-  h.sandbox.receiver?.clearLog();
-  initial = JSON.parse(JSON.stringify(h.sandbox.state.rejected.get(ID))) as RejectedEvent[];
-}
-
-beforeAll(async () => {
-  h = await inProcessSandbox({ scenario: 'demo' });
-  await resetSandbox();
-  expect(initial.length).toBe(100);
-});
-afterAll(() => h.close());
+useErpOrdersSandbox();
 
 describe('rejected show', () => {
   beforeAll(() => resetSandbox());
