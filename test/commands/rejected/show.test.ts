@@ -2,6 +2,7 @@
 // states what a user relies on: exit code, stdout, stderr, and what the server holds (and what its receiver
 // got) afterwards.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { writeSandboxProfile } from '../../helpers/sandbox.js';
 import { ID, h, initial, ndjson, resetSandbox, useErpOrdersSandbox } from './erp-orders-sandbox.js';
 
 useErpOrdersSandbox();
@@ -32,5 +33,16 @@ describe('rejected show', () => {
     const r = await h.nsx(['rejected', 'show', ID, 'evt-nope']);
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/no rejected event evt-nope for erp-orders/);
+  });
+
+  it("its hint is built from the invocation (ctx.command): the run's NSX_PROFILE becomes --profile, and the hint runs on its own", async () => {
+    const profileOnly = writeSandboxProfile(h);
+    const r = await h.nsx(['rejected', 'show', ID, 'evt-nope'], { env: { ...profileOnly, NSX_PROFILE: 'sandbox' } });
+    expect(r.code, r.stderr).toBe(5);
+    const hint = /list them: (.*)$/m.exec(r.stderr)?.[1];
+    expect(hint).toBe(`nsx --profile sandbox rejected list ${ID}`);
+    const typed = await h.nsx(hint!.split(' ').slice(1), { env: profileOnly });
+    expect(typed.code, typed.stderr).toBe(0);
+    expect(typed.stdout.trimEnd().split('\n')).toHaveLength(initial.length);
   });
 });
