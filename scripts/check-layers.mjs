@@ -22,7 +22,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const LAYERS = [
-  { name: 'base', files: ['errors.ts', 'version.ts', 'hints.ts', 'lifecycle.ts', 'timers.ts'] },
+  { name: 'base', files: ['errors.ts', 'version.ts', 'hints.ts', 'io.ts', 'lifecycle.ts', 'timers.ts'] },
   { name: 'api', dir: 'api' },
   { name: 'input', dir: 'input' },
   { name: 'config', dir: 'config' },

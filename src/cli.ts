@@ -4,8 +4,10 @@
 import { version } from './version.js';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODE_HELP, ExitCode, NsxError } from './errors.js';
-import { currentOutput } from './commands/context.js';
-import { runExitHooks } from './lifecycle.js';
+import { bindInvocation, type Invocation } from './commands/context.js';
+import { runEnded, runStarted } from './lifecycle.js';
+import { processIO, type NsxIO } from './io.js';
+import type { Output } from './output/output.js';
 import { printable } from './output/printable.js';
 import { registerAuth } from './commands/auth/index.js';
 import { registerCompletion } from './commands/completion/index.js';
@@ -96,22 +98,47 @@ export function renderRootHelp(): string {
   return text;
 }
 
-/** Runs nsx and returns the exit code; never throws. */
-export async function main(argv: string[]): Promise<number> {
-  let program: Command | undefined;
+/**
+ * Runs nsx and returns the exit code; never throws. Everything it reads and writes goes through `io`
+ * (src/io.ts): bin/nsx.cjs passes the process's, tests their own (test/helpers/run-nsx-in-process.ts).
+ */
+export async function main(argv: string[], io: NsxIO = processIO()): Promise<number> {
+  let invocation: Invocation | undefined;
   const json = jsonRequested(argv.slice(2));
+  // A handler that sets process.exitCode (instead of ctx.setExitCode) must not leave it set for the next run
+  // in the same process; the launcher exits with what main returns.
+  const exitCodeBefore = process.exitCode;
+  runStarted();
   try {
-    program = buildProgram();
+    const program = buildProgram();
+    invocation = bindInvocation(program, io);
+    writeCommanderTo(program, io);
     // In json modes a usage error is one JSON object on stderr too (reportError writes it), so commander
     // must not print its own lines.
     if (json) quietUsageErrors(program);
     await program.parseAsync(argv);
-    return Number(process.exitCode ?? 0);
+    return invocation.exitCode ?? Number(process.exitCode ?? 0);
   } catch (error) {
-    return reportError(error, json);
+    return reportError(error, io, invocation?.output, json);
   } finally {
-    await runExitHooks();
+    process.exitCode = exitCodeBefore;
+    await runEnded();
   }
+}
+
+/** Commander's help, version and usage errors go to the run's streams, wrapped at its terminal's width. */
+function writeCommanderTo(cmd: Command, io: NsxIO): void {
+  const width = (tty: boolean, stream: object) => () => Math.min(tty ? (stream as { columns?: number }).columns || HELP_WIDTH : HELP_WIDTH, HELP_WIDTH);
+  cmd.configureOutput({
+    writeOut: (s) => void io.stdout.write(s),
+    writeErr: (s) => void io.stderr.write(s),
+    getOutHelpWidth: width(io.isTTY.stdout, io.stdout),
+    getErrHelpWidth: width(io.isTTY.stderr, io.stderr),
+    // nsx's help has no colours of its own (commander would otherwise ask the process's streams).
+    getOutHasColors: () => false,
+    getErrHasColors: () => false,
+  });
+  for (const sub of cmd.commands) writeCommanderTo(sub, io);
 }
 
 /** --json, -o/--output json|ndjson in argv (before commander parsed it: a usage error may stop it). */
@@ -132,7 +159,7 @@ function quietUsageErrors(cmd: Command): void {
   for (const sub of cmd.commands) quietUsageErrors(sub);
 }
 
-function reportError(error: unknown, json = false): number {
+function reportError(error: unknown, io: NsxIO, output: Output | undefined, json = false): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
@@ -140,12 +167,11 @@ function reportError(error: unknown, json = false): number {
     if (json) {
       const [first = '', ...rest] = error.message.replace(/^error: /, '').split('\n');
       const hint = [...rest.map((l) => l.replace(/^\((.*)\)$/, '$1')), 'run with --help for usage'].join('; ');
-      process.stderr.write(`${JSON.stringify({ error: { message: first, exit_code: ExitCode.usage, hint } })}\n`);
+      io.stderr.write(`${JSON.stringify({ error: { message: first, exit_code: ExitCode.usage, hint } })}\n`);
     }
     return ExitCode.usage;
   }
-  const output = currentOutput();
   if (output) output.error(error);
-  else process.stderr.write(`error: ${printable(error instanceof Error ? error.message : String(error))}\n`);
+  else io.stderr.write(`error: ${printable(error instanceof Error ? error.message : String(error))}\n`);
   return error instanceof NsxError ? error.exitCode : ExitCode.error;
 }

@@ -1,11 +1,14 @@
 // What every command handler receives: the output layer, the global flags, the settings (resolved on first
-// use, flags > env > profile > defaults), the API client, Ctrl-C as an AbortSignal, and cleanup hooks.
+// use, flags > env > profile > defaults), the API client, Ctrl-C as an AbortSignal, and cleanup hooks, all
+// from the IO main() was given (src/io.ts): nothing here reads the process's streams, environment
+// or signals itself, so a test runs a command in-process with a fake terminal.
 // Handlers are loaded lazily: `lazy(() => import('./list.js'))` keeps start-up to commander and this file.
 import type { Command } from 'commander';
 import type { ApiClient } from '../api/client.js';
 import type { GlobalOptions, Settings } from '../config/profiles.js';
 import type { Output, OutputFlags } from '../output/output.js';
-import { setInvocation } from '../hints.js';
+import { processIO, withIO, type NsxIO } from '../io.js';
+import { commandLine, invocationWords, withInvocation, type CommandWord } from '../hints.js';
 
 export interface GlobalFlags extends GlobalOptions, OutputFlags {
   /** Run against an in-process sandbox seeded with the demo scenario. */
@@ -15,6 +18,15 @@ export interface GlobalFlags extends GlobalOptions, OutputFlags {
 export interface CommandContext {
   readonly output: Output;
   readonly globals: GlobalFlags;
+  /** The terminal this run was given: streams, TTYs, environment, clock, Ctrl-C. */
+  readonly io: NsxIO;
+  /**
+   * A command line for the user to type next, with this invocation's --profile/--sandbox/target flags:
+   * ctx.command('recover', id, yes && '--yes') (falsy words are left out, arrays spread, words quoted).
+   */
+  command(...words: CommandWord[]): string;
+  /** The exit code when the handler returns normally (e.g. exit 6 for --fail-if-any); 0 otherwise. */
+  setExitCode(code: number): void;
   /** Aborted on the first Ctrl-C when the command took over interrupts (see onInterrupt). */
   readonly signal: AbortSignal;
   /** Settings by precedence (loaded on first use); throws UsageError for a bad flag or a missing profile. */
@@ -33,27 +45,59 @@ export interface CommandContext {
 
 export type Handler<O = Record<string, unknown>> = (ctx: CommandContext, args: unknown[], opts: O) => Promise<void>;
 
-let lastOutput: Output | undefined;
-/** The output of the command that ran last (for the one error exit in cli.ts). */
-export function currentOutput(): Output | undefined {
-  return lastOutput;
+/** One run of main(): its IO, the output of the command that ran (for the one error exit), its exit code. */
+export interface Invocation {
+  readonly io: NsxIO;
+  output?: Output;
+  exitCode?: number;
+}
+
+const invocations = new WeakMap<Command, Invocation>();
+
+/** Ties a run's IO to the commander tree main() parses with (each run builds its own tree). */
+export function bindInvocation(program: Command, io: NsxIO): Invocation {
+  const invocation: Invocation = { io };
+  invocations.set(program, invocation);
+  return invocation;
+}
+
+/** The invocation of the tree `cmd` belongs to; a tree parsed without main() runs with the process's IO. */
+function invocationOf(cmd: Command): Invocation {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  return invocations.get(root) ?? bindInvocation(root, processIO());
 }
 
 class RunContext implements CommandContext {
   readonly output: Output;
   readonly globals: GlobalFlags;
+  readonly io: NsxIO;
+  /** The global words every printed command repeats (see src/hints.ts). */
+  readonly hintWords: readonly string[];
+  private readonly invocation: Invocation;
+  private readonly stopInterrupts: () => void;
   private readonly abort = new AbortController();
   private resolved: Settings | undefined;
   private api: Promise<ApiClient> | undefined;
   private readonly cleanups: Array<() => Promise<void> | void> = [];
   private interruptsHandled = false;
 
-  constructor(cmd: Command, OutputClass: typeof Output, profileOutput?: string) {
+  constructor(cmd: Command, invocation: Invocation, OutputClass: typeof Output, profileOutput?: string) {
     this.globals = cmd.optsWithGlobals<GlobalFlags>();
-    setInvocation(this.globals);
-    this.output = new OutputClass(this.globals, undefined, profileOutput);
-    lastOutput = this.output;
-    process.on('SIGINT', this.onSigint);
+    this.invocation = invocation;
+    this.io = invocation.io;
+    this.hintWords = invocationWords(this.globals, this.io.env);
+    this.output = new OutputClass(this.globals, this.io, profileOutput);
+    invocation.output = this.output;
+    this.stopInterrupts = this.io.onInterrupt(this.onSigint);
+  }
+
+  command(...words: CommandWord[]): string {
+    return commandLine(this.hintWords, words);
+  }
+
+  setExitCode(code: number): void {
+    this.invocation.exitCode = code;
   }
 
   get signal(): AbortSignal {
@@ -64,16 +108,16 @@ class RunContext implements CommandContext {
 
   private readonly onSigint = (): void => {
     if (this.interruptsHandled && !this.abort.signal.aborted) {
-      this.firstInterruptAt = Date.now();
+      this.firstInterruptAt = this.io.now();
       this.output.notice('interrupted: finishing the call in flight (Ctrl-C again to quit at once)');
       this.abort.abort(new Error('interrupted'));
       return;
     }
     // when-exit (loaded by conf through atomically) re-raises the same SIGINT at once; only a second
     // Ctrl-C from the person, later than that echo, quits without finishing.
-    if (this.interruptsHandled && Date.now() - this.firstInterruptAt < 250) return;
+    if (this.interruptsHandled && this.io.now() - this.firstInterruptAt < 250) return;
     this.output.notice('interrupted');
-    process.exit(130);
+    this.io.exit(130);
   };
 
   handleInterrupts(): void {
@@ -84,7 +128,7 @@ class RunContext implements CommandContext {
     if (!this.resolved) {
       // conf and the profile code load only for commands that need settings.
       const { resolveSettings } = await import('../config/profiles.js');
-      this.resolved = resolveSettings(this.globals);
+      this.resolved = resolveSettings(this.globals, this.io.env);
       if (this.globals.sandbox) this.resolved = await this.startSandbox(this.resolved);
       this.output.addSecret(this.resolved.clientSecret);
       this.output.addSecret(this.resolved.staticToken);
@@ -156,7 +200,7 @@ class RunContext implements CommandContext {
   }
 
   async dispose(): Promise<void> {
-    process.off('SIGINT', this.onSigint);
+    this.stopInterrupts();
     for (const fn of this.cleanups.reverse()) {
       try {
         await fn();
@@ -178,6 +222,7 @@ export function lazy<O = Record<string, unknown>>(load: () => Promise<{ run: Han
     const cmd = all[all.length - 1] as Command;
     const opts = all[all.length - 2] as O;
     const args = all.slice(0, -2);
+    const invocation = invocationOf(cmd);
     // The output layer (and chalk) loads here, not at start-up: --help never needs it.
     const { Output } = await import('../output/output.js');
     // The profile key `output` applies when neither --output nor --json was given.
@@ -185,12 +230,13 @@ export function lazy<O = Record<string, unknown>>(load: () => Promise<{ run: Han
     let profileOutput: string | undefined;
     if (flags.output === undefined && !flags.json) {
       const { profileOutputSetting } = await import('../config/profiles.js');
-      profileOutput = profileOutputSetting(flags);
+      profileOutput = profileOutputSetting(flags, invocation.io.env);
     }
-    const ctx = new RunContext(cmd, Output, profileOutput);
+    const ctx = new RunContext(cmd, invocation, Output, profileOutput);
     try {
       const { run } = await load();
-      await run(ctx, args, opts);
+      // Code below the context (hints in workflows, piped input, prompts) finds this run's IO and words.
+      await withIO(ctx.io, () => withInvocation(ctx.hintWords, () => run(ctx, args, opts)));
     } finally {
       await ctx.dispose();
     }

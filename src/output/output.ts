@@ -2,8 +2,8 @@
 // everything for people (progress, context, warnings, errors) goes to stderr. It also decides whether a
 // human is watching: colours, spinners and prompts follow from the TTYs, the flags and the environment.
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Writable } from 'node:stream';
 import { ApiError, ExitCode, NsxError, UnreadableAnswerError } from '../errors.js';
+import { processIO, type NsxIO } from '../io.js';
 import { jsonText, printable } from './printable.js';
 
 export const OUTPUT_MODES = ['table', 'json', 'ndjson', 'tsv'] as const;
@@ -20,17 +20,8 @@ export interface OutputFlags {
   color?: boolean | undefined;
 }
 
-export interface Terminal {
-  stdout: Writable & { isTTY?: boolean; columns?: number };
-  stderr: Writable & { isTTY?: boolean };
-  stdinIsTTY: boolean;
-  env: NodeJS.ProcessEnv;
-}
-
-/** The process's terminal (bin/nsx.cjs turns EPIPE on stdout into a quiet exit 0). */
-export function processTerminal(): Terminal {
-  return { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), env: process.env };
-}
+/** What Output needs of the command's IO (src/io.ts); prompts read from `stdin`. */
+export type Terminal = Pick<NsxIO, 'stdout' | 'stderr' | 'env' | 'isTTY'> & Partial<Pick<NsxIO, 'stdin'>>;
 
 /** A column of a list: its header and how a row shows in it (tables and tsv). json/ndjson print rows whole. */
 export interface Column<T> {
@@ -62,14 +53,15 @@ export class Output {
   readonly canPrompt: boolean;
   readonly style: ChalkInstance;
   readonly errStyle: ChalkInstance;
-  private readonly term: Terminal;
+  /** The streams this output writes to (prompts draw on its stderr and read its stdin). */
+  readonly term: Terminal;
   private readonly secrets = new Set<string>();
 
-  constructor(flags: OutputFlags = {}, term: Terminal = processTerminal(), profileOutput?: string) {
+  constructor(flags: OutputFlags = {}, term: Terminal = processIO(), profileOutput?: string) {
     this.term = term;
     const env = term.env;
-    this.stdoutIsTTY = Boolean(term.stdout.isTTY);
-    this.stderrIsTTY = Boolean(term.stderr.isTTY);
+    this.stdoutIsTTY = term.isTTY.stdout;
+    this.stderrIsTTY = term.isTTY.stderr;
     if (flags.json && flags.output !== undefined && flags.output !== 'json') {
       throw new NsxError(`--json conflicts with --output ${flags.output}: give one of them`, ExitCode.usage);
     }
@@ -88,7 +80,7 @@ export class Output {
     this.style = new Chalk({ level: this.color ? 1 : 0 });
     this.errStyle = new Chalk({ level: colorAllowed && (this.stderrIsTTY || forced) ? 1 : 0 });
     const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
-    this.canPrompt = term.stdinIsTTY && this.stdoutIsTTY && flags.input !== false && !ci;
+    this.canPrompt = term.isTTY.stdin && this.stdoutIsTTY && flags.input !== false && !ci;
   }
 
   /** Whether progress (spinners, bars) may be drawn: stderr is a terminal and the user did not ask for quiet. */

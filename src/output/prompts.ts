@@ -1,5 +1,6 @@
 // Confirmations and questions. Only here does nsx talk to a person on stdin; inquirer loads on first use.
 import { ConfirmationError, InterruptedError } from '../errors.js';
+import { currentIO } from '../io.js';
 import type { Output } from './output.js';
 import { printable } from './printable.js';
 
@@ -22,7 +23,7 @@ export async function confirm(output: Output, question: string, options: Confirm
     throw new ConfirmationError(`confirmation needed and no terminal to ask in: pass ${flag} to go ahead`);
   }
   const { confirm: ask } = await import('@inquirer/prompts');
-  const ok = await withPromptErrors(() => ask({ message: printable(question), default: options.default ?? false }, promptStreams()));
+  const ok = await withPromptErrors(() => ask({ message: printable(question), default: options.default ?? false }, promptStreams(output)));
   if (!ok) throw new ConfirmationError('cancelled: nothing was changed');
 }
 
@@ -34,7 +35,7 @@ export async function confirmByTyping(output: Output, question: string, expected
     throw new ConfirmationError(`confirmation needed and no terminal to ask in: pass ${flag} to go ahead`);
   }
   const { input } = await import('@inquirer/prompts');
-  const typed = await withPromptErrors(() => input({ message: printable(`${question}\n  Type ${expected} to confirm:`) }, promptStreams()));
+  const typed = await withPromptErrors(() => input({ message: printable(`${question}\n  Type ${expected} to confirm:`) }, promptStreams(output)));
   if (typed.trim() !== expected) throw new ConfirmationError(`cancelled: you typed "${typed.trim()}", not ${expected}; nothing was changed`);
 }
 
@@ -42,19 +43,23 @@ export async function askText(output: Output, message: string, options: { defaul
   if (!output.canPrompt) throw new ConfirmationError(`${message}: no terminal to ask in; pass ${options.flag}`);
   const { input } = await import('@inquirer/prompts');
   return withPromptErrors(() =>
-    input({ message: printable(message), ...(options.default !== undefined ? { default: options.default } : {}), required: true }, promptStreams()),
+    input({ message: printable(message), ...(options.default !== undefined ? { default: options.default } : {}), required: true }, promptStreams(output)),
   );
 }
 
 export async function askSecret(output: Output, message: string, options: { flag: string }): Promise<string> {
   if (!output.canPrompt) throw new ConfirmationError(`${message}: no terminal to ask in; ${options.flag}`);
   const { password } = await import('@inquirer/prompts');
-  return withPromptErrors(() => password({ message: printable(message), mask: true, validate: (v) => v.length > 0 || 'required' }, promptStreams()));
+  return withPromptErrors(() => password({ message: printable(message), mask: true, validate: (v) => v.length > 0 || 'required' }, promptStreams(output)));
 }
 
-/** Prompts draw on stderr so that stdout stays data. */
-export function promptStreams(): { output: NodeJS.WritableStream } {
-  return { output: process.stderr };
+/**
+ * Prompts read the command's stdin and draw on its stderr, so that stdout stays data. Without an Output,
+ * the streams of the command running in this async context (currentIO).
+ */
+export function promptStreams(output?: Output): { input: NodeJS.ReadableStream; output: NodeJS.WritableStream } {
+  const io = currentIO();
+  return { input: output?.term.stdin ?? io.stdin, output: output?.term.stderr ?? io.stderr };
 }
 
 /** Whether inquirer ended a prompt because of Ctrl-C (in raw mode it is a key, not a SIGINT). */

@@ -5,7 +5,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedHome, runNsx, type IsolatedHome } from '../helpers/cli.js';
+import { runNsxInProcess } from '../helpers/run-nsx-in-process.js';
+import { isolatedHome, type IsolatedHome } from '../helpers/cli.js';
 import { serveHandlers, type LoopbackServer } from '../helpers/msw-loopback.js';
 
 let server: LoopbackServer;
@@ -122,7 +123,7 @@ describe('bad input: exit 2, one error line, nothing sent', () => {
   it.concurrent.each(CASES.map(([what, argv, message], i) => [what, i, argv, message] as const))('%s', async (_what, i, argv, message) => {
     const args = typeof argv === 'function' ? argv() : argv;
     const prefix = `/case-${i}`;
-    const r = await runNsx(args, { env: { ...env, NSX_BASE_URL: `${server.url}${prefix}`, NSX_TOKEN_URL: `${server.url}${prefix}/token` } });
+    const r = await runNsxInProcess(args, { env: { ...env, NSX_BASE_URL: `${server.url}${prefix}`, NSX_TOKEN_URL: `${server.url}${prefix}/token` } });
     const errorLines = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
     expect({ code: r.code, stdout: r.stdout, errorLines: errorLines.length }, r.stderr).toEqual({ code: 2, stdout: '', errorLines: 1 });
     expect(r.stderr.split('\n')[0]).toMatch(/^error: /); // the error comes first: no stack, no noise before it
@@ -135,7 +136,7 @@ describe('bad input: exit 2, one error line, nothing sent', () => {
 
   // Root can read a mode-000 file, so this case only bites for other users (the folder case above covers root).
   it.runIf(process.getuid?.() !== 0)('api key file that cannot be read', async () => {
-    const r = await runNsx(reg('--callback-url', HOOK, '--api-key-file', f('locked.key')), { env });
+    const r = await runNsxInProcess(reg('--callback-url', HOOK, '--api-key-file', f('locked.key')), { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--api-key-file: .*locked\.key cannot be read \(permission denied\)/);
   });

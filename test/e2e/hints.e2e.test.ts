@@ -3,9 +3,10 @@
 // NSX_PROFILE, acts on the same tenant.
 import { afterEach, describe, expect, it } from 'vitest';
 import { printedCommand, runPrinted } from '../helpers/printed.js';
-import { sandboxHarness, writeSandboxProfile, type SandboxHarness } from '../helpers/sandbox.js';
+import { inProcessSandbox, type InProcessSandboxHarness } from '../helpers/run-nsx-in-process.js';
+import { writeSandboxProfile } from '../helpers/sandbox.js';
 
-let h: SandboxHarness | undefined;
+let h: InProcessSandboxHarness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
@@ -13,7 +14,7 @@ afterEach(async () => {
 
 describe('hints repeat the profile in effect and run as printed', () => {
   it('integrations stop: the start command it names starts the same integration', async () => {
-    h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
     const env = { ...h.env, ...writeSandboxProfile(h) };
     const stop = await h.nsx(['integrations', 'stop', 'wms-fulfillment', '--yes'], { env: { ...env, NSX_PROFILE: 'sandbox' } });
     expect(stop.code, stop.stderr).toBe(0);
@@ -26,7 +27,7 @@ describe('hints repeat the profile in effect and run as printed', () => {
   });
 
   it('integrations update with nothing to change: the help it points to is printed', async () => {
-    h = await sandboxHarness({ scenario: 'demo' });
+    h = await inProcessSandbox({ scenario: 'demo' });
     const env = { ...h.env, ...writeSandboxProfile(h) };
     const r = await h.nsx(['integrations', 'update', 'erp-orders'], { env: { ...env, NSX_PROFILE: 'sandbox' } });
     expect(r.code).toBe(2);

@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/index.js';
-import { childEnv, isolatedHome, NSX_BIN, ROOT, runNsx } from '../helpers/cli.js';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { childEnv, isolatedHome, NSX_BIN, ROOT } from '../helpers/cli.js';
+import { inProcessSandbox, runNsxInProcess, type InProcessSandboxHarness } from '../helpers/run-nsx-in-process.js';
 
-let h: SandboxHarness | undefined;
+let h: InProcessSandboxHarness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 describe('tokens follow the credentials (item 7)', () => {
   it('a changed secret is not answered from the cache; the cache never holds the secret', async () => {
-    h = await sandboxHarness({ scenario: 'demo' });
+    h = await inProcessSandbox({ scenario: 'demo' });
     const ok = await h.nsx(['integrations', 'list']);
     expect(ok.code).toBe(0);
     const cache = readFileSync(join(h.env.NSX_CACHE_DIR!, 'tokens.json'), 'utf8');
@@ -40,7 +40,7 @@ describe('tokens follow the credentials (item 7)', () => {
   });
 
   it('whoami and doctor always ask for a fresh token, even with one cached', async () => {
-    h = await sandboxHarness({ scenario: 'demo' });
+    h = await inProcessSandbox({ scenario: 'demo' });
     expect((await h.nsx(['integrations', 'list'])).code).toBe(0);
     const who = await h.nsx(['whoami', '--json', '--verbose']);
     expect(who.code).toBe(0);
@@ -53,7 +53,7 @@ describe('tokens follow the credentials (item 7)', () => {
 
 describe('--fail-if-any --quiet is like grep -q (item 8)', () => {
   it('prints nothing at all and exits 6 when events wait, 0 when none', async () => {
-    h = await sandboxHarness({ scenario: 'demo' });
+    h = await inProcessSandbox({ scenario: 'demo' });
     for (const args of [['rejected', 'list', 'erp-orders', '--fail-if-any', '--quiet'], ['-q', 'rejected', 'list', 'erp-orders', '--event', 'order.*', '--fail-if-any']]) {
       const r = await h.nsx(args);
       expect(r, args.join(' ')).toMatchObject({ code: 6, stdout: '', stderr: '' });
@@ -69,7 +69,7 @@ describe('--fail-if-any --quiet is like grep -q (item 8)', () => {
 
 describe('local input is checked before anything is printed or sent (item 10)', () => {
   it('stock import of a missing file: one stderr line, exit 2, no context line, nothing sent', async () => {
-    h = await sandboxHarness({ scenario: 'demo' });
+    h = await inProcessSandbox({ scenario: 'demo' });
     const imports = () => h!.sandbox.state.imports.size;
     const before = imports();
     for (const [args, message] of [
@@ -87,7 +87,7 @@ describe('local input is checked before anything is printed or sent (item 10)', 
 
 describe('one message for a file that is not there (item 13)', () => {
   it('every command that reads a file names it the same way, never ENOENT', async () => {
-    h = await sandboxHarness({ scenario: 'demo' });
+    h = await inProcessSandbox({ scenario: 'demo' });
     const cases: Array<[string[], string]> = [
       [['stock', 'import', '/nonexistent/a.csv'], 'cannot read /nonexistent/a.csv: no such file'],
       [['stock', 'import', 'package.json', '--store-mapping', '/nonexistent/m.json'], '--store-mapping: cannot read /nonexistent/m.json: no such file'],
@@ -160,7 +160,7 @@ describe('a second sandbox start on a taken port (item 12)', () => {
       const mtime = statSync(statePath).mtimeMs;
       let suggested = 0;
       for (const args of [['--port', String(port), '--state', statePath], ['--port', String(port)]]) {
-        const r = await runNsx(['sandbox', 'start', ...args], { env: home.env, timeoutMs: 20_000 });
+        const r = await runNsxInProcess(['sandbox', 'start', ...args], { env: home.env, timeoutMs: 20_000 });
         expect(r.code, r.stderr).toBe(7);
         expect(r.stdout).toBe('');
         const [line, hint, ...rest] = r.stderr.trim().split('\n');
@@ -189,7 +189,7 @@ describe('a second sandbox start on a taken port (item 12)', () => {
     // port + 10 taken too (by us, or already by someone): the hint passes over it.
     const blocker = await listenOn(port + 10).catch(() => undefined);
     try {
-      const r = await runNsx(['sandbox', 'start', '--port', String(port), '--receiver-port', '0', '--no-state'], { env: home.env });
+      const r = await runNsxInProcess(['sandbox', 'start', '--port', String(port), '--receiver-port', '0', '--no-state'], { env: home.env });
       expect(r.code, r.stderr).toBe(7);
       const apiPort = suggestedPort(r.stderr, '--port', port);
       expect(apiPort).toBeGreaterThanOrEqual(port + 20);
@@ -197,7 +197,7 @@ describe('a second sandbox start on a taken port (item 12)', () => {
         `error: port ${port} on 127.0.0.1 is already in use by another program (not a sandbox: it does not answer /_sandbox/), so the sandbox cannot listen there\n` +
           `  pick another port: nsx sandbox start --port ${apiPort}\n`,
       );
-      const receiver = await runNsx(['sandbox', 'start', '--port', '0', '--receiver-port', String(port), '--no-state'], { env: home.env });
+      const receiver = await runNsxInProcess(['sandbox', 'start', '--port', '0', '--receiver-port', String(port), '--no-state'], { env: home.env });
       expect(receiver.code).toBe(7);
       expect(receiver.stderr).toContain(`port ${port} on 127.0.0.1 is already in use by another program (not a sandbox: it does not answer /_sandbox/), so the sandbox's receiver cannot listen there`);
       const receiverPort = suggestedPort(receiver.stderr, '--receiver-port', port);
@@ -219,7 +219,7 @@ describe('a second sandbox start on a taken port (item 12)', () => {
 
 describe('smaller truths (item 13)', () => {
   it("the stop confirmation names the integration's real destination", async () => {
-    h = await sandboxHarness({ scenario: 'demo' });
+    h = await inProcessSandbox({ scenario: 'demo' });
     const r = await h.nsx(['integrations', 'stop', 's3-archive']);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('Stopping s3-archive halts the events flowing to s3://acme-event-archive/newstore/events/ until someone runs');
@@ -227,7 +227,7 @@ describe('smaller truths (item 13)', () => {
   });
 
   it('-q recover --dry-run still prints the plan', async () => {
-    h = await sandboxHarness({ scenario: 'demo' });
+    h = await inProcessSandbox({ scenario: 'demo' });
     const total = h.sandbox.state.rejectedOf('erp-orders').length;
     const r = await h.nsx(['-q', 'recover', 'erp-orders', '--dry-run']);
     expect(r.code, r.stderr).toBe(0);
@@ -237,7 +237,7 @@ describe('smaller truths (item 13)', () => {
   });
 
   it('a normal Ctrl-C of logs tail is not an error: one line, exit 130', async () => {
-    h = await sandboxHarness({ scenario: 'demo' });
+    h = await inProcessSandbox({ scenario: 'demo' });
     for (const mode of [[], ['-o', 'ndjson']]) {
       const child = spawn(process.execPath, [NSX_BIN, 'logs', 'tail', 'erp-orders', '--interval', '200ms', ...mode], { env: childEnv(h.env), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
@@ -256,7 +256,7 @@ describe('smaller truths (item 13)', () => {
   });
 
   it('--drop takes only the keys that select rejected events, and its help says which', async () => {
-    h = await sandboxHarness({ scenario: 'demo' });
+    h = await inProcessSandbox({ scenario: 'demo' });
     const help = await h.nsx(['recover', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('--drop <filter> delete matching events instead of retrying them (repeatable; keys: event, entity-id, status-code, since, until, match)');
     for (const expression of ['level=error', 'grep=timeout']) {
@@ -272,7 +272,7 @@ describe('smaller truths (item 13)', () => {
   it('an unknown profile is exit 2 with the same message everywhere', { timeout: 120_000 }, async () => {
     const home = isolatedHome();
     try {
-      expect((await runNsx(['config', 'set', 'tenant', 'acme', '--profile', 'real'], { env: home.env })).code).toBe(0);
+      expect((await runNsxInProcess(['config', 'set', 'tenant', 'acme', '--profile', 'real'], { env: home.env })).code).toBe(0);
       const commands = [
         ['integrations', 'list'],
         ['whoami'],
@@ -287,12 +287,12 @@ describe('smaller truths (item 13)', () => {
         // NSX_PROFILE for every command, --profile for a few (both name the profile the same way).
         for (const env of args[0] === 'doctor' || args[0] === 'config' ? [{ NSX_PROFILE: 'ghost' }, {}] : [{ NSX_PROFILE: 'ghost' }]) {
           const argv = 'NSX_PROFILE' in env ? args : ['--profile', 'ghost', ...args];
-          const r = await runNsx(argv, { env: { ...home.env, ...env } });
+          const r = await runNsxInProcess(argv, { env: { ...home.env, ...env } });
           expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(2);
           expect(r.stderr, argv.join(' ')).toMatch(/^error: (?:.*: )?profile "ghost" does not exist\n {2}known profiles: real\n$|^error: 1 of \d+ checks failed: profile\n$/m);
         }
       }
-      const use = await runNsx(['config', 'use', 'ghost'], { env: home.env });
+      const use = await runNsxInProcess(['config', 'use', 'ghost'], { env: home.env });
       expect(use.code).toBe(2);
       expect(use.stderr).toBe('error: profile "ghost" does not exist\n  known profiles: real\n');
     } finally {
@@ -303,7 +303,7 @@ describe('smaller truths (item 13)', () => {
 
 describe('recover tells the truth about time and about what is left (item 13)', () => {
   it('the estimate comes from measured retry calls and is close to the run it predicts; after --no-start nothing claims events wait', { timeout: 120_000 }, async () => {
-    h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
     await h.admin('PUT', '/_sandbox/receiver/rule', { rule: 'accept-all', latency_ms: 60 });
     // Nothing measured yet: no number (a read's round trip says nothing about a retry's).
     const first = await h.nsx(['recover', 'erp-orders', '--dry-run']);

@@ -10,7 +10,7 @@ function terminal(opts: { stdoutTTY?: boolean; stderrTTY?: boolean; stdinTTY?: b
   let stderr = '';
   out.on('data', (d: Buffer) => (stdout += d.toString()));
   err.on('data', (d: Buffer) => (stderr += d.toString()));
-  const term: Terminal = { stdout: out, stderr: err, stdinIsTTY: opts.stdinTTY ?? false, env: opts.env ?? {} };
+  const term: Terminal = { stdout: out, stderr: err, isTTY: { stdin: opts.stdinTTY ?? false, stdout: out.isTTY, stderr: err.isTTY }, env: opts.env ?? {} };
   return { term, out: () => stdout, err: () => stderr };
 }
 

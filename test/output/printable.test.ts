@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { printable } from '../../src/output/printable.js';
-import { isolatedHome, runNsx } from '../helpers/cli.js';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { isolatedHome } from '../helpers/cli.js';
+import { inProcessSandbox, runNsxInProcess, type InProcessSandboxHarness } from '../helpers/run-nsx-in-process.js';
 
 const TITLE = '\u001b]0;pwned\u0007'; // OSC: sets the window title
 const CLEAR = '\u001b[2J\u001b[H'; // clears the screen
@@ -27,7 +27,7 @@ describe('printable()', () => {
   });
 });
 
-let h: SandboxHarness | undefined;
+let h: InProcessSandboxHarness | undefined;
 let server: Server | undefined;
 afterEach(async () => {
   await h?.close();
@@ -37,7 +37,7 @@ afterEach(async () => {
 
 describe('hostile text from the server', () => {
   it('integrations list: table and tsv show escapes, json keeps the exact id', async () => {
-    h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
     const id = `evil${TITLE}${CLEAR}${C1}`;
     const template = h.sandbox.state.integrations.get('erp-orders')!;
     h.sandbox.state.integrations.set(id, { ...structuredClone(template), id });
@@ -66,7 +66,7 @@ describe('hostile text from the server', () => {
     const home = isolatedHome();
     try {
       for (const extra of [{}, { FORCE_COLOR: '1' }]) {
-        const r = await runNsx(['integrations', 'get', 'erp-orders', '--timeout', '2s'], {
+        const r = await runNsxInProcess(['integrations', 'get', 'erp-orders', '--timeout', '2s'], {
           env: { ...home.env, NSX_BASE_URL: base, NSX_TOKEN_URL: `${base}/token`, NSX_TENANT: 't', NSX_CLIENT_ID: 'c', NSX_CLIENT_SECRET: 's3cr3t-value', NSX_RETRIES: '0', ...extra },
         });
         expect(r.code).toBe(1);

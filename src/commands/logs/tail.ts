@@ -56,7 +56,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
     // Ctrl-C is how a tail normally ends: a line for people, exit 130, no "error:".
     if (ctx.signal.aborted) {
       ctx.output.info(`stopped following ${id} after ${formatDuration(follower.elapsedMs())}`);
-      process.exitCode = ExitCode.interrupted;
+      ctx.setExitCode(ExitCode.interrupted);
       return;
     }
     throw error;

@@ -26,7 +26,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
   if (opts.failIfAny && ctx.output.quiet) {
     // Like grep -q: nothing on stdout or stderr, only the exit code; the first match settles it.
     for await (const _ of filteredRejected(api.rejectedEvents(id), filter)) {
-      process.exitCode = ExitCode.partial;
+      ctx.setExitCode(ExitCode.partial);
       return;
     }
     return;

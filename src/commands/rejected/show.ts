@@ -3,7 +3,6 @@ import type { RejectedEvent } from '../../api/schemas.js';
 import { NotFoundError } from '../../errors.js';
 import { parseEventId, parseIntegrationId } from '../../input/ids.js';
 import { entityKey } from '../../workflows/filters.js';
-import { nsxCommand } from '../../hints.js';
 
 export async function run(ctx: CommandContext, [rawId, rawEventId]: unknown[]): Promise<void> {
   const id = parseIntegrationId(rawId);
@@ -19,7 +18,7 @@ export async function run(ctx: CommandContext, [rawId, rawEventId]: unknown[]): 
   }
   if (!found) {
     throw new NotFoundError(`no rejected event ${eventId} for ${id} (already delivered or deleted?)`, {
-      hint: `list them: ${nsxCommand('rejected', 'list', id)}`,
+      hint: `list them: ${ctx.command('rejected', 'list', id)}`,
     });
   }
   const event = found;

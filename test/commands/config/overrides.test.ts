@@ -6,8 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isolatedHome, runNsx, type IsolatedHome } from '../helpers/cli.js';
-import { serveHandlers, type LoopbackServer } from '../helpers/msw-loopback.js';
+import { runNsxInProcess } from '../../helpers/run-nsx-in-process.js';
+import { isolatedHome, type IsolatedHome } from '../../helpers/cli.js';
+import { serveHandlers, type LoopbackServer } from '../../helpers/msw-loopback.js';
 
 const BASE = '/api/v1/org/integrations/eventstream';
 const LOG_ENTRIES = `${BASE}/{id}/log_entries`;
@@ -26,7 +27,7 @@ afterEach(async () => {
   home.cleanup();
 });
 
-const nsx = (args: string[], extra: Record<string, string> = {}) => runNsx(args, { env: { ...env, ...extra } });
+const nsx = (args: string[], extra: Record<string, string> = {}) => runNsxInProcess(args, { env: { ...env, ...extra } });
 const configText = () => readFileSync(join(env.NSX_CONFIG_DIR!, 'config.json'), 'utf8');
 
 /** A tenant whose log entries live at .../log_entries (not .../logs) and page with skip/limit. */

@@ -6,8 +6,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runNsxInProcess } from '../helpers/run-nsx-in-process.js';
 import { ExitCode } from '../../src/errors.js';
-import { isolatedHome, ROOT, runNsx, type IsolatedHome } from '../helpers/cli.js';
+import { isolatedHome, ROOT, type IsolatedHome } from '../helpers/cli.js';
 import { serveHandlers, type LoopbackServer } from '../helpers/msw-loopback.js';
 
 const SAMPLES = join(ROOT, 'test', 'fixtures', 'newstore-samples');
@@ -50,7 +51,7 @@ afterEach(() => home?.cleanup());
 
 function nsx(args: string[]) {
   home = isolatedHome();
-  return runNsx(args, {
+  return runNsxInProcess(args, {
     env: { ...home.env, NSX_BASE_URL: server.url, NSX_TOKEN_URL: `${server.url}/token`, NSX_CLIENT_ID: 'nsx-ci', NSX_CLIENT_SECRET: 'client-s3cret' },
   });
 }

@@ -7,7 +7,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { inProcessSandbox, type InProcessSandboxHarness } from '../helpers/run-nsx-in-process.js';
 import { journalLines } from '../recover/helpers.js';
 
 interface Proxy {
@@ -40,7 +40,7 @@ async function normalisingProxy(target: string): Promise<Proxy> {
   };
 }
 
-let h: SandboxHarness | undefined;
+let h: InProcessSandboxHarness | undefined;
 let proxy: Proxy | undefined;
 afterEach(async () => {
   await proxy?.close();
@@ -49,8 +49,8 @@ afterEach(async () => {
 });
 
 /** The demo sandbox with one rejected event of erp-orders renamed to `id`, behind the proxy. */
-async function withHostileEvent(id: string): Promise<{ h: SandboxHarness; proxy: Proxy; env: Record<string, string> }> {
-  h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+async function withHostileEvent(id: string): Promise<{ h: InProcessSandboxHarness; proxy: Proxy; env: Record<string, string> }> {
+  h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
   const state = h.sandbox.state;
   const first = state.rejectedOf('erp-orders')[0]!;
   state.removeRejected('erp-orders', first);
@@ -111,7 +111,7 @@ describe('a rejected event id of ".." from the server', () => {
 
 describe('integration ids from the server and the completion cache', () => {
   it('integrations list shows a hostile id as data but caches only ids of the syntax nsx accepts', async () => {
-    h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
     const state = h.sandbox.state;
     const template = state.integrations.get('erp-orders')!;
     const hostile = ['evil-$(touch X)', 'evil-`id`', '..', 'a/b', 'x'.repeat(65)];
@@ -145,7 +145,7 @@ describe('redirects', () => {
     });
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-    h = await sandboxHarness({ scenario: 'empty' }); // only for its isolated home and credentials
+    h = await inProcessSandbox({ scenario: 'empty' }); // only for its isolated home and credentials
     try {
       const r = await h.nsx(['integrations', 'list', '--output', 'json'], { env: { NSX_BASE_URL: base, NSX_TOKEN_URL: `${base}/token` } });
       expect(r.code).toBe(1);

@@ -1,13 +1,12 @@
-// nsx doctor end to end: against the sandbox (all ok), and against loopback servers and files arranged
-// to fail one check at a time (permissions, credentials, clock skew, unreachable API, proxy variables).
+// nsx doctor against the sandbox (all ok), and against loopback servers and files arranged to fail one
+// check at a time (permissions, credentials, clock skew, unreachable API, proxy variables); nsx in-process.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedHome, runNsx, type IsolatedHome } from '../helpers/cli.js';
-import { serveHandlers, type LoopbackServer } from '../helpers/msw-loopback.js';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
-import { nsxInTerminal } from './tty.js';
+import { runNsxInProcess, inProcessSandbox, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
+import { isolatedHome, type IsolatedHome } from '../../helpers/cli.js';
+import { serveHandlers, type LoopbackServer } from '../../helpers/msw-loopback.js';
 
 interface Check {
   check: string;
@@ -17,9 +16,9 @@ interface Check {
 const CHECKS = ['config', 'profile', 'credentials', 'token', 'api', 'clock', 'proxy'];
 const byName = (stdout: string) => Object.fromEntries((JSON.parse(stdout) as Check[]).map((c) => [c.check, c]));
 
-let h: SandboxHarness;
+let h: InProcessSandboxHarness;
 beforeAll(async () => {
-  h = await sandboxHarness({ scenario: 'demo' });
+  h = await inProcessSandbox({ scenario: 'demo' });
 });
 afterAll(() => h.close());
 
@@ -42,17 +41,6 @@ describe('doctor against a healthy setup', () => {
     expect(named.api!.detail).toMatch(/answered 200 in .* \(4 integrations\)/);
     expect(named.clock!.detail).toMatch(/within a second of the server/);
     expect(named.credentials!.detail).toBe('client id nsx-sandbox, secret from env');
-  });
-
-  it('draws a table in a terminal', async () => {
-    const term = nsxInTerminal(['doctor'], h.env);
-    try {
-      expect(await term.exitCode()).toBe(0);
-      expect(term.screen()).toMatch(/^STATUS\s+CHECK\s+DETAIL\n/m);
-      expect(term.screen()).toMatch(/^ok\s+token\s+obtained from 127\.0\.0\.1:\d+/m);
-    } finally {
-      term.close();
-    }
   });
 });
 
@@ -125,20 +113,20 @@ describe('doctor finds problems', () => {
   });
 
   it('warns about a clock a minute off, and fails one ten minutes off', async () => {
-    const minute = await runNsx(['doctor', '--json'], { env: await skewedApi(60_000) });
+    const minute = await runNsxInProcess(['doctor', '--json'], { env: await skewedApi(60_000) });
     expect(minute.code, minute.stderr).toBe(0);
     expect(byName(minute.stdout).clock).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^this machine's clock is (59\.\ds|1m0\ds) behind the server$/) });
     await server!.close();
     home!.cleanup();
 
-    const ten = await runNsx(['doctor', '--json'], { env: await skewedApi(-10 * 60_000) });
+    const ten = await runNsxInProcess(['doctor', '--json'], { env: await skewedApi(-10 * 60_000) });
     expect(ten.code, ten.stderr).toBe(1);
     expect(byName(ten.stdout).clock).toMatchObject({ status: 'fail', detail: expect.stringMatching(/(9m59|10m0\d)s ahead of the server.*sync it/) });
   });
 
   it('fails the api check when the API does not answer', async () => {
     const env = await skewedApi(0);
-    const r = await runNsx(['doctor', '--json'], { env: { ...env, NSX_BASE_URL: 'http://127.0.0.1:9' } });
+    const r = await runNsxInProcess(['doctor', '--json'], { env: { ...env, NSX_BASE_URL: 'http://127.0.0.1:9' } });
     expect(r.code, r.stderr).toBe(1);
     const c = byName(r.stdout);
     expect(c.token!.status).toBe('ok');
@@ -147,7 +135,7 @@ describe('doctor finds problems', () => {
 
   it('fails the profile check with no tenant or base URL, and says what was not checked', async () => {
     home = isolatedHome();
-    const r = await runNsx(['doctor', '--json'], { env: home.env });
+    const r = await runNsxInProcess(['doctor', '--json'], { env: home.env });
     expect(r.code, r.stderr).toBe(1);
     const c = byName(r.stdout);
     expect(Object.keys(c)).toEqual(CHECKS);

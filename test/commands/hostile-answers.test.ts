@@ -3,8 +3,9 @@
 // odd token lifetimes, a 1 MiB error detail, statuses nsx does not know.
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runNsxInProcess } from '../helpers/run-nsx-in-process.js';
 import { ExitCode } from '../../src/errors.js';
-import { isolatedHome, runNsx, type IsolatedHome } from '../helpers/cli.js';
+import { isolatedHome, type IsolatedHome } from '../helpers/cli.js';
 import { serveHandlers, type LoopbackServer } from '../helpers/msw-loopback.js';
 
 const EVENTSTREAM = '/api/v1/org/integrations/eventstream';
@@ -69,7 +70,7 @@ function newHome(): IsolatedHome {
   return h;
 }
 function nsx(args: string[], home: IsolatedHome = newHome()) {
-  return runNsx(args, { env: { ...home.env, NSX_BASE_URL: server.url, NSX_TOKEN_URL: `${server.url}/token`, NSX_CLIENT_ID: 'nsx-ci', NSX_CLIENT_SECRET: 'client-s3cret-000' } });
+  return runNsxInProcess(args, { env: { ...home.env, NSX_BASE_URL: server.url, NSX_TOKEN_URL: `${server.url}/token`, NSX_CLIENT_ID: 'nsx-ci', NSX_CLIENT_SECRET: 'client-s3cret-000' } });
 }
 const sent = (method: string, suffix: string) => server.requests.filter((r) => r.method === method && r.path.endsWith(suffix)).length;
 const tokenCalls = () => server.requests.filter((r) => r.path === '/token').length;
@@ -244,7 +245,7 @@ describe('statuses nsx does not know (17.12)', () => {
     ]);
     try {
       const home = newHome();
-      const r = await runNsx(['integrations', 'register', 'one-more', '--callback-url', 'https://erp.example.com/in'], {
+      const r = await runNsxInProcess(['integrations', 'register', 'one-more', '--callback-url', 'https://erp.example.com/in'], {
         env: { ...home.env, NSX_BASE_URL: full.url, NSX_TOKEN_URL: `${full.url}/token`, NSX_CLIENT_ID: 'nsx-ci', NSX_CLIENT_SECRET: 'client-s3cret-000' },
       });
       expect(r.code).toBe(ExitCode.precondition);

@@ -1,46 +1,14 @@
-// nsx integrations update end to end: the built CLI against the sandbox (demo scenario) and against a
-// loopback NewStore that behaves differently; what the server holds and received afterwards.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// nsx integrations update, in-process, against the sandbox (update-sandbox.ts) and against a loopback
+// NewStore that behaves differently; what the server holds and received afterwards.
 import { http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isolatedHome, runNsx } from '../helpers/cli.js';
-import { serveHandlers } from '../helpers/msw-loopback.js';
-import { printedCommand, runPrinted } from '../helpers/printed.js';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
-import { nsxInTerminal } from './tty.js';
+import { describe, expect, it } from 'vitest';
+import { runNsxInProcess } from '../../helpers/run-nsx-in-process.js';
+import { isolatedHome } from '../../helpers/cli.js';
+import { serveHandlers } from '../../helpers/msw-loopback.js';
+import { printedCommand, runPrinted } from '../../helpers/printed.js';
+import { h, received, state, snapshot, keyFile, patches, useUpdateSandbox } from './update-sandbox.js';
 
-let h: SandboxHarness;
-let scratch: string;
-/** Every API request the sandbox received (method and path), the token call included. */
-const received: string[] = [];
-const state = () => h.sandbox.core.state;
-const snapshot = (id: string) => JSON.stringify({ ...state().integrations.get(id), internal: undefined });
-
-beforeAll(async () => {
-  h = await sandboxHarness({ scenario: 'demo' });
-  h.sandbox.server.on('request', (req: IncomingMessage) => {
-    if (!req.url?.startsWith('/_sandbox')) received.push(`${req.method} ${req.url}`);
-  });
-  scratch = mkdtempSync(join(tmpdir(), 'nsx-update-'));
-});
-afterAll(async () => {
-  await h.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  await h.admin('POST', '/_sandbox/reset', {});
-  received.length = 0;
-});
-
-const keyFile = (name: string, key: string) => {
-  const path = join(scratch, name);
-  writeFileSync(path, `${key}\n`, { mode: 0o600 });
-  return path;
-};
-const patches = () => received.filter((r) => r.startsWith('PATCH '));
+useUpdateSandbox();
 
 describe('integrations update', () => {
   it('rotates the api key from a file: only the key changes, the output masks it, and the next delivery carries it', async () => {
@@ -102,35 +70,6 @@ describe('integrations update', () => {
     expect(r.stderr).toMatch(/^error: confirmation needed and no terminal to ask in: pass --yes to go ahead$/m);
     expect(patches()).toEqual([]);
     expect(snapshot('erp-orders')).toBe(before);
-  });
-
-  it('in a terminal: shows the change with the key masked and asks; yes updates', async () => {
-    const term = nsxInTerminal(['integrations', 'update', 'erp-orders', '--api-key-file', keyFile('tty.key', 'tty-key-123456')], h.env);
-    try {
-      const screen = await term.waitFor(/Update erp-orders\?/);
-      expect(screen).toMatch(/api_key +\*{8} -> \*{8} \(new key\)/);
-      expect(screen).toContain('the receiver must accept it now');
-      expect(screen).not.toContain('tty-key-123456');
-      term.answer('y');
-      expect(await term.exitCode()).toBe(0);
-    } finally {
-      term.close();
-    }
-    expect(state().integrations.get('erp-orders')!.callback_parameters!.api_key).toBe('tty-key-123456');
-  });
-
-  it('in a terminal: no leaves it unchanged (exit 3)', async () => {
-    const before = snapshot('erp-orders');
-    const term = nsxInTerminal(['integrations', 'update', 'erp-orders', '--entities', 'return'], h.env);
-    try {
-      await term.waitFor(/Update erp-orders\?/);
-      term.answer('n');
-      expect(await term.exitCode()).toBe(3);
-    } finally {
-      term.close();
-    }
-    expect(snapshot('erp-orders')).toBe(before);
-    expect(patches()).toEqual([]);
   });
 
   it.each([
@@ -199,7 +138,7 @@ describe('integrations update against a NewStore that replaces callback_paramete
     const home = isolatedHome();
     const env = { ...home.env, NSX_BASE_URL: server.url, NSX_TOKEN_URL: `${server.url}/token`, NSX_TENANT: 'acme', NSX_CLIENT_ID: 'id', NSX_CLIENT_SECRET: 'secret-xyz' };
     try {
-      const r = await runNsx(['integrations', 'update', 'erp', '--api-key-env', 'K', '--yes'], { env: { ...env, K: 'new-key-2' } });
+      const r = await runNsxInProcess(['integrations', 'update', 'erp', '--api-key-env', 'K', '--yes'], { env: { ...env, K: 'new-key-2' } });
       expect(r.code, r.stderr).toBe(0);
       const patch = server.requests.filter((q) => q.method === 'PATCH');
       expect(patch.map((q) => JSON.parse(q.body))).toEqual([{ callback_parameters: { api_key: 'new-key-2' } }]);
@@ -226,7 +165,7 @@ describe('integrations update against a NewStore that replaces callback_paramete
     const home = isolatedHome();
     const env = { ...home.env, NSX_BASE_URL: server.url, NSX_TOKEN_URL: `${server.url}/token`, NSX_TENANT: 'acme', NSX_CLIENT_ID: 'id', NSX_CLIENT_SECRET: 'secret-xyz' };
     try {
-      const r = await runNsx(['integrations', 'update', 'erp', '--callback-url', 'https://erp2.example.com/hook', '--yes'], { env });
+      const r = await runNsxInProcess(['integrations', 'update', 'erp', '--callback-url', 'https://erp2.example.com/hook', '--yes'], { env });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^error: NewStore accepted the update but erp still shows callback_url https:\/\/erp\.example\.com\/hook, not https:\/\/erp2\.example\.com\/hook$/m);
       const check = await runPrinted(printedCommand(r.stderr, 'check it with: '), env);

@@ -4,8 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isolatedHome, runNsx, type IsolatedHome } from '../helpers/cli.js';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { runNsxInProcess, inProcessSandbox, type InProcessSandboxHarness } from '../helpers/run-nsx-in-process.js';
+import { isolatedHome, type IsolatedHome } from '../helpers/cli.js';
 import { expectedOrder, journalLines, rejectedOnServer } from '../recover/helpers.js';
 
 interface Loopback {
@@ -80,7 +80,7 @@ async function hostileLists(target: string, shape: Shape): Promise<Loopback> {
   });
 }
 
-let h: SandboxHarness | undefined;
+let h: InProcessSandboxHarness | undefined;
 let server: Loopback | undefined;
 let home: IsolatedHome | undefined;
 afterEach(async () => {
@@ -109,7 +109,7 @@ describe('a list that never ends', () => {
   for (const shape of ['always-full', 'same-page', 'growing-total'] as const) {
     for (const [name, args, route] of COMMANDS) {
       it(`${name} stops a server sending ${shape} pages: exit 1, one line naming the route, bounded output`, async () => {
-        h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+        h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
         server = await hostileLists(h.sandbox.baseUrl, shape);
         const r = await h.nsx(args, { env: { NSX_BASE_URL: server.url, NSX_MAX_ITEMS: '1000' }, timeoutMs: 30_000 });
         expect(r.code, r.stderr).toBe(1);
@@ -137,16 +137,16 @@ describe('a list that never ends', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ logs, pagination_info: { offset, count, total } }));
     });
     const env = { ...home.env, NSX_BASE_URL: server.url, NSX_TENANT: 'acme', NSX_TOKEN: 'ready-token' };
-    const ok = await runNsx(['logs', 'list', 'erp', '--output', 'ndjson'], { env });
+    const ok = await runNsxInProcess(['logs', 'list', 'erp', '--output', 'ndjson'], { env });
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout.trim().split('\n')).toHaveLength(total);
-    const capped = await runNsx(['logs', 'list', 'erp', '--output', 'ndjson'], { env: { ...env, NSX_MAX_ITEMS: '300' } });
+    const capped = await runNsxInProcess(['logs', 'list', 'erp', '--output', 'ndjson'], { env: { ...env, NSX_MAX_ITEMS: '300' } });
     expect(capped.code).toBe(1);
     expect(capped.stderr).toMatch(/more than 300 items, the cap of one listing \(raise it with NSX_MAX_ITEMS\)/);
-    const raised = await runNsx(['logs', 'list', 'erp', '--output', 'ndjson'], { env: { ...env, NSX_MAX_ITEMS: String(total) } });
+    const raised = await runNsxInProcess(['logs', 'list', 'erp', '--output', 'ndjson'], { env: { ...env, NSX_MAX_ITEMS: String(total) } });
     expect(raised.code, raised.stderr).toBe(0); // what the message says to do works
     expect(raised.stdout.trim().split('\n')).toHaveLength(total);
-    const bad = await runNsx(['logs', 'list', 'erp'], { env: { ...env, NSX_MAX_ITEMS: 'lots' } });
+    const bad = await runNsxInProcess(['logs', 'list', 'erp'], { env: { ...env, NSX_MAX_ITEMS: 'lots' } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/NSX_MAX_ITEMS must be a whole number/);
   });
@@ -164,7 +164,7 @@ describe('an answer that trickles in', () => {
       res.on('close', () => clearInterval(t));
     });
     try {
-      const r = await runNsx(['integrations', 'get', 'erp', '--timeout', '2s'], {
+      const r = await runNsxInProcess(['integrations', 'get', 'erp', '--timeout', '2s'], {
         env: { ...home.env, NSX_BASE_URL: server.url, NSX_TENANT: 'acme', NSX_TOKEN: 'ready-token' },
         timeoutMs: 30_000,
       });
@@ -192,7 +192,7 @@ async function passThrough(target: string, hang: (method: string, path: string) 
 
 describe('a retry that never answers', () => {
   it('is sent at most twice (not 26 times), the run ends in bounded time, and the journal says the outcome is unknown', async () => {
-    h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
     const first = expectedOrder(rejectedOnServer(h, 'erp-orders'))[0]!;
     const retryOfFirst = (method: string, path: string): boolean => method === 'POST' && path.endsWith(`/rejected_events/${encodeURIComponent(first)}/_retry`);
     server = await passThrough(h.sandbox.baseUrl, retryOfFirst);

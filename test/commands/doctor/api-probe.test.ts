@@ -4,9 +4,9 @@
 // a forbidden route, a refused token. Never a write.
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isolatedHome, runNsx, type IsolatedHome } from '../helpers/cli.js';
-import { serveHandlers, type LoopbackServer } from '../helpers/msw-loopback.js';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { runNsxInProcess, inProcessSandbox, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
+import { isolatedHome, type IsolatedHome } from '../../helpers/cli.js';
+import { serveHandlers, type LoopbackServer } from '../../helpers/msw-loopback.js';
 
 interface Row {
   route: string;
@@ -39,9 +39,9 @@ function shellWords(line: string): string[] {
 }
 
 describe('doctor --api against the sandbox', () => {
-  let h: SandboxHarness;
+  let h: InProcessSandboxHarness;
   beforeAll(async () => {
-    h = await sandboxHarness({ scenario: 'demo' });
+    h = await inProcessSandbox({ scenario: 'demo' });
   });
   afterAll(() => h.close());
 
@@ -89,7 +89,7 @@ describe('doctor --api against tenants that differ', () => {
     server = undefined;
     home.cleanup();
   });
-  const nsx = (args: string[]) => runNsx(args, { env });
+  const nsx = (args: string[]) => runNsxInProcess(args, { env });
   const notFound = () => HttpResponse.json({ title: 'Not Found', status: 404, request_id: 'req-404' }, { status: 404, headers: { 'content-type': 'application/problem+json' } });
   const LOG = { id: 'l1', created_at: '2026-11-30T09:00:00Z', level: 'info', message: 'delivered' };
   const REJECTED = { id: 'r1', rejected_at: '2026-11-30T09:00:00Z', attempts: 1, event: { name: 'order.created', payload: { id: 'o1' } }, response: { status_code: 400 } };
