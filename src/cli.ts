@@ -11,7 +11,8 @@ import { registerAuth } from './commands/auth/index.js';
 import { registerCompletion } from './commands/completion/index.js';
 import { registerConfig } from './commands/config/index.js';
 import { registerDoctor } from './commands/doctor/index.js';
-import { registerIntegrations } from './commands/integrations/index.js';
+import { integrations } from './commands/integrations/index.js';
+import { register, type Definition } from './commands/define.js';
 import { registerLogs } from './commands/logs/index.js';
 import { registerRecover } from './commands/recover/index.js';
 import { registerRejected } from './commands/rejected/index.js';
@@ -35,6 +36,9 @@ Precedence: flags > environment > profile > defaults.
 /** Help wraps at the terminal's width, at most 80 columns (the pre-rendered root help is 80 wide). */
 export const HELP_WIDTH = 80;
 const helpWidth = (stream: NodeJS.WriteStream) => () => Math.min(stream.isTTY ? stream.columns || HELP_WIDTH : HELP_WIDTH, HELP_WIDTH);
+
+/** The commands under nsx, in the order help lists them. */
+const COMMANDS: readonly Definition[] = [integrations];
 
 export function buildProgram(): Command {
   const program = new Command('nsx')
@@ -61,7 +65,7 @@ export function buildProgram(): Command {
     .addHelpText('after', `${ROOT_HELP_EXAMPLES}\n${EXIT_CODE_HELP}\n`)
     .exitOverride();
 
-  registerIntegrations(program);
+  for (const def of COMMANDS) register(program, def);
   registerLogs(program);
   registerRejected(program);
   registerRecover(program);
