@@ -13,9 +13,9 @@ import { registerConfig } from './commands/config/index.js';
 import { registerDoctor } from './commands/doctor/index.js';
 import { integrations } from './commands/integrations/index.js';
 import { register, type Definition } from './commands/define.js';
-import { registerLogs } from './commands/logs/index.js';
-import { registerRecover } from './commands/recover/index.js';
-import { registerRejected } from './commands/rejected/index.js';
+import { logs } from './commands/logs/index.js';
+import { recover } from './commands/recover/index.js';
+import { rejected } from './commands/rejected/index.js';
 import { registerSandbox } from './commands/sandbox/index.js';
 import { registerStock } from './commands/stock/index.js';
 
@@ -38,7 +38,7 @@ export const HELP_WIDTH = 80;
 const helpWidth = (stream: NodeJS.WriteStream) => () => Math.min(stream.isTTY ? stream.columns || HELP_WIDTH : HELP_WIDTH, HELP_WIDTH);
 
 /** The commands under nsx, in the order help lists them. */
-const COMMANDS: readonly Definition[] = [integrations];
+const COMMANDS: readonly Definition[] = [integrations, logs, rejected, recover];
 
 export function buildProgram(): Command {
   const program = new Command('nsx')
@@ -66,9 +66,6 @@ export function buildProgram(): Command {
     .exitOverride();
 
   for (const def of COMMANDS) register(program, def);
-  registerLogs(program);
-  registerRejected(program);
-  registerRecover(program);
   registerStock(program);
   registerSandbox(program);
   registerConfig(program);
