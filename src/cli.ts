@@ -7,17 +7,18 @@ import { EXIT_CODE_HELP, ExitCode, NsxError } from './errors.js';
 import { currentOutput } from './commands/context.js';
 import { runExitHooks } from './lifecycle.js';
 import { printable } from './output/printable.js';
-import { registerAuth } from './commands/auth/index.js';
-import { registerCompletion } from './commands/completion/index.js';
-import { registerConfig } from './commands/config/index.js';
-import { registerDoctor } from './commands/doctor/index.js';
+import { auth } from './commands/auth/index.js';
+import { whoami } from './commands/auth/whoami.js';
+import { completion } from './commands/completion/index.js';
+import { config } from './commands/config/index.js';
+import { doctor } from './commands/doctor/index.js';
 import { integrations } from './commands/integrations/index.js';
+import { sandbox } from './commands/sandbox/index.js';
 import { register, type Definition } from './commands/define.js';
 import { logs } from './commands/logs/index.js';
 import { recover } from './commands/recover/index.js';
 import { rejected } from './commands/rejected/index.js';
-import { registerSandbox } from './commands/sandbox/index.js';
-import { registerStock } from './commands/stock/index.js';
+import { stock } from './commands/stock/index.js';
 
 const ROOT_HELP_EXAMPLES = `
 Examples:
@@ -38,7 +39,7 @@ export const HELP_WIDTH = 80;
 const helpWidth = (stream: NodeJS.WriteStream) => () => Math.min(stream.isTTY ? stream.columns || HELP_WIDTH : HELP_WIDTH, HELP_WIDTH);
 
 /** The commands under nsx, in the order help lists them. */
-const COMMANDS: readonly Definition[] = [integrations, logs, rejected, recover];
+const COMMANDS: readonly Definition[] = [integrations, logs, rejected, recover, stock, sandbox, config, auth, whoami, doctor, completion];
 
 export function buildProgram(): Command {
   const program = new Command('nsx')
@@ -66,12 +67,6 @@ export function buildProgram(): Command {
     .exitOverride();
 
   for (const def of COMMANDS) register(program, def);
-  registerStock(program);
-  registerSandbox(program);
-  registerConfig(program);
-  registerAuth(program);
-  registerDoctor(program);
-  registerCompletion(program);
 
   // Every subcommand: exit codes via our handler, help after a usage error.
   const visit = (cmd: Command): void => {

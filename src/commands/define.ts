@@ -109,7 +109,7 @@ export interface GroupDef extends Omit<HelpText, 'summary'> {
   readonly verbs: readonly Definition[];
 }
 
-export type Definition = CommandDef<readonly ArgDecl[], any> | GroupDef; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Definition = CommandDef<any, any> | GroupDef; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The positional arguments and options of a declared command, for code that works on them. */
 export type ArgsOf<C> = C extends CommandDef<infer A, OptionDecls> ? ArgValues<A> : never;
