@@ -1,6 +1,7 @@
 // Builds the commander tree and is the one exit point: every error becomes one line on stderr and a
-// documented exit code. Command groups register themselves from src/commands/<noun>/index.ts; their
-// handlers load lazily, so `nsx --help` and `nsx --version` load commander and little else.
+// documented exit code. The commands are declarations (src/commands/<noun>/<verb>.ts, grouped in
+// src/commands/<noun>/index.ts, see src/commands/define.ts); their handler bodies load lazily, so building
+// the tree loads commander and the declarations only.
 import { version } from './version.js';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODE_HELP, ExitCode, NsxError } from './errors.js';
@@ -67,15 +68,6 @@ export function buildProgram(): Command {
     .exitOverride();
 
   for (const def of COMMANDS) register(program, def);
-
-  // Every subcommand: exit codes via our handler, help after a usage error.
-  const visit = (cmd: Command): void => {
-    for (const sub of cmd.commands) {
-      sub.exitOverride().showHelpAfterError('(run with --help for usage)').showSuggestionAfterError(true);
-      visit(sub);
-    }
-  };
-  visit(program);
   return program;
 }
 

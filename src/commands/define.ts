@@ -172,7 +172,8 @@ function commanderArgument(decl: ArgDecl): Argument {
 
 /** Adds a declared verb or group (and its verbs) under `parent`. */
 export function register(parent: Command, def: Definition): Command {
-  const cmd = parent.command(def.name);
+  // Exit codes go through cli.ts's handler; a usage error is followed by the pointer to --help.
+  const cmd = parent.command(def.name).exitOverride().showHelpAfterError('(run with --help for usage)').showSuggestionAfterError(true);
   for (const alias of def.aliases ?? []) cmd.alias(alias);
   cmd.description(def.summary);
   if (def.type === 'group') {
