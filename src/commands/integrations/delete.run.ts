@@ -10,7 +10,6 @@ import { describeDestination } from './shared.js';
 import { statusName } from '../../api/schemas.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
-
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof deleteIntegration>, opts: OptionsOf<typeof deleteIntegration>): Promise<void> {
   const id = parseIntegrationId(rawId);
   const exportDir = opts.export === undefined ? undefined : checkExportDir(opts.export);

@@ -5,7 +5,6 @@ import { statusName, type Integration } from '../../api/schemas.js';
 import { destination, maskIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
-
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof get>, opts: OptionsOf<typeof get>): Promise<void> {
   const id = parseIntegrationId(rawId);
   const client = await ctx.client();

@@ -6,7 +6,6 @@ import { rememberIntegrationIds } from '../../config/id-cache.js';
 import { INTEGRATION_COLUMNS, maskIntegration } from './shared.js';
 import { statusIs } from '../../api/schemas.js';
 
-
 export async function run(ctx: CommandContext, _args: ArgsOf<typeof list>, opts: OptionsOf<typeof list>): Promise<void> {
   const client = await ctx.client();
   // An entry nsx cannot read (no id) is named on stderr; the others are listed.

@@ -14,7 +14,6 @@ import { describeDestination, reportIntegration } from './shared.js';
 import { statusName } from '../../api/schemas.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
-
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof register>, opts: OptionsOf<typeof register>): Promise<void> {
   const id = parseIntegrationId(rawId);
   const now = new Date();

@@ -20,7 +20,6 @@ import { sleep } from '../../timers.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { nsxCommand } from '../../hints.js';
 
-
 /** Clocks differ a little; a window ending up to a minute "in the future" is still a past window. */
 const FUTURE_TOLERANCE_MS = 60_000;
 

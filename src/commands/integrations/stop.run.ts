@@ -7,7 +7,6 @@ import { confirm } from '../../output/prompts.js';
 import { describeDestination, reportIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
 
-
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof stop>, opts: OptionsOf<typeof stop>): Promise<void> {
   const id = parseIntegrationId(rawId);
   await ctx.announce();

@@ -12,7 +12,6 @@ import { nsxCommand } from '../../hints.js';
 import { callbackChangesFromFlags, filterConditionsFromFlags, type DestinationFlags } from './register-request.js';
 import { describeFilter, destination, MASK, reportIntegration } from './shared.js';
 
-
 type Options = OptionsOf<typeof update>;
 
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof update>, opts: OptionsOf<typeof update>): Promise<void> {

@@ -8,7 +8,6 @@ import { describeFilter, filterFromFlags, isEmptyFilter, matchesLog, type EventF
 import { parseIntegrationId } from '../../input/ids.js';
 import { LOG_COLUMNS } from './columns.js';
 
-
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof list>, opts: OptionsOf<typeof list>): Promise<void> {
   const id = parseIntegrationId(rawId);
   const filter = filterFromFlags(opts);

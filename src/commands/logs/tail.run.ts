@@ -16,7 +16,6 @@ import { parseIntegrationId } from '../../input/ids.js';
 import { logLine } from './columns.js';
 import { nsxCommand } from '../../hints.js';
 
-
 const MIN_INTERVAL_MS = 100;
 /** Ids remembered to recognise entries already printed; far more than one poll ever brings. */
 const REMEMBERED_IDS = 20_000;
@@ -59,7 +58,6 @@ export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof tail>, opt
     throw error;
   }
 }
-
 
 /** Remembers what was seen; each poll reads newest-first only down to the first entry already seen. */
 export class LogFollower {

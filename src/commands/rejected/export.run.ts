@@ -9,7 +9,6 @@ import type { FilterFlagValues } from '../../workflows/filters.js';
 import { filteredRejected } from './list.run.js';
 import { rejectedFilter } from './shared.js';
 
-
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof exportEvents>, opts: OptionsOf<typeof exportEvents>): Promise<void> {
   const id = parseIntegrationId(rawId);
   const filter = rejectedFilter(opts);

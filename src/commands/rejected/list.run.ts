@@ -8,7 +8,6 @@ import { describeFilter, isEmptyFilter, matchesRejected, rejectedFilterWords, ty
 import { REJECTED_COLUMNS, rejectedFilter } from './shared.js';
 import { nsxCommand } from '../../hints.js';
 
-
 /** The events the filter keeps (without a filter, the stream itself: no extra hop per event). */
 export function filteredRejected(events: AsyncIterable<RejectedEvent>, filter: EventFilter): AsyncIterable<RejectedEvent> {
   if (isEmptyFilter(filter)) return events;

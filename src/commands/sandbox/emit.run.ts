@@ -5,7 +5,6 @@ import { parseRate } from '../../input/numbers.js';
 import type { CommandContext } from '../context.js';
 import { admin, isPositiveInt, parseNumber, sandboxUrl } from './shared.js';
 
-
 interface EmitResult {
   emitted: number;
   first_seq: number | null;

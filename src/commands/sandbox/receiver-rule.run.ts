@@ -5,7 +5,6 @@ import type { CommandContext } from '../context.js';
 import { UsageError } from '../../errors.js';
 import { admin, sandboxUrl } from './shared.js';
 
-
 export async function run(ctx: CommandContext, [rule]: ArgsOf<typeof receiverRule>, opts: OptionsOf<typeof receiverRule>): Promise<void> {
   const { isReceiverRule, parseLatency, RECEIVER_RULES } = await import('../../sandbox/index.js');
   const text = String(rule);

@@ -6,7 +6,6 @@ import { UsageError } from '../../errors.js';
 import type { ReceiverDelivery, ReceiverRule } from '../../sandbox/index.js';
 import { isPort, parseNumber } from './shared.js';
 
-
 export async function run(ctx: CommandContext, _args: ArgsOf<typeof receiver>, opts: OptionsOf<typeof receiver>): Promise<void> {
   const { startReceiver, isReceiverRule, parseLatency, RECEIVER_RULES } = await import('../../sandbox/index.js');
   const rule = opts.rule ?? 'accept-all';

@@ -11,7 +11,6 @@ import { upsertProfile } from '../../config/profiles.js';
 import type { FaultSpec, ReceiverRule } from '../../sandbox/index.js';
 import { isPort, isPositiveInt, isRate, parseNumber, SANDBOX_PROFILE } from './shared.js';
 
-
 export async function run(ctx: CommandContext, _args: ArgsOf<typeof start>, opts: OptionsOf<typeof start>): Promise<void> {
   const { startSandbox, parseLatency, isReceiverRule, SCENARIOS, RECEIVER_RULES } = await import('../../sandbox/index.js');
   const faults: FaultSpec = {};

@@ -10,7 +10,6 @@ import { ApiError, PreconditionError, UsageError } from '../../errors.js';
 import { confirm } from '../../output/prompts.js';
 import { jobFields, keyValueText } from './report.js';
 
-
 export async function run(ctx: CommandContext, [id]: ArgsOf<typeof fail>, opts: OptionsOf<typeof fail>): Promise<void> {
   const importId = parseImportId(id);
   if (opts.reason === undefined) throw new UsageError('--reason TEXT is required: say why the job is failed (NewStore keeps it as the job\'s reason)');

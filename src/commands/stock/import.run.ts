@@ -13,7 +13,6 @@ import { jobFields, keyValueText, openJobsText, Phases, throwForOutcome, waitBud
 import { importStateIs } from '../../api/schemas.js';
 import { nsxCommand } from '../../hints.js';
 
-
 type Options = OptionsOf<typeof stockImport>;
 
 export async function run(ctx: CommandContext, [file]: ArgsOf<typeof stockImport>, opts: OptionsOf<typeof stockImport>): Promise<void> {

@@ -5,7 +5,6 @@ import type { CommandContext } from '../context.js';
 import type { ImportJob } from '../../api/schemas.js';
 import type { Column } from '../../output/output.js';
 
-
 const dash = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? '-' : v);
 
 export const IMPORT_COLUMNS: Column<ImportJob>[] = [

@@ -9,7 +9,6 @@ import { formatDuration } from '../../input/time.js';
 import { failedItems, waitForImport, type WaitOutcome } from '../../workflows/stock/wait.js';
 import { jobFields, keyValueText, Phases, throwForOutcome, waitBudgetMs } from './report.js';
 
-
 export async function run(ctx: CommandContext, [id]: ArgsOf<typeof status>, opts: OptionsOf<typeof status>): Promise<void> {
   const importId = parseImportId(id);
   const budgetMs = waitBudgetMs(ctx, opts, false);
