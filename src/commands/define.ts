@@ -88,7 +88,7 @@ interface HelpText {
   readonly footer?: string;
 }
 
-export interface CommandSpec<A extends readonly ArgDecl[], O extends OptionDecls> extends HelpText {
+export interface VerbSpec<A extends readonly ArgDecl[], O extends OptionDecls> extends HelpText {
   readonly name: string;
   readonly aliases?: readonly string[];
   readonly args?: A;
@@ -97,7 +97,7 @@ export interface CommandSpec<A extends readonly ArgDecl[], O extends OptionDecls
   run(ctx: CommandContext, args: ArgValues<A>, opts: OptionValues<O>): Promise<void>;
 }
 
-export interface CommandDef<A extends readonly ArgDecl[] = readonly ArgDecl[], O extends OptionDecls = OptionDecls> extends CommandSpec<A, O> {
+export interface CommandDef<A extends readonly ArgDecl[] = readonly ArgDecl[], O extends OptionDecls = OptionDecls> extends VerbSpec<A, O> {
   readonly type: 'command';
 }
 
@@ -115,7 +115,7 @@ export type Definition = CommandDef<any, any> | GroupDef; // eslint-disable-line
 export type ArgsOf<C> = C extends CommandDef<infer A, OptionDecls> ? ArgValues<A> : never;
 export type OptionsOf<C> = C extends CommandDef<readonly ArgDecl[], infer O> ? OptionValues<O> : never;
 
-export function defineCommand<const A extends readonly ArgDecl[] = [], const O extends OptionDecls = {}>(spec: CommandSpec<A, O>): CommandDef<A, O> {
+export function defineCommand<const A extends readonly ArgDecl[] = [], const O extends OptionDecls = {}>(spec: VerbSpec<A, O>): CommandDef<A, O> {
   return { type: 'command', ...spec };
 }
 
