@@ -316,6 +316,29 @@ _nsx_complete_value() {
   esac
 }
 
+_nsx_walk() {
+  local word
+  _nsx_path='' _nsx_nargs=0 _nsx_expect=''
+  for word in "$@"; do
+    if [[ -n $_nsx_expect ]]; then
+      _nsx_expect=''
+    elif [[ $word == -* ]]; then
+      if [[ $word != *=* ]]; then
+        _nsx_option_value "$_nsx_path" "$word"
+        [[ -n $REPLY ]] && _nsx_expect=$REPLY
+      fi
+    else
+      _nsx_canonical "$_nsx_path" "$word"
+      if [[ -n $REPLY ]]; then
+        _nsx_path=${_nsx_path:+$_nsx_path }$REPLY
+        _nsx_nargs=0
+      else
+        (( _nsx_nargs++ ))
+      fi
+    fi
+  done
+}
+
 _nsx() {
   local cur prev words cword
   if declare -F _init_completion >/dev/null 2>&1; then
@@ -329,49 +352,31 @@ _nsx() {
     cur=${words[cword]}
   fi
 
-  local path='' nargs=0 i word expect=''
-  for ((i = 1; i < cword; i++)); do
-    word=${words[i]}
-    if [[ -n $expect ]]; then
-      expect=''
-    elif [[ $word == -* ]]; then
-      if [[ $word != *=* ]]; then
-        _nsx_option_value "$path" "$word"
-        [[ -n $REPLY ]] && expect=$REPLY
-      fi
-    else
-      _nsx_canonical "$path" "$word"
-      if [[ -n $REPLY ]]; then
-        path=${path:+$path }$REPLY
-        nargs=0
-      else
-        ((nargs++))
-      fi
-    fi
-  done
+  local _nsx_path _nsx_nargs _nsx_expect
+  _nsx_walk "${words[@]:1:cword-1}"
 
-  if [[ -n $expect ]]; then
-    _nsx_complete_value "$expect" "$cur"
+  if [[ -n $_nsx_expect ]]; then
+    _nsx_complete_value "$_nsx_expect" "$cur"
     return
   fi
   if [[ $cur == --*=* ]]; then
-    _nsx_option_value "$path" "${cur%%=*}"
+    _nsx_option_value "$_nsx_path" "${cur%%=*}"
     _nsx_complete_value "$REPLY" "${cur#*=}"
     return
   fi
   if [[ $cur == -* ]]; then
-    _nsx_options "$path"
+    _nsx_options "$_nsx_path"
     COMPREPLY=($(compgen -W "$REPLY" -- "$cur"))
     return
   fi
-  _nsx_subcommands "$path"
+  _nsx_subcommands "$_nsx_path"
   if [[ -n $REPLY ]]; then
     COMPREPLY=($(compgen -W "$REPLY" -- "$cur"))
     return
   fi
-  _nsx_arguments "$path"
+  _nsx_arguments "$_nsx_path"
   local -a kinds=($REPLY)
-  local kind=${kinds[nargs]:-}
+  local kind=${kinds[_nsx_nargs]:-}
   if [[ -z $kind && ${#kinds[@]} -gt 0 && ${kinds[-1]} == *... ]]; then kind=${kinds[-1]}; fi
   kind=${kind%...}
   _nsx_complete_value "$kind" "$cur"

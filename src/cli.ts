@@ -1,6 +1,7 @@
 // Builds the commander tree and is the one exit point: every error becomes one line on stderr and a
-// documented exit code. Command groups register themselves from src/commands/<noun>/index.ts; their
-// handlers load lazily, so `nsx --help` and `nsx --version` load commander and little else.
+// documented exit code. The commands are declarations (src/commands/<noun>/<verb>.ts, grouped in
+// src/commands/<noun>/index.ts, see src/commands/define.ts); their handler bodies load lazily, so building
+// the tree loads commander and the declarations only.
 import { version } from './version.js';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODE_HELP, ExitCode, NsxError } from './errors.js';
@@ -9,16 +10,18 @@ import { runEnded, runStarted } from './lifecycle.js';
 import { processIO, type NsxIO } from './io.js';
 import type { Output } from './output/output.js';
 import { printable } from './output/printable.js';
-import { registerAuth } from './commands/auth/index.js';
-import { registerCompletion } from './commands/completion/index.js';
-import { registerConfig } from './commands/config/index.js';
-import { registerDoctor } from './commands/doctor/index.js';
-import { registerIntegrations } from './commands/integrations/index.js';
-import { registerLogs } from './commands/logs/index.js';
-import { registerRecover } from './commands/recover/index.js';
-import { registerRejected } from './commands/rejected/index.js';
-import { registerSandbox } from './commands/sandbox/index.js';
-import { registerStock } from './commands/stock/index.js';
+import { auth } from './commands/auth/index.js';
+import { whoami } from './commands/auth/whoami.js';
+import { completion } from './commands/completion/index.js';
+import { config } from './commands/config/index.js';
+import { doctor } from './commands/doctor/index.js';
+import { integrations } from './commands/integrations/index.js';
+import { sandbox } from './commands/sandbox/index.js';
+import { register, type Definition } from './commands/define.js';
+import { logs } from './commands/logs/index.js';
+import { recover } from './commands/recover/index.js';
+import { rejected } from './commands/rejected/index.js';
+import { stock } from './commands/stock/index.js';
 
 const ROOT_HELP_EXAMPLES = `
 Examples:
@@ -37,6 +40,9 @@ Precedence: flags > environment > profile > defaults.
 /** Help wraps at the terminal's width, at most 80 columns (the pre-rendered root help is 80 wide). */
 export const HELP_WIDTH = 80;
 const helpWidth = (stream: NodeJS.WriteStream) => () => Math.min(stream.isTTY ? stream.columns || HELP_WIDTH : HELP_WIDTH, HELP_WIDTH);
+
+/** The commands under nsx, in the order help lists them. */
+const COMMANDS: readonly Definition[] = [integrations, logs, rejected, recover, stock, sandbox, config, auth, whoami, doctor, completion];
 
 export function buildProgram(): Command {
   const program = new Command('nsx')
@@ -63,25 +69,7 @@ export function buildProgram(): Command {
     .addHelpText('after', `${ROOT_HELP_EXAMPLES}\n${EXIT_CODE_HELP}\n`)
     .exitOverride();
 
-  registerIntegrations(program);
-  registerLogs(program);
-  registerRejected(program);
-  registerRecover(program);
-  registerStock(program);
-  registerSandbox(program);
-  registerConfig(program);
-  registerAuth(program);
-  registerDoctor(program);
-  registerCompletion(program);
-
-  // Every subcommand: exit codes via our handler, help after a usage error.
-  const visit = (cmd: Command): void => {
-    for (const sub of cmd.commands) {
-      sub.exitOverride().showHelpAfterError('(run with --help for usage)').showSuggestionAfterError(true);
-      visit(sub);
-    }
-  };
-  visit(program);
+  for (const def of COMMANDS) register(program, def);
   return program;
 }
 

@@ -1,12 +1,9 @@
-import type { CommandContext } from '../context.js';
+import { defineCommand } from '../define.js';
 
-export async function run(ctx: CommandContext): Promise<void> {
-  const profiles = await import('../../config/profiles.js');
-  const { targetProfile } = await import('../config/shared.js');
-  const name = await targetProfile(ctx);
-  const removed = await profiles.deleteClientSecret(name);
-  const { rmSync } = await import('node:fs');
-  const { tokenCachePath } = await import('../../config/api-client.js');
-  rmSync(tokenCachePath(), { force: true });
-  ctx.output.success(removed ? `profile ${name}: client secret and cached tokens removed` : `profile ${name} had no stored secret; cached tokens removed`);
-}
+export const logout = defineCommand({
+  name: 'logout',
+  summary: "forget a profile's client secret and cached tokens",
+  async run(ctx, args): Promise<void> {
+    await (await import('./logout.run.js')).run(ctx, args);
+  },
+});

@@ -3,7 +3,10 @@
 // completions/ (regenerate: npm run completions; a test fails when the checked-in files are stale).
 //
 // The scripts share one way of reading the command line: walk the words before the cursor, follow
-// subcommands (aliases included), skip option values, count positional arguments. Integration ids come
+// subcommands (aliases included), skip option values, count positional arguments. The tables that walk
+// reads are computed once (walkTables); bash and zsh run the same walker text (POSIX_WALKER), fish its
+// own in fish syntax. The command tree they describe is built from the verb declarations (src/commands/
+// define.ts), commander's own --help, --version and help commands included. Integration ids come
 // from the id cache file written by `nsx integrations list`, read by the shell itself: no nsx process
 // and no network on Tab. A cache older than a day is ignored (ids may be gone).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -117,6 +120,32 @@ function* allCommands(spec: CommandSpec): Generator<CommandSpec> {
   for (const sub of spec.subcommands) yield* allCommands(sub);
 }
 
+// ---- what the walker reads, computed once for every shell ----------------------------------------------
+
+/** The tables a shell's command-line walker looks words up in; keys are "path|word" (path: "rejected retry"). */
+interface WalkTables {
+  commands: CommandSpec[];
+  /** A subcommand's name and its aliases at a path resolve to the name. */
+  canonical: Array<{ keys: string[]; name: string }>;
+  /** The options of a command that take a value, and how the value completes. */
+  optionValues: Array<{ keys: string[]; kind: ValueKind }>;
+  /** The same for the global options, valid at every path. */
+  globalValues: Array<{ flags: string[]; kind: ValueKind }>;
+}
+
+function walkTables(root: CommandSpec): WalkTables {
+  const commands = [...allCommands(root)];
+  const key = (c: CommandSpec, word: string) => `${c.path.join(' ')}|${word}`;
+  return {
+    commands,
+    canonical: commands.flatMap((c) => c.subcommands.map((s) => ({ keys: [s.name, ...s.aliases].map((n) => key(c, n)), name: s.name }))),
+    optionValues: commands
+      .filter((c) => c !== root)
+      .flatMap((c) => c.options.filter((o) => o.value).map((o) => ({ keys: o.flags.map((f) => key(c, f)), kind: o.value! }))),
+    globalValues: root.options.filter((o) => o.value).map((o) => ({ flags: o.flags, kind: o.value! })),
+  };
+}
+
 // ---- shared script pieces -------------------------------------------------------------------------
 
 const HEADER = (shell: Shell) =>
@@ -139,6 +168,46 @@ function kindWord(kind: ValueKind): string {
   return kind.kind === 'choices' ? `choices:${kind.choices.join(',')}` : kind.kind;
 }
 
+/** The case arms of _nsx_canonical and _nsx_option_value (bash and zsh read them alike). */
+function caseArms(t: WalkTables): { canonical: string[]; valueKinds: string[] } {
+  return {
+    canonical: t.canonical.map((c) => `${c.keys.map(shQuote).join('|')}) REPLY=${shQuote(c.name)} ;;`),
+    valueKinds: [
+      ...t.optionValues.map((o) => `${o.keys.map(shQuote).join('|')}) REPLY=${shQuote(kindWord(o.kind))} ;;`),
+      ...t.globalValues.map((o) => `${o.flags.map((f) => `*${shQuote(`|${f}`)}`).join('|')}) REPLY=${shQuote(kindWord(o.kind))} ;;`),
+    ],
+  };
+}
+
+/**
+ * The command-line walker of bash and zsh, one text for both: reads the words before the cursor (its
+ * arguments), follows subcommands (aliases included), skips option values, counts positional arguments.
+ * Sets the caller's locals _nsx_path ("rejected retry"), _nsx_nargs and _nsx_expect (the kind of value an
+ * option still waits for). fish's __nsx_walk does the same in fish.
+ */
+const POSIX_WALKER = `_nsx_walk() {
+  local word
+  _nsx_path='' _nsx_nargs=0 _nsx_expect=''
+  for word in "$@"; do
+    if [[ -n $_nsx_expect ]]; then
+      _nsx_expect=''
+    elif [[ $word == -* ]]; then
+      if [[ $word != *=* ]]; then
+        _nsx_option_value "$_nsx_path" "$word"
+        [[ -n $REPLY ]] && _nsx_expect=$REPLY
+      fi
+    else
+      _nsx_canonical "$_nsx_path" "$word"
+      if [[ -n $REPLY ]]; then
+        _nsx_path=\${_nsx_path:+$_nsx_path }$REPLY
+        _nsx_nargs=0
+      else
+        (( _nsx_nargs++ ))
+      fi
+    fi
+  done
+}`;
+
 /** "ids none..." : one word per positional argument, "..." marking a variadic last one. */
 function argKinds(spec: CommandSpec): string {
   return spec.args.map((a) => `${kindWord(a.value)}${a.variadic ? '...' : ''}`).join(' ');
@@ -147,22 +216,15 @@ function argKinds(spec: CommandSpec): string {
 // ---- bash -----------------------------------------------------------------------------------------
 
 function bashScript(root: CommandSpec): string {
-  const commands = [...allCommands(root)];
+  const tables = walkTables(root);
+  const { commands } = tables;
+  const { canonical, valueKinds } = caseArms(tables);
   const p = (spec: CommandSpec) => shQuote(spec.path.join(' '));
   const caseLines = (entries: string[]) => entries.map((e) => `    ${e}`).join('\n');
 
   const subs = commands.filter((c) => c.subcommands.length).map((c) => `${p(c)}) REPLY=${shQuote(c.subcommands.map((s) => s.name).join(' '))} ;;`);
-  const canonical = commands.flatMap((c) =>
-    c.subcommands.map((s) => `${[s.name, ...s.aliases].map((n) => shQuote(`${c.path.join(' ')}|${n}`)).join('|')}) REPLY=${shQuote(s.name)} ;;`),
-  );
   const longFlags = (options: OptionSpec[]) => options.flatMap((o) => o.flags.filter((f) => f.startsWith('--'))).join(' ');
   const opts = commands.filter((c) => c !== root && c.options.length).map((c) => `${p(c)}) REPLY=${shQuote(longFlags(c.options))} ;;`);
-  const valueKinds = [
-    ...commands
-      .filter((c) => c !== root)
-      .flatMap((c) => c.options.filter((o) => o.value).map((o) => `${o.flags.map((f) => shQuote(`${c.path.join(' ')}|${f}`)).join('|')}) REPLY=${shQuote(kindWord(o.value!))} ;;`)),
-    ...root.options.filter((o) => o.value).map((o) => `${o.flags.map((f) => `*${shQuote(`|${f}`)}`).join('|')}) REPLY=${shQuote(kindWord(o.value!))} ;;`),
-  ];
   const args = commands.filter((c) => c.args.length).map((c) => `${p(c)}) REPLY=${shQuote(argKinds(c))} ;;`);
 
   return `${comment(HEADER('bash'))}
@@ -233,6 +295,8 @@ _nsx_complete_value() {
   esac
 }
 
+${POSIX_WALKER}
+
 _nsx() {
   local cur prev words cword
   if declare -F _init_completion >/dev/null 2>&1; then
@@ -246,49 +310,31 @@ _nsx() {
     cur=\${words[cword]}
   fi
 
-  local path='' nargs=0 i word expect=''
-  for ((i = 1; i < cword; i++)); do
-    word=\${words[i]}
-    if [[ -n $expect ]]; then
-      expect=''
-    elif [[ $word == -* ]]; then
-      if [[ $word != *=* ]]; then
-        _nsx_option_value "$path" "$word"
-        [[ -n $REPLY ]] && expect=$REPLY
-      fi
-    else
-      _nsx_canonical "$path" "$word"
-      if [[ -n $REPLY ]]; then
-        path=\${path:+$path }$REPLY
-        nargs=0
-      else
-        ((nargs++))
-      fi
-    fi
-  done
+  local _nsx_path _nsx_nargs _nsx_expect
+  _nsx_walk "\${words[@]:1:cword-1}"
 
-  if [[ -n $expect ]]; then
-    _nsx_complete_value "$expect" "$cur"
+  if [[ -n $_nsx_expect ]]; then
+    _nsx_complete_value "$_nsx_expect" "$cur"
     return
   fi
   if [[ $cur == --*=* ]]; then
-    _nsx_option_value "$path" "\${cur%%=*}"
+    _nsx_option_value "$_nsx_path" "\${cur%%=*}"
     _nsx_complete_value "$REPLY" "\${cur#*=}"
     return
   fi
   if [[ $cur == -* ]]; then
-    _nsx_options "$path"
+    _nsx_options "$_nsx_path"
     COMPREPLY=($(compgen -W "$REPLY" -- "$cur"))
     return
   fi
-  _nsx_subcommands "$path"
+  _nsx_subcommands "$_nsx_path"
   if [[ -n $REPLY ]]; then
     COMPREPLY=($(compgen -W "$REPLY" -- "$cur"))
     return
   fi
-  _nsx_arguments "$path"
+  _nsx_arguments "$_nsx_path"
   local -a kinds=($REPLY)
-  local kind=\${kinds[nargs]:-}
+  local kind=\${kinds[_nsx_nargs]:-}
   if [[ -z $kind && \${#kinds[@]} -gt 0 && \${kinds[-1]} == *... ]]; then kind=\${kinds[-1]}; fi
   kind=\${kind%...}
   _nsx_complete_value "$kind" "$cur"
@@ -301,7 +347,9 @@ complete -F _nsx nsx
 // ---- zsh ------------------------------------------------------------------------------------------
 
 function zshScript(root: CommandSpec): string {
-  const commands = [...allCommands(root)];
+  const tables = walkTables(root);
+  const { commands } = tables;
+  const { canonical, valueKinds } = caseArms(tables);
   const p = (spec: CommandSpec) => shQuote(spec.path.join(' '));
   const caseLines = (entries: string[]) => entries.map((e) => `    ${e}`).join('\n');
   const described = (name: string, description: string) => shQuote(`${name.replace(/:/g, '\\:')}:${description}`);
@@ -309,17 +357,8 @@ function zshScript(root: CommandSpec): string {
   const subs = commands
     .filter((c) => c.subcommands.length)
     .map((c) => `${p(c)}) reply=(${c.subcommands.map((s) => described(s.name, s.description)).join(' ')}) ;;`);
-  const canonical = commands.flatMap((c) =>
-    c.subcommands.map((s) => `${[s.name, ...s.aliases].map((n) => shQuote(`${c.path.join(' ')}|${n}`)).join('|')}) REPLY=${shQuote(s.name)} ;;`),
-  );
   const describedFlags = (options: OptionSpec[]) => options.flatMap((o) => o.flags.map((f) => described(f, o.description))).join(' ');
   const opts = commands.filter((c) => c !== root && c.options.length).map((c) => `${p(c)}) reply=(${describedFlags(c.options)}) ;;`);
-  const valueKinds = [
-    ...commands
-      .filter((c) => c !== root)
-      .flatMap((c) => c.options.filter((o) => o.value).map((o) => `${o.flags.map((f) => shQuote(`${c.path.join(' ')}|${f}`)).join('|')}) REPLY=${shQuote(kindWord(o.value!))} ;;`)),
-    ...root.options.filter((o) => o.value).map((o) => `${o.flags.map((f) => `*${shQuote(`|${f}`)}`).join('|')}) REPLY=${shQuote(kindWord(o.value!))} ;;`),
-  ];
   const args = commands.filter((c) => c.args.length).map((c) => `${p(c)}) REPLY=${shQuote(argKinds(c))} ;;`);
 
   return `#compdef nsx
@@ -390,56 +429,40 @@ _nsx_complete_value() {
   esac
 }
 
+${POSIX_WALKER}
+
 _nsx() {
-  local path_='' expect='' word kind
-  local -i nargs=0 i
-  for (( i = 2; i < CURRENT; i++ )); do
-    word=$words[i]
-    if [[ -n $expect ]]; then
-      expect=''
-    elif [[ $word == -* ]]; then
-      if [[ $word != *=* ]]; then
-        _nsx_option_value "$path_" "$word"
-        [[ -n $REPLY ]] && expect=$REPLY
-      fi
-    else
-      _nsx_canonical "$path_" "$word"
-      if [[ -n $REPLY ]]; then
-        path_=\${path_:+$path_ }$REPLY
-        nargs=0
-      else
-        (( nargs++ ))
-      fi
-    fi
-  done
+  local _nsx_path _nsx_expect kind
+  local -i _nsx_nargs
+  _nsx_walk "\${(@)words[2,CURRENT-1]}"
 
   local cur=$words[CURRENT]
   local -a reply
-  if [[ -n $expect ]]; then
-    _nsx_complete_value "$expect"
+  if [[ -n $_nsx_expect ]]; then
+    _nsx_complete_value "$_nsx_expect"
     return
   fi
   if [[ $cur == --*=* ]]; then
-    _nsx_option_value "$path_" "\${cur%%=*}"
+    _nsx_option_value "$_nsx_path" "\${cur%%=*}"
     kind=$REPLY
     compset -P '*='
     _nsx_complete_value "$kind"
     return
   fi
   if [[ $cur == -* ]]; then
-    _nsx_options "$path_"
+    _nsx_options "$_nsx_path"
     _describe -t options option reply
     return
   fi
-  _nsx_subcommands "$path_"
+  _nsx_subcommands "$_nsx_path"
   if (( \${#reply} )); then
     _describe -t commands command reply
     return
   fi
-  _nsx_arguments "$path_"
+  _nsx_arguments "$_nsx_path"
   local -a kinds
   kinds=( \${=REPLY} )
-  kind=\${kinds[nargs + 1]:-}
+  kind=\${kinds[_nsx_nargs + 1]:-}
   if [[ -z $kind && \${#kinds} -gt 0 && \${kinds[-1]} == *... ]]; then kind=\${kinds[-1]}; fi
   _nsx_complete_value "\${kind%...}"
 }
@@ -455,15 +478,10 @@ fi
 // ---- fish -----------------------------------------------------------------------------------------
 
 function fishScript(root: CommandSpec): string {
-  const commands = [...allCommands(root)];
-  const fp = (spec: CommandSpec) => fishQuote(spec.path.join(' '));
-  const canonical = commands.flatMap((c) =>
-    c.subcommands.map((s) => `        case ${[s.name, ...s.aliases].map((n) => fishQuote(`${c.path.join(' ')}|${n}`)).join(' ')}\n            echo ${fishQuote(s.name)}`),
-  );
-  const valueFlags = [
-    ...commands.filter((c) => c !== root).flatMap((c) => c.options.filter((o) => o.value).flatMap((o) => o.flags.map((f) => fishQuote(`${c.path.join(' ')}|${f}`)))),
-    ...root.options.filter((o) => o.value).flatMap((o) => o.flags.map((f) => fishQuote(`*|${f}`))),
-  ];
+  const tables = walkTables(root);
+  const { commands } = tables;
+  const canonical = tables.canonical.map((c) => `        case ${c.keys.map(fishQuote).join(' ')}\n            echo ${fishQuote(c.name)}`);
+  const valueFlags = [...tables.optionValues.flatMap((o) => o.keys.map(fishQuote)), ...tables.globalValues.flatMap((o) => o.flags.map((f) => fishQuote(`*|${f}`)))];
 
   const optionLine = (o: OptionSpec, condition: string | undefined) => {
     const parts = ['complete -c nsx'];

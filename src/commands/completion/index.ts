@@ -1,15 +1,10 @@
-import { Argument, type Command } from 'commander';
-import { lazy } from '../context.js';
+import { defineCommand } from '../define.js';
 
-export function registerCompletion(program: Command): void {
-  program
-    .command('completion')
-    .description('print the shell completion script for bash, zsh or fish')
-    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
-    .addHelpText(
-      'after',
-      `
-Install (then open a new shell):
+export const completion = defineCommand({
+  name: 'completion',
+  summary: 'print the shell completion script for bash, zsh or fish',
+  args: [{ name: '<shell>', description: 'bash, zsh or fish', choices: ['bash', 'zsh', 'fish'] }],
+  help: `Install (then open a new shell):
   bash  (needs bash-completion for the best results)
     $ mkdir -p ~/.local/share/bash-completion/completions
     $ nsx completion bash > ~/.local/share/bash-completion/completions/nsx
@@ -23,12 +18,13 @@ Install (then open a new shell):
 
 The same scripts ship in the package's completions/ folder (nsx.bash, _nsx, nsx.fish).
 Integration ids complete from the ids that nsx integrations list last saw (cached for a day, read by
-the shell itself: no network on Tab). Run nsx integrations list to refresh them.
-
-Examples:
-  $ nsx completion bash > ~/.local/share/bash-completion/completions/nsx
-  $ nsx completion zsh > ~/.zfunc/_nsx
-  $ nsx completion fish > ~/.config/fish/completions/nsx.fish`,
-    )
-    .action(lazy(() => import('./print.js')));
-}
+the shell itself: no network on Tab). Run nsx integrations list to refresh them.`,
+  examples: [
+    'nsx completion bash > ~/.local/share/bash-completion/completions/nsx',
+    'nsx completion zsh > ~/.zfunc/_nsx',
+    'nsx completion fish > ~/.config/fish/completions/nsx.fish',
+  ],
+  async run(ctx, args): Promise<void> {
+    await (await import('./print.js')).run(ctx, args);
+  },
+});

@@ -1,12 +1,10 @@
-import type { CommandContext } from '../context.js';
-import { NotFoundError } from '../../errors.js';
-import { getProfile, profileValue } from '../../config/profiles.js';
-import { profileKey, targetProfile } from './shared.js';
+import { defineCommand } from '../define.js';
 
-export async function run(ctx: CommandContext, [key]: unknown[]): Promise<void> {
-  const name = await targetProfile(ctx);
-  const k = profileKey(key);
-  const value = profileValue(getProfile(name), k);
-  if (value === undefined) throw new NotFoundError(`${k} is not set in profile ${name}`);
-  ctx.output.object({ profile: name, key: k, value }, () => value);
-}
+export const get = defineCommand({
+  name: 'get',
+  summary: 'print one key of the selected profile',
+  args: ['<key>'],
+  async run(ctx, args): Promise<void> {
+    await (await import('./get.run.js')).run(ctx, args);
+  },
+});

@@ -1,14 +1,10 @@
-import type { CommandContext } from '../context.js';
-import { isCorrectionKey, setCorrection, upsertProfile } from '../../config/profiles.js';
-import { profileKey, targetProfile } from './shared.js';
+import { defineCommand } from '../define.js';
 
-export async function run(ctx: CommandContext, [key, value]: unknown[]): Promise<void> {
-  const name = await targetProfile(ctx, { mayCreate: true });
-  const k = profileKey(key);
-  if (isCorrectionKey(k)) {
-    ctx.output.success(`${name}: ${k} = ${await setCorrection(name, k, String(value))}`);
-    return;
-  }
-  await upsertProfile(name, { [k]: String(value) });
-  ctx.output.success(`${name}: ${k} = ${String(value)}`);
-}
+export const set = defineCommand({
+  name: 'set',
+  summary: 'set a key of the selected profile (creates the profile)',
+  args: ['<key>', '<value>'],
+  async run(ctx, args): Promise<void> {
+    await (await import('./set.run.js')).run(ctx, args);
+  },
+});

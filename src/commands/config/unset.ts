@@ -1,12 +1,10 @@
-import type { CommandContext } from '../context.js';
-import { NotFoundError } from '../../errors.js';
-import { getProfile, profileValue, unsetProfileKey } from '../../config/profiles.js';
-import { profileKey, targetProfile } from './shared.js';
+import { defineCommand } from '../define.js';
 
-export async function run(ctx: CommandContext, [key]: unknown[]): Promise<void> {
-  const name = await targetProfile(ctx);
-  const k = profileKey(key);
-  if (profileValue(getProfile(name), k) === undefined) throw new NotFoundError(`${k} is not set in profile ${name}`);
-  await unsetProfileKey(name, k);
-  ctx.output.success(`${name}: ${k} unset`);
-}
+export const unset = defineCommand({
+  name: 'unset',
+  summary: 'remove a key from the selected profile',
+  args: ['<key>'],
+  async run(ctx, args): Promise<void> {
+    await (await import('./unset.run.js')).run(ctx, args);
+  },
+});

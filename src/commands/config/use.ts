@@ -1,11 +1,10 @@
-import type { CommandContext } from '../context.js';
-import { listProfiles, useProfile } from '../../config/profiles.js';
-import { unknownProfile } from './shared.js';
+import { defineCommand } from '../define.js';
 
-export async function run(ctx: CommandContext, [name]: unknown[]): Promise<void> {
-  const profiles = listProfiles();
-  const profile = String(name);
-  if (!profiles[profile]) throw await unknownProfile(profile);
-  await useProfile(profile);
-  ctx.output.success(`now using profile ${profile}`);
-}
+export const use = defineCommand({
+  name: 'use',
+  summary: 'make a profile the current one',
+  args: ['<profile>'],
+  async run(ctx, args): Promise<void> {
+    await (await import('./use.run.js')).run(ctx, args);
+  },
+});

@@ -1,3 +1,5 @@
+import type { ArgsOf, OptionsOf } from '../define.js';
+import type { doctor } from './index.js';
 import type { CommandContext } from '../context.js';
 import type { ApiClient } from '../../api/client.js';
 import type { Settings } from '../../config/profiles.js';
@@ -14,7 +16,7 @@ import {
   type CheckResult,
 } from './checks.js';
 
-export async function run(ctx: CommandContext, _args: unknown[], opts: { api?: boolean; integration?: string }): Promise<void> {
+export async function run(ctx: CommandContext, _args: ArgsOf<typeof doctor>, opts: OptionsOf<typeof doctor>): Promise<void> {
   if (opts.integration !== undefined && !opts.api) throw new UsageError('--integration goes with --api (nsx doctor --api --integration ID)');
   if (opts.api) {
     const { runApiProbe } = await import('./api-probe.js');

@@ -1,49 +1,19 @@
-import type { CommandContext } from '../context.js';
-import { nsxCommand } from '../../hints.js';
-import { cachedIntegrationIds, rememberIntegrationIds } from '../../config/id-cache.js';
-import { InterruptedError, NsxError } from '../../errors.js';
-import { confirmByTyping } from '../../output/prompts.js';
-import { checkExportDir, exportIntegration, type ExportSummary } from './export-integration.js';
-import { describeDestination } from './shared.js';
-import { statusName } from '../../api/schemas.js';
-import { parseIntegrationId } from '../../input/ids.js';
+import { defineCommand, flag, value } from '../define.js';
 
-interface Options {
-  yes?: boolean;
-  export?: string;
-}
-
-export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options): Promise<void> {
-  const id = parseIntegrationId(rawId);
-  const exportDir = opts.export === undefined ? undefined : checkExportDir(opts.export);
-  await ctx.announce();
-  const client = await ctx.client();
-  const integration = await client.eventstream.getIntegration(id);
-
-  ctx.output.notice(
-    `Deleting ${id} (${statusName(integration.status)}, ${describeDestination(integration)}) also deletes its log entries and rejected events in NewStore. This cannot be undone.`,
-  );
-  if (!exportDir) ctx.output.notice(`To keep a copy first: ${nsxCommand('integrations', 'delete', id, '--export', 'DIR')}`);
-  await confirmByTyping(ctx.output, `Delete integration ${id}?`, id, { yes: opts.yes });
-
-  let exported: ExportSummary | undefined;
-  if (exportDir) {
-    ctx.handleInterrupts(); // Ctrl-C during the export removes the partial files and deletes nothing
-    const progress = await ctx.output.spinner(`exporting ${id} to ${exportDir}`);
-    try {
-      exported = await exportIntegration(client, integration, exportDir, ctx.signal);
-    } catch (error) {
-      progress.fail(`export of ${id} failed`);
-      if (ctx.signal.aborted) throw new InterruptedError(`interrupted during the export: ${id} was NOT deleted`);
-      const why = error instanceof Error ? error.message : String(error);
-      throw new NsxError(`export to ${exportDir} failed, so ${id} was NOT deleted: ${why}`, error instanceof NsxError ? error.exitCode : undefined);
-    }
-    progress.succeed(`exported ${exported.logs} log ${exported.logs === 1 ? 'entry' : 'entries'} and ${exported.rejected_events} rejected event${exported.rejected_events === 1 ? '' : 's'} to ${exportDir}`);
-    if (ctx.signal.aborted) throw new InterruptedError(`interrupted: ${id} was NOT deleted (the export in ${exportDir} is complete)`);
-  }
-
-  await client.eventstream.deleteIntegration(id);
-  rememberIntegrationIds(cachedIntegrationIds().filter((x) => x !== id));
-  if (ctx.output.isJson) ctx.output.object({ id, deleted: true, export: exported ?? null }, () => '');
-  else ctx.output.success(`deleted ${id}${exported ? ` (a copy is in ${exported.dir})` : ''}`);
-}
+export const deleteIntegration = defineCommand({
+  name: 'delete',
+  aliases: ['rm'],
+  summary: 'delete an integration with its log entries and rejected events (cannot be undone)',
+  args: ['<id>'],
+  options: {
+    yes: flag('-y, --yes', 'do not ask to type the id (required when there is no terminal)'),
+    export: value('--export <dir>', 'first write integration.json, logs.ndjson and rejected-events.ndjson to DIR; no delete if that fails'),
+  },
+  help: `In a terminal you type the id to confirm; without one pass --yes, or nsx exits 3.
+NewStore deletes the integration's log entries and rejected events with it: --export keeps a copy
+(secrets masked, files owner-only). If the export fails, nothing is deleted.`,
+  examples: ['nsx integrations delete old-erp', 'nsx integrations delete old-erp --export ./backups/old-erp --yes'],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./delete.run.js')).run(ctx, args, opts);
+  },
+});

@@ -1,23 +1,20 @@
-import type { CommandContext } from '../context.js';
-import { nsxCommand } from '../../hints.js';
-import { rememberIntegrationIds } from '../../config/id-cache.js';
-import { INTEGRATION_COLUMNS, maskIntegration } from './shared.js';
-import { statusIs } from '../../api/schemas.js';
+import { defineCommand, value } from '../define.js';
 
-interface Options {
-  status?: 'running' | 'stopped';
-}
-
-export async function run(ctx: CommandContext, _args: unknown[], opts: Options): Promise<void> {
-  const client = await ctx.client();
-  // An entry nsx cannot read (no id) is named on stderr; the others are listed.
-  const all = await client.eventstream.listIntegrations({ onUnreadable: (where) => ctx.output.warn(`skipped an entry nsx cannot read: ${where}`) });
-  // Every id, not just the filtered ones: shell completion offers all of them.
-  rememberIntegrationIds(all.map((i) => i.id));
-  const rows = (opts.status ? all.filter((i) => statusIs(i.status, opts.status!)) : all).map((i) => maskIntegration(i));
-  await ctx.output.list(rows, INTEGRATION_COLUMNS, {
-    empty: opts.status
-      ? `no ${opts.status} integrations (${all.length} in all)`
-      : `no integrations yet: ${nsxCommand('integrations', 'register', 'ID', '--callback-url', 'URL')}`,
-  });
-}
+export const list = defineCommand({
+  name: 'list',
+  aliases: ['ls'],
+  summary: 'list integrations: id, status, type, destination, starts_at, ends_at',
+  options: {
+    status: value('--status <status>', 'only running or only stopped integrations', { choices: ['running', 'stopped'] }),
+  },
+  help: `The destination is the callback host of a webhook or s3://bucket/prefix of an S3 export.
+A table on a terminal, tab-separated when piped; --json / --output ndjson print whole integrations (secrets masked).`,
+  examples: [
+    'nsx integrations list',
+    'nsx integrations list --status stopped --output tsv | cut -f1',
+    `nsx integrations list --json | jq -r '.[] | select(.status == "stopped") | .id'`,
+  ],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./list.run.js')).run(ctx, args, opts);
+  },
+});

@@ -1,46 +1,30 @@
-import type { CommandContext } from '../context.js';
-import { UsageError } from '../../errors.js';
-import { parseFutureInstant, parseInstant } from '../../input/time.js';
-import {
-  destinationFromFlags,
-  filterConditionsFromFlags,
-  registerChecked,
-  validatedRequest,
-  type DestinationFlags,
-} from './register-request.js';
-import { describeDestination, reportIntegration } from './shared.js';
-import { statusName } from '../../api/schemas.js';
-import { parseIntegrationId } from '../../input/ids.js';
+import { defineCommand, value } from '../define.js';
+import { destinationOptions } from './destination-options.js';
 
-interface Options extends DestinationFlags {
-  startsAt?: string;
-  endsAt?: string;
-}
-
-export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options): Promise<void> {
-  const id = parseIntegrationId(rawId);
-  const now = new Date();
-  // A relative --starts-at looks back ("7d" = seven days ago: replay from then); a relative --ends-at
-  // looks ahead ("2h" = two hours from now: deliver until then).
-  const startsAt = opts.startsAt === undefined ? undefined : parseInstant(opts.startsAt, '--starts-at', now);
-  const endsAt = opts.endsAt === undefined ? undefined : parseFutureInstant(opts.endsAt, '--ends-at', now);
-  if (endsAt && !startsAt) throw new UsageError('--ends-at needs --starts-at (together they make a temporary integration)');
-  if (startsAt && endsAt && endsAt <= startsAt) {
-    throw new UsageError(`--ends-at (${endsAt.toISOString()}) must be after --starts-at (${startsAt.toISOString()})`);
-  }
-  const filter = filterConditionsFromFlags(opts);
-  const request = validatedRequest({
-    id,
-    ...(endsAt ? { integration_type: 'temporary' as const } : {}),
-    ...(startsAt ? { starts_at: startsAt.toISOString() } : {}),
-    ...(endsAt ? { ends_at: endsAt.toISOString() } : {}),
-    ...(await destinationFromFlags(opts, ctx.output)),
-    ...(filter ? { filter_conditions: filter } : {}),
-  });
-
-  await ctx.announce();
-  const client = await ctx.client();
-  const created = await registerChecked(client, request);
-  const until = created.ends_at ? ` until ${created.ends_at}` : '';
-  reportIntegration(ctx, created, `registered ${created.id} (${statusName(created.status)}): events go to ${describeDestination(created)}${until}`);
-}
+export const register = defineCommand({
+  name: 'register',
+  summary: 'register a webhook or S3 integration (it starts at once)',
+  args: ['<id>'],
+  options: {
+    ...destinationOptions,
+    startsAt: value('--starts-at <time>', 'deliver events from this time: ISO date/time or an age (7d = seven days ago)'),
+    endsAt: value('--ends-at <time>', 'with --starts-at: a temporary integration that stops at this time: ISO or a span from now (2h)'),
+  },
+  help: `Ids: letters, digits, ".", "_" and "-", at most 64 characters. The callback URL must be https:// (http://
+only for localhost). The api key is read from a file, stdin or an environment variable, never from a flag
+value; the same holds for AWS keys. Before registering, nsx checks that the id is free and that fewer than
+25 integrations exist (exit 7 otherwise).`,
+  examples: [
+    `nsx integrations register erp-orders --callback-url https://erp.example.com/newstore \\
+      --api-key-file ~/.secrets/erp-key --events order.created,order.cancelled`,
+    `printf %s "$ERP_KEY" | nsx integrations register wms --callback-url https://wms.example.com/hook \\
+      --api-key-stdin --entities fulfillment_request`,
+    `nsx integrations register archive --s3-bucket acme-events --s3-prefix newstore/ --s3-region eu-central-1 \\
+      --aws-credentials-env`,
+    `nsx integrations register erp-test --callback-url https://erp-test.example.com/hook --api-key-env ERP_TEST_KEY \\
+      --starts-at 2h --ends-at 1d`,
+  ],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./register.run.js')).run(ctx, args, opts);
+  },
+});

@@ -1,29 +1,15 @@
-import type { CommandContext } from '../context.js';
-import { nsxCommand } from '../../hints.js';
-import { integrationIsStopped } from '../../api/schemas.js';
-import { confirm } from '../../output/prompts.js';
-import { describeDestination, reportIntegration } from './shared.js';
-import { parseIntegrationId } from '../../input/ids.js';
+import { defineCommand, flag } from '../define.js';
 
-interface Options {
-  yes?: boolean;
-}
-
-export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options): Promise<void> {
-  const id = parseIntegrationId(rawId);
-  await ctx.announce();
-  const client = await ctx.client();
-  const before = await client.eventstream.getIntegration(id);
-  if (integrationIsStopped(before)) {
-    reportIntegration(ctx, before, `${id} is already stopped: nothing to do`);
-    return;
-  }
-  const target = describeDestination(before);
-  ctx.output.notice(
-    `Stopping ${id} halts the events flowing to ${target || 'its destination'} until someone runs: ${nsxCommand('integrations', 'start', id)}`,
-  );
-  await confirm(ctx.output, `Stop ${id}?`, { yes: opts.yes });
-  await client.eventstream.stopIntegration(id);
-  const after = await client.eventstream.getIntegration(id);
-  reportIntegration(ctx, after, `stopped ${id}: no events go to ${target}; NewStore keeps them until ${nsxCommand('integrations', 'start', id)}`);
-}
+export const stop = defineCommand({
+  name: 'stop',
+  summary: 'stop an integration: no data flows to the ERP until it is started again',
+  args: ['<id>'],
+  options: {
+    yes: flag('-y, --yes', 'do not ask (required when there is no terminal)'),
+  },
+  help: 'Asks for confirmation in a terminal; without one (scripts, CI) pass --yes, or nsx exits 3.',
+  examples: ['nsx integrations stop wms-fulfillment', 'nsx integrations stop wms-fulfillment --yes --json'],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./stop.run.js')).run(ctx, args, opts);
+  },
+});

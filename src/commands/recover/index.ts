@@ -1,33 +1,29 @@
-import { Option, type Command } from 'commander';
-import { lazy } from '../context.js';
+import { defineCommand, flag, list, value } from '../define.js';
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-export function registerRecover(program: Command): void {
-  program
-    .command('recover <integration-id>')
-    .description('bring a stopped integration back: retry (or drop) its rejected events in order, then start it and watch it')
-    .addOption(new Option('--drop <filter>', 'delete matching events instead of retrying them (repeatable; keys: event, entity-id, status-code, since, until, match)').argParser(collect))
-    .addOption(new Option('--skip <filter>', 'leave matching events where they are (repeatable)').argParser(collect))
-    .addOption(new Option('--only <filter>', 'handle only matching events; the others are skipped (repeatable)').argParser(collect))
-    .addOption(new Option('--dry-run', 'print the plan and stop (no lock, no journal, nothing changed)'))
-    .addOption(new Option('--plan-out <file>', 'save the plan (JSON) for review'))
-    .addOption(new Option('--plan-in <file>', 'apply exactly a saved plan; refuses (exit 7) if the server holds rejected events it does not mention'))
-    .addOption(new Option('--resume <run-id>', 'continue this run (default: the newest unfinished run of this integration)'))
-    .addOption(new Option('--no-resume', 'start a new plan even if an unfinished run exists'))
-    .addOption(new Option('-y, --yes', 'go ahead without asking (required without a terminal)'))
-    .addOption(new Option('--on-error <mode>', 'stop: the first event not delivered ends the run (exit 6); skip: go on and report').choices(['stop', 'skip']))
-    .addOption(new Option('--concurrency <n>', 'events of different entities in parallel (same entity: never, order kept) [default: 1]'))
-    .addOption(new Option('--rate <n/s>', 'at most this many calls per second, e.g. 20/s'))
-    .addOption(new Option('--allow-remaining <n>', 'start even if up to N rejected events remain [default: 0]'))
-    .addOption(new Option('--no-start', 'stop after the rejected events are handled; do not start the integration'))
-    .addOption(new Option('--watch <duration>', 'after the start, watch status and log for this long [default: 10s]'))
-    .addOption(new Option('--progress <mode>', 'auto: a progress line on a terminal; ndjson: one JSON line per event on stderr; none').choices(['auto', 'ndjson', 'none']))
-    .addOption(new Option('--report <file.md>', 'write a Markdown incident report'))
-    .addHelpText(
-      'after',
-      `
-Steps: say why it stopped -> lock (one command at a time retries or deletes the rejected events of an
+export const recover = defineCommand({
+  name: 'recover',
+  summary: 'bring a stopped integration back: retry (or drop) its rejected events in order, then start it and watch it',
+  args: ['<integration-id>'],
+  options: {
+    drop: list('--drop <filter>', 'delete matching events instead of retrying them (repeatable; keys: event, entity-id, status-code, since, until, match)'),
+    skip: list('--skip <filter>', 'leave matching events where they are (repeatable)'),
+    only: list('--only <filter>', 'handle only matching events; the others are skipped (repeatable)'),
+    dryRun: flag('--dry-run', 'print the plan and stop (no lock, no journal, nothing changed)'),
+    planOut: value('--plan-out <file>', 'save the plan (JSON) for review'),
+    planIn: value('--plan-in <file>', 'apply exactly a saved plan; refuses (exit 7) if the server holds rejected events it does not mention'),
+    resume: value('--resume <run-id>', 'continue this run (default: the newest unfinished run of this integration)'),
+    noResume: flag('--no-resume', 'start a new plan even if an unfinished run exists'),
+    yes: flag('-y, --yes', 'go ahead without asking (required without a terminal)'),
+    onError: value('--on-error <mode>', 'stop: the first event not delivered ends the run (exit 6); skip: go on and report', { choices: ['stop', 'skip'] }),
+    concurrency: value('--concurrency <n>', 'events of different entities in parallel (same entity: never, order kept) [default: 1]'),
+    rate: value('--rate <n/s>', 'at most this many calls per second, e.g. 20/s'),
+    allowRemaining: value('--allow-remaining <n>', 'start even if up to N rejected events remain [default: 0]'),
+    noStart: flag('--no-start', 'stop after the rejected events are handled; do not start the integration'),
+    watch: value('--watch <duration>', 'after the start, watch status and log for this long [default: 10s]'),
+    progress: value('--progress <mode>', 'auto: a progress line on a terminal; ndjson: one JSON line per event on stderr; none', { choices: ['auto', 'ndjson', 'none'] }),
+    report: value('--report <file.md>', 'write a Markdown incident report'),
+  },
+  help: `Steps: say why it stopped -> lock (one command at a time retries or deletes the rejected events of an
 integration on this machine: recover, rejected retry/delete, triage) -> plan: every rejected
 event, oldest first (rejected_at, published_at, id) -> confirm -> retry/delete in order, each step written to
 a journal -> re-list until no rejected events remain -> start -> watch.
@@ -41,20 +37,20 @@ connection reset) is sent again, so the receiver must be idempotent (dedupe on e
 idempotency_key). Re-running the same command continues an interrupted or stopped run from its journal
 (in the state dir, runs/<run-id>.jsonl); its plan and rules stay as they were, and the rules it carries
 over are printed first. With --yes and no terminal, a re-run whose flags differ from the run's exits 7
-and names both ways on: --resume RUN-ID (the run as it is) or --no-resume (a new plan with these flags).
-
-Examples:
-  $ nsx --sandbox recover erp-orders --yes                  rehearse against the local demo NewStore
-  $ nsx recover erp-orders --dry-run                         show the plan, change nothing
-  $ nsx recover erp-orders --drop "event=order.items_cancelled" --yes
-  $ nsx recover erp-orders --concurrency 8 --rate 50/s --yes
-  $ nsx recover erp-orders --dry-run --plan-out plan.json && nsx recover erp-orders --plan-in plan.json --yes
-  $ nsx recover erp-orders --yes --progress ndjson --output json --report incident.md   (CI)
-
-Exit codes: 0 recovered (or nothing to do); 3 not confirmed; 6 an event was not delivered (--on-error stop),
+and names both ways on: --resume RUN-ID (the run as it is) or --no-resume (a new plan with these flags).`,
+  examples: [
+    'nsx --sandbox recover erp-orders --yes                  rehearse against the local demo NewStore',
+    'nsx recover erp-orders --dry-run                         show the plan, change nothing',
+    'nsx recover erp-orders --drop "event=order.items_cancelled" --yes',
+    'nsx recover erp-orders --concurrency 8 --rate 50/s --yes',
+    'nsx recover erp-orders --dry-run --plan-out plan.json && nsx recover erp-orders --plan-in plan.json --yes',
+    'nsx recover erp-orders --yes --progress ndjson --output json --report incident.md   (CI)',
+  ],
+  footer: `Exit codes: 0 recovered (or nothing to do); 3 not confirmed; 6 an event was not delivered (--on-error stop),
 some failed, or the integration stopped again while watched; 7 locked by another command, an unfinished run
 whose flags differ (see above), rejected events remain
 (not started), or --plan-in does not match the server; 130 interrupted (the journal is complete; re-run to resume).`,
-    )
-    .action(lazy(() => import('./run.js')));
-}
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./run.js')).run(ctx, args, opts);
+  },
+});

@@ -33,31 +33,15 @@ import { answerText } from '../../workflows/recover/signature.js';
 import { quoteEntry } from '../../workflows/recover/stop-reason.js';
 import type { ChalkInstance } from 'chalk';
 import type { Output, Progress } from '../../output/output.js';
+import type { ArgsOf, OptionsOf } from '../define.js';
+import type { recover } from './index.js';
 import { targetTenant, type CommandContext } from '../context.js';
 import { integrationIsRunning } from '../../api/schemas.js';
 import { createApplyDisplay, type ApplyDisplay, type ProgressMode } from './progress.js';
 import { describeEvent, renderMarkdownReport, renderPlan, renderSummary } from './render.js';
 
-export interface RecoverFlags {
-  drop?: string[];
-  skip?: string[];
-  only?: string[];
-  dryRun?: boolean;
-  planOut?: string;
-  planIn?: string;
-  /** A run id with --resume, false with --no-resume. */
-  resume?: string | boolean;
-  yes?: boolean;
-  onError?: string;
-  concurrency?: string;
-  rate?: string;
-  allowRemaining?: string;
-  /** false with --no-start */
-  start?: boolean;
-  watch?: string;
-  progress?: string;
-  report?: string;
-}
+/** The options of nsx recover, typed from its declaration (index.ts). */
+export type RecoverFlags = OptionsOf<typeof recover>;
 
 interface RecoverOptions extends RecoverRunOptions {
   planOut: string | undefined;
@@ -138,7 +122,7 @@ function writeFileAtomic(path: string, text: string): Promise<void> {
   return writePrivateFileStreaming(path, (write) => write(text), { overwrite: true });
 }
 
-export async function run(ctx: CommandContext, args: unknown[], flags: RecoverFlags): Promise<void> {
+export async function run(ctx: CommandContext, args: ArgsOf<typeof recover>, flags: RecoverFlags): Promise<void> {
   const options = parseRecoverFlags(args[0], flags);
   // Thousands of small calls make V8 grow its young generation to ~3 x 16 MB of short-lived garbage;
   // keeping it at its first size holds peak RSS near 120 MB instead of 140 MB over 2,000 events

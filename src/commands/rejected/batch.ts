@@ -1,5 +1,7 @@
 // `rejected retry` and `rejected delete`: the same selection, confirmation, per-event lines and summary.
 // The work itself is src/workflows/rejected-batch.ts.
+import type { ArgsOf, OptionsOf } from '../define.js';
+import type { retry } from './retry.js';
 import { targetTenant, type CommandContext } from '../context.js';
 import { stateDir } from '../../config/paths.js';
 import { nsxCommand } from '../../hints.js';
@@ -20,18 +22,15 @@ import {
 } from '../../workflows/rejected-batch.js';
 import { REJECTED_COLUMNS, receiverSummary, rejectedFilter } from './shared.js';
 
-export interface BatchOptions extends FilterFlagValues {
-  all?: boolean;
-  dryRun?: boolean;
-  yes?: boolean;
-}
+/** retry and delete declare the same options (batchOptions). */
+export type BatchOptions = OptionsOf<typeof retry>;
 
 const VERB = {
   retry: { doing: 'retry', done: 'retried', capital: 'Retry' },
   delete: { doing: 'delete', done: 'deleted', capital: 'Delete' },
 } as const;
 
-export async function runBatch(ctx: CommandContext, action: BatchAction, args: unknown[], opts: BatchOptions): Promise<void> {
+export async function runBatch(ctx: CommandContext, action: BatchAction, args: ArgsOf<typeof retry>, opts: BatchOptions): Promise<void> {
   // Everything the user typed is checked before the first request.
   const id = parseIntegrationId(args[0]);
   const eventIds = ((args[1] as unknown[] | undefined) ?? []).map(parseEventId);

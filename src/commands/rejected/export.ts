@@ -1,49 +1,23 @@
-import { resolve } from 'node:path';
-import type { CommandContext } from '../context.js';
-import { InterruptedError } from '../../errors.js';
-import { parseIntegrationId } from '../../input/ids.js';
-import { checkWritableTarget, writePrivateFileStreaming } from '../../config/secure-files.js';
-import type { FilterFlagValues } from '../../workflows/filters.js';
-import { filteredRejected } from './list.js';
-import { rejectedFilter } from './shared.js';
+import { defineCommand, flag, value } from '../define.js';
+import { rejectedFilterOptions } from '../filter-options.js';
 
-interface Options extends FilterFlagValues {
-  file?: string;
-  force?: boolean;
-}
-
-export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options): Promise<void> {
-  const id = parseIntegrationId(rawId);
-  const filter = rejectedFilter(opts);
-  const toFile = opts.file !== undefined && opts.file !== '-';
-  const path = toFile ? resolve(opts.file as string) : undefined;
-  if (path) checkWritableTarget(path, { overwrite: Boolean(opts.force) });
-
-  ctx.handleInterrupts();
-  const api = (await ctx.client()).eventstream;
-  const events = filteredRejected(api.rejectedEvents(id, { signal: ctx.signal }), filter);
-  const exportTo = async (write: (line: string) => Promise<void> | boolean): Promise<number> => {
-    let count = 0;
-    try {
-      for await (const event of events) {
-        await write(`${JSON.stringify(event)}\n`);
-        count++;
-      }
-    } catch (error) {
-      if (ctx.signal.aborted) throw new InterruptedError(path ? `interrupted: ${path} was not written` : 'interrupted');
-      throw error;
-    }
-    return count;
-  };
-
-  if (!path) {
-    // Always NDJSON, whatever --output says: an export is meant for files, jq and re-imports.
-    const count = await exportTo(async (line) => {
-      if (!ctx.output.writeData(line)) await ctx.output.drain();
-    });
-    ctx.output.info(`exported ${count} rejected event${count === 1 ? '' : 's'} of ${id}`);
-    return;
-  }
-  const count = await writePrivateFileStreaming(path, exportTo, { overwrite: Boolean(opts.force) });
-  ctx.output.success(`exported ${count} rejected event${count === 1 ? '' : 's'} of ${id} to ${path} (mode 0600)`);
-}
+export const exportEvents = defineCommand({
+  name: 'export',
+  summary: 'write the rejected events (the filters apply) as NDJSON, to stdout or a file',
+  args: ['<id>'],
+  options: {
+    ...rejectedFilterOptions,
+    file: value('--file <path>', 'write to this file (mode 0600, written atomically) instead of stdout'),
+    force: flag('--force', 'replace the file if it exists'),
+  },
+  help: `Always NDJSON (one whole rejected event per line), whatever --output says. Payloads are customer data:
+the file is created owner-only.`,
+  examples: [
+    'nsx rejected export erp-orders > rejected.ndjson',
+    'nsx rejected export erp-orders --file rejected.ndjson --force',
+    'nsx rejected export erp-orders --event "order.*" | jq -c .event.payload',
+  ],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./export.run.js')).run(ctx, args, opts);
+  },
+});

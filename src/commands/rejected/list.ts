@@ -1,42 +1,23 @@
-import type { CommandContext } from '../context.js';
-import type { RejectedEvent } from '../../api/schemas.js';
-import { ExitCode, PartialFailureError } from '../../errors.js';
-import { parseIntegrationId } from '../../input/ids.js';
-import { describeFilter, isEmptyFilter, matchesRejected, rejectedFilterWords, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
-import { REJECTED_COLUMNS, rejectedFilter } from './shared.js';
-import { nsxCommand } from '../../hints.js';
+import { defineCommand, flag } from '../define.js';
+import { REJECTED_FILTER_HELP, rejectedFilterOptions } from '../filter-options.js';
 
-interface Options extends FilterFlagValues {
-  failIfAny?: boolean;
-}
-
-/** The events the filter keeps (without a filter, the stream itself: no extra hop per event). */
-export function filteredRejected(events: AsyncIterable<RejectedEvent>, filter: EventFilter): AsyncIterable<RejectedEvent> {
-  if (isEmptyFilter(filter)) return events;
-  return (async function* () {
-    for await (const event of events) if (matchesRejected(event, filter)) yield event;
-  })();
-}
-
-export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options): Promise<void> {
-  const id = parseIntegrationId(rawId);
-  const filter = rejectedFilter(opts);
-  const api = (await ctx.client()).eventstream;
-  const filtered = isEmptyFilter(filter) ? '' : ` matching ${describeFilter(filter)}`;
-  if (opts.failIfAny && ctx.output.quiet) {
-    // Like grep -q: nothing on stdout or stderr, only the exit code; the first match settles it.
-    for await (const _ of filteredRejected(api.rejectedEvents(id), filter)) {
-      ctx.setExitCode(ExitCode.partial);
-      return;
-    }
-    return;
-  }
-  const count = await ctx.output.list(filteredRejected(api.rejectedEvents(id), filter), REJECTED_COLUMNS, {
-    empty: `no rejected events for ${id}${filtered}`,
-  });
-  if (opts.failIfAny && count > 0) {
-    throw new PartialFailureError(`${count} rejected event${count === 1 ? '' : 's'} for ${id}${filtered} (--fail-if-any)`, {
-      hint: `retry them: ${nsxCommand('rejected', 'retry', id, '--all', rejectedFilterWords(opts), '--yes')}; or see what a recover would do: ${nsxCommand('recover', id, '--dry-run')}`,
-    });
-  }
-}
+export const list = defineCommand({
+  name: 'list',
+  aliases: ['ls'],
+  summary: 'list the rejected events of an integration (oldest first; the filters apply)',
+  args: ['<id>'],
+  options: {
+    ...rejectedFilterOptions,
+    failIfAny: flag('--fail-if-any', 'exit 6 when any event matches (prints the list; with --quiet nothing, like grep -q)'),
+  },
+  help: REJECTED_FILTER_HELP,
+  examples: [
+    'nsx rejected list erp-orders',
+    'nsx rejected list erp-orders --status-code 4xx --match items.0.product_id=10000102',
+    'nsx rejected list erp-orders --output ndjson | jq -r .event.payload.id',
+    'nsx rejected list erp-orders --event "order.*" --fail-if-any --quiet || alert "orders are stuck"',
+  ],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./list.run.js')).run(ctx, args, opts);
+  },
+});

@@ -1,6 +1,22 @@
-import type { CommandContext } from '../context.js';
-import { runBatch, type BatchOptions } from './batch.js';
+import { defineCommand } from '../define.js';
+import { REJECTED_FILTER_HELP } from '../filter-options.js';
+import { batchOptions } from './batch-options.js';
 
-export function run(ctx: CommandContext, args: unknown[], opts: BatchOptions): Promise<void> {
-  return runBatch(ctx, 'retry', args, opts);
-}
+export const retry = defineCommand({
+  name: 'retry',
+  summary: 'send rejected events to the receiver again, oldest first; exit 6 if some are still rejected',
+  args: ['<id>', '[event-ids...]'],
+  options: batchOptions('retry'),
+  help: `${REJECTED_FILTER_HELP}
+
+Each event is retried once; one the receiver accepts leaves the rejected list, one it rejects again stays
+(attempts + 1). The summary counts delivered, still rejected and not found (already delivered or deleted).`,
+  examples: [
+    'nsx rejected retry erp-orders evt-00000169 evt-00000172',
+    'nsx rejected retry erp-orders --all --event "order.*" --dry-run',
+    'nsx rejected retry erp-orders --all --since 2h --yes --json | jq .still_rejected',
+  ],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./batch.js')).runBatch(ctx, 'retry', args, opts);
+  },
+});

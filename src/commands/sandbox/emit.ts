@@ -1,38 +1,22 @@
-// nsx sandbox emit: publishes synthetic events through the running sandbox's admin API.
-import { parseRate } from '../../input/numbers.js';
-import type { CommandContext } from '../context.js';
-import { isPositiveInt, parseNumber } from './numbers.js';
-import { sandboxAdmin } from './running-sandbox.js';
+import { defineCommand, flag, value } from '../define.js';
+import { sandboxUrlOption } from './sandbox-url-option.js';
 
-interface Options {
-  count?: string;
-  rate?: string;
-  events?: string;
-  unknownProduct?: boolean;
-  url?: string;
-}
-
-interface EmitResult {
-  emitted: number;
-  first_seq: number | null;
-  last_seq: number | null;
-  events: { id: string; name: string; payload_id: string | null }[];
-}
-
-export async function run(ctx: CommandContext, _args: unknown[], opts: Options): Promise<void> {
-  const count = parseNumber(opts.count, '--count', isPositiveInt, 'a positive whole number') ?? 10;
-  const rate = opts.rate === undefined ? undefined : parseRate(opts.rate);
-  const sandbox = sandboxAdmin(opts.url);
-  ctx.handleInterrupts();
-  if (rate) ctx.output.info(`emitting ${count} events at ${rate}/s to ${sandbox.baseUrl} (about ${Math.ceil(count / rate)} s)`);
-  const result = await sandbox.emit<EmitResult>(
-    { count, ...(rate ? { rate } : {}), ...(opts.events ? { names: opts.events } : {}), ...(opts.unknownProduct ? { unknown_product: true } : {}) },
-    ctx.signal,
-  );
-  await ctx.output.list(result.events, [
-    { header: 'ID', value: (e) => e.id },
-    { header: 'NAME', value: (e) => e.name },
-    { header: 'ENTITY', value: (e) => e.payload_id ?? '' },
-  ]);
-  ctx.output.success(`emitted ${result.emitted} event${result.emitted === 1 ? '' : 's'}${result.emitted > result.events.length ? ` (first ${result.events.length} listed)` : ''}`);
-}
+export const emit = defineCommand({
+  name: 'emit',
+  summary: 'publish synthetic retail events in a running sandbox',
+  options: {
+    count: value('--count <n>', 'how many events (default: 10)'),
+    rate: value('--rate <r>', 'events per second, N or N/s (default: all at once)'),
+    events: value('--events <glob>', "only these event names, e.g. 'order.*' or 'fulfillment_request.items_completed'"),
+    unknownProduct: flag('--unknown-product', 'orders contain a product the demo ERP does not know (the receiver rejects them)'),
+    ...sandboxUrlOption,
+  },
+  examples: [
+    'nsx sandbox emit --count 100 --rate 20',
+    "nsx sandbox emit --count 5 --events 'order.created' --unknown-product",
+    "nsx sandbox emit --count 20 --json | jq -r '.[].name' | sort | uniq -c",
+  ],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./emit.run.js')).run(ctx, args, opts);
+  },
+});

@@ -1,20 +1,20 @@
-// nsx sandbox receiver-rule: switches the running sandbox's demo receiver ("deploy the fix").
-import type { CommandContext } from '../context.js';
-import { UsageError } from '../../errors.js';
-import { parseLatencyFlag } from './numbers.js';
-import { sandboxAdmin } from './running-sandbox.js';
+import { defineCommand, value } from '../define.js';
+import { sandboxUrlOption } from './sandbox-url-option.js';
 
-interface Options {
-  latency?: string;
-  url?: string;
-}
-
-export async function run(ctx: CommandContext, [rule]: unknown[], opts: Options): Promise<void> {
-  const { isReceiverRule, parseLatency, RECEIVER_RULES } = await import('../../sandbox/index.js');
-  const text = String(rule);
-  if (!isReceiverRule(text)) throw new UsageError(`unknown receiver rule "${text}"`, { hint: `rules: ${RECEIVER_RULES.join(', ')}` });
-  const latency = parseLatencyFlag(opts.latency, parseLatency);
-  const info = await sandboxAdmin(opts.url).setReceiverRule<{ url: string; rule: string }>({ rule: text, ...(latency !== undefined ? { latency_ms: latency } : {}) });
-  ctx.output.object(info, () => `${info.url}  ${info.rule}`);
-  ctx.output.success(`the demo receiver at ${info.url} now answers by rule ${info.rule}`);
-}
+export const receiverRule = defineCommand({
+  name: 'receiver-rule',
+  summary: "change the running sandbox's demo receiver rule",
+  args: ['<rule>'],
+  options: {
+    latency: value('--latency <ms>', 'answer after MS or MIN-MAX milliseconds (0 for none)'),
+    ...sandboxUrlOption,
+  },
+  help: 'Rules: accept-all, reject-unknown-products, fail-all, reject-events:<glob>, fail-events:<glob>.',
+  examples: [
+    'nsx sandbox receiver-rule fail-all                 break every integration (503 for everything)',
+    'nsx sandbox receiver-rule accept-all               the fix is deployed: now recover',
+  ],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./receiver-rule.run.js')).run(ctx, args, opts);
+  },
+});

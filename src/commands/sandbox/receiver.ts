@@ -1,36 +1,19 @@
-// nsx sandbox receiver: the demo webhook receiver on its own, printing a line (or a JSON object) per delivery.
-import type { CommandContext } from '../context.js';
-import { UsageError } from '../../errors.js';
-import type { ReceiverDelivery, ReceiverRule } from '../../sandbox/index.js';
-import { isPort, parseLatencyFlag, parseNumber } from './numbers.js';
+import { defineCommand, value } from '../define.js';
 
-interface Options {
-  host?: string;
-  port?: string;
-  rule?: string;
-  latency?: string;
-}
-
-export async function run(ctx: CommandContext, _args: unknown[], opts: Options): Promise<void> {
-  const { startReceiver, isReceiverRule, parseLatency, RECEIVER_RULES } = await import('../../sandbox/index.js');
-  const rule = opts.rule ?? 'accept-all';
-  if (!isReceiverRule(rule)) throw new UsageError(`--rule: unknown rule "${rule}"`, { hint: `rules: ${RECEIVER_RULES.join(', ')}` });
-  const latencyMs = parseLatencyFlag(opts.latency, parseLatency);
-  const port = parseNumber(opts.port, '--port', isPort, 'a port number') ?? 4546;
-  const out = ctx.output;
-  const print = (d: ReceiverDelivery): void => {
-    const status = d.status < 300 ? out.style.green(String(d.status)) : d.status === 400 ? out.style.yellow(String(d.status)) : out.style.red(String(d.status));
-    out.object(d, () => `${new Date(d.start).toISOString()}  ${status}  ${d.name ?? '(no name)'}  ${d.payload_id ?? ''}  ${d.path}`);
-  };
-  ctx.handleInterrupts();
-  const receiver = await startReceiver({ host: opts.host ?? '127.0.0.1', port, rule: rule as ReceiverRule, ...(latencyMs !== undefined ? { latencyMs } : {}), onDelivery: print });
-  ctx.defer(() => receiver.close());
-  out.notice(`nsx sandbox receiver: listening on ${receiver.url} (rule ${receiver.rule}); Ctrl-C to stop`);
-  await new Promise<void>((resolve) => {
-    if (ctx.signal.aborted) resolve();
-    ctx.signal.addEventListener('abort', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-  await receiver.close();
-  out.success(`receiver stopped after ${receiver.log.length} deliveries`);
-}
+export const receiver = defineCommand({
+  name: 'receiver',
+  summary: 'run the demo webhook receiver on its own, printing each delivery (Ctrl-C stops it)',
+  options: {
+    host: value('--host <host>', 'address to listen on (default: 127.0.0.1)'),
+    port: value('--port <port>', 'port (default: 4546)'),
+    rule: value('--rule <rule>', 'accept-all, reject-unknown-products, fail-all, reject-events:<glob>, fail-events:<glob> (default: accept-all)'),
+    latency: value('--latency <ms>', 'answer after MS or MIN-MAX milliseconds'),
+  },
+  examples: [
+    "nsx sandbox receiver --port 8080 --rule 'reject-events:order.cancelled'",
+    'nsx sandbox receiver --rule fail-all --json      one JSON object per delivery on stdout',
+  ],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./receiver.run.js')).run(ctx, args, opts);
+  },
+});

@@ -1,10 +1,14 @@
-// nsx sandbox reset: forgets everything in the running sandbox and seeds a scenario again.
-import type { CommandContext } from '../context.js';
-import { sandboxAdmin } from './running-sandbox.js';
+import { defineCommand, value } from '../define.js';
+import { sandboxUrlOption } from './sandbox-url-option.js';
 
-export async function run(ctx: CommandContext, _args: unknown[], opts: { scenario?: string; url?: string }): Promise<void> {
-  const sandbox = sandboxAdmin(opts.url);
-  const info = await sandbox.reset<{ scenario: string; counts: Record<string, number> }>(opts.scenario ? { scenario: opts.scenario } : {});
-  ctx.output.object(info, () => `integrations ${info.counts.integrations}, events ${info.counts.events}`);
-  ctx.output.success(`sandbox at ${sandbox.baseUrl} reset${opts.scenario ? ` to scenario ${opts.scenario}` : ''}`);
-}
+export const reset = defineCommand({
+  name: 'reset',
+  summary: 'forget everything in a running sandbox and seed a scenario again',
+  options: {
+    scenario: value('--scenario <name>', 'demo or empty (default: the one it started with)'),
+    ...sandboxUrlOption,
+  },
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./reset.run.js')).run(ctx, args, opts);
+  },
+});

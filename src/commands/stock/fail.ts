@@ -1,52 +1,21 @@
-// nsx stock fail <import-id> --reason TEXT: set an import job's state to failed ("set import job status to
-// failed", NewStore's way out of the open-jobs limit). Confirmed in a terminal, --yes otherwise.
-import { parseImportId } from '../../input/ids.js';
-import type { CommandContext } from '../context.js';
-import { LIMITS, STATUS } from '../../api/routes.js';
-import { FailImportRequest, importStateIs, OPEN_IMPORT_STATES } from '../../api/schemas.js';
-import { ApiError, PreconditionError, UsageError } from '../../errors.js';
-import { confirm } from '../../output/prompts.js';
-import { jobFields, keyValueText } from './report.js';
+import { defineCommand, flag, value } from '../define.js';
 
-interface Options {
-  reason?: string;
-  yes?: boolean;
-}
-
-export async function run(ctx: CommandContext, [id]: unknown[], opts: Options): Promise<void> {
-  const importId = parseImportId(id);
-  if (opts.reason === undefined) throw new UsageError('--reason TEXT is required: say why the job is failed (NewStore keeps it as the job\'s reason)');
-  const request = FailImportRequest.safeParse({ reason: opts.reason });
-  if (!request.success) throw new UsageError(`--reason: ${request.error.issues[0]?.message ?? 'invalid'} (1 to 1000 characters)`);
-
-  await ctx.announce();
-  const client = await ctx.client();
-  const job = await client.imports.getImport(importId);
-  const show = (j: typeof job): void => ctx.output.object({ ...jobFields(j), ...j }, () => keyValueText({ ...jobFields(j), ...j }));
-  if (importStateIs(job, 'failed')) {
-    show(job);
-    ctx.output.info(`import ${importId} has already failed: nothing to do`);
-    return;
-  }
-  if (importStateIs(job, 'finished')) {
-    throw new PreconditionError(`import ${importId} has finished: a finished job cannot be set to failed; nothing was sent`);
-  }
-  const open = OPEN_IMPORT_STATES.some((state) => importStateIs(job, state));
-  ctx.output.notice(
-    `Failing import ${importId} (${job.state}, ${job.name ?? 'no name'}, received ${job.received_at ?? '-'}): it imports nothing more` +
-      (open ? `, and its place among the ${LIMITS.maxOpenImportJobs} open jobs is freed.` : '.'),
-  );
-  await confirm(ctx.output, `Fail import ${importId}?`, { yes: opts.yes });
-  try {
-    await client.imports.failImport(importId, request.data);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === STATUS.duplicateOrLimit) {
-      throw new PreconditionError(`NewStore refused to fail import ${importId} (409): it has probably finished meanwhile${error.detail ? ` (${error.detail})` : ''}`);
-    }
-    throw error;
-  }
-  const after = await client.imports.getImport(importId);
-  show(after);
-  if (importStateIs(after, 'failed')) ctx.output.success(`import ${importId} is now failed: ${after.reason ?? request.data.reason}`);
-  else ctx.output.warn(`NewStore accepted the call but import ${importId} is ${after.state}`);
-}
+export const fail = defineCommand({
+  name: 'fail',
+  summary: 'set an import job to failed (frees its place among the 20 open jobs)',
+  args: ['<import-id>'],
+  options: {
+    reason: value('--reason <text>', "why: NewStore keeps it as the job's reason (required)"),
+    yes: flag('-y, --yes', 'do not ask (required when there is no terminal)'),
+  },
+  help: `The documented way out of the open-jobs limit when a job is stuck in received or waiting. A received,
+waiting or processing job can be failed; a failed one is left as it is (exit 0); a finished one cannot
+(exit 7). Asks in a terminal; without one pass --yes, or nsx exits 3.`,
+  examples: [
+    'nsx stock fail imp-3f9a2c01 --reason "stuck in received since 2026-11-30"',
+    'nsx stock fail imp-3f9a2c01 --reason "superseded by a newer count" --yes --json',
+  ],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./fail.run.js')).run(ctx, args, opts);
+  },
+});

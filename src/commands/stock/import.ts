@@ -1,195 +1,49 @@
-// nsx stock import <file|->: flags -> the stock import workflow -> one result (and exit 6/7 for a failed or
-// unfinished job). Every flag is checked before the input is read, and the input before anything is sent.
-import type { CommandContext } from '../context.js';
-import { UsageError } from '../../errors.js';
-import { checkReadableFile, fileInExistingFolder } from '../../input/files.js';
-import { formatDuration } from '../../input/time.js';
-import type { LogicalTimestampRange } from '../../workflows/stock/availabilities.js';
-import { chooseDestination, importStock, type StockImportOutcome } from '../../workflows/stock/import.js';
-import { megabytes, readStoreMapping, type StockInputFormat } from '../../workflows/stock/package.js';
-import { jobFields, keyValueText, openJobsText, Phases, throwForOutcome, waitBudgetMs } from './report.js';
-import { importStateIs } from '../../api/schemas.js';
-import { nsxCommand } from '../../hints.js';
+import { defineCommand, flag, value } from '../define.js';
 
-interface Options {
-  format?: StockInputFormat;
-  range?: string;
-  rangeFrom?: string;
-  rangeTo?: string;
-  storeMapping?: string;
-  uploadUrl?: string;
-  uploadUrlEnv?: string;
-  sourceUri?: string;
-  provider: string;
-  name?: string;
-  revision?: string;
-  wait?: boolean;
-  waitTimeout?: string;
-  dryRun?: boolean;
-  saveZip?: string;
-  full?: boolean;
-}
+export const stockImport = defineCommand({
+  name: 'import',
+  summary: 'validate, package (zip of availabilities.json), upload, create and start a stock import job',
+  args: ['<file>'],
+  options: {
+    format: value('--format <format>', 'input format (default: from the extension, else from the content)', { choices: ['json', 'csv', 'ndjson'] }),
+    range: value('--range <from-to>', 'logical-timestamp range the on-hand counts reflect, e.g. 10-12 (written into the file head)'),
+    rangeFrom: value('--range-from <n>', 'the same as two flags: first logical timestamp'),
+    rangeTo: value('--range-to <n>', 'last logical timestamp'),
+    storeMapping: value('--store-mapping <file>', 'JSON store mapping [{"fulfillment_node_id", "store_id"}] (null store_id = a DC); rows at other nodes are refused'),
+    uploadUrl: value('--upload-url <url>', 'presigned PUT URL the zip is uploaded to (needs --source-uri); visible in ps: prefer --upload-url-env'),
+    uploadUrlEnv: value('--upload-url-env <name>', 'read the presigned PUT URL from this environment variable', { conflicts: ['upload-url'] }),
+    sourceUri: value('--source-uri <uri>', 'the URI NewStore reads the zip from (https:// or s3://); alone: the zip is already there'),
+    provider: value('--provider <name>', 'provider of the job', { default: 'nsx' }),
+    name: value('--name <name>', 'job name (default: nsx-stock-<UTC time>-<user>@<host>-<sha256 of the zip>)'),
+    revision: value('--revision <n>', 'revision of the job (a non-negative integer)'),
+    wait: flag('--wait', 'wait until the job has finished (exit 0) or failed (exit 6)'),
+    waitTimeout: value('--wait-timeout <duration>', 'how long to wait (and to wait out 429s) before exit 7 (default 30m; --timeout also sets it)'),
+    dryRun: flag('--dry-run', 'validate and package, print what would be sent, send nothing'),
+    saveZip: value('--save-zip <file>', 'also write the zip to this file'),
+    full: flag('--full', 'refused: NewStore fails full imports of availabilities (imports are sent with full: false)', { hidden: true }),
+  },
+  help: `Input: the availability JSON ({"head": {...}, "items": [...]}), or rows of product_id, fulfillment_node_id,
+quantity as CSV (header required, any column order) or NDJSON (one object a line); "-" reads stdin.
+Nothing is sent unless every row is valid: ids present, quantities non-negative integers, no (product, node)
+twice, nodes in the store mapping when one is given, zip at most 80 MB. Problems name the line (CSV, NDJSON)
+or the JSON path (items[3].quantity); the first 20 are listed, with the total; exit 2. Jobs are always sent
+with full: false (NewStore fails full imports of availabilities; "full": true in the file is refused).
 
-export async function run(ctx: CommandContext, [file]: unknown[], opts: Options): Promise<void> {
-  const input = String(file);
-  if (opts.full) {
-    throw new UsageError('--full is not supported for availabilities: NewStore fails such jobs (a stock import updates the items it lists; others keep their stock)');
-  }
-  const range = rangeFromFlags(opts);
-  const revision = opts.revision === undefined ? undefined : nonNegativeInteger(opts.revision, '--revision');
-  if (opts.provider.trim() === '') throw new UsageError('--provider must not be empty');
-  if (opts.name !== undefined && opts.name.trim() === '') throw new UsageError('--name must not be empty');
-  const uploadUrl = uploadUrlFromFlags(ctx, opts);
-  const budgetMs = waitBudgetMs(ctx, opts, true);
-  const dryRun = Boolean(opts.dryRun);
-  // A dry run reads no profile and contacts nothing: it checks the data (and the flags) only.
-  const baseUrl = dryRun ? undefined : (await ctx.settings()).baseUrl;
-  const destination = chooseDestination({ uploadUrl, sourceUri: opts.sourceUri }, baseUrl, dryRun);
-  const storeMapping = opts.storeMapping === undefined ? undefined : await readStoreMapping(opts.storeMapping);
-  // The files named are checked before the context line and before anything is sent: a missing input
-  // is one line (exit 2), not a context line and then an error.
-  if (input !== '-') checkReadableFile(input);
-  if (opts.saveZip !== undefined) fileInExistingFolder(opts.saveZip, '--save-zip');
-
-  if (!dryRun) await ctx.announce();
-  const client = dryRun ? undefined : await ctx.client();
-  const deadline = Date.now() + budgetMs;
-  ctx.handleInterrupts();
-  const phases = new Phases(ctx.output);
-  const output = ctx.output;
-  let lastState: string | undefined;
-  await phases.start(`validating ${input === '-' ? 'stdin' : input}`);
-  let outcome: StockImportOutcome;
-  try {
-    outcome = await importStock(
-      client,
-      {
-        input,
-        format: opts.format,
-        range,
-        storeMapping,
-        destination,
-        provider: opts.provider,
-        name: opts.name,
-        revision,
-        dryRun,
-        wait: Boolean(opts.wait),
-        deadline,
-        saveZip: opts.saveZip,
-        signal: ctx.signal,
-      },
-      {
-        packaged: (pkg) => {
-          const nodes = pkg.nodes.length === 1 ? `node ${pkg.nodes[0]!.fulfillment_node_id}` : `${pkg.nodes.length} nodes`;
-          phases.done(`${pkg.items.toLocaleString('en')} items for ${nodes} from ${pkg.source} (${pkg.format}): ${megabytes(pkg.bytes)} zip, sha256 ${pkg.sha256.slice(0, 12)}`);
-          if (!pkg.head.logical_timestamp_range) {
-            output.warn('no logical-timestamp range: NewStore removes no allocations with this import (see nsx stock range; --range FROM-TO)');
-          }
-          if (opts.saveZip) output.info(`zip saved to ${opts.saveZip}`);
-        },
-        uploading: (where, bytes) => void phases.start(`uploading ${megabytes(bytes)} to ${where}`),
-        uploaded: (sourceUri) => phases.done(`uploaded: NewStore reads ${sourceUri}`),
-        throttled: (ms) =>
-          void phases.say(
-            `NewStore has 20 open import jobs (429): waiting ${formatDuration(ms)} as it asked, then asking again (until ${new Date(deadline).toISOString()})`,
-            'warn',
-          ),
-        openJobs: (open) => void phases.say(openJobsText(ctx, open), 'warn'),
-        created: (importId, name) => output.success(`created import ${importId} (${name})`),
-        started: (importId) => {
-          output.success(`started import ${importId}`);
-          if (opts.wait) void phases.start(`import ${importId}: waiting`);
-        },
-        polled: (job, waitedMs) => {
-          phases.update(`import ${job.import_id}: ${job.state} (${formatDuration(waitedMs)})`);
-          if (job.state !== lastState && lastState !== undefined && !output.showProgress) output.info(`import ${job.import_id}: ${job.state}`);
-          lastState = job.state;
-        },
-      },
-    );
-  } finally {
-    phases.stop();
-  }
-
-  const pkg = outcome.package;
-  const result = {
-    ...jobFields(outcome.job),
-    items: pkg.items,
-    range: pkg.head.logical_timestamp_range ?? null,
-    bytes: pkg.bytes,
-    duration_ms: outcome.durationMs,
-    name: outcome.name,
-    sha256: pkg.sha256,
-    source_uri: outcome.sourceUri,
-    dry_run: dryRun,
-    nodes: pkg.nodes,
-    errors: outcome.errors,
-    errors_total: outcome.errorsTotal,
-  };
-  output.object(result, () => human(result, outcome, dryRun));
-  throwForOutcome(outcome.job, { ...outcome, waitedMs: outcome.durationMs });
-  if (dryRun) output.info('dry run: nothing was sent');
-  else if (outcome.job && importStateIs(outcome.job, 'finished')) output.success(`import ${outcome.importId} finished in ${formatDuration(outcome.durationMs)}`);
-  else if (!opts.wait && outcome.importId) output.info(`follow it with: ${nsxCommand('stock', 'status', outcome.importId, '--wait')}`);
-}
-
-function human(result: Record<string, unknown>, outcome: StockImportOutcome, dryRun: boolean): string {
-  const range = outcome.package.head.logical_timestamp_range;
-  const shown: Record<string, unknown> = {
-    ...(dryRun ? { would_send: `${result.items} items` } : { import_id: result.import_id, state: result.state, reason: result.reason, items: result.items }),
-    range: range ? `${range.from}-${range.to}` : 'none',
-    nodes: listNodes(outcome.package.nodes),
-    zip: `${megabytes(outcome.package.bytes)}${outcome.package.bytes >= 1024 ? ` (${outcome.package.bytes} bytes)` : ''}, sha256 ${outcome.package.sha256}`,
-    name: result.name,
-    source_uri: result.source_uri ?? (dryRun ? '(not checked: a real run needs --upload-url URL --source-uri URI, or --source-uri URI)' : null),
-    duration: formatDuration(outcome.durationMs),
-  };
-  return keyValueText(shown);
-}
-
-function listNodes(nodes: { fulfillment_node_id: string; items: number }[]): string {
-  const shown = nodes.slice(0, 10).map((n) => `${n.fulfillment_node_id} (${n.items})`);
-  return nodes.length > shown.length ? `${shown.join(', ')} and ${nodes.length - shown.length} more` : shown.join(', ');
-}
-
-/** --range FROM-TO, or --range-from and --range-to; integers, from <= to. */
-export function rangeFromFlags(opts: { range?: string; rangeFrom?: string; rangeTo?: string }): LogicalTimestampRange | undefined {
-  if (opts.range !== undefined) {
-    if (opts.rangeFrom !== undefined || opts.rangeTo !== undefined) throw new UsageError('give --range FROM-TO or --range-from/--range-to, not both');
-    const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(opts.range);
-    if (!m) throw new UsageError(`--range: "${opts.range}" is not FROM-TO (two non-negative integers, e.g. 10-12)`);
-    return ordered(nonNegativeInteger(m[1]!, '--range'), nonNegativeInteger(m[2]!, '--range'));
-  }
-  if (opts.rangeFrom === undefined && opts.rangeTo === undefined) return undefined;
-  if (opts.rangeFrom === undefined || opts.rangeTo === undefined) throw new UsageError('--range-from and --range-to go together');
-  return ordered(nonNegativeInteger(opts.rangeFrom, '--range-from'), nonNegativeInteger(opts.rangeTo, '--range-to'));
-}
-
-function ordered(from: number, to: number): LogicalTimestampRange {
-  if (from > to) throw new UsageError(`the range must go upwards: from ${from} is greater than to ${to}`);
-  return { from, to };
-}
-
-function nonNegativeInteger(text: string, flag: string): number {
-  const value = Number(text.trim());
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value)) throw new UsageError(`${flag}: "${text}" is not a non-negative integer`);
-  return value;
-}
-
-function uploadUrlFromFlags(ctx: CommandContext, opts: Options): string | undefined {
-  let url = opts.uploadUrl;
-  if (opts.uploadUrlEnv !== undefined) {
-    url = process.env[opts.uploadUrlEnv];
-    if (!url) throw new UsageError(`--upload-url-env: the environment variable ${opts.uploadUrlEnv} is not set`);
-  }
-  if (url !== undefined) {
-    // A presigned URL is a credential until it expires: never shown whole.
-    ctx.output.addSecret(url);
-    try {
-      ctx.output.addSecret(new URL(url).search.slice(1));
-    } catch {
-      // not a URL: chooseDestination says so
-    }
-  }
-  return url;
-}
+Where the zip goes: --upload-url (or --upload-url-env) + --source-uri, or --source-uri alone when the zip is
+already there. Against a sandbox on this machine the zip goes to its blob store by itself.
+With --wait, the job is followed until finished (exit 0), failed (exit 6, reason and first item errors) or
+the wait runs out (exit 7). When NewStore has 20 open jobs (429), nsx waits as it says, up to that time.
+With --output json: {import_id, state, reason, items, range, bytes, duration_ms, name, sha256, source_uri, ...}
+on stdout; progress on stderr.`,
+  examples: [
+    'nsx stock import stock.csv --range 10-12 --dry-run --save-zip /tmp/stock.zip',
+    `STOCK_PUT_URL="$(./presign-put s3://acme-imports/stock.zip)" nsx stock import stock.csv --range 10-12 \\
+      --upload-url-env STOCK_PUT_URL --source-uri s3://acme-imports/stock.zip --wait --json`,
+    'nsx stock import availabilities.json --source-uri https://files.example.com/stock.zip --wait',
+    'erp-export | nsx stock import - --format ndjson --range-from 120 --range-to 188 --store-mapping nodes.json',
+    'nsx --sandbox stock import stock.csv --range 10-12 --wait     rehearse against an in-process sandbox',
+  ],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./import.run.js')).run(ctx, args, opts);
+  },
+});

@@ -1,28 +1,19 @@
-// nsx stock list [--state S]: NewStore's import jobs (GET /v0/d/import, filter[state]); whole jobs in json.
-import type { CommandContext } from '../context.js';
-import type { ImportJob } from '../../api/schemas.js';
-import type { Column } from '../../output/output.js';
+import { defineCommand, value } from '../define.js';
 
-interface Options {
-  state?: string;
-}
+// IMPORT_STATES of src/api/schemas.ts, repeated: building the command tree loads commander only (no zod).
+const IMPORT_STATES = ['received', 'waiting', 'processing', 'finished', 'failed'] as const;
 
-const dash = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? '-' : v);
-
-export const IMPORT_COLUMNS: Column<ImportJob>[] = [
-  { header: 'IMPORT_ID', value: (j) => j.import_id },
-  { header: 'STATE', value: (j) => j.state },
-  { header: 'NAME', value: (j) => dash(j.name), maxWidth: 48 },
-  { header: 'PROVIDER', value: (j) => dash(j.provider) },
-  { header: 'RECEIVED_AT', value: (j) => dash(j.received_at) },
-  { header: 'COMPLETED_AT', value: (j) => dash(j.completed_at) },
-  { header: 'REASON', value: (j) => dash(j.reason), maxWidth: 60 },
-];
-
-export async function run(ctx: CommandContext, _args: unknown[], opts: Options): Promise<void> {
-  const client = await ctx.client();
-  const { jobs, total } = await client.imports.listImports({ state: opts.state });
-  await ctx.output.list(jobs, IMPORT_COLUMNS, { empty: opts.state ? `no ${opts.state} import jobs` : 'no import jobs' });
-  // The list is read in one call (its pagination is not documented): say when NewStore holds more.
-  if (total !== undefined && total > jobs.length) ctx.output.warn(`NewStore answered ${jobs.length} of ${total} jobs (the first page)`);
-}
+export const list = defineCommand({
+  name: 'list',
+  aliases: ['ls'],
+  summary: 'list import jobs: id, state, name, provider, received_at, completed_at, reason',
+  options: {
+    state: value('--state <state>', 'only jobs in this state', { choices: IMPORT_STATES }),
+  },
+  help: `At most 20 jobs may be open (received or waiting); beyond that NewStore refuses new ones (429).
+A table on a terminal, tab-separated when piped; --json / --output ndjson print whole jobs.`,
+  examples: ['nsx stock list --state received', `nsx stock list --state failed --json | jq -r '.[] | "\\(.import_id) \\(.reason)"'`],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./list.run.js')).run(ctx, args, opts);
+  },
+});

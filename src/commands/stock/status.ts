@@ -1,46 +1,16 @@
-// nsx stock status <import-id> [--wait]: the job's state, reason and item errors; exit 6 when it failed,
-// 7 when --wait ran out while it was still going.
-import { parseImportId } from '../../input/ids.js';
-import type { CommandContext } from '../context.js';
-import { importStateIs } from '../../api/schemas.js';
-import { formatDuration } from '../../input/time.js';
-import { failedItems, waitForImport, type WaitOutcome } from '../../workflows/stock/wait.js';
-import { jobFields, keyValueText, Phases, throwForOutcome, waitBudgetMs } from './report.js';
+import { defineCommand, flag, value } from '../define.js';
 
-interface Options {
-  wait?: boolean;
-  waitTimeout?: string;
-}
-
-export async function run(ctx: CommandContext, [id]: unknown[], opts: Options): Promise<void> {
-  const importId = parseImportId(id);
-  const budgetMs = waitBudgetMs(ctx, opts, false);
-  const client = await ctx.client();
-  const started = Date.now();
-  let outcome: WaitOutcome;
-  if (opts.wait) {
-    ctx.handleInterrupts();
-    const phases = new Phases(ctx.output);
-    await phases.start(`import ${importId}: waiting`);
-    try {
-      outcome = await waitForImport(client, importId, { deadline: started + budgetMs, signal: ctx.signal }, {
-        polled: (job, waitedMs) => phases.update(`import ${importId}: ${job.state} (${formatDuration(waitedMs)})`),
-      });
-    } finally {
-      phases.stop();
-    }
-  } else {
-    const job = await client.imports.getImport(importId);
-    outcome = { job, ...(importStateIs(job, 'failed') ? await failedItems(client, importId) : { errors: [], errorsTotal: 0 }), timedOut: false };
-  }
-  const { job } = outcome;
-  const result = {
-    ...jobFields(job),
-    ...job,
-    errors: outcome.errors,
-    errors_total: outcome.errorsTotal,
-  };
-  // People read the item errors in the failure message on stderr; stdout keeps the job's fields.
-  ctx.output.object(result, () => keyValueText({ ...result, errors: undefined, errors_total: undefined }));
-  throwForOutcome(job, { ...outcome, waitedMs: Date.now() - started });
-}
+export const status = defineCommand({
+  name: 'status',
+  summary: 'show an import job: state, reason, item errors; exit 6 when it failed',
+  args: ['<import-id>'],
+  options: {
+    wait: flag('--wait', 'wait until it has finished or failed'),
+    waitTimeout: value('--wait-timeout <duration>', 'how long to wait before exit 7 (default 30m; --timeout also sets it)'),
+  },
+  help: 'Exit codes: 0 finished (or still going, without --wait), 6 failed, 7 still going when --wait ran out.',
+  examples: ['nsx stock status imp-3f9a2c01', 'nsx stock status imp-3f9a2c01 --wait --wait-timeout 1h --json | jq .state'],
+  async run(ctx, args, opts): Promise<void> {
+    await (await import('./status.run.js')).run(ctx, args, opts);
+  },
+});
