@@ -12,7 +12,7 @@ import { ConfirmationError, InterruptedError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { formatDuration } from '../../input/time.js';
 import { promptStreams } from '../../output/prompts.js';
-import { applyPlan } from '../../workflows/recover/apply.js';
+import { applyPlan, attemptsOf } from '../../workflows/recover/apply.js';
 import { JournalWriter, newRunId, writeRunPlan, type EventRecord } from '../../workflows/recover/journal.js';
 import { acquireLock, currentUser } from '../../workflows/recover/lock.js';
 import { buildRecoverPlan, NO_RULES, type PlanEvent, type RecoverPlan } from '../../workflows/recover/plan.js';
@@ -263,6 +263,7 @@ class TriageSession {
       actor: this.actor,
       concurrency: 1,
       onError: 'skip',
+      attempts: attemptsOf(events),
       signal: this.ctx.signal,
       journal,
       hooks: { onEvent: (_r, p) => spinner.update(`${verb === 'retry' ? 'retrying' : 'deleting'}: ${p.done}/${p.total}`) },

@@ -73,6 +73,8 @@ export interface EventRecord {
   error?: string;
   /** How many times the call was sent, when more than once (a repeat after an outcome nsx could not know). */
   sends?: number;
+  /** Listings read to learn what a send with an unknown outcome did (instead of sending it again). */
+  reads?: number;
   /** True when no answer told what became of the last send (a timeout, a reset after sending, a 5xx). */
   outcome_unknown?: boolean;
   duration_ms: number;

@@ -15,7 +15,7 @@ import {
 } from '../../errors.js';
 import { nsxCommand } from '../../hints.js';
 import { formatDuration } from '../../input/time.js';
-import { applyPlan, type ApplyProgress, type OnError } from './apply.js';
+import { applyPlan, attemptsOf, type ApplyProgress, type OnError } from './apply.js';
 import {
   findResumableRun,
   measuredCallTimes,
@@ -240,6 +240,7 @@ class RecoverRun {
   private startWanted = true;
   private statusAfter = 'unknown';
   private promptMs = 0;
+  private attempts: ReadonlyMap<string, number> | undefined;
 
   constructor(
     private readonly o: RecoverRunOptions,
@@ -311,6 +312,8 @@ class RecoverRun {
     if (resumable && !this.o.dryRun) this.refuseSilentCarryOver(resumable);
     const state = await this.planRun(rejected, resumable, inherited, holder);
     const onServer = rejected.length;
+    // What a read after a send with an unknown outcome compares with (see apply's settle).
+    this.attempts = attemptsOf(rejected);
     // The plan holds what apply needs; the full events (payloads) are let go before thousands of calls.
     rejected.length = 0;
     const todoSummary = summarizePlan(state.todo);
@@ -570,6 +573,7 @@ class RecoverRun {
       concurrency: pace.concurrency,
       ratePerSecond: pace.ratePerSecond,
       onError: pace.onError,
+      attempts: this.attempts,
       signal,
       journal,
       hooks: {

@@ -35,6 +35,20 @@ export async function listAllRejected(
   return all;
 }
 
+/**
+ * One rejected event as the listing shows it, or undefined when it is not in the list: the reading stops
+ * at the event. What apply reads after a send whose outcome is unknown, instead of sending it again.
+ */
+export async function findRejectedEvent(
+  api: { rejectedEvents(id: string, options?: { signal?: AbortSignal }): AsyncIterable<RejectedEvent> },
+  id: string,
+  eventId: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<RejectedEvent | undefined> {
+  for await (const ev of api.rejectedEvents(id, options.signal ? { signal: options.signal } : {})) if (ev.id === eventId) return ev;
+  return undefined;
+}
+
 export interface GateResult {
   /** The rejected events still on the server (the last listing). */
   remaining: RejectedEvent[];
