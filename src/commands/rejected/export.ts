@@ -4,7 +4,7 @@ import { InterruptedError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { checkWritableTarget, writePrivateFileStreaming } from '../../output/private-file.js';
 import type { FilterFlagValues } from '../../workflows/filters.js';
-import { filteredRejected } from './list.js';
+import { readRejected } from '../../workflows/rejected/listing.js';
 import { rejectedFilter } from './shared.js';
 
 interface Options extends FilterFlagValues {
@@ -21,7 +21,7 @@ export async function run(ctx: CommandContext, [rawId]: unknown[], opts: Options
 
   ctx.handleInterrupts();
   const api = (await ctx.client()).eventstream;
-  const events = filteredRejected(api.rejectedEvents(id, { signal: ctx.signal }), filter);
+  const events = readRejected(api, id, { filter, signal: ctx.signal });
   const exportTo = async (write: (line: string) => Promise<void> | boolean): Promise<number> => {
     let count = 0;
     try {

@@ -9,7 +9,7 @@ import type { EventOutcomeKind, EventRecord, JournalWriter } from './journal.js'
 import type { PlanEvent } from './plan.js';
 import { pause } from '../../timers.js';
 import { answerText } from './signature.js';
-import { findRejectedEvent } from './verify.js';
+import { findRejectedEvent } from '../rejected/listing.js';
 
 /**
  * The calls apply needs (EventStreamApi has them; tests pass fakes): the two that change an event, and

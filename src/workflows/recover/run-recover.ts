@@ -1,7 +1,6 @@
 // The steps of nsx recover in order: context -> lock -> plan -> confirm -> apply (journaled) -> gate -> start ->
 // watch -> the report's data. No terminal I/O: progress goes out as RecoverEvents, the question goes through
 // confirm(), and the run ends with a RecoverResult (or throws an NsxError).
-import { hostname } from 'node:os';
 import type { EventStreamApi } from '../../api/eventstream.js';
 import type { Integration, LogEntry, RejectedEvent } from '../../api/schemas.js';
 import { integrationIsRunning, statusName } from '../../api/schemas.js';
@@ -30,7 +29,7 @@ import {
   type RunListing,
 } from './journal.js';
 import { DiskFullError } from '../../config/secure-files.js';
-import { acquireLock, currentUser, describeHolder, liveLockHolder, type HeldLock, type LockHolder } from './lock.js';
+import { acquireLock, actorName, describeHolder, liveLockHolder, type HeldLock, type LockHolder } from './lock.js';
 import {
   buildRecoverPlan,
   dropRuleForEvent,
@@ -44,7 +43,8 @@ import {
 } from './plan.js';
 import { resumeState, tallyResults, type RecoverResults, type ResumeState } from './session.js';
 import { classifyStop, type StopDiagnosis } from './stop-reason.js';
-import { gate, listAllRejected, watchIntegration, type WatchResult } from './verify.js';
+import { gate, watchIntegration, type WatchResult } from './verify.js';
+import { listAllRejected } from '../rejected/listing.js';
 
 /** The JSON report (--output json): exactly these fields. */
 export interface RecoverReport {
@@ -225,7 +225,7 @@ export function runRecover(options: RecoverRunOptions, context: RecoverRunContex
 }
 
 class RecoverRun {
-  private readonly actor = `${currentUser()}@${hostname()}`;
+  private readonly actor = actorName();
   private readonly api: EventStreamApi;
   private readonly tenant: string;
   private integration!: Integration;
@@ -383,9 +383,6 @@ class RecoverRun {
           tenant: this.tenant,
           integration: id,
           started_at: this.c.startedAt.toISOString(),
-          user: currentUser(),
-          host: hostname(),
-          pid: process.pid,
           plan_summary: (({ total, retry, drop, skip, by_event }) => ({ total, retry, drop, skip, by_event }))(summarizePlan(this.plan!.events)),
           options: { concurrency, on_error: onError, rate_per_second: ratePerSecond ?? null, source: this.o.planIn ? 'plan-in' : 'recover' },
         },

@@ -1,8 +1,9 @@
 // The gate (re-list until two listings agree) and the watch after the start, against fake reads.
 import { describe, expect, it } from 'vitest';
-import type { Integration, LogEntry, RejectedEvent } from '../../src/api/schemas.js';
-import { listingParallelism } from '../../src/workflows/recover/run-recover.js';
-import { gate, listAllRejected, watchIntegration } from '../../src/workflows/recover/verify.js';
+import type { Integration, LogEntry, RejectedEvent } from '../../../src/api/schemas.js';
+import { listingParallelism } from '../../../src/workflows/recover/run-recover.js';
+import { gate, watchIntegration } from '../../../src/workflows/recover/verify.js';
+import { listAllRejected } from '../../../src/workflows/rejected/listing.js';
 
 const ev = (id: string): RejectedEvent => ({ id, rejected_at: '2026-11-20T08:00:00Z', event: { name: 'order.created', payload: {} } });
 

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RejectedEvent, RetryResult } from '../../src/api/schemas.js';
-import { ApiError, AuthError, NetworkError } from '../../src/errors.js';
-import { applyPlan, Pace, type RejectedEventCalls } from '../../src/workflows/recover/apply.js';
-import { JournalWriter, readJournal } from '../../src/workflows/recover/journal.js';
-import type { PlanEvent } from '../../src/workflows/recover/plan.js';
+import type { RejectedEvent, RetryResult } from '../../../src/api/schemas.js';
+import { ApiError, AuthError, NetworkError } from '../../../src/errors.js';
+import { applyPlan, Pace, type RejectedEventCalls } from '../../../src/workflows/recover/apply.js';
+import { JournalWriter, readJournal } from '../../../src/workflows/recover/journal.js';
+import type { PlanEvent } from '../../../src/workflows/recover/plan.js';
 
 function planEvent(id: string, entity: string, action: PlanEvent['action'] = 'retry', name = 'order.created'): PlanEvent {
   return { id, name, entity, rejected_at: '2026-11-20T08:00:00Z', published_at: null, action };
