@@ -30,6 +30,24 @@ describe('readRejected', () => {
   });
 });
 
+describe('listAllRejected', () => {
+  it('holds each event once when pages read at once overlap (the list changed during the read)', async () => {
+    // Pages at offsets 0 and 200 answered either side of 200 events leaving the front: the second page
+    // repeats events the first one had. The plan must not hold them twice (nor the gate count them twice).
+    let asked: { parallel?: number } | undefined;
+    const api = {
+      async *rejectedEvents(_id: string, options?: { parallel?: number }) {
+        asked = options;
+        for (const id of ['a', 'b', 'c']) yield ev(id);
+        for (const id of ['b', 'c', 'd']) yield ev(id);
+      },
+    };
+    const all = await listAllRejected(api, 'x', { parallel: 4 });
+    expect(all.map((e) => e.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(asked).toEqual({ parallel: 4 });
+  });
+});
+
 describe('findRejectedEvent', () => {
   it('stops reading at the event; undefined when the whole list does not hold it', async () => {
     const api = reader([['a'], ['b'], ['c']]);
