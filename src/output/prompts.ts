@@ -53,6 +53,29 @@ export async function askSecret(output: Output, message: string, options: { flag
   return withPromptErrors(() => password({ message: printable(message), mask: true, validate: (v) => v.length > 0 || 'required' }, promptStreams(output)));
 }
 
+export interface Choice<T> {
+  name: string;
+  value: T;
+  description?: string;
+}
+
+/**
+ * A menu. Names and descriptions may be server text: shown with their control characters escaped. Ctrl-C
+ * rejects with the prompt's own interrupt (see isPromptInterrupt), so that a session can end with its
+ * summary; the caller has checked that there is a terminal.
+ */
+export async function choose<T>(message: string, choices: readonly Choice<T>[], options: { pageSize?: number } = {}): Promise<T> {
+  const { select } = await import('@inquirer/prompts');
+  const shown = choices.map((c) => ({ ...c, name: printable(c.name), ...(c.description === undefined ? {} : { description: printable(c.description) }) }));
+  return select({ message: printable(message), choices: shown, pageSize: options.pageSize ?? 12, loop: false }, promptStreams());
+}
+
+/** A yes/no question inside a session: an answer either way, no exit; Ctrl-C rejects as in choose. */
+export async function askYesNo(message: string, defaultAnswer: boolean): Promise<boolean> {
+  const { confirm: ask } = await import('@inquirer/prompts');
+  return ask({ message: printable(message), default: defaultAnswer }, promptStreams());
+}
+
 /**
  * Prompts read the command's stdin and draw on its stderr, so that stdout stays data. Without an Output,
  * the streams of the command running in this async context (currentIO).

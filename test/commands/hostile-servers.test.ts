@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runNsxInProcess, inProcessSandbox, type InProcessSandboxHarness } from '../helpers/run-nsx-in-process.js';
 import { isolatedHome, type IsolatedHome } from '../helpers/cli.js';
-import { expectedOrder, journalLines, rejectedOnServer } from '../recover/helpers.js';
+import { expectedOrder, journalLines, receiverLog, rejectedOnServer, setReceiverRule } from '../recover/helpers.js';
 
 interface Loopback {
   url: string;
@@ -32,16 +32,21 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse, seen:
   };
 }
 
-/** Passes one request on to `target` as it came (body, headers, no redirect following) and its answer back. */
-async function forward(target: string, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
+/** Passes one request on to `target` as it came (body, headers, no redirect following); its answer. */
+async function relay(target: string, req: IncomingMessage, headers: Record<string, string>): Promise<Response> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  const upstream = await fetch(`${target}${req.url}`, {
+  return fetch(`${target}${req.url}`, {
     method: req.method ?? 'GET',
     headers,
     ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
     redirect: 'manual',
   });
+}
+
+/** Passes one request on to `target` (see relay) and its answer back. */
+async function forward(target: string, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
+  const upstream = await relay(target, req, headers);
   const out: Record<string, string> = {};
   upstream.headers.forEach((v, k) => {
     if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection') out[k] = v;
@@ -208,5 +213,72 @@ describe('a retry that never answers', () => {
     const record = journalLines(report.journal).find((l) => l.type === 'event' && l.event_id === first);
     expect(record).toMatchObject({ outcome: 'error', sends: 2, outcome_unknown: true });
     expect(String(record?.error)).toMatch(/outcome unknown, sent 2 times: POST .*\/_retry timed out waiting for 127\.0\.0\.1:\d+ \(raise --timeout\?\)/);
+  });
+});
+
+/**
+ * In front of the sandbox: passes everything through, except that a request `pick` names is answered by
+ * `answer`: after the sandbox has processed it (`processed: true`) or without passing it on at all.
+ */
+async function answering(target: string, pick: (method: string, path: string) => boolean, processed: boolean, answer: (res: ServerResponse) => void): Promise<Loopback> {
+  return listen((req, res) => {
+    const headers = { ...req.headers } as Record<string, string>;
+    delete headers.host;
+    if (!pick(req.method ?? 'GET', req.url ?? '/')) {
+      forward(target, req, res, headers).catch(() => res.destroy());
+      return;
+    }
+    (processed ? relay(target, req, headers).then((r) => r.arrayBuffer()) : Promise.resolve()).then(() => answer(res), () => res.destroy());
+  });
+}
+
+describe('a retry whose outcome is unknown is settled by reading the rejected events, not by sending it again', () => {
+  async function firstOf(rule: string): Promise<{ h: InProcessSandboxHarness; first: string; retryOfFirst: (method: string, path: string) => boolean }> {
+    // A receiver's 250 ms default would time out on a loaded machine and fail events these tests do not watch.
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0, deliveryTimeoutMs: 5000 });
+    const first = expectedOrder(rejectedOnServer(h, 'erp-orders'))[0]!;
+    const name = rejectedOnServer(h, 'erp-orders').find((e) => e.id === first)!.event.name;
+    await setReceiverRule(h, rule.replace('{first}', name));
+    return { h, first, retryOfFirst: (method, path) => method === 'POST' && path.endsWith(`/rejected_events/${encodeURIComponent(first)}/_retry`) };
+  }
+  const attemptsOf = (h: InProcessSandboxHarness, id: string): number | undefined =>
+    (h.sandbox.state.rejectedOf('erp-orders').find((e) => e.id === id) as { attempts?: number } | undefined)?.attempts;
+  const recordOf = (stdout: string, id: string) => journalLines(JSON.parse(stdout).journal).find((l) => l.type === 'event' && l.event_id === id);
+
+  it('a connection reset after the sandbox delivered it: sent once, delivered (gone), nothing left', async () => {
+    const { h, first, retryOfFirst } = await firstOf('accept-all');
+    server = await answering(h.sandbox.baseUrl, retryOfFirst, true, (res) => res.destroy());
+    const r = await h.nsx(['recover', 'erp-orders', '--yes', '--no-start', '--output', 'json'], { env: { NSX_BASE_URL: server.url }, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(server.seen.filter((s) => retryOfFirst(s.method, s.path))).toHaveLength(1);
+    const record = recordOf(r.stdout, first);
+    expect(record).toMatchObject({ outcome: 'delivered_gone', reads: 1 });
+    expect(record?.sends).toBeUndefined();
+    expect((await receiverLog(h)).filter((d) => d.event_id === first)).toHaveLength(1);
+    expect(rejectedOnServer(h, 'erp-orders')).toEqual([]);
+  });
+
+  it('a 502 after the receiver rejected it again: sent once, recorded as rejected (one attempt more on the server)', async () => {
+    const { h, first, retryOfFirst } = await firstOf('reject-events:{first}');
+    const before = attemptsOf(h, first)!;
+    server = await answering(h.sandbox.baseUrl, retryOfFirst, true, (res) => res.writeHead(502).end('bad gateway'));
+    const r = await h.nsx(['recover', 'erp-orders', '--yes', '--no-start', '--output', 'json'], { env: { NSX_BASE_URL: server.url }, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(6);
+    expect(server.seen.filter((s) => retryOfFirst(s.method, s.path))).toHaveLength(1);
+    expect(recordOf(r.stdout, first)).toMatchObject({ outcome: 'rejected', receiver_status: 400, reads: 1 });
+    expect(attemptsOf(h, first)).toBe(before + 1);
+  });
+
+  it('a 504 every time (the gateway stopped waiting, nothing processed): sent twice, then the journal says the outcome is unknown', async () => {
+    const { h, first, retryOfFirst } = await firstOf('accept-all');
+    const before = attemptsOf(h, first);
+    server = await answering(h.sandbox.baseUrl, retryOfFirst, false, (res) => res.writeHead(504).end('gateway timeout'));
+    const r = await h.nsx(['recover', 'erp-orders', '--yes', '--no-start', '--output', 'json'], { env: { NSX_BASE_URL: server.url }, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(6);
+    expect(server.seen.filter((s) => retryOfFirst(s.method, s.path))).toHaveLength(2);
+    const record = recordOf(r.stdout, first);
+    expect(record).toMatchObject({ outcome: 'error', sends: 2, reads: 2, outcome_unknown: true });
+    expect(String(record?.error)).toMatch(/^outcome unknown, sent 2 times: .*504/);
+    expect(attemptsOf(h, first)).toBe(before);
   });
 });

@@ -12,6 +12,7 @@ import { parseRate, parseWholeNumber } from '../../input/numbers.js';
 import { unreadableFile } from '../../input/files.js';
 import { confirm } from '../../output/prompts.js';
 import { writePrivateFileStreaming } from '../../config/secure-files.js';
+import { countOutcomes, notDone } from '../../workflows/rejected/outcomes.js';
 import type { OnError } from '../../workflows/recover/apply.js';
 import { RUN_ID_PATTERN, type EventRecord } from '../../workflows/recover/journal.js';
 import { nsxCommand, shellQuote } from '../../hints.js';
@@ -117,11 +118,6 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
   };
 }
 
-/** Plans and reports name customer events: owner-only, written atomically, replacing an older one. */
-function writeFileAtomic(path: string, text: string): Promise<void> {
-  return writePrivateFileStreaming(path, (write) => write(text), { overwrite: true });
-}
-
 export async function run(ctx: CommandContext, args: ArgsOf<typeof recover>, flags: RecoverFlags): Promise<void> {
   const options = parseRecoverFlags(args[0], flags);
   // Thousands of small calls make V8 grow its young generation to ~3 x 16 MB of short-lived garbage;
@@ -202,138 +198,147 @@ class RecoverCommand {
     this.spinner = undefined;
   }
 
-  /** One event of the run, in the words and on the stream it always had. Not async: most events need no wait. */
+  /**
+   * How each event of the run is shown, in the words and on the stream it always had: a table of event
+   * type -> text. Not async: most events need no wait.
+   */
+  private readonly shown: { [K in RecoverEvent['type']]: (e: Extract<RecoverEvent, { type: K }>) => void | Promise<void> } = {
+    event: (e) => this.display?.event(e.record, e.progress),
+    'slow-down': (e) => this.display?.slowDown(e.ratePerSecond),
+    'watch-tick': (e) => this.spinner?.update(`watching ${this.o.id}: ${formatDuration(e.ms)} of ${formatDuration(this.o.watchMs)}, status and log`),
+    locked: (e) => {
+      const lock = e.lock;
+      this.ctx.defer(() => lock.release());
+      const old = lock.tookOver;
+      if (old) this.out.warn(`took over a stale lock: pid ${old.pid} on ${old.host} (run ${old.run_id}, since ${old.started_at}) is gone`);
+      return;
+    },
+    reading: () => this.startSpinner(`reading the rejected events of ${this.o.id}`),
+    read: () => this.stopSpinner(),
+    diagnosis: (e) => {
+      this.out.info(e.diagnosis.summary);
+      if (e.diagnosis.entry && !integrationIsRunning(e.integration)) this.out.info(this.s.dim(`  ${quoteEntry(e.diagnosis.entry)}`));
+      return;
+    },
+    'stale-run-closed': (e) => {
+      this.out.info(this.s.dim(`run ${e.runId} ended without a trace; nothing is left of it (marked completed)`));
+      return;
+    },
+    'in-progress': (e) => {
+      const progress = e.total !== undefined ? `; ${e.done ?? 0} of ${e.total} events handled so far` : '';
+      this.out.notice(
+        `${e.runId ? `run ${e.runId} of ${this.o.id} is in progress` : `another command is retrying or deleting the rejected events of ${this.o.id}`}: ${describeHolder(e.holder)}${progress}.`,
+      );
+      this.out.notice(`  What a re-run would do after it ends, if it ended now (this dry run changes nothing and waits for nothing):`);
+      this.inProgress = true;
+      return;
+    },
+    resuming: (e) => {
+      const h = e.journal.header;
+      const end = e.journal.end;
+      const how = e.inProgress ? ', in progress' : end ? `, ${end.outcome.replace(/_/g, ' ')}` : ', ended without a trace: a crash?';
+      this.out.notice(
+        `${e.dryRun ? 'A re-run would resume' : 'Resuming'} run ${h.run_id} (started ${h.started_at} by ${h.user}@${h.host}${how}): ` +
+          `${e.finished} of ${e.total} events done.`,
+      );
+      // What the run carries over that this command did not type, first and one a line: a --drop deletes.
+      if (e.inherited.rules.length || e.inherited.options.length) {
+        this.out.notice(`  with the rules and options of that run, which this command did not give:`);
+        for (const r of e.inherited.rules) {
+          const line = `    ${r.flag} ${shellQuote(r.expression)}`;
+          this.out.notice(r.flag === '--drop' ? this.s.red.bold(`${line}   <- deletes the matching events: they are never delivered`) : line);
+        }
+        for (const o of e.inherited.options) this.out.notice(`    ${o.flag} ${o.value}`);
+      }
+      if (e.journal.inFlight.length) {
+        this.out.info(`  ${e.journal.inFlight.length} event(s) were in flight when it ended; those still rejected are sent again (delivery is at-least-once).`);
+      }
+      return;
+    },
+    'plan-drift': (e) => {
+      if (e.gone) this.out.info(`  ${e.gone} event(s) of the ${e.which} plan are no longer rejected on the server (handled meanwhile): recorded as gone.`);
+      if (e.unmentioned) {
+        this.out.warn(
+          `${e.unmentioned} rejected event(s) on the server are not in the ${e.which} plan (new since it was made): they are left alone, and ${this.o.id} will not be started while they remain. Run recover again afterwards to plan them.`,
+        );
+      }
+      return;
+    },
+    plan: (e) => this.showPlan(e),
+    superseded: (e) => {
+      this.out.info(this.s.dim(`run ${e.runId} was left unfinished; this new plan replaces it`));
+      return;
+    },
+    applying: () => {
+      return createApplyDisplay(this.out, this.o.progress, `${this.o.id}:`).then((display) => {
+        this.display = display;
+      });
+    },
+    'apply-ended': () => {
+      this.display?.stop();
+      return;
+    },
+    applied: (e) => {
+      this.out.success(this.appliedLine(e.records, e.ms));
+      return;
+    },
+    'apply-interrupted': (e) => {
+      this.out.notice(`interrupted: ${e.handled} event(s) handled in this session, ${e.notAttempted} not started; the journal is complete (${e.journal})`);
+      this.out.notice(`resume with: ${e.resumeCommand}`);
+      return;
+    },
+    'apply-stopped': (e) => {
+      const f = e.failure;
+      const answer = f.receiver_answer !== undefined ? `the receiver answered ${f.receiver_status ?? '?'}: ${f.receiver_answer}` : (f.error ?? 'no answer');
+      this.out.notice(`${this.s.red('✗')} ${describeEvent(f)} was not delivered: ${answer}`);
+      this.out.notice(`  ${e.notAttempted} later event(s) were not sent (--on-error stop); ${this.o.id} was not started.`);
+      this.out.notice(`  fix the receiver, then resume: ${e.resumeCommand}`);
+      this.out.notice(`  or delete events of this type instead: ${e.dropCommand}`);
+      this.out.notice(`  or look at them one group at a time: ${nsxCommand('rejected', 'triage', this.o.id)}`);
+      return;
+    },
+    'gate-checking': () => this.startSpinner('checking that no rejected events remain'),
+    gate: (e) => {
+      this.stopSpinner();
+      if (e.stable && e.remaining === 0) this.out.success('no rejected events remain');
+      else if (e.stable && e.remaining <= this.o.allowRemaining) this.out.success(`${e.remaining} rejected event(s) remain, allowed by --allow-remaining`);
+      return;
+    },
+    remaining: (e) => {
+      this.out.notice(`${e.events.length} rejected event(s) remain on the server:\n${listEvents(e.events)}`);
+      return;
+    },
+    started: (e) => {
+      if (e.started) this.out.success(`started ${this.o.id}`);
+      else this.out.info(`${this.o.id} is already running`);
+      return;
+    },
+    watching: () => this.startSpinner(`watching ${this.o.id}${this.o.watchMs > 0 ? ` for ${formatDuration(this.o.watchMs)}` : ''}`),
+    watched: (e) => {
+      this.stopSpinner();
+      const watch = e.result;
+      if (!watch.stopped && watch.newRejections.length === 0 && this.o.watchMs > 0) {
+        this.out.success(`${this.o.id} is still running after ${formatDuration(watch.watchedMs)}, no new rejections`);
+      }
+      return;
+    },
+    'new-rejections': (e) => {
+      this.out.notice(
+        `new rejections:\n${e.events
+          .slice(0, 10)
+          .map((r) => `  ${r.event.name} ${r.id}: HTTP ${r.response?.status_code ?? '?'} ${answerText(r.response?.body)}`)
+          .join('\n')}`,
+      );
+      return;
+    },
+    interrupted: (e) => {
+      this.out.notice(`interrupted; the journal is complete (${e.journal}). Resume with: ${e.resumeCommand}`);
+      return;
+    },
+  };
+
   private show(e: RecoverEvent): void | Promise<void> {
-    const { id } = this.o;
-    switch (e.type) {
-      case 'event':
-        return this.display?.event(e.record, e.progress);
-      case 'slow-down':
-        return this.display?.slowDown(e.ratePerSecond);
-      case 'watch-tick':
-        return this.spinner?.update(`watching ${id}: ${formatDuration(e.ms)} of ${formatDuration(this.o.watchMs)}, status and log`);
-      case 'locked': {
-        const lock = e.lock;
-        this.ctx.defer(() => lock.release());
-        const old = lock.tookOver;
-        if (old) this.out.warn(`took over a stale lock: pid ${old.pid} on ${old.host} (run ${old.run_id}, since ${old.started_at}) is gone`);
-        return;
-      }
-      case 'reading':
-        return this.startSpinner(`reading the rejected events of ${id}`);
-      case 'read':
-        return this.stopSpinner();
-      case 'diagnosis':
-        this.out.info(e.diagnosis.summary);
-        if (e.diagnosis.entry && !integrationIsRunning(e.integration)) this.out.info(this.s.dim(`  ${quoteEntry(e.diagnosis.entry)}`));
-        return;
-      case 'stale-run-closed':
-        this.out.info(this.s.dim(`run ${e.runId} ended without a trace; nothing is left of it (marked completed)`));
-        return;
-      case 'in-progress': {
-        const progress = e.total !== undefined ? `; ${e.done ?? 0} of ${e.total} events handled so far` : '';
-        this.out.notice(
-          `${e.runId ? `run ${e.runId} of ${id} is in progress` : `another command is retrying or deleting the rejected events of ${id}`}: ${describeHolder(e.holder)}${progress}.`,
-        );
-        this.out.notice(`  What a re-run would do after it ends, if it ended now (this dry run changes nothing and waits for nothing):`);
-        this.inProgress = true;
-        return;
-      }
-      case 'resuming': {
-        const h = e.journal.header;
-        const end = e.journal.end;
-        const how = e.inProgress ? ', in progress' : end ? `, ${end.outcome.replace(/_/g, ' ')}` : ', ended without a trace: a crash?';
-        this.out.notice(
-          `${e.dryRun ? 'A re-run would resume' : 'Resuming'} run ${h.run_id} (started ${h.started_at} by ${h.user}@${h.host}${how}): ` +
-            `${e.finished} of ${e.total} events done.`,
-        );
-        // What the run carries over that this command did not type, first and one a line: a --drop deletes.
-        if (e.inherited.rules.length || e.inherited.options.length) {
-          this.out.notice(`  with the rules and options of that run, which this command did not give:`);
-          for (const r of e.inherited.rules) {
-            const line = `    ${r.flag} ${shellQuote(r.expression)}`;
-            this.out.notice(r.flag === '--drop' ? this.s.red.bold(`${line}   <- deletes the matching events: they are never delivered`) : line);
-          }
-          for (const o of e.inherited.options) this.out.notice(`    ${o.flag} ${o.value}`);
-        }
-        if (e.journal.inFlight.length) {
-          this.out.info(`  ${e.journal.inFlight.length} event(s) were in flight when it ended; those still rejected are sent again (delivery is at-least-once).`);
-        }
-        return;
-      }
-      case 'plan-drift':
-        if (e.gone) this.out.info(`  ${e.gone} event(s) of the ${e.which} plan are no longer rejected on the server (handled meanwhile): recorded as gone.`);
-        if (e.unmentioned) {
-          this.out.warn(
-            `${e.unmentioned} rejected event(s) on the server are not in the ${e.which} plan (new since it was made): they are left alone, and ${id} will not be started while they remain. Run recover again afterwards to plan them.`,
-          );
-        }
-        return;
-      case 'plan':
-        return this.showPlan(e);
-      case 'superseded':
-        this.out.info(this.s.dim(`run ${e.runId} was left unfinished; this new plan replaces it`));
-        return;
-      case 'applying':
-        return createApplyDisplay(this.out, this.o.progress, `${id}:`).then((display) => {
-          this.display = display;
-        });
-      case 'apply-ended':
-        this.display?.stop();
-        return;
-      case 'applied':
-        this.out.success(this.appliedLine(e.records, e.ms));
-        return;
-      case 'apply-interrupted':
-        this.out.notice(`interrupted: ${e.handled} event(s) handled in this session, ${e.notAttempted} not started; the journal is complete (${e.journal})`);
-        this.out.notice(`resume with: ${e.resumeCommand}`);
-        return;
-      case 'apply-stopped': {
-        const f = e.failure;
-        const answer = f.receiver_answer !== undefined ? `the receiver answered ${f.receiver_status ?? '?'}: ${f.receiver_answer}` : (f.error ?? 'no answer');
-        this.out.notice(`${this.s.red('✗')} ${describeEvent(f)} was not delivered: ${answer}`);
-        this.out.notice(`  ${e.notAttempted} later event(s) were not sent (--on-error stop); ${id} was not started.`);
-        this.out.notice(`  fix the receiver, then resume: ${e.resumeCommand}`);
-        this.out.notice(`  or delete events of this type instead: ${e.dropCommand}`);
-        this.out.notice(`  or look at them one group at a time: ${nsxCommand('rejected', 'triage', id)}`);
-        return;
-      }
-      case 'gate-checking':
-        return this.startSpinner('checking that no rejected events remain');
-      case 'gate':
-        this.stopSpinner();
-        if (e.stable && e.remaining === 0) this.out.success('no rejected events remain');
-        else if (e.stable && e.remaining <= this.o.allowRemaining) this.out.success(`${e.remaining} rejected event(s) remain, allowed by --allow-remaining`);
-        return;
-      case 'remaining':
-        this.out.notice(`${e.events.length} rejected event(s) remain on the server:\n${listEvents(e.events)}`);
-        return;
-      case 'started':
-        if (e.started) this.out.success(`started ${id}`);
-        else this.out.info(`${id} is already running`);
-        return;
-      case 'watching':
-        return this.startSpinner(`watching ${id}${this.o.watchMs > 0 ? ` for ${formatDuration(this.o.watchMs)}` : ''}`);
-      case 'watched': {
-        this.stopSpinner();
-        const watch = e.result;
-        if (!watch.stopped && watch.newRejections.length === 0 && this.o.watchMs > 0) {
-          this.out.success(`${id} is still running after ${formatDuration(watch.watchedMs)}, no new rejections`);
-        }
-        return;
-      }
-      case 'new-rejections':
-        this.out.notice(
-          `new rejections:\n${e.events
-            .slice(0, 10)
-            .map((r) => `  ${r.event.name} ${r.id}: HTTP ${r.response?.status_code ?? '?'} ${answerText(r.response?.body)}`)
-            .join('\n')}`,
-        );
-        return;
-      case 'interrupted':
-        this.out.notice(`interrupted; the journal is complete (${e.journal}). Resume with: ${e.resumeCommand}`);
-        return;
-    }
+    return (this.shown[e.type] as (e: RecoverEvent) => void | Promise<void>)(e);
   }
 
   private async showPlan(e: Extract<RecoverEvent, { type: 'plan' }>): Promise<void> {
@@ -351,7 +356,8 @@ class RecoverCommand {
     if (e.asking || this.o.dryRun) this.out.notice(planText);
     else this.out.info(planText);
     if (this.o.planOut) {
-      await writeFileAtomic(this.o.planOut, serializePlan(e.plan));
+      // Plans and reports name customer events: owner-only, written atomically (the one safe writer).
+      await writePrivateFileStreaming(this.o.planOut, (write) => write(serializePlan(e.plan)), { overwrite: true });
       this.out.success(`plan saved to ${this.o.planOut}; apply exactly this plan with: ${nsxCommand('recover', id, '--plan-in', this.o.planOut, this.o.runFlags, this.o.sessionFlags, '--yes')}`);
     }
   }
@@ -360,13 +366,13 @@ class RecoverCommand {
   private appliedLine(records: readonly EventRecord[], ms: number): string {
     const calls = records.filter((r) => r.action !== 'skip');
     if (calls.length === 0) return 'no rejected events to retry or delete';
-    const count = (...kinds: string[]) => calls.filter((r) => kinds.includes(r.outcome)).length;
+    const c = countOutcomes(calls); // skipped among calls: held back (a skip rule makes no call)
     const parts = [
-      [count('delivered', 'delivered_gone'), 'delivered'],
-      [count('deleted', 'deleted_gone'), 'deleted'],
-      [count('gone'), 'gone (no longer rejected on the server before nsx touched them)'],
-      [count('rejected', 'error'), 'not delivered'],
-      [count('held'), 'held back (an earlier event of the same entity failed)'],
+      [c.delivered, 'delivered'],
+      [c.deleted, 'deleted'],
+      [c.gone, 'gone (no longer rejected on the server before nsx touched them)'],
+      [notDone(c), 'not delivered'],
+      [c.skipped, 'held back (an earlier event of the same entity failed)'],
     ]
       .filter(([n]) => (n as number) > 0)
       .map(([n, what]) => `${n} ${what}`);
@@ -377,9 +383,9 @@ class RecoverCommand {
   private async report(result: RecoverResult): Promise<void> {
     const { report, end, plan, diagnosis } = result;
     if (this.o.report) {
-      await writeFileAtomic(
+      await writePrivateFileStreaming(
         this.o.report,
-        renderMarkdownReport({
+        (write) => write(renderMarkdownReport({
           report,
           plan,
           diagnosis: [diagnosis?.summary ?? '', diagnosis?.entry ? `\n> ${quoteEntry(diagnosis.entry)}` : ''].join(''),
@@ -390,7 +396,8 @@ class RecoverCommand {
           actor: result.actor,
           startedAt: this.startedAt,
           command: nsxCommand('recover', this.o.id, ruleWords(typedRules(this.o.rules)), this.o.runFlags, this.o.sessionFlags),
-        }),
+        })),
+        { overwrite: true },
       );
     }
     this.out.object(report, () => renderSummary(report, { ending: end.ending, hints: [] }));

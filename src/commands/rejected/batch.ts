@@ -1,5 +1,5 @@
 // `rejected retry` and `rejected delete`: the same selection, confirmation, per-event lines and summary.
-// The work itself is src/workflows/rejected-batch.ts.
+// The work itself is src/workflows/rejected/ (listing.ts selects, batch.ts acts).
 import type { ArgsOf, OptionsOf } from '../define.js';
 import type { retry } from './retry.js';
 import { targetTenant, type CommandContext } from '../context.js';
@@ -15,11 +15,11 @@ import {
   countByEventName,
   emptyReport,
   unsuccessful,
-  selectRejectedEvents,
   type BatchAction,
   type BatchReport,
   type EventResult,
-} from '../../workflows/rejected-batch.js';
+} from '../../workflows/rejected/batch.js';
+import { selectRejectedEvents } from '../../workflows/rejected/listing.js';
 import { REJECTED_COLUMNS, receiverSummary, rejectedFilter } from './shared.js';
 
 /** retry and delete declare the same options (batchOptions). */

@@ -6,7 +6,7 @@ import { InterruptedError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { checkWritableTarget, writePrivateFileStreaming } from '../../config/secure-files.js';
 import type { FilterFlagValues } from '../../workflows/filters.js';
-import { filteredRejected } from './list.run.js';
+import { readRejected } from '../../workflows/rejected/listing.js';
 import { rejectedFilter } from './shared.js';
 
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof exportEvents>, opts: OptionsOf<typeof exportEvents>): Promise<void> {
@@ -18,7 +18,7 @@ export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof exportEven
 
   ctx.handleInterrupts();
   const api = (await ctx.client()).eventstream;
-  const events = filteredRejected(api.rejectedEvents(id, { signal: ctx.signal }), filter);
+  const events = readRejected(api, id, { filter, signal: ctx.signal });
   const exportTo = async (write: (line: string) => Promise<void> | boolean): Promise<number> => {
     let count = 0;
     try {

@@ -1,11 +1,10 @@
 // nsx rejected triage <id>: work through rejected events by hand, one group of like failures at a time
 // (same event name, receiver status and answer with ids and numbers masked), largest group first. Every
-// retry or delete goes through recover's apply engine and journal; the session ends with a summary, an
-// offer to start the integration when nothing is left, and the commands that do the same without prompts.
+// retry or delete goes through the workflow's hand run (workflows/rejected/hand-run.ts: recover's lock,
+// journal and apply engine); this file only asks and prints. The session ends with a summary, an offer to
+// start the integration when nothing is left, and the commands that do the same without prompts.
 import type { ArgsOf, OptionsOf } from '../define.js';
 import type { triage } from './triage.js';
-import { printable } from '../../output/printable.js';
-import { hostname } from 'node:os';
 import type { EventStreamApi } from '../../api/eventstream.js';
 import type { Integration, RejectedEvent } from '../../api/schemas.js';
 import { integrationIsRunning, statusName } from '../../api/schemas.js';
@@ -13,14 +12,12 @@ import { stateDir } from '../../config/paths.js';
 import { ConfirmationError, InterruptedError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { formatDuration } from '../../input/time.js';
-import { promptStreams } from '../../output/prompts.js';
-import { applyPlan } from '../../workflows/recover/apply.js';
-import { JournalWriter, newRunId, writeRunPlan, type EventRecord } from '../../workflows/recover/journal.js';
-import { acquireLock, currentUser } from '../../workflows/recover/lock.js';
-import { buildRecoverPlan, NO_RULES, type PlanEvent, type RecoverPlan } from '../../workflows/recover/plan.js';
+import { askYesNo, choose as chooseFrom, isPromptInterrupt, type Choice } from '../../output/prompts.js';
 import { nsxCommand } from '../../hints.js';
 import { answerText, groupBySignature, type SignatureGroup } from '../../workflows/recover/signature.js';
-import { listAllRejected } from '../../workflows/recover/verify.js';
+import { HandRun, type HandAction } from '../../workflows/rejected/hand-run.js';
+import { listAllRejected } from '../../workflows/rejected/listing.js';
+import { countOutcomes, JOURNAL_OUTCOMES } from '../../workflows/rejected/outcomes.js';
 import type { ChalkInstance } from 'chalk';
 import type { Output } from '../../output/output.js';
 import { tallyResults } from '../../workflows/recover/session.js';
@@ -29,44 +26,17 @@ import { targetTenant, type CommandContext } from '../context.js';
 /** Ctrl-C inside a prompt: end the session (summary first). */
 class QuitByInterrupt extends Error {}
 
-interface Choice<T> {
-  name: string;
-  value: T;
-  description?: string;
-}
-
-async function choose<T>(message: string, choices: Choice<T>[]): Promise<T> {
-  const { select } = await import('@inquirer/prompts');
+/** A prompt whose Ctrl-C ends the session with its summary. */
+async function asked<T>(prompt: Promise<T>): Promise<T> {
   try {
-    // Group names and samples are server text: shown with their control characters escaped.
-    const shown = choices.map((c) => ({ ...c, name: printable(c.name), ...(c.description === undefined ? {} : { description: printable(c.description) }) }));
-    return await select({ message: printable(message), choices: shown, pageSize: 12, loop: false }, promptStreams());
+    return await prompt;
   } catch (error) {
-    if (error instanceof Error && error.name === 'ExitPromptError') throw new QuitByInterrupt();
+    if (isPromptInterrupt(error)) throw new QuitByInterrupt();
     throw error;
   }
 }
-
-async function yesNo(message: string, defaultAnswer: boolean): Promise<boolean> {
-  const { confirm } = await import('@inquirer/prompts');
-  try {
-    return await confirm({ message, default: defaultAnswer }, promptStreams());
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ExitPromptError') throw new QuitByInterrupt();
-    throw error;
-  }
-}
-
-/** What was done in the session, for the summary and the equivalent commands. */
-interface Done {
-  verb: 'retry' | 'delete';
-  /**
-   * The events acted on, by id: a group is a message signature (ids and numbers masked), which no filter
-   * flag expresses, and a filter run later would also select events that arrived since.
-   */
-  ids: string[];
-  records: EventRecord[];
-}
+const choose = <T>(message: string, choices: Choice<T>[]): Promise<T> => asked(chooseFrom(message, choices));
+const yesNo = (message: string, defaultAnswer: boolean): Promise<boolean> => asked(askYesNo(message, defaultAnswer));
 
 const SAMPLES = 3;
 const PAYLOAD_LINES = 40;
@@ -86,15 +56,9 @@ export async function run(ctx: CommandContext, args: ArgsOf<typeof triage>): Pro
 class TriageSession {
   private readonly out: Output;
   private readonly s: ChalkInstance;
-  private readonly dir = stateDir();
-  private readonly actor = `${currentUser()}@${hostname()}`;
-  private readonly runId = newRunId();
   private api!: EventStreamApi;
-  private tenant = '';
   private integration!: Integration;
-  private journal: JournalWriter | undefined;
-  private plan: RecoverPlan | undefined;
-  private readonly done: Done[] = [];
+  private session!: HandRun;
 
   constructor(
     private readonly ctx: CommandContext,
@@ -106,10 +70,10 @@ class TriageSession {
 
   async run(): Promise<void> {
     const settings = await this.ctx.settings();
-    this.tenant = targetTenant(settings);
     // The same lock as recover and rejected retry/delete, before anything is read or sent.
-    const lock = acquireLock({ stateDir: this.dir, tenant: this.tenant, integration: this.id, runId: this.runId });
-    this.ctx.defer(() => lock.release());
+    this.session = HandRun.open({ stateDir: stateDir(), tenant: targetTenant(settings), integration: this.id });
+    const lock = this.session.lock;
+    this.ctx.defer(() => this.session.release());
     if (lock.tookOver) this.out.warn(`took over a stale lock: pid ${lock.tookOver.pid} on ${lock.tookOver.host} is gone`);
     this.api = (await this.ctx.client()).eventstream;
     this.integration = await this.api.getIntegration(this.id);
@@ -119,7 +83,7 @@ class TriageSession {
       interrupted = !(await this.loop());
     } catch (error) {
       if (!(error instanceof QuitByInterrupt)) {
-        this.journal?.close({ outcome: 'error', resumable: false, exit_code: 1, message: (error as Error).message });
+        this.session.close({ outcome: 'error', resumable: false, exit_code: 1, message: (error as Error).message });
         throw error;
       }
       interrupted = true;
@@ -223,61 +187,24 @@ class TriageSession {
     return lines.join('\n');
   }
 
-  private ensureJournal(): JournalWriter {
-    this.plan ??= { ...buildRecoverPlan(this.integration, [], NO_RULES, { tenant: this.tenant }), events: [] };
-    this.journal ??= JournalWriter.create(
-      this.dir,
-      {
-        run_id: this.runId,
-        tenant: this.tenant,
-        integration: this.id,
-        started_at: new Date().toISOString(),
-        user: currentUser(),
-        host: hostname(),
-        pid: process.pid,
-        plan_summary: { total: 0, retry: 0, drop: 0, skip: 0, by_event: {} },
-        options: { concurrency: 1, on_error: 'skip', rate_per_second: null, source: 'triage' },
-      },
-      this.plan,
-    );
-    return this.journal;
-  }
-
-  /** Retries or deletes these events (oldest first) through the apply engine; false when Ctrl-C ended it. */
-  private async apply(events: RejectedEvent[], verb: 'retry' | 'delete'): Promise<boolean> {
-    const journal = this.ensureJournal();
-    const planned: PlanEvent[] = buildRecoverPlan(this.integration, events, NO_RULES, { tenant: this.tenant }).events.map((e) => ({
-      ...e,
-      action: verb === 'retry' ? 'retry' : 'drop',
-      rule: `triage: ${verb}`,
-    }));
-    // The run's plan file records every decision; a later decision on the same event replaces the earlier one.
-    const byId = new Map(this.plan!.events.map((e) => [e.id, e]));
-    for (const e of planned) byId.set(e.id, e);
-    this.plan!.events = [...byId.values()];
-    writeRunPlan(this.dir, this.runId, this.plan!);
-    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'apply', detail: { triage: verb, events: planned.length } });
-
-    const spinner = await this.out.spinner(`${verb === 'retry' ? 'retrying' : 'deleting'} ${planned.length} event(s)`);
+  /** Retries or deletes these events (oldest first) in the hand run; false when Ctrl-C ended it. */
+  private async apply(events: RejectedEvent[], verb: HandAction): Promise<boolean> {
+    const spinner = await this.out.spinner(`${verb === 'retry' ? 'retrying' : 'deleting'} ${events.length} event(s)`);
     const started = performance.now();
-    const result = await applyPlan(this.api, this.id, planned, {
-      tenant: this.tenant,
-      actor: this.actor,
-      concurrency: 1,
-      onError: 'skip',
-      signal: this.ctx.signal,
-      journal,
-      hooks: { onEvent: (_r, p) => spinner.update(`${verb === 'retry' ? 'retrying' : 'deleting'}: ${p.done}/${p.total}`) },
-    }).finally(() => spinner.stop());
-    this.done.push({ verb, ids: events.map((e) => e.id), records: result.records });
+    const result = await this.session
+      .act(this.api, this.integration, events, verb, {
+        signal: this.ctx.signal,
+        onProgress: (done, total) => spinner.update(`${verb === 'retry' ? 'retrying' : 'deleting'}: ${done}/${total}`),
+      })
+      .finally(() => spinner.stop());
 
-    const count = (...kinds: string[]) => result.records.filter((r) => kinds.includes(r.outcome)).length;
-    const failed = result.records.filter((r) => r.outcome === 'rejected' || r.outcome === 'error');
+    const c = countOutcomes(result.records);
+    const failed = result.records.filter((r) => JOURNAL_OUTCOMES[r.outcome] === 'still_rejected' || JOURNAL_OUTCOMES[r.outcome] === 'failed');
     const parts =
       verb === 'retry'
-        ? [`${count('delivered', 'delivered_gone')} delivered`, failed.length ? `${failed.length} still rejected` : '', count('held') ? `${count('held')} held back` : '']
-        : [`${count('deleted', 'deleted_gone')} deleted`, failed.length ? `${failed.length} not deleted` : ''];
-    if (count('gone')) parts.push(`${count('gone')} gone (no longer rejected before nsx touched them)`);
+        ? [`${c.delivered} delivered`, failed.length ? `${failed.length} still rejected` : '', c.skipped ? `${c.skipped} held back` : '']
+        : [`${c.deleted} deleted`, failed.length ? `${failed.length} not deleted` : ''];
+    if (c.gone) parts.push(`${c.gone} gone (no longer rejected before nsx touched them)`);
     const line = `${verb === 'retry' ? 'retried' : 'deleted'} ${result.records.length} in ${formatDuration(performance.now() - started)}: ${parts.filter(Boolean).join(', ')}`;
     if (failed.length) {
       this.out.warn(line);
@@ -294,13 +221,13 @@ class TriageSession {
     } catch {
       remaining = undefined;
     }
-    const latest = new Map(this.done.flatMap((d) => d.records).map((r) => [r.event_id, r]));
-    const t = tallyResults(latest, remaining ?? 0);
+    const t = tallyResults(this.session.latest(), remaining ?? 0);
     this.out.notice(
       `\nThis session: ${t.delivered} delivered, ${t.deleted} deleted, ${t.failed} still rejected${t.gone ? `, ${t.gone} gone` : ''}` +
         `${remaining !== undefined ? `; ${remaining} rejected event${remaining === 1 ? '' : 's'} remain` : ''}.`,
     );
-    if (this.journal) this.out.notice(this.s.dim(`journal: ${this.journal.path}`));
+    const journal = this.session.journalPath;
+    if (journal) this.out.notice(this.s.dim(`journal: ${journal}`));
 
     let started = false;
     // Ctrl-C at the start question ends the session like Ctrl-C anywhere: exit 130, not started.
@@ -315,7 +242,7 @@ class TriageSession {
       if (!integrationIsRunning(current) && (await yesNo(`Nothing is left. Start ${this.id} now?`, true).catch(quitToFalse))) {
         await this.api.startIntegration(this.id);
         started = true;
-        this.journal?.append({ type: 'phase', at: new Date().toISOString(), phase: 'start', detail: { started: true } });
+        this.session.noteStarted();
         this.out.success(`started ${this.id}`);
       }
     } else if (!interrupted && remaining && !integrationIsRunning(this.integration)) {
@@ -325,14 +252,14 @@ class TriageSession {
     const commands = this.equivalentCommands(started);
     if (commands.length) this.out.notice(`\nThe same without prompts:\n${commands.map((c) => `  $ ${c}`).join('\n')}`);
     interrupted ||= startInterrupted;
-    this.journal?.close({ outcome: interrupted ? 'interrupted' : 'completed', resumable: false, exit_code: interrupted ? 130 : 0 });
-    if (interrupted) throw new InterruptedError('triage interrupted', this.journal ? { hint: `what was done is in ${this.journal.path}` } : undefined);
+    this.session.close({ outcome: interrupted ? 'interrupted' : 'completed', resumable: false, exit_code: interrupted ? 130 : 0 });
+    if (interrupted) throw new InterruptedError('triage interrupted', journal ? { hint: `what was done is in ${journal}` } : undefined);
   }
 
   /** What this session did, as commands that need no prompts: run in order, they do exactly the same. */
   private equivalentCommands(started: boolean): string[] {
     const lines: string[] = [];
-    for (const d of this.done) lines.push(nsxCommand('rejected', d.verb, this.id, d.ids, '--yes'));
+    for (const d of this.session.steps) lines.push(nsxCommand('rejected', d.verb, this.id, d.ids, '--yes'));
     if (started) lines.push(nsxCommand('integrations', 'start', this.id));
     return lines;
   }

@@ -2,18 +2,23 @@
 // run strictly one after another in plan order; different entities run in parallel up to `concurrency`.
 // Every call is journaled before it is sent and when its outcome is known. No terminal I/O: progress goes
 // through hooks.
-import type { RetryResult } from '../../api/schemas.js';
+import type { RejectedEvent, RetryResult } from '../../api/schemas.js';
 import { ApiError, NetworkError, UnsafePathParameterError } from '../../errors.js';
 import { NOT_SENT_CODES } from '../../api/http.js';
 import type { EventOutcomeKind, EventRecord, JournalWriter } from './journal.js';
 import type { PlanEvent } from './plan.js';
 import { pause } from '../../timers.js';
 import { answerText } from './signature.js';
+import { findRejectedEvent } from '../rejected/listing.js';
 
-/** The two calls apply needs (EventStreamApi has them; tests pass fakes). */
+/**
+ * The calls apply needs (EventStreamApi has them; tests pass fakes): the two that change an event, and
+ * the listing that tells what became of a send whose answer never came.
+ */
 export interface RejectedEventCalls {
   retryRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal }): Promise<RetryResult>;
   deleteRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal }): Promise<void>;
+  rejectedEvents(id: string, options?: { signal?: AbortSignal }): AsyncIterable<RejectedEvent>;
 }
 
 export type OnError = 'stop' | 'skip';
@@ -45,6 +50,11 @@ export interface ApplyOptions {
   graceMs?: number;
   journal?: JournalWriter | undefined;
   hooks?: ApplyHooks;
+  /**
+   * Each event's `attempts` in the listing this session began with: what a read after an unknown outcome
+   * compares with (unchanged = the send did not take effect; one more = it was rejected again).
+   */
+  attempts?: ReadonlyMap<string, number> | undefined;
   /** Waits between repeats of one call (tests shorten them). */
   backoffMs?: (round: number) => number;
 }
@@ -57,6 +67,13 @@ export interface ApplyResult {
   interrupted: boolean;
   /** Plan events not handled (stopped or interrupted before their turn). */
   notAttempted: PlanEvent[];
+}
+
+/** Each event's `attempts` (where the listing gives them), for ApplyOptions.attempts. */
+export function attemptsOf(events: Iterable<RejectedEvent>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of events) if (typeof e.attempts === 'number') out.set(e.id, e.attempts);
+  return out;
 }
 
 const defaultBackoff = (round: number): number => Math.min(8000, 250 * 2 ** round) * (0.5 + Math.random() / 2);
@@ -113,42 +130,95 @@ interface CallOutcome {
   error?: string;
   /** Sends of the call, when more than one. */
   sends?: number;
+  /** Listings read to learn what a send with an unknown outcome did. */
+  reads?: number;
   outcomeUnknown?: boolean;
 }
 
 const TRUNCATE_ANSWER = 500;
 
-/** Sends of one call after 429/503 (the server did nothing), resets or 500/502/504 answers, then given up. */
+/** Sends of one call in all (429/503 that outlasted the HTTP layer, sends a read proved had no effect). */
 const MAX_ROUNDS = 6;
-/** Repeats of a call that got no answer in time (a timeout: the server may be working on it): one. */
-const MAX_TIMEOUT_REPEATS = 1;
-/** Connection failures that mean "no answer within --timeout". */
+/** Sends of a call repeated while the outcome of the one before is unknown ("blind" repeats): one. */
+const MAX_BLIND_REPEATS = 1;
+/** Connection failures that mean "no answer within --timeout": the server may still be working on it. */
 const TIMEOUT_CODES: ReadonlySet<string> = new Set(['NSX_DEADLINE', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 
 /**
- * One event's call. This layer alone repeats a call whose outcome is unknown (the HTTP layer repeats a
- * retry or delete only when nothing was sent, or after 429/503). A call that timed out is sent again
- * once; one cut off by a reset, or answered 500/502/504, up to MAX_ROUNDS sends in all (these come back
- * at once, and a server that resets now and then should not stop a run). A 404 after such a repeat means
- * the first send went through ("delivered (gone)"). When the last send's outcome is unknown the event is
- * an error with `outcome_unknown`, and `sends` says how often it went out. A 429 that outlasted the HTTP
- * layer lowers the pace and waits.
+ * What a send whose outcome is unknown did, as far as the rejected-events listing tells:
+ * - `gone`: the event left the list, so the send took effect (delivered, or deleted);
+ * - `rejected`: still there with more attempts than before: it was delivered and rejected again;
+ * - `no-effect`: still there with the attempts unchanged, after an exchange that ended (an answer or a
+ *   reset): the send did nothing, and the next one is a fresh call, not a repeat;
+ * - `unsettled`: the read failed, the attempts before are not known, or no answer came (a timeout, a
+ *   504) and the server may still be working on the call.
+ */
+type Settled = { kind: 'gone' } | { kind: 'rejected'; event: RejectedEvent } | { kind: 'no-effect' } | { kind: 'unsettled' };
+
+async function settle(
+  api: RejectedEventCalls,
+  integration: string,
+  event: PlanEvent,
+  before: number | undefined,
+  mayBePending: boolean,
+  signal: AbortSignal,
+): Promise<Settled> {
+  let found: RejectedEvent | undefined;
+  try {
+    found = await findRejectedEvent(api, integration, event.id, { signal });
+  } catch (error) {
+    if (error instanceof ApiError || error instanceof NetworkError) return { kind: 'unsettled' };
+    throw error; // authentication, an answer nsx cannot read: the run cannot go on
+  }
+  if (!found) return { kind: 'gone' };
+  if (event.action === 'drop') return mayBePending ? { kind: 'unsettled' } : { kind: 'no-effect' };
+  const attempts = found.attempts ?? undefined;
+  if (before !== undefined && attempts !== undefined && attempts > before) return { kind: 'rejected', event: found };
+  if (mayBePending || before === undefined || attempts === undefined || attempts !== before) return { kind: 'unsettled' };
+  return { kind: 'no-effect' };
+}
+
+/**
+ * One event's call. This layer alone repeats a retry or delete whose outcome is unknown: the HTTP layer
+ * repeats them only when nothing was sent, or after 429/503 (the server did nothing). An outcome is
+ * unknown after a timeout, a reset once the request was sent, or a 500/502/504 answer (a 500 too: the
+ * server failed while handling the call, which does not say whether the delivery happened before it). Such
+ * a send is never simply sent again: the rejected-events listing is read first (see settle). Gone means
+ * the send took effect ("delivered (gone)" / "deleted (gone)"); more attempts, rejected again; attempts
+ * unchanged after an answer or a reset, no effect, and the next send is a fresh call. When the read
+ * cannot tell (or the server may still be working: a timeout or a 504), the call is repeated once, blind;
+ * if that one's outcome cannot be told either, the event is an error with `outcome_unknown`, and `sends`
+ * says how often it went out. A 429 that outlasted the HTTP layer lowers the pace and waits.
  */
 async function callOnce(
   api: RejectedEventCalls,
   integration: string,
   event: PlanEvent,
-  ctx: { soft: AbortSignal; hard: AbortSignal; pace: Pace; observed: () => number; hooks: ApplyHooks; backoff: (round: number) => number },
+  ctx: {
+    soft: AbortSignal;
+    hard: AbortSignal;
+    pace: Pace;
+    observed: () => number;
+    hooks: ApplyHooks;
+    backoff: (round: number) => number;
+    attempts: ReadonlyMap<string, number> | undefined;
+  },
 ): Promise<CallOutcome> {
-  let unknown = 0; // sends whose outcome is unknown
-  let timedOut = 0; // ... of which no answer came in time
+  const before = ctx.attempts?.get(event.id);
+  let unknown = 0; // sends whose outcome was unknown when they ended
+  let blind = 0; // sends made while the outcome of the one before was unknown
+  let reads = 0;
+  let unsettled = false; // the last send's outcome is still unknown
   let round = 0;
   let notSent = 0; // rounds that certainly never reached the server (connection refused, ...)
   const sends = (): number => round + 1 - notSent;
   const tally = (out: CallOutcome): CallOutcome => {
     if (sends() > 1) out.sends = sends();
+    if (reads > 0) out.reads = reads;
     return out;
   };
+  const rejectedAgain = (status: number | null, body: unknown): CallOutcome =>
+    tally({ outcome: 'rejected', status, answer: answerText(body).slice(0, TRUNCATE_ANSWER) });
   for (; ; round++) {
     try {
       if (event.action === 'drop') {
@@ -158,11 +228,12 @@ async function callOnce(
       const result = await api.retryRejectedEvent(integration, event.id, { idempotent: false, signal: ctx.hard }); // ditto
       const status = result.response?.status_code ?? null;
       if (result.delivered) return tally({ outcome: 'delivered', status });
-      return tally({ outcome: 'rejected', status, answer: answerText(result.response?.body).slice(0, TRUNCATE_ANSWER) });
+      return rejectedAgain(status, result.response?.body);
     } catch (error) {
       if (ctx.hard.aborted) return tally({ outcome: 'interrupted', status: null, error: 'interrupted before the answer arrived' });
       let message: string;
       let wasUnknown = false;
+      let mayBePending = false; // no answer came: the server may still be working on the call
       if (error instanceof ApiError) {
         if (error.status === 404) {
           const kind: EventOutcomeKind = unknown > 0 ? (event.action === 'drop' ? 'deleted_gone' : 'delivered_gone') : 'gone';
@@ -170,10 +241,13 @@ async function callOnce(
         }
         message = error.message;
         if (error.status === 429 || error.status === 503) ctx.hooks.onSlowDown?.(ctx.pace.slowDown(ctx.observed()));
-        else if (error.status === 500 || error.status === 502 || error.status === 504) wasUnknown = true;
-        else return tally({ outcome: 'error', status: null, error: message });
+        else if (error.status === 500 || error.status === 502 || error.status === 504) {
+          wasUnknown = true;
+          mayBePending = error.status === 504; // a gateway that stopped waiting for the server
+        } else return tally({ outcome: 'error', status: null, error: message });
       } else if (error instanceof NetworkError) {
         wasUnknown = !NOT_SENT_CODES.has(error.code ?? '');
+        mayBePending = TIMEOUT_CODES.has(error.code ?? '');
         if (!wasUnknown) notSent++;
         message = error.message;
       } else if (error instanceof UnsafePathParameterError) {
@@ -181,16 +255,29 @@ async function callOnce(
       } else {
         throw error; // authentication, an answer nsx does not understand: the run cannot go on
       }
-      if (wasUnknown) unknown++;
-      if (wasUnknown && error instanceof NetworkError && TIMEOUT_CODES.has(error.code ?? '') && ++timedOut > MAX_TIMEOUT_REPEATS) {
-        return tally({ outcome: 'error', status: null, error: `outcome unknown, sent ${sends()} times: ${message}`, outcomeUnknown: true });
-      }
-      if (round + 1 >= MAX_ROUNDS) {
-        return tally({ outcome: 'error', status: null, error: wasUnknown ? `outcome unknown, sent ${sends()} times: ${message}` : message, ...(wasUnknown ? { outcomeUnknown: true } : {}) });
-      }
+      const interrupted = (): CallOutcome =>
+        tally({ outcome: 'interrupted', status: null, error: `interrupted while waiting to repeat the call (${message})`, ...(wasUnknown ? { outcomeUnknown: true } : {}) });
       await pause(ctx.backoff(round), ctx.soft);
-      if (ctx.soft.aborted) {
-        return tally({ outcome: 'interrupted', status: null, error: `interrupted while waiting to repeat the call (${message})`, ...(wasUnknown ? { outcomeUnknown: true } : {}) });
+      if (ctx.soft.aborted) return interrupted();
+      if (wasUnknown) {
+        unknown++;
+        reads++;
+        const settled = await settle(api, integration, event, before, mayBePending, ctx.hard);
+        if (ctx.hard.aborted) return interrupted();
+        if (settled.kind === 'gone') return tally({ outcome: event.action === 'drop' ? 'deleted_gone' : 'delivered_gone', status: null });
+        if (settled.kind === 'rejected') return rejectedAgain(settled.event.response?.status_code ?? null, settled.event.response?.body);
+        unsettled = settled.kind === 'unsettled';
+        if (unsettled) {
+          if (blind >= MAX_BLIND_REPEATS) {
+            return tally({ outcome: 'error', status: null, error: `outcome unknown, sent ${sends()} times: ${message}`, outcomeUnknown: true });
+          }
+          blind++;
+        }
+        // no-effect: the next send is a fresh call whose outcome is known to be nothing so far.
+      } else unsettled = false;
+      if (round + 1 >= MAX_ROUNDS) {
+        if (unsettled) return tally({ outcome: 'error', status: null, error: `outcome unknown, sent ${sends()} times: ${message}`, outcomeUnknown: true });
+        return tally({ outcome: 'error', status: null, error: sends() > 1 ? `${message} (sent ${sends()} times)` : message });
       }
     }
   }
@@ -230,6 +317,7 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
     if (out.answer !== undefined) rec.receiver_answer = out.answer;
     if (out.error !== undefined) rec.error = out.error;
     if (out.sends !== undefined) rec.sends = out.sends;
+    if (out.reads !== undefined) rec.reads = out.reads;
     if (out.outcomeUnknown) rec.outcome_unknown = true;
     rec.duration_ms = Math.round(ms);
     options.journal?.append(rec);
@@ -300,6 +388,7 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
         observed: () => (done / Math.max(0.001, (performance.now() - startedAt) / 1000)),
         hooks,
         backoff,
+        attempts: options.attempts,
       });
     } catch (error) {
       fatal ??= error;

@@ -8,6 +8,8 @@
 import { closeSync, fsyncSync, readdirSync, readSync, fstatSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { currentUser } from './lock.js';
 import { createExclusive, ensurePrivateDir, openForAppend, refuseLink, openForRead, readFileNoFollow, writeAll, writeFailure, writePrivateFileAtomic } from '../../config/secure-files.js';
 import { NotFoundError, NsxError, UsageError } from '../../errors.js';
 import { parsePlan, serializePlan, type PlanAction, type PlanCounts, type RecoverPlan } from './plan.js';
@@ -73,6 +75,8 @@ export interface EventRecord {
   error?: string;
   /** How many times the call was sent, when more than once (a repeat after an outcome nsx could not know). */
   sends?: number;
+  /** Listings read to learn what a send with an unknown outcome did (instead of sending it again). */
+  reads?: number;
   /** True when no answer told what became of the last send (a timeout, a reset after sending, a 5xx). */
   outcome_unknown?: boolean;
   duration_ms: number;
@@ -137,7 +141,12 @@ export class JournalWriter {
   ) {}
 
   /** Writes the plan file, then creates the journal with its header line. */
-  static create(stateDir: string, header: Omit<RunHeader, 'type' | 'version' | 'plan_file'>, plan: RecoverPlan): JournalWriter {
+  /**
+   * A new run's journal and plan file. The header's who, where and which process (user, host, pid) are
+   * filled in here, the same for recover and triage, unless given (tests).
+   */
+  static create(stateDir: string, run: Omit<RunHeader, 'type' | 'version' | 'plan_file' | 'user' | 'host' | 'pid'> & Partial<Pick<RunHeader, 'user' | 'host' | 'pid'>>, plan: RecoverPlan): JournalWriter {
+    const header = { user: currentUser(), host: hostname(), pid: process.pid, ...run };
     const planFile = writeRunPlan(stateDir, header.run_id, plan);
     const path = journalPath(stateDir, header.run_id);
     const fd = createExclusive(path);

@@ -49,6 +49,11 @@ export function lockPath(stateDir: string, tenant: string, integration: string):
 
 export { currentUser };
 
+/** user@host: who acted, on every journal event line (recover and triage alike). */
+export function actorName(): string {
+  return `${currentUser()}@${hostname()}`;
+}
+
 /** process.kill(pid, 0) probes without signalling: ESRCH = no such process; EPERM = alive, someone else's. */
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;

@@ -1,7 +1,6 @@
 // The steps of nsx recover in order: context -> lock -> plan -> confirm -> apply (journaled) -> gate -> start ->
 // watch -> the report's data. No terminal I/O: progress goes out as RecoverEvents, the question goes through
 // confirm(), and the run ends with a RecoverResult (or throws an NsxError).
-import { hostname } from 'node:os';
 import type { EventStreamApi } from '../../api/eventstream.js';
 import type { Integration, LogEntry, RejectedEvent } from '../../api/schemas.js';
 import { integrationIsRunning, statusName } from '../../api/schemas.js';
@@ -15,7 +14,7 @@ import {
 } from '../../errors.js';
 import { nsxCommand } from '../../hints.js';
 import { formatDuration } from '../../input/time.js';
-import { applyPlan, type ApplyProgress, type OnError } from './apply.js';
+import { applyPlan, attemptsOf, type ApplyProgress, type OnError } from './apply.js';
 import {
   findResumableRun,
   measuredCallTimes,
@@ -30,7 +29,7 @@ import {
   type RunListing,
 } from './journal.js';
 import { DiskFullError } from '../../config/secure-files.js';
-import { acquireLock, currentUser, describeHolder, liveLockHolder, type HeldLock, type LockHolder } from './lock.js';
+import { acquireLock, actorName, describeHolder, liveLockHolder, type HeldLock, type LockHolder } from './lock.js';
 import {
   buildRecoverPlan,
   dropRuleForEvent,
@@ -44,7 +43,8 @@ import {
 } from './plan.js';
 import { resumeState, tallyResults, type RecoverResults, type ResumeState } from './session.js';
 import { classifyStop, type StopDiagnosis } from './stop-reason.js';
-import { gate, listAllRejected, watchIntegration, type WatchResult } from './verify.js';
+import { gate, watchIntegration, type WatchResult } from './verify.js';
+import { listAllRejected } from '../rejected/listing.js';
 
 /** The JSON report (--output json): exactly these fields. */
 export interface RecoverReport {
@@ -225,7 +225,7 @@ export function runRecover(options: RecoverRunOptions, context: RecoverRunContex
 }
 
 class RecoverRun {
-  private readonly actor = `${currentUser()}@${hostname()}`;
+  private readonly actor = actorName();
   private readonly api: EventStreamApi;
   private readonly tenant: string;
   private integration!: Integration;
@@ -240,6 +240,7 @@ class RecoverRun {
   private startWanted = true;
   private statusAfter = 'unknown';
   private promptMs = 0;
+  private attempts: ReadonlyMap<string, number> | undefined;
 
   constructor(
     private readonly o: RecoverRunOptions,
@@ -311,6 +312,8 @@ class RecoverRun {
     if (resumable && !this.o.dryRun) this.refuseSilentCarryOver(resumable);
     const state = await this.planRun(rejected, resumable, inherited, holder);
     const onServer = rejected.length;
+    // What a read after a send with an unknown outcome compares with (see apply's settle).
+    this.attempts = attemptsOf(rejected);
     // The plan holds what apply needs; the full events (payloads) are let go before thousands of calls.
     rejected.length = 0;
     const todoSummary = summarizePlan(state.todo);
@@ -380,9 +383,6 @@ class RecoverRun {
           tenant: this.tenant,
           integration: id,
           started_at: this.c.startedAt.toISOString(),
-          user: currentUser(),
-          host: hostname(),
-          pid: process.pid,
           plan_summary: (({ total, retry, drop, skip, by_event }) => ({ total, retry, drop, skip, by_event }))(summarizePlan(this.plan!.events)),
           options: { concurrency, on_error: onError, rate_per_second: ratePerSecond ?? null, source: this.o.planIn ? 'plan-in' : 'recover' },
         },
@@ -570,6 +570,7 @@ class RecoverRun {
       concurrency: pace.concurrency,
       ratePerSecond: pace.ratePerSecond,
       onError: pace.onError,
+      attempts: this.attempts,
       signal,
       journal,
       hooks: {

@@ -3,6 +3,7 @@
 import type { RejectedEvent } from '../../api/schemas.js';
 import { isFinalOutcome, type EventRecord } from './journal.js';
 import type { PlanEvent, RecoverPlan } from './plan.js';
+import { countOutcomes, JOURNAL_OUTCOMES, notDone } from '../rejected/outcomes.js';
 
 export interface ResumeState {
   /** Plan events still to apply, in plan order. */
@@ -42,35 +43,13 @@ export interface RecoverResults {
   remaining: number;
 }
 
-/** The report's results over the whole run (every session of it): the latest outcome of each plan event. */
+/**
+ * The report's results over the whole run (every session of it): the latest outcome of each plan event,
+ * counted in the one vocabulary (rejected/outcomes.ts); `failed` holds the still rejected and the failed.
+ */
 export function tallyResults(outcomes: ReadonlyMap<string, EventRecord>, remaining: number): RecoverResults {
-  const results: RecoverResults = { delivered: 0, deleted: 0, gone: 0, failed: 0, skipped: 0, remaining };
-  for (const rec of outcomes.values()) {
-    switch (rec.outcome) {
-      case 'delivered':
-      case 'delivered_gone':
-        results.delivered++;
-        break;
-      case 'deleted':
-      case 'deleted_gone':
-        results.deleted++;
-        break;
-      case 'gone':
-        results.gone++;
-        break;
-      case 'rejected':
-      case 'error':
-        results.failed++;
-        break;
-      case 'skipped':
-      case 'held':
-        results.skipped++;
-        break;
-      case 'interrupted':
-        break;
-    }
-  }
-  return results;
+  const c = countOutcomes(outcomes.values());
+  return { delivered: c.delivered, deleted: c.deleted, gone: c.gone, failed: notDone(c), skipped: c.skipped, remaining };
 }
 
 /** Per event name: what was planned and what came of it (for the human summary and the Markdown report). */
@@ -94,13 +73,11 @@ export function outcomesByEventName(plan: RecoverPlan, outcomes: ReadonlyMap<str
       rows.set(event.name, row);
     }
     row.planned[event.action]++;
-    const out = outcomes.get(event.id)?.outcome;
-    if (out === 'delivered' || out === 'delivered_gone') row.delivered++;
-    else if (out === 'deleted' || out === 'deleted_gone') row.deleted++;
-    else if (out === 'gone') row.gone++;
-    else if (out === 'rejected' || out === 'error') row.failed++;
-    else if (out === 'skipped' || out === 'held') row.skipped++;
-    else row.open++;
+    const kind = outcomes.get(event.id)?.outcome;
+    const out = kind === undefined ? undefined : JOURNAL_OUTCOMES[kind];
+    if (out === undefined) row.open++;
+    else if (out === 'still_rejected' || out === 'failed') row.failed++;
+    else row[out]++;
   }
   return [...rows.values()];
 }

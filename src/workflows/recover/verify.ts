@@ -4,6 +4,7 @@
 import type { Integration, LogEntry, RejectedEvent } from '../../api/schemas.js';
 import { integrationIsRunning, statusIs, statusName } from '../../api/schemas.js';
 import { pause } from '../../timers.js';
+import { listAllRejected } from '../rejected/listing.js';
 
 /** The reads the gate and the watch need (EventStreamApi has them). */
 export interface IntegrationReads {
@@ -11,28 +12,6 @@ export interface IntegrationReads {
   rejectedEvents(id: string, options?: { parallel?: number; signal?: AbortSignal }): AsyncGenerator<RejectedEvent>;
   logs(id: string, options?: { pageSize?: number; signal?: AbortSignal }): AsyncGenerator<LogEntry>;
   startIntegration(id: string): Promise<void>;
-}
-
-/**
- * Every rejected event of the integration, each once; `parallel` pages in flight at once (recover's
- * --concurrency). Offset pages of a list that changes while it is read can overlap (pages read at once
- * can be answered either side of a change), so an id seen before is dropped: a plan or a gate count never
- * holds an event twice. Events that moved past a page already read are missed, as in any offset listing;
- * the gate's second listing is what catches them.
- */
-export async function listAllRejected(
-  api: Pick<IntegrationReads, 'rejectedEvents'>,
-  id: string,
-  options: { signal?: AbortSignal | undefined; parallel?: number } = {},
-): Promise<RejectedEvent[]> {
-  const all: RejectedEvent[] = [];
-  const seen = new Set<string>();
-  for await (const ev of api.rejectedEvents(id, { ...(options.signal ? { signal: options.signal } : {}), ...(options.parallel ? { parallel: options.parallel } : {}) })) {
-    if (seen.has(ev.id)) continue;
-    seen.add(ev.id);
-    all.push(ev);
-  }
-  return all;
 }
 
 export interface GateResult {

@@ -1,59 +1,17 @@
 // Retry or delete many rejected events: select (explicit ids and/or the shared filters), then act on each
-// event oldest first, one at a time, reporting every outcome through a callback. No terminal I/O here:
+// event oldest first, one at a time (the selection is rejected/listing.ts's), reporting every outcome through a callback. No terminal I/O here:
 // `rejected retry/delete` print the lines and the summary; `recover` can drive the same functions.
-import type { EventStreamApi } from '../api/eventstream.js';
-import type { ReceiverResponse, RejectedEvent } from '../api/schemas.js';
-import { ApiError, AuthError, NetworkError, UnsafePathParameterError } from '../errors.js';
-import { entityKey, matchesRejected, type EventFilter } from './filters.js';
+import type { EventStreamApi } from '../../api/eventstream.js';
+import type { ReceiverResponse, RejectedEvent } from '../../api/schemas.js';
+import { ApiError, AuthError, NetworkError, UnsafePathParameterError } from '../../errors.js';
+import { entityKey } from '../filters.js';
+import type { RejectedSelection } from './listing.js';
+import { BATCH_OUTCOMES } from './outcomes.js';
 
 export type BatchAction = 'retry' | 'delete';
 export type EventOutcome = 'delivered' | 'still_rejected' | 'deleted' | 'not_found' | 'failed';
 
 type RejectedApi = Pick<EventStreamApi, 'rejectedEvents' | 'retryRejectedEvent' | 'deleteRejectedEvent'>;
-
-export interface RejectedSelection {
-  /** The events to act on, oldest first. */
-  events: RejectedEvent[];
-  /** Explicit ids that are not in the rejected list (already delivered or deleted, or never existed). */
-  missing: string[];
-  /** Explicit ids that exist but do not match the filters (left alone). */
-  excluded: string[];
-}
-
-export interface SelectOptions {
-  /** Explicit event ids; empty or absent = every event (that the filter keeps). */
-  eventIds?: readonly string[];
-  filter: EventFilter;
-  signal?: AbortSignal;
-}
-
-/** Reads the whole rejected list once and keeps the selected events, oldest first. */
-export async function selectRejectedEvents(api: RejectedApi, integrationId: string, options: SelectOptions): Promise<RejectedSelection> {
-  const wanted = options.eventIds?.length ? new Set(options.eventIds) : undefined;
-  const seen = new Set<string>();
-  const excluded: string[] = [];
-  const events: RejectedEvent[] = [];
-  for await (const event of api.rejectedEvents(integrationId, options.signal ? { signal: options.signal } : {})) {
-    if (wanted && !wanted.has(event.id)) continue;
-    seen.add(event.id);
-    if (matchesRejected(event, options.filter)) events.push(event);
-    else if (wanted) excluded.push(event.id);
-  }
-  const missing = wanted ? [...wanted].filter((id) => !seen.has(id)) : [];
-  return { events: oldestFirst(events), missing, excluded };
-}
-
-/** Sorts by rejected_at, keeping the server's order for ties and for unreadable timestamps. */
-export function oldestFirst(events: readonly RejectedEvent[]): RejectedEvent[] {
-  const at = (e: RejectedEvent): number => {
-    const t = Date.parse(e.rejected_at);
-    return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
-  };
-  return events
-    .map((event, index) => ({ event, index, t: at(event) }))
-    .sort((a, b) => (a.t === b.t ? a.index - b.index : a.t < b.t ? -1 : 1))
-    .map((x) => x.event);
-}
 
 export interface EventResult {
   id: string;
@@ -175,7 +133,10 @@ function count(report: BatchReport, result: EventResult): void {
 
 /** Events that did not reach the desired end state (for the exit code): still rejected or failed. */
 export function unsuccessful(report: BatchReport): number {
-  return report.still_rejected + report.failed;
+  return report.results.filter((r) => {
+    const o = BATCH_OUTCOMES[r.outcome];
+    return o === 'still_rejected' || o === 'failed';
+  }).length;
 }
 
 /** "order.created: 10, order.cancelled: 2", most frequent first: what a confirmation names. */

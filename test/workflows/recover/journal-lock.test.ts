@@ -3,7 +3,7 @@ import { appendFileSync, chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../../src/errors.js';
 import {
   findResumableRun,
   findRun,
@@ -14,10 +14,10 @@ import {
   readRunPlan,
   RUN_ID_PATTERN,
   type EventRecord,
-} from '../../src/workflows/recover/journal.js';
-import { acquireLock, currentCommandLine, liveLockHolder, lockPath } from '../../src/workflows/recover/lock.js';
-import type { PlanEvent, RecoverPlan } from '../../src/workflows/recover/plan.js';
-import { outcomesByEventName, resumeState, tallyResults } from '../../src/workflows/recover/session.js';
+} from '../../../src/workflows/recover/journal.js';
+import { acquireLock, currentCommandLine, liveLockHolder, lockPath } from '../../../src/workflows/recover/lock.js';
+import type { PlanEvent, RecoverPlan } from '../../../src/workflows/recover/plan.js';
+import { outcomesByEventName, resumeState, tallyResults } from '../../../src/workflows/recover/session.js';
 
 let dir: string;
 beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'nsx-journal-'))));

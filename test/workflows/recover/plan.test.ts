@@ -1,7 +1,7 @@
 // The recover plan: order, rules, counts, the file format, and reconciling a saved plan with the server.
 import { describe, expect, it } from 'vitest';
-import type { RejectedEvent } from '../../src/api/schemas.js';
-import { ExitCode } from '../../src/errors.js';
+import type { RejectedEvent } from '../../../src/api/schemas.js';
+import { ExitCode } from '../../../src/errors.js';
 import {
   buildRecoverPlan,
   estimateDurationMs,
@@ -11,7 +11,7 @@ import {
   serializePlan,
   summarizePlan,
   NO_RULES,
-} from '../../src/workflows/recover/plan.js';
+} from '../../../src/workflows/recover/plan.js';
 
 function ev(id: string, name: string, rejectedAt: string, extra: { publishedAt?: string; orderId?: string; status?: number; payload?: Record<string, unknown> } = {}): RejectedEvent {
   return {

@@ -1,7 +1,7 @@
 // Triage groups: event name + receiver status + the receiver's answer with ids and numbers masked.
 import { describe, expect, it } from 'vitest';
-import type { RejectedEvent } from '../../src/api/schemas.js';
-import { answerText, groupBySignature, maskAnswer, signatureOf } from '../../src/workflows/recover/signature.js';
+import type { RejectedEvent } from '../../../src/api/schemas.js';
+import { answerText, groupBySignature, maskAnswer, signatureOf } from '../../../src/workflows/recover/signature.js';
 
 function ev(id: string, name: string, status: number | null, body: unknown): RejectedEvent {
   return { id, rejected_at: '2026-11-20T08:00:00Z', event: { name, payload: { id } }, response: { status_code: status, body } };

@@ -1,8 +1,9 @@
 // The batch engine behind `rejected retry/delete` (and reusable by recover): order, outcomes, stopping.
 import { describe, expect, it } from 'vitest';
-import type { RejectedEvent, RetryResult } from '../../src/api/schemas.js';
-import { ApiError, AuthError, NetworkError } from '../../src/errors.js';
-import { applyRejectedBatch, oldestFirst, selectRejectedEvents } from '../../src/workflows/rejected-batch.js';
+import type { RejectedEvent, RetryResult } from '../../../src/api/schemas.js';
+import { ApiError, AuthError, NetworkError } from '../../../src/errors.js';
+import { applyRejectedBatch } from '../../../src/workflows/rejected/batch.js';
+import { oldestFirst, selectRejectedEvents } from '../../../src/workflows/rejected/listing.js';
 
 const event = (id: string, at: string, name = 'order.created'): RejectedEvent => ({
   id,

@@ -1,8 +1,8 @@
 // Why an integration stopped, from its status and newest log entries (the sandbox's wording and others').
 import { describe, expect, it } from 'vitest';
-import type { LogEntry } from '../../src/api/schemas.js';
-import { LOG_MESSAGES } from '../../src/sandbox/messages.js';
-import { classifyStop, logSignal } from '../../src/workflows/recover/stop-reason.js';
+import type { LogEntry } from '../../../src/api/schemas.js';
+import { LOG_MESSAGES } from '../../../src/sandbox/messages.js';
+import { classifyStop, logSignal } from '../../../src/workflows/recover/stop-reason.js';
 
 let n = 0;
 function log(message: string, level = 'error', createdAt = '2026-11-20T08:00:00Z'): LogEntry {

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RetryResult } from '../../src/api/schemas.js';
-import { ApiError, AuthError, NetworkError } from '../../src/errors.js';
-import { applyPlan, Pace, type RejectedEventCalls } from '../../src/workflows/recover/apply.js';
-import { JournalWriter, readJournal } from '../../src/workflows/recover/journal.js';
-import type { PlanEvent } from '../../src/workflows/recover/plan.js';
+import type { RejectedEvent, RetryResult } from '../../../src/api/schemas.js';
+import { ApiError, AuthError, NetworkError } from '../../../src/errors.js';
+import { applyPlan, Pace, type RejectedEventCalls } from '../../../src/workflows/recover/apply.js';
+import { JournalWriter, readJournal } from '../../../src/workflows/recover/journal.js';
+import type { PlanEvent } from '../../../src/workflows/recover/plan.js';
 
 function planEvent(id: string, entity: string, action: PlanEvent['action'] = 'retry', name = 'order.created'): PlanEvent {
   return { id, name, entity, rejected_at: '2026-11-20T08:00:00Z', published_at: null, action };
@@ -16,12 +16,26 @@ function planEvent(id: string, entity: string, action: PlanEvent['action'] = 're
 
 type Behaviour = (call: number) => RetryResult | Error;
 
-/** A fake API that records calls in order, the parallelism reached and any overlap within an entity. */
-function fakeApi(events: PlanEvent[], behaviour: Record<string, Behaviour> = {}, delayMs = 2) {
+/**
+ * An error after the server did the work anyway (a reset or 5xx after processing): `delivered` or
+ * `deleted` takes the event off the fake's rejected list, `rejected` adds an attempt.
+ */
+function afterEffect(effect: 'delivered' | 'deleted' | 'rejected', error: Error): Error {
+  return Object.assign(error, { effect });
+}
+
+/**
+ * A fake API that records calls in order, the parallelism reached and any overlap within an entity. It
+ * keeps a rejected list (every event, attempts 0) that its calls change as the server's would, so that
+ * apply's read after an unknown outcome sees what happened; `listing` replaces that read.
+ */
+function fakeApi(events: PlanEvent[], behaviour: Record<string, Behaviour> = {}, delayMs = 2, listing?: () => Error | undefined) {
   const entityOf = new Map(events.map((e) => [e.id, e.entity]));
+  const attempts = new Map(events.map((e) => [e.id, 0]));
   const busy = new Map<string, number>();
   const calls: { id: string; kind: 'retry' | 'delete'; idempotent?: boolean | undefined }[] = [];
   const counts = new Map<string, number>();
+  let reads = 0;
   let inFlight = 0;
   const stats = { maxParallel: 0, overlaps: 0 };
   async function enter(id: string): Promise<number> {
@@ -37,22 +51,44 @@ function fakeApi(events: PlanEvent[], behaviour: Record<string, Behaviour> = {},
     counts.set(id, n);
     return n;
   }
+  const effect = (id: string, what: string | undefined): void => {
+    if (what === 'delivered' || what === 'deleted') attempts.delete(id);
+    if (what === 'rejected' && attempts.has(id)) attempts.set(id, attempts.get(id)! + 1);
+  };
   const api: RejectedEventCalls = {
     async retryRejectedEvent(_integration, eventId, options) {
       calls.push({ id: eventId, kind: 'retry', idempotent: options.idempotent });
       const n = await enter(eventId);
       const result = behaviour[eventId]?.(n) ?? { id: eventId, delivered: true };
-      if (result instanceof Error) throw result;
+      if (result instanceof Error) {
+        effect(eventId, (result as { effect?: string }).effect);
+        throw result;
+      }
+      effect(eventId, result.delivered ? 'delivered' : 'rejected');
       return result;
     },
     async deleteRejectedEvent(_integration, eventId, options) {
       calls.push({ id: eventId, kind: 'delete', idempotent: options.idempotent });
       const n = await enter(eventId);
       const result = behaviour[eventId]?.(n);
-      if (result instanceof Error) throw result;
+      if (result instanceof Error) {
+        effect(eventId, (result as { effect?: string }).effect);
+        throw result;
+      }
+      effect(eventId, 'deleted');
+    },
+    async *rejectedEvents() {
+      reads++;
+      const failure = listing?.();
+      if (failure) throw failure;
+      for (const e of events) {
+        const n = attempts.get(e.id);
+        if (n === undefined) continue;
+        yield { id: e.id, rejected_at: e.rejected_at, attempts: n, event: { name: e.name, payload: {} }, response: { status_code: 400, body: { error: 'rejected again' } } } as unknown as RejectedEvent;
+      }
     },
   };
-  return { api, calls, stats };
+  return { api, calls, stats, reads: () => reads, attemptsBefore: new Map(attempts) };
 }
 
 const base = { tenant: 'acme', actor: 'ops@host', backoffMs: () => 1 };
@@ -100,17 +136,28 @@ describe('applyPlan', () => {
     expect(result.stoppedBy).toBeUndefined();
   });
 
-  it('an ambiguous failure is repeated by apply alone (never as idempotent to the HTTP layer); a 404 then means the first call delivered it', async () => {
+  it('an unknown outcome is settled by a read, not a repeat: gone after a reset or 5xx means the send took effect; unchanged attempts, a fresh send', async () => {
     const events = [planEvent('1', 'A'), planEvent('2', 'B'), planEvent('3', 'C', 'drop')];
-    const { api, calls } = fakeApi(events, {
-      '1': (n) => (n === 1 ? new NetworkError('reset', 'ECONNRESET') : apiError(404)),
+    const { api, calls, reads, attemptsBefore } = fakeApi(events, {
+      '1': (n) => (n === 1 ? afterEffect('delivered', new NetworkError('reset', 'ECONNRESET')) : { id: '1', delivered: true }),
       '2': (n) => (n === 1 ? apiError(502) : { id: '2', delivered: true }),
-      '3': (n) => (n === 1 ? apiError(500) : apiError(404)),
+      '3': (n) => (n === 1 ? afterEffect('deleted', apiError(500)) : apiError(404)),
     });
-    const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 1, onError: 'stop' });
-    expect(calls.map((c) => `${c.id}:${c.idempotent ?? '-'}`)).toEqual(['1:false', '1:false', '2:false', '2:false', '3:false', '3:false']);
+    const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 1, onError: 'stop', attempts: attemptsBefore });
+    // Never as idempotent to the HTTP layer: apply alone decides about a second send.
+    expect(calls.map((c) => `${c.id}:${c.idempotent ?? '-'}`)).toEqual(['1:false', '2:false', '2:false', '3:false']);
     expect(result.records.map((r) => r.outcome)).toEqual(['delivered_gone', 'delivered', 'deleted_gone']);
-    expect(result.records.map((r) => r.sends)).toEqual([2, 2, 2]);
+    expect(result.records.map((r) => [r.sends, r.reads, r.outcome_unknown])).toEqual([[undefined, 1, undefined], [2, 1, undefined], [undefined, 1, undefined]]);
+    expect(reads()).toBe(3);
+  });
+
+  it('an unknown outcome whose read shows one attempt more: rejected again, with the answer the list holds, and not sent again', async () => {
+    const events = [planEvent('1', 'A')];
+    const { api, calls, attemptsBefore } = fakeApi(events, { '1': () => afterEffect('rejected', apiError(502)) });
+    const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 1, onError: 'skip', attempts: attemptsBefore });
+    expect(calls).toHaveLength(1);
+    expect(result.records[0]).toMatchObject({ outcome: 'rejected', receiver_status: 400, receiver_answer: expect.stringContaining('rejected again'), reads: 1 });
+    expect(result.records[0]!.sends).toBeUndefined();
   });
 
   it('a 404 on the first call: already gone (handled elsewhere), not a failure', async () => {
@@ -130,12 +177,14 @@ describe('applyPlan', () => {
     expect(result.records[1]!.error).toContain('409');
   });
 
-  it('gives up on an event after repeated server errors', async () => {
+  it('gives up on an event after repeated server errors that each did nothing (read after each)', async () => {
     const events = [planEvent('1', 'A')];
-    const { api, calls } = fakeApi(events, { '1': () => apiError(500) });
-    const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 1, onError: 'skip' });
+    const { api, calls, reads, attemptsBefore } = fakeApi(events, { '1': () => apiError(500) });
+    const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 1, onError: 'skip', attempts: attemptsBefore });
     expect(calls).toHaveLength(6);
-    expect(result.records[0]).toMatchObject({ outcome: 'error', error: expect.stringContaining('500') });
+    expect(reads()).toBe(6);
+    expect(result.records[0]).toMatchObject({ outcome: 'error', error: expect.stringContaining('500'), sends: 6 });
+    expect(result.records[0]!.outcome_unknown).toBeUndefined();
   });
 
   it('an authentication failure ends the run with that error', async () => {
@@ -172,6 +221,7 @@ describe('applyPlan', () => {
           controller.abort();
         }),
       deleteRejectedEvent: async () => {},
+      rejectedEvents: async function* () {},
     };
     const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 1, onError: 'stop', signal: controller.signal, graceMs: 10 });
     expect(result.records.map((r) => r.outcome)).toEqual(['interrupted']);
@@ -219,23 +269,34 @@ describe('Pace', () => {
 });
 
 describe('a call whose outcome is unknown', () => {
-  it('is sent again once after a timeout, then recorded as sent twice with its outcome unknown; resets and 5xx answers are repeated a bounded number of times', async () => {
-    const events = [planEvent('1', 'A'), planEvent('2', 'B'), planEvent('3', 'C'), planEvent('4', 'D')];
-    const { api, calls } = fakeApi(events, {
+  it('is repeated at most once while its outcome is unknown (a timeout, a 504, a read that fails, no attempts to compare); a read that shows no effect allows a fresh send', async () => {
+    const events = [planEvent('1', 'A'), planEvent('2', 'B'), planEvent('3', 'C'), planEvent('4', 'D'), planEvent('5', 'E')];
+    const { api, calls, attemptsBefore } = fakeApi(events, {
       '1': () => new NetworkError('timed out', 'NSX_DEADLINE'),
-      '2': () => apiError(502),
+      '2': () => apiError(504),
       '3': (n) => (n === 1 ? new NetworkError('refused', 'ECONNREFUSED') : { id: '3', delivered: true }),
       '4': (n) => (n <= 2 ? new NetworkError('reset', 'ECONNRESET') : { id: '4', delivered: true }),
+      '5': () => apiError(502),
     });
-    const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 1, onError: 'skip' });
-    expect(calls.filter((c) => c.id === '1')).toHaveLength(2);
-    expect(calls.filter((c) => c.id === '2')).toHaveLength(6);
+    attemptsBefore.delete('5'); // the listing gave no attempts for it: a read cannot tell "no effect"
+    const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 1, onError: 'skip', attempts: attemptsBefore });
+    for (const id of ['1', '2', '5']) expect(calls.filter((c) => c.id === id), id).toHaveLength(2);
     expect(result.records.map((r) => [r.event_id, r.outcome, r.sends, r.outcome_unknown])).toEqual([
       ['1', 'error', 2, true],
-      ['2', 'error', 6, true],
+      ['2', 'error', 2, true],
       ['3', 'delivered', undefined, undefined], // refused: the first was never sent, nothing unknown
-      ['4', 'delivered', 3, undefined],
+      ['4', 'delivered', 3, undefined], // two resets that the reads showed did nothing
+      ['5', 'error', 2, true],
     ]);
     expect(result.records[0]!.error).toMatch(/^outcome unknown, sent 2 times: timed out/);
+  });
+
+  it('a read that fails leaves the outcome unknown: one blind repeat, then an error with outcome_unknown', async () => {
+    const events = [planEvent('1', 'A')];
+    const { api, calls, reads, attemptsBefore } = fakeApi(events, { '1': () => apiError(500) }, 2, () => apiError(503));
+    const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 1, onError: 'skip', attempts: attemptsBefore });
+    expect(calls).toHaveLength(2);
+    expect(reads()).toBe(2);
+    expect(result.records[0]).toMatchObject({ outcome: 'error', sends: 2, reads: 2, outcome_unknown: true });
   });
 });
