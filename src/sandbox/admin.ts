@@ -266,11 +266,15 @@ function seed(core: SandboxCore, body: z.output<typeof SeedBody>): Record<string
   let logs = st.logs.get(rec.id);
   if (!logs) st.logs.set(rec.id, (logs = []));
   const levels = ['info', 'warning', 'error'] as const;
+  // A log only grows forward in time: seeded entries are a second apart and end now, but never older than
+  // the newest entry already there (then they share the time between it and now), as a real log's would.
+  const newest = logs.length > 0 ? Date.parse(logs[logs.length - 1]!.created_at) : Number.NEGATIVE_INFINITY;
+  const step = now - body.logs * 1000 > newest ? 1000 : (now - newest) / (body.logs + 1);
   for (let i = 0; i < body.logs; i++) {
     const level = levels[i % 3]!;
     logs.push({
       id: `log-${String(++st.logCounter).padStart(8, '0')}`,
-      created_at: new Date(now - (body.logs - i) * 1000).toISOString(),
+      created_at: new Date(Math.round(now - (body.logs - i) * step)).toISOString(),
       level,
       message: level === 'info' ? 'seeded log entry' : `event order.created rejected by the receiver (HTTP 400) [seed ${i}]`,
       ...(level === 'info' ? {} : { event_name: 'order.created', status_code: 400 }),

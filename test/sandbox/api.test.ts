@@ -190,6 +190,16 @@ describe('pagination, logs and rejected events', () => {
   });
   afterAll(() => t.close());
 
+  it('seeding more log entries at once after the first seed keeps the log in time order (newest first, never older)', async () => {
+    await t.admin('POST', '/_sandbox/seed', { integration_id: 'paged-again', logs: 20 });
+    await t.admin('POST', '/_sandbox/seed', { integration_id: 'paged-again', logs: 4 }); // well within 20 s of the first
+    const logs = (await t.api('GET', `${EVENTSTREAM}/paged-again/logs?count=200`)).body.logs as { created_at: string }[];
+    expect(logs).toHaveLength(24);
+    const times = logs.map((l) => Date.parse(l.created_at));
+    for (let i = 1; i < times.length; i++) expect(times[i - 1]!).toBeGreaterThan(times[i]!);
+    await t.api('DELETE', `${EVENTSTREAM}/paged-again`);
+  });
+
   it('defaults to offset 0 and count 50, with the envelope', async () => {
     const res = await t.api('GET', `${EVENTSTREAM}/paged/logs`);
     expect(res.status).toBe(200);
