@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inProcessSandbox, type InProcessSandboxHarness } from '../helpers/run-nsx-in-process.js';
-import { journalLines } from '../recover/helpers.js';
+import { journalLines } from './recover/recover-sandbox.js';
 
 interface Proxy {
   url: string;

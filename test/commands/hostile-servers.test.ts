@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runNsxInProcess, inProcessSandbox, type InProcessSandboxHarness } from '../helpers/run-nsx-in-process.js';
 import { isolatedHome, type IsolatedHome } from '../helpers/cli.js';
-import { expectedOrder, journalLines, receiverLog, rejectedOnServer, setReceiverRule } from '../recover/helpers.js';
+import { expectedOrder, journalLines, receiverLog, rejectedOnServer, setReceiverRule } from './recover/recover-sandbox.js';
 
 interface Loopback {
   url: string;

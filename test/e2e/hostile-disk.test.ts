@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
-import { receiverLog, rejectedOnServer, setReceiverRule } from '../recover/helpers.js';
+import { receiverLog, rejectedOnServer, setReceiverRule } from '../commands/recover/recover-sandbox.js';
 
 let h: SandboxHarness | undefined;
 let outside: string | undefined;

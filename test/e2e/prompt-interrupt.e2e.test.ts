@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NSX_BIN } from '../helpers/cli.js';
 import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
 import { shellQuote, startTmux, TMUX, type TmuxSession } from '../helpers/tmux.js';
-import { receiverLog, rejectedOnServer, setReceiverRule, statusOf } from '../recover/helpers.js';
+import { receiverLog, rejectedOnServer, setReceiverRule, statusOf } from '../commands/recover/recover-sandbox.js';
 
 let h: SandboxHarness | undefined;
 let term: TmuxSession | undefined;

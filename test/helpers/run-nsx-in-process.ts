@@ -70,6 +70,18 @@ function leaveEnv(): void {
   }
 }
 
+// The lock names its holder by process.argv (workflows/recover/lock.ts currentCommandLine), so a run's
+// command line is process.argv while it runs: the latest run's, put back when the last one ends.
+let argvRuns = 0;
+let savedArgv: string[] = process.argv;
+function enterArgv(args: string[]): void {
+  if (argvRuns++ === 0) savedArgv = process.argv;
+  process.argv = [savedArgv[0]!, 'nsx', ...args];
+}
+function leaveArgv(): void {
+  if (--argvRuns === 0) process.argv = savedArgv;
+}
+
 export function startNsxInProcess(args: string[], options: InProcessOptions = {}): RunningInProcess {
   const started = performance.now();
   const env = childEnv(options.env);
@@ -105,6 +117,7 @@ export function startNsxInProcess(args: string[], options: InProcessOptions = {}
     await enterEnv(env);
     const cwd = process.cwd();
     if (options.cwd) process.chdir(options.cwd);
+    enterArgv(args);
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
@@ -116,6 +129,7 @@ export function startNsxInProcess(args: string[], options: InProcessOptions = {}
       return { exitCode, code: exitCode, signal: null, stdout: out, stderr: err, ms: performance.now() - started, requests };
     } finally {
       clearTimeout(timer);
+      leaveArgv();
       if (options.cwd) process.chdir(cwd);
       options.recordFrom?.off('request', record);
       leaveEnv();

@@ -1,64 +1,63 @@
-// Issue 11, items 1-6, end to end: the built nsx against the sandbox. One lock for every command that
-// retries or deletes rejected events; a tenant that contradicts a profile's URL is refused; vanished
-// events are counted as gone; a resumed run does not inherit rules silently; a dry run during a live
-// recover says it is in progress; every printed command runs as printed and does what it said.
+// Issue 11, items 1-6, nsx run in-process against the sandbox. One lock for every command that retries or
+// deletes rejected events; a tenant that contradicts a profile's URL is refused; vanished events are
+// counted as gone; a resumed run does not inherit rules silently; a dry run during a live recover says it
+// is in progress; every printed command runs as printed and does what it said. A live run is kept in
+// flight by holding its receiver (holdReceiver), not by a latency long enough to outlast the commands.
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NSX_BIN } from '../helpers/cli.js';
-import { sandboxHarness, writeSandboxProfile, type SandboxHarness } from '../helpers/sandbox.js';
-import { shellQuote, startTmux, TMUX, type TmuxSession } from '../helpers/tmux.js';
-import { startNsx } from '../helpers/cli.js';
-import { journalLines, printedCommand, receiverLog, rejectedOnServer, setReceiverRule, statusOf, waitUntil } from './helpers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inProcessSandbox, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
+import { writeSandboxProfile, type SandboxHarness } from '../../helpers/sandbox.js';
+import { holdReceiver, journalLines, printedCommand, receiverLog, rejectedOnServer, setReceiverRule, statusOf, waitUntil, type HeldReceiver } from './recover-sandbox.js';
 
-// Each test runs several nsx processes one after another: on a 2-core machine shared with other suites
-// that takes longer than the default 30 s.
-vi.setConfig({ testTimeout: 120_000 });
-
-let h: SandboxHarness | undefined;
-let term: TmuxSession | undefined;
+let h: InProcessSandboxHarness | undefined;
+let held: HeldReceiver | undefined;
 afterEach(async () => {
-  term?.close();
-  term = undefined;
+  await held?.close();
+  held = undefined;
   await h?.close();
   h = undefined;
 });
 
-async function demo(rule = 'accept-all', latencyMs?: number): Promise<SandboxHarness> {
-  // A generous delivery timeout: on a busy machine the default (250 ms at this time scale) fails retries.
-  h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0, deliveryTimeoutMs: 5000 });
-  await setReceiverRule(h, rule, latencyMs);
+async function demo(rule = 'accept-all'): Promise<InProcessSandboxHarness> {
+  // A generous delivery timeout: on a busy machine the default (250 ms at this time scale) fails retries;
+  // a held receiver answers only once the test releases it.
+  h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0, deliveryTimeoutMs: 30_000 });
+  await setReceiverRule(h, rule);
   await h.admin('DELETE', '/_sandbox/receiver/log');
   return h;
 }
 
-function journals(h: SandboxHarness): string[] {
+// writeSandboxProfile reads only the harness's env and sandbox.
+const profileFor = (h: InProcessSandboxHarness) => writeSandboxProfile(h as unknown as SandboxHarness);
+
+function journals(h: InProcessSandboxHarness): string[] {
   const dir = join(h.env.NSX_STATE_DIR!, 'runs');
   return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.jsonl')).map((n) => join(dir, n)) : [];
 }
 
-const sends = (h: SandboxHarness) => journals(h).flatMap((p) => journalLines(p)).filter((l) => l.type === 'send').length;
+const sends = (h: InProcessSandboxHarness) => journals(h).flatMap((p) => journalLines(p)).filter((l) => l.type === 'send').length;
 
 describe('1. one lock for recover, rejected retry/delete and triage', () => {
   it('a recover is running: rejected retry --all --yes exits 7 naming the holder; read-only commands still work; each event is delivered once', async () => {
-    const h = await demo('accept-all', 200); // slow enough (20 s for 100 events) to outlast every command below on a busy machine
+    const h = await demo('accept-all');
     const before = rejectedOnServer(h, 'erp-orders');
-    const live = startNsx(['recover', 'erp-orders', '--yes', '--no-start'], h.env);
-    await waitUntil(() => sends(h) >= 2, 'the recover to be sending');
+    held = await holdReceiver(h, 'erp-orders'); // the recover stays in flight until every command below has run
+    const live = h.start(['recover', 'erp-orders', '--yes', '--no-start']);
+    await waitUntil(() => sends(h) >= 1 && held!.waiting >= 1, 'the recover to be sending');
     const refusedBy = (stderr: string) => {
-      expect(stderr).toContain(`another nsx is retrying or deleting the rejected events of erp-orders (tenant sandbox): pid ${live.child.pid} on ${hostname()}`);
+      expect(stderr).toContain(`another nsx is retrying or deleting the rejected events of erp-orders (tenant sandbox): pid ${process.pid} on ${hostname()}`);
       expect(stderr).toContain('`nsx recover erp-orders --yes --no-start`, started 20');
     };
 
     const retry = await h.nsx(['rejected', 'retry', 'erp-orders', '--all', '--yes']);
     expect(retry.code, retry.stderr).toBe(7);
     refusedBy(retry.stderr);
-    if (TMUX) {
-      term = startTmux(`${shellQuote(process.execPath)} ${shellQuote(NSX_BIN)} rejected triage erp-orders`, { ...h.env, PATH: process.env.PATH!, TERM: 'xterm-256color', NO_COLOR: '1' });
-      const screen = await term.waitFor('[exit 7]', 30_000);
-      expect(screen).toContain(`pid ${live.child.pid} on ${hostname()}`);
-    }
+    // triage, in a terminal (as a person runs it), is refused too.
+    const triage = await h.nsx(['rejected', 'triage', 'erp-orders'], { tty: { stdin: true, stdout: true, stderr: true }, env: { NO_COLOR: '1' } });
+    expect(triage.code, triage.stderr).toBe(7);
+    expect(triage.stderr).toContain(`pid ${process.pid} on ${hostname()}`);
     for (const args of [
       ['rejected', 'delete', 'erp-orders', '--all', '--event', 'order.items_cancelled', '--yes'],
       ['rejected', 'retry', 'erp-orders', before.at(-1)!.id, '--yes'],
@@ -79,7 +78,8 @@ describe('1. one lock for recover, rejected retry/delete and triage', () => {
       const r = await h.nsx(args);
       expect([0, 5], `${args.join(' ')}\n${r.stderr}`).toContain(r.code); // show: 5 once that event is delivered
     }
-    const done = await live.exited;
+    held.release();
+    const done = await live.result;
     expect(done.code, done.stderr).toBe(0);
 
     const log = await receiverLog(h);
@@ -88,13 +88,13 @@ describe('1. one lock for recover, rejected retry/delete and triage', () => {
     expect(rejectedOnServer(h, 'erp-orders')).toEqual([]);
     // ... and the lock is free again: a retry now runs (nothing left to retry).
     expect((await h.nsx(['rejected', 'retry', 'erp-orders', '--all', '--yes'])).code).toBe(0);
-  }, 90_000);
+  });
 });
 
 describe('2. a tenant that contradicts the profile is refused', () => {
   it('NSX_PROFILE=sandbox nsx --tenant acme recover --dry-run: exit 2 naming both, nothing sent; with the URLs at the same level the context line shows the host called', async () => {
     const h = await demo();
-    const env = { ...writeSandboxProfile(h), NSX_PROFILE: 'sandbox' };
+    const env = { ...profileFor(h), NSX_PROFILE: 'sandbox' };
     await h.admin('PUT', '/_sandbox/faults', { errorRate: 1, routes: { token: { errorRate: 1 } } }); // any call would fail loudly
 
     const refused = await h.nsx(['--tenant', 'acme', 'recover', 'erp-orders', '--dry-run'], { env });
@@ -162,7 +162,7 @@ describe('3. vanished events are counted as gone', () => {
 
 describe('4. a resumed run does not inherit rules silently', () => {
   /** recover --drop order.items_cancelled stops at the first order.opened the receiver rejects. */
-  async function stoppedDropRun(): Promise<{ h: SandboxHarness; runId: string; deletedBefore: number }> {
+  async function stoppedDropRun(): Promise<{ h: InProcessSandboxHarness; runId: string; deletedBefore: number }> {
     const h = await demo('reject-events:order.opened');
     const stop = await h.nsx(['recover', 'erp-orders', '--drop', 'event=order.items_cancelled', '--yes', '--watch', '0']);
     expect(stop.code, stop.stderr).toBe(6);
@@ -184,7 +184,7 @@ describe('4. a resumed run does not inherit rules silently', () => {
 
     const resume = printedCommand(r.stderr, 'resume it as it is:');
     expect(resume).toEqual(['recover', 'erp-orders', '--resume', runId, '--yes']);
-    const resumed = await h.nsx(resume);
+    const resumed = await h.nsx([...resume, '--watch', '0']); // as printed; no 10 s watch of the started integration (the watch is recover.test.ts's)
     expect(resumed.code, resumed.stderr).toBe(0);
     // The inherited rule is printed first, one a line, before the plan.
     const lines = resumed.stderr.split('\n');
@@ -207,7 +207,7 @@ describe('4. a resumed run does not inherit rules silently', () => {
     const fresh = printedCommand(r.stderr, 'or plan anew with this command\'s flags:');
     expect(fresh).toEqual(['recover', 'erp-orders', '--no-resume', '--on-error', 'skip', '--yes']);
     const logBefore = (await receiverLog(h)).length;
-    const done = await h.nsx([...fresh, '--json']);
+    const done = await h.nsx([...fresh, '--json', '--watch', '0']);
     expect(done.code, done.stderr).toBe(0);
     expect(JSON.parse(done.stdout).results).toMatchObject({ deleted: 0, failed: 0, remaining: 0 });
     expect(done.stderr).toContain('this new plan replaces it');
@@ -237,30 +237,32 @@ describe('4. a resumed run does not inherit rules silently', () => {
 
 describe('5. a dry run during a live recover', () => {
   it('says the run is in progress (pid, host, started) and what a re-run would do after it, never "a crash?"', async () => {
-    const h = await demo('accept-all', 60);
-    const live = startNsx(['recover', 'erp-orders', '--yes', '--watch', '0'], h.env);
-    await waitUntil(() => sends(h) >= 3, 'the recover to be sending');
+    const h = await demo('accept-all');
+    held = await holdReceiver(h, 'erp-orders'); // in progress until the dry run below has looked at it
+    const live = h.start(['recover', 'erp-orders', '--yes', '--watch', '0']);
+    await waitUntil(() => sends(h) >= 1 && held!.waiting >= 1, 'the recover to be sending');
     const runId = journalLines(journals(h)[0]!)[0]!.run_id as string;
     const dry = await h.nsx(['recover', 'erp-orders', '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stderr).toContain(`run ${runId} of erp-orders is in progress: pid ${live.child.pid} on ${hostname()}`);
+    expect(dry.stderr).toContain(`run ${runId} of erp-orders is in progress: pid ${process.pid} on ${hostname()}`);
     expect(dry.stderr).toMatch(/started 20\d\d-\d\d-\d\dT/);
     expect(dry.stderr).toContain('What a re-run would do after it ends');
     expect(dry.stderr).toContain(`A re-run would resume run ${runId}`);
     expect(dry.stderr).toContain(', in progress)');
     expect(dry.stderr).not.toContain('crash');
     // The command it names for later runs as printed once the live run has ended.
-    expect((await live.exited).code).toBe(0);
+    held.release();
+    expect((await live.result).code).toBe(0);
     const later = await h.nsx(printedCommand(dry.stdout + dry.stderr, 'see what is left with:'));
     expect(later.code, later.stderr).toBe(0);
     expect(later.stderr).toContain('erp-orders is running and holds no rejected events: nothing to recover.');
-  }, 60_000);
+  });
 });
 
 describe('6. every printed command runs as printed and does what it says', () => {
   it('after a stop on error (profile from NSX_PROFILE): the resume and the --drop hints, typed in a fresh shell', async () => {
     const h = await demo('reject-events:order.items_cancelled');
-    const profileEnv = writeSandboxProfile(h);
+    const profileEnv = profileFor(h);
     const stop = await h.nsx(['recover', 'erp-orders', '--yes', '--concurrency', '2'], { env: { ...profileEnv, NSX_PROFILE: 'sandbox' } });
     expect(stop.code, stop.stderr).toBe(6);
     const drop = printedCommand(stop.stderr, 'or delete events of this type instead:');
@@ -315,7 +317,7 @@ describe('6. every printed command runs as printed and does what it says', () =>
 
   it('--sandbox: the dry run\'s "To apply" command keeps --sandbox and applies what was shown', async () => {
     const home = await demo(); // only for its isolated dirs: --sandbox starts its own
-    const env = writeSandboxProfile(home);
+    const env = profileFor(home);
     const dry = await home.nsx(['--sandbox', 'recover', 'erp-orders', '--drop', 'event=order.items_cancelled', '--dry-run'], { env });
     expect(dry.code, dry.stderr).toBe(0);
     const apply = printedCommand(dry.stdout + dry.stderr, 'To apply:');
@@ -355,7 +357,7 @@ describe('6. every printed command runs as printed and does what it says', () =>
 
   it('hints of list, show and get carry the profile from NSX_PROFILE and run on their own: they list, and retry exactly what was listed', async () => {
     const h = await demo();
-    const env = writeSandboxProfile(h);
+    const env = profileFor(h);
     const withProfile = { ...env, NSX_PROFILE: 'sandbox' };
     const get = await h.nsx(['integrations', 'get', 'no-such-thing'], { env: withProfile });
     expect(get.code).toBe(5);

@@ -1,8 +1,14 @@
-// Shared by the recover e2e tests: the sandbox's view of an integration, its receiver log, and the plan
-// order nsx must follow (computed independently of nsx's plan code).
+// Shared by the recover tests (in-process and spawned): the sandbox's view of an integration, its receiver
+// log, the plan order nsx must follow (computed independently of nsx's plan code), and a receiver the test
+// holds until it releases it (to keep a run in flight without outlasting commands by latency).
 import { readFileSync } from 'node:fs';
-import type { SandboxHarness } from '../helpers/sandbox.js';
-import { waitFor } from '../helpers/poll.js';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SandboxHarness as FullHarness } from '../../helpers/sandbox.js';
+import { waitFor } from '../../helpers/poll.js';
+
+/** What these helpers use of a harness (the spawning one or the in-process one). */
+type SandboxHarness = Pick<FullHarness, 'admin' | 'sandbox'>;
 
 export interface Delivery {
   seq: number;
@@ -94,4 +100,61 @@ export function printedCommand(text: string, label: string): string[] {
   if (word !== undefined) words.push(word);
   if (words[0] !== 'nsx') throw new Error(`not an nsx command: ${words.join(' ')}`);
   return words.slice(1);
+}
+
+export interface HeldReceiver {
+  /** Deliveries waiting (arrived, not yet passed to the receiver). */
+  readonly waiting: number;
+  /** Passes every waiting delivery to the receiver, and every later one at once. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Points `integration`'s callback at a gate in front of the sandbox's receiver: deliveries (and the
+ * sandbox's synchronous retries, so the nsx call that asked for them) wait there until release(). A run in
+ * flight stays in flight exactly as long as the test needs, however slow the machine.
+ */
+export async function holdReceiver(h: SandboxHarness, integration: string): Promise<HeldReceiver> {
+  const rec = h.sandbox.state.integrations.get(integration);
+  if (!rec?.callback_parameters) throw new Error(`${integration} has no callback`);
+  const target = new URL(rec.callback_parameters.callback_url);
+  let released = false;
+  const queue: Array<() => void> = [];
+  const pass = async (req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> => {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v;
+    const answer = await fetch(`${target.origin}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body: body.length ? body : undefined });
+    const text = await answer.text();
+    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+    res.end(text);
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const go = (): void => void pass(req, Buffer.concat(chunks), res).catch(() => res.destroy());
+      if (released) go();
+      else queue.push(go);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  rec.callback_parameters.callback_url = `http://127.0.0.1:${port}${target.pathname}${target.search}`;
+  return {
+    get waiting() {
+      return queue.length;
+    },
+    release() {
+      released = true;
+      for (const go of queue.splice(0)) go();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        released = true;
+        for (const go of queue.splice(0)) go();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

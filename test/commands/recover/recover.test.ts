@@ -1,26 +1,22 @@
-// nsx recover end to end: the built CLI against the sandbox with its demo receiver.
+// nsx recover, run in-process against the sandbox with its demo receiver.
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
-import { expectedOrder, journalLines, receiverLog, rejectedOnServer, setReceiverRule, statusOf } from './helpers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inProcessSandbox, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
+import { expectedOrder, journalLines, receiverLog, rejectedOnServer, setReceiverRule, statusOf } from './recover-sandbox.js';
 
-let h: SandboxHarness | undefined;
+let h: InProcessSandboxHarness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
 
-async function demo(rule = 'accept-all'): Promise<SandboxHarness> {
-  h = await sandboxHarness({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+async function demo(rule = 'accept-all'): Promise<InProcessSandboxHarness> {
+  h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
   await setReceiverRule(h, rule);
   return h;
 }
-
-beforeAll(() => {
-  if (!existsSync(join(__dirname, '../../dist/bundle/nsx.js'))) throw new Error('build first: npm run build');
-});
 
 describe('nsx recover (demo sandbox)', () => {
   it('stopped at the limit -> receiver fixed -> recover --yes: every event delivered in order, running, exit 0, JSON report', async () => {
