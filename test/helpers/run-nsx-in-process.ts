@@ -1,11 +1,12 @@
 // Runs nsx in this process: main(argv, io) with a fake terminal (as gh's iostreams.Test() and Wrangler's
 // runWrangler do), against an in-process sandbox. It answers what the spawners in cli.ts answer (exit code,
 // stdout, stderr) plus what the sandbox received, in a few milliseconds instead of a process start-up.
+// The run's environment is the IO's env only (process.env is left alone), so runs with different
+// environments (config dirs, profiles) may go at the same time.
 // Tests whose subject is the process (the launcher, signals, a real terminal, real shells) spawn instead.
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../src/cli.js';
-import { resetProfileStores } from '../../src/config/profiles.js';
 import type { NsxIO } from '../../src/io.js';
 import { childEnv, type RunOptions, type RunResult } from './cli.js';
 import { sandboxHarness, type SandboxHarness } from './sandbox.js';
@@ -41,35 +42,6 @@ export interface RunningInProcess {
   result: Promise<InProcessResult>;
 }
 
-// Code outside the command context still reads process.env (config/paths.ts's folders, auth login, a
-// few option defaults), so process.env is the run's environment while a run is in progress and is put
-// back afterwards. Runs at the same time share one environment; a run with another one waits its turn.
-let envRuns = 0;
-let savedEnv: NodeJS.ProcessEnv | undefined;
-let sharedEnv: string | undefined;
-let envFree: Promise<void> = Promise.resolve();
-let releaseEnv: () => void = () => {};
-async function enterEnv(env: NodeJS.ProcessEnv): Promise<void> {
-  const key = JSON.stringify(env);
-  while (envRuns > 0 && key !== sharedEnv) await envFree;
-  if (envRuns++ === 0) {
-    savedEnv = process.env;
-    sharedEnv = key;
-    envFree = new Promise((resolve) => (releaseEnv = resolve));
-    process.env = { ...env };
-    resetProfileStores();
-  }
-}
-function leaveEnv(): void {
-  if (--envRuns === 0) {
-    process.env = savedEnv!;
-    savedEnv = undefined;
-    sharedEnv = undefined;
-    resetProfileStores();
-    releaseEnv();
-  }
-}
-
 export function startNsxInProcess(args: string[], options: InProcessOptions = {}): RunningInProcess {
   const started = performance.now();
   const env = childEnv(options.env);
@@ -102,7 +74,6 @@ export function startNsxInProcess(args: string[], options: InProcessOptions = {}
   options.recordFrom?.on('request', record);
 
   const result = (async (): Promise<InProcessResult> => {
-    await enterEnv(env);
     const cwd = process.cwd();
     if (options.cwd) process.chdir(options.cwd);
     let timer: NodeJS.Timeout | undefined;
@@ -118,7 +89,6 @@ export function startNsxInProcess(args: string[], options: InProcessOptions = {}
       clearTimeout(timer);
       if (options.cwd) process.chdir(cwd);
       options.recordFrom?.off('request', record);
-      leaveEnv();
     }
   })();
 

@@ -23,7 +23,7 @@ type Destination = Pick<RegisterRequest, 'callback_parameters' | 's3_parameters'
  * Checks the flags and reads the secrets they point at; every problem is a UsageError (exit 2) before
  * any request. Secrets read are registered with the output layer so that they are masked on stderr.
  */
-export async function destinationFromFlags(flags: DestinationFlags, output: Output): Promise<Destination> {
+export async function destinationFromFlags(flags: DestinationFlags, output: Output, env: NodeJS.ProcessEnv): Promise<Destination> {
   refuseApiKeyValue(flags);
   if (flags.awsSecretAccessKey !== undefined) {
     throw new UsageError('--aws-secret-access-key takes no value on the command line: use --aws-credentials-file or --aws-credentials-env');
@@ -36,7 +36,7 @@ export async function destinationFromFlags(flags: DestinationFlags, output: Outp
 
   if (webhook) {
     const url = parseCallbackUrl(flags.callbackUrl!);
-    const apiKey = await readApiKey(flags, output);
+    const apiKey = await readApiKey(flags, output, env);
     return { callback_parameters: { callback_url: url, ...(apiKey !== undefined ? { api_key: apiKey } : {}) } };
   }
   if (flags.apiKeyFile !== undefined || flags.apiKeyStdin || flags.apiKeyEnv !== undefined) {
@@ -44,7 +44,7 @@ export async function destinationFromFlags(flags: DestinationFlags, output: Outp
   }
   if (!flags.s3Bucket) throw new UsageError('an S3 export needs --s3-bucket BUCKET');
   const bucket = parseBucket(flags.s3Bucket);
-  const region = flags.s3Region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const region = flags.s3Region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError('an S3 export needs --s3-region REGION (or $AWS_REGION), e.g. eu-central-1');
   if (!/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(region)) throw new UsageError(`--s3-region: "${region}" is not an AWS region (e.g. eu-central-1)`);
   let prefix = flags.s3Prefix;
@@ -52,7 +52,7 @@ export async function destinationFromFlags(flags: DestinationFlags, output: Outp
     if (prefix.startsWith('/')) throw new UsageError(`--s3-prefix: "${prefix}" must not start with "/" (S3 keys are relative to the bucket)`);
     if (!prefix) prefix = undefined;
   }
-  const keys = readAwsKeys(flags, output);
+  const keys = readAwsKeys(flags, output, env);
   return {
     s3_parameters: { ...keys, aws_region: region, bucket, ...(prefix !== undefined ? { key_prefix: prefix } : {}) },
   };
@@ -68,10 +68,10 @@ function refuseApiKeyValue(flags: DestinationFlags): void {
  * The webhook fields `integrations update` changes, each only when its flag is given; checked and read
  * (the key from a file, stdin or an environment variable, as register does) before any request.
  */
-export async function callbackChangesFromFlags(flags: DestinationFlags, output: Output): Promise<{ callback_url?: string; api_key?: string }> {
+export async function callbackChangesFromFlags(flags: DestinationFlags, output: Output, env: NodeJS.ProcessEnv): Promise<{ callback_url?: string; api_key?: string }> {
   refuseApiKeyValue(flags);
   const url = flags.callbackUrl === undefined ? undefined : parseCallbackUrl(flags.callbackUrl);
-  const apiKey = await readApiKey(flags, output);
+  const apiKey = await readApiKey(flags, output, env);
   return { ...(url !== undefined ? { callback_url: url } : {}), ...(apiKey !== undefined ? { api_key: apiKey } : {}) };
 }
 
@@ -91,12 +91,12 @@ function parseBucket(value: string): string {
   return value;
 }
 
-async function readApiKey(flags: DestinationFlags, output: Output): Promise<string | undefined> {
+async function readApiKey(flags: DestinationFlags, output: Output, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const sources = [flags.apiKeyFile !== undefined, Boolean(flags.apiKeyStdin), flags.apiKeyEnv !== undefined].filter(Boolean).length;
   if (sources > 1) throw new UsageError('give the api key one way: --api-key-file, --api-key-stdin or --api-key-env');
   let key: string | undefined;
   if (flags.apiKeyFile !== undefined) key = readSecretFile(flags.apiKeyFile, '--api-key-file', output);
-  else if (flags.apiKeyEnv !== undefined) key = readSecretEnv(flags.apiKeyEnv, '--api-key-env');
+  else if (flags.apiKeyEnv !== undefined) key = readSecretEnv(env, flags.apiKeyEnv, '--api-key-env');
   else if (flags.apiKeyStdin) {
     key = (await readAllStdin()).trim();
     if (!key) throw new UsageError('--api-key-stdin: nothing was piped in');
@@ -136,16 +136,16 @@ function fileError(error: unknown, path: string, flag: string): unknown {
   return unreadableFile(error, path, flag);
 }
 
-function readSecretEnv(name: string, flag: string): string {
+function readSecretEnv(env: NodeJS.ProcessEnv, name: string, flag: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw new UsageError(`${flag} takes the NAME of an environment variable (e.g. ERP_API_KEY), not the key itself`);
   }
-  const value = process.env[name]?.trim();
+  const value = env[name]?.trim();
   if (!value) throw new UsageError(`${flag}: the environment variable ${name} is not set or empty`);
   return value;
 }
 
-function readAwsKeys(flags: DestinationFlags, output: Output): { aws_access_key_id: string; aws_secret_access_key: string } {
+function readAwsKeys(flags: DestinationFlags, output: Output, env: NodeJS.ProcessEnv): { aws_access_key_id: string; aws_secret_access_key: string } {
   if (flags.awsCredentialsFile !== undefined && flags.awsCredentialsEnv) {
     throw new UsageError('give the AWS keys one way: --aws-credentials-file or --aws-credentials-env');
   }
@@ -154,8 +154,8 @@ function readAwsKeys(flags: DestinationFlags, output: Output): { aws_access_key_
     keys = parseAwsCredentials(readSecretFile(flags.awsCredentialsFile, '--aws-credentials-file', output), flags.awsCredentialsFile);
   } else if (flags.awsCredentialsEnv) {
     keys = {
-      aws_access_key_id: readSecretEnv('AWS_ACCESS_KEY_ID', '--aws-credentials-env'),
-      aws_secret_access_key: readSecretEnv('AWS_SECRET_ACCESS_KEY', '--aws-credentials-env'),
+      aws_access_key_id: readSecretEnv(env, 'AWS_ACCESS_KEY_ID', '--aws-credentials-env'),
+      aws_secret_access_key: readSecretEnv(env, 'AWS_SECRET_ACCESS_KEY', '--aws-credentials-env'),
     };
   } else {
     throw new UsageError('an S3 export needs AWS keys: --aws-credentials-file PATH or --aws-credentials-env');

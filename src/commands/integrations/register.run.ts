@@ -31,7 +31,7 @@ export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof register>,
     ...(endsAt ? { integration_type: 'temporary' as const } : {}),
     ...(startsAt ? { starts_at: startsAt.toISOString() } : {}),
     ...(endsAt ? { ends_at: endsAt.toISOString() } : {}),
-    ...(await destinationFromFlags(opts, ctx.output)),
+    ...(await destinationFromFlags(opts, ctx.output, ctx.io.env)),
     ...(filter ? { filter_conditions: filter } : {}),
   });
 

@@ -46,7 +46,7 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof replay>, opt
     integration_type: 'temporary',
     starts_at: since.toISOString(),
     ends_at: until.toISOString(),
-    ...(await destinationFromFlags(opts, ctx.output)),
+    ...(await destinationFromFlags(opts, ctx.output, ctx.io.env)),
     ...(filter ? { filter_conditions: filter } : {}),
   });
 

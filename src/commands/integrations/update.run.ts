@@ -16,7 +16,7 @@ type Options = OptionsOf<typeof update>;
 
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof update>, opts: OptionsOf<typeof update>): Promise<void> {
   const id = parseIntegrationId(rawId);
-  const callback = await callbackChangesFromFlags(opts, ctx.output);
+  const callback = await callbackChangesFromFlags(opts, ctx.output, ctx.io.env);
   const filter = filterConditionsFromFlags(opts);
   if (callback.callback_url === undefined && callback.api_key === undefined && !filter) {
     throw new UsageError('nothing to change: give --callback-url URL, the new api key (--api-key-file, --api-key-stdin or --api-key-env), or --events/--entities', {

@@ -8,8 +8,8 @@ export const SANDBOX_PROFILE = 'sandbox';
 export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4545';
 
 /** --url, else NSX_SANDBOX_URL, else the "sandbox" profile's base URL, else the default port. */
-export function sandboxUrl(flag: string | undefined): string {
-  const url = flag ?? process.env.NSX_SANDBOX_URL ?? profileBaseUrl() ?? DEFAULT_SANDBOX_URL;
+export function sandboxUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const url = flag ?? env.NSX_SANDBOX_URL ?? profileBaseUrl() ?? DEFAULT_SANDBOX_URL;
   try {
     return new URL(url).origin;
   } catch {
@@ -18,8 +18,8 @@ export function sandboxUrl(flag: string | undefined): string {
 }
 
 /** The admin API of the sandbox that --url (or its fallbacks) names. */
-export function sandboxAdmin(flag: string | undefined): SandboxAdminApi {
-  return new SandboxAdminApi(sandboxUrl(flag));
+export function sandboxAdmin(flag: string | undefined, env: NodeJS.ProcessEnv): SandboxAdminApi {
+  return new SandboxAdminApi(sandboxUrl(flag, env));
 }
 
 function profileBaseUrl(): string | undefined {

@@ -164,7 +164,7 @@ function nonNegativeInteger(text: string, flag: string): number {
 function uploadUrlFromFlags(ctx: CommandContext, opts: Options): string | undefined {
   let url = opts.uploadUrl;
   if (opts.uploadUrlEnv !== undefined) {
-    url = process.env[opts.uploadUrlEnv];
+    url = ctx.io.env[opts.uploadUrlEnv];
     if (!url) throw new UsageError(`--upload-url-env: the environment variable ${opts.uploadUrlEnv} is not set`);
   }
   if (url !== undefined) {

@@ -8,7 +8,7 @@ import { readRanges, type RangeRow } from '../../workflows/stock/range.js';
 
 export async function run(ctx: CommandContext, [file]: ArgsOf<typeof range>): Promise<void> {
   const source = String(file);
-  const report = await readRanges(source);
+  const report = await readRanges(source, ctx.io.stdin);
   const output = ctx.output;
   if (output.isJson) output.object(report, () => '');
   else {
