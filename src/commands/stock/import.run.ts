@@ -62,6 +62,7 @@ export async function run(ctx: CommandContext, [file]: ArgsOf<typeof stockImport
         deadline,
         saveZip: opts.saveZip,
         signal: ctx.signal,
+        stdin: ctx.io.stdin,
       },
       {
         packaged: (pkg) => {
