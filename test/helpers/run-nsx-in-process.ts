@@ -35,6 +35,8 @@ export interface InProcessOptions extends RunOptions {
 export interface RunningInProcess {
   /** Ctrl-C, as the command's IO delivers it (SIGINT for a spawned nsx). */
   interrupt(): void;
+  /** A request to stop, as the command's IO delivers it (SIGTERM for a spawned nsx). */
+  terminate(): void;
   stdout(): string;
   stderr(): string;
   /** Resolves once stdout matches; rejects with both streams after `timeoutMs`. */
@@ -53,6 +55,7 @@ export function startNsxInProcess(args: string[], options: InProcessOptions = {}
   stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const interruptHandlers = new Set<() => void>();
+  const terminateHandlers = new Set<() => void>();
   let exitNow: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => (exitNow = resolve));
   const io: NsxIO = {
@@ -65,6 +68,10 @@ export function startNsxInProcess(args: string[], options: InProcessOptions = {}
     onInterrupt(handler) {
       interruptHandlers.add(handler);
       return () => void interruptHandlers.delete(handler);
+    },
+    onTerminate(handler) {
+      terminateHandlers.add(handler);
+      return () => void terminateHandlers.delete(handler);
     },
     exit: (code) => exitNow(code),
   };
@@ -95,6 +102,9 @@ export function startNsxInProcess(args: string[], options: InProcessOptions = {}
   return {
     interrupt: () => {
       for (const handler of [...interruptHandlers]) handler();
+    },
+    terminate: () => {
+      for (const handler of [...terminateHandlers]) handler();
     },
     stdout: () => out,
     stderr: () => err,

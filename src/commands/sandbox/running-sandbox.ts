@@ -2,6 +2,7 @@
 // default port) and its admin API client (api/sandbox-admin.ts: the calls, their paths and errors).
 import { SandboxAdminApi } from '../../api/sandbox-admin.js';
 import { UsageError } from '../../errors.js';
+import type { CommandContext } from '../context.js';
 import { getProfile } from '../../config/profiles.js';
 
 export const SANDBOX_PROFILE = 'sandbox';
@@ -28,4 +29,17 @@ function profileBaseUrl(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Resolves on Ctrl-C (the context aborts ctx.signal) or on SIGTERM, both as the run's IO delivers them. */
+export function untilStopped(ctx: CommandContext): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      offTerminate?.();
+      resolve();
+    };
+    const offTerminate = ctx.io.onTerminate?.(stop);
+    if (ctx.signal.aborted) stop();
+    ctx.signal.addEventListener('abort', stop, { once: true });
+  });
 }
