@@ -13,7 +13,7 @@ import type { ApiClient } from '../../api/client.js';
 import type { Output } from '../../output/output.js';
 import { rememberIntegrationIds } from '../../config/id-cache.js';
 import type { DestinationFlags } from './destination-options.js';
-import { nsxCommand } from '../../hints.js';
+import type { CommandContext } from '../context.js';
 
 export type { DestinationFlags };
 
@@ -226,7 +226,7 @@ export function validatedRequest(request: RegisterRequest): RegisterRequest {
  * or the 25-integration limit. The server's 409 (a race with someone else) gets the same clear message.
  * With `renameIfTaken` (an id nsx chose, not the user) a taken id gets a "-2", "-3", ... suffix instead.
  */
-export async function registerChecked(client: ApiClient, request: RegisterRequest, options: { renameIfTaken?: boolean } = {}): Promise<Integration> {
+export async function registerChecked(ctx: Pick<CommandContext, 'command'>, client: ApiClient, request: RegisterRequest, options: { renameIfTaken?: boolean } = {}): Promise<Integration> {
   let unreadable = 0; // entries without a readable id still count toward the limit
   const existing = await client.eventstream.listIntegrations({ onUnreadable: () => unreadable++ });
   const ids = existing.map((i) => i.id);
@@ -235,7 +235,7 @@ export async function registerChecked(client: ApiClient, request: RegisterReques
   if (ids.includes(request.id)) {
     if (!options.renameIfTaken) {
       throw new PreconditionError(`an integration "${request.id}" already exists`, {
-        hint: `pick another id, or look at it: ${nsxCommand('integrations', 'get', request.id)}`,
+        hint: `pick another id, or look at it: ${ctx.command('integrations', 'get', request.id)}`,
       });
     }
     let n = 2;
@@ -243,7 +243,7 @@ export async function registerChecked(client: ApiClient, request: RegisterReques
     body = { ...request, id: `${request.id}-${n}` };
   }
   if (existing.length + unreadable >= LIMITS.maxIntegrations) {
-    throw limitError(existing.length + unreadable, existing.filter(integrationIsStopped).map((i) => i.id));
+    throw limitError(ctx, existing.length + unreadable, existing.filter(integrationIsStopped).map((i) => i.id));
   }
   try {
     const created = await client.eventstream.registerIntegration(body);
@@ -253,17 +253,17 @@ export async function registerChecked(client: ApiClient, request: RegisterReques
     if (error instanceof ApiError && error.status === STATUS.duplicateOrLimit) {
       throw new PreconditionError(
         `NewStore refused "${body.id}" (409): the id exists or the ${LIMITS.maxIntegrations}-integration limit was reached meanwhile${error.detail ? ` (${error.detail})` : ''}`,
-        { hint: `check: ${nsxCommand('integrations', 'list')}` },
+        { hint: `check: ${ctx.command('integrations', 'list')}` },
       );
     }
     throw error;
   }
 }
 
-function limitError(count: number, stopped: string[]): PreconditionError {
-  const candidates = stopped.length ? `stopped ones: ${stopped.slice(0, 5).join(', ')}${stopped.length > 5 ? ', ...' : ''}` : nsxCommand('integrations', 'list');
+function limitError(ctx: Pick<CommandContext, 'command'>, count: number, stopped: string[]): PreconditionError {
+  const candidates = stopped.length ? `stopped ones: ${stopped.slice(0, 5).join(', ')}${stopped.length > 5 ? ', ...' : ''}` : ctx.command('integrations', 'list');
   return new PreconditionError(
     `NewStore allows at most ${LIMITS.maxIntegrations} integrations (stopped and temporary ones count) and ${count} exist: nothing was registered`,
-    { hint: `delete one first with ${nsxCommand('integrations', 'delete', 'ID')} (${candidates})` },
+    { hint: `delete one first with ${ctx.command('integrations', 'delete', 'ID')} (${candidates})` },
   );
 }

@@ -37,7 +37,7 @@ export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof register>,
 
   await ctx.announce();
   const client = await ctx.client();
-  const created = await registerChecked(client, request);
+  const created = await registerChecked(ctx, client, request);
   const until = created.ends_at ? ` until ${created.ends_at}` : '';
   reportIntegration(ctx, created, `registered ${created.id} (${statusName(created.status)}): events go to ${describeDestination(created)}${until}`);
 }
