@@ -91,6 +91,8 @@ export function renderRootHelp(): string {
  * (src/io.ts): bin/nsx.cjs passes the process's, tests their own (test/helpers/run-nsx-in-process.ts).
  */
 export async function main(argv: string[], io: NsxIO = processIO()): Promise<number> {
+  // The run's own command line (the lock names its holder by it), not process.argv: in-process runs differ.
+  if (!io.argv) io = { ...io, argv };
   let invocation: Invocation | undefined;
   const json = jsonRequested(argv.slice(2));
   // A handler that sets process.exitCode (instead of ctx.setExitCode) must not leave it set for the next run

@@ -15,8 +15,12 @@ export interface NsxIO {
   now(): number;
   /** Calls `handler` on each Ctrl-C (SIGINT) until the returned function is called. */
   onInterrupt(handler: () => void): () => void;
+  /** Calls `handler` when asked to stop (SIGTERM) until the returned function is called. */
+  onTerminate?(handler: () => void): () => void;
   /** Ends at once with `code` (a second Ctrl-C does not wait for the command). */
   exit(code: number): void;
+  /** The run's command line as process.argv holds it (node, script, args...); main() fills it in. */
+  argv?: readonly string[];
 }
 
 /** The process's terminal (bin/nsx.cjs turns EPIPE on stdout into a quiet exit 0). */
@@ -31,6 +35,10 @@ export function processIO(): NsxIO {
     onInterrupt(handler) {
       process.on('SIGINT', handler);
       return () => void process.off('SIGINT', handler);
+    },
+    onTerminate(handler) {
+      process.on('SIGTERM', handler);
+      return () => void process.off('SIGTERM', handler);
     },
     exit: (code) => process.exit(code),
   };

@@ -4,6 +4,7 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type * as z from 'zod';
 import { ApiError, AuthError, NetworkError, NsxError, UnreadableAnswerError } from '../errors.js';
+import { currentIO } from '../io.js';
 import { atExit } from '../lifecycle.js';
 import { sleep } from '../timers.js';
 import { buildPath, DEFAULT_PAGINATION, PROBLEM_JSON, type Pagination, type Route } from './routes.js';
@@ -81,15 +82,26 @@ const RETRY_ANY = new Set([429, 503]); // the server says it did not process the
 // done part of the work, so only calls that are safe to repeat are repeated after it.
 const RETRY_IDEMPOTENT = new Set([500, 502, 504]);
 
-let sharedDispatcher: Dispatcher | undefined;
+/** The proxy variables nsx honours, from the environment of the run (its caller passes them). */
+export type ProxyEnv = Partial<Record<'HTTPS_PROXY' | 'https_proxy' | 'HTTP_PROXY' | 'http_proxy' | 'NO_PROXY' | 'no_proxy', string>>;
 
-function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+// One dispatcher per proxy setting: a process has one; runs in one process with different proxy
+// variables (tests) each get theirs. undici's proxy agent is given the values, so it never reads process.env.
+const sharedDispatchers = new Map<string, Dispatcher>();
+
+function proxyConfigured(env: ProxyEnv): boolean {
   return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
 }
 
-/** The process's one keep-alive dispatcher (through the proxy named by HTTPS_PROXY/HTTP_PROXY/NO_PROXY if any). */
-export function processDispatcher(timeoutMs: number): Dispatcher {
-  if (!sharedDispatcher) {
+/** The process's keep-alive dispatcher for `env`'s proxy (HTTPS_PROXY/HTTP_PROXY/NO_PROXY) if any. */
+export function processDispatcher(timeoutMs: number, env: ProxyEnv): Dispatcher {
+  // undici's own precedence: lower case first.
+  const proxy = proxyConfigured(env)
+    ? { httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '', httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '', noProxy: env.no_proxy ?? env.NO_PROXY ?? '' }
+    : undefined;
+  const key = JSON.stringify(proxy ?? null);
+  let dispatcher = sharedDispatchers.get(key);
+  if (!dispatcher) {
     const options = {
       connect: { timeout: Math.min(timeoutMs, 10_000) },
       headersTimeout: timeoutMs,
@@ -97,10 +109,11 @@ export function processDispatcher(timeoutMs: number): Dispatcher {
       keepAliveTimeout: 10_000,
       connections: 64,
     };
-    sharedDispatcher = proxyConfigured(process.env) ? new EnvHttpProxyAgent(options) : new Agent(options);
-    atExit(closeProcessDispatcher);
+    dispatcher = proxy ? new EnvHttpProxyAgent({ ...options, ...proxy }) : new Agent(options);
+    if (sharedDispatchers.size === 0) atExit(closeProcessDispatcher);
+    sharedDispatchers.set(key, dispatcher);
   }
-  return sharedDispatcher;
+  return dispatcher;
 }
 let loopback: Dispatcher | undefined;
 
@@ -117,8 +130,7 @@ export function loopbackDispatcher(): Dispatcher {
   return loopback;
 }
 
-export function proxyInEffect(): string | undefined {
-  const env = process.env;
+export function proxyInEffect(env: ProxyEnv): string | undefined {
   const proxy = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
   if (!proxy) return undefined;
   try {
@@ -130,9 +142,9 @@ export function proxyInEffect(): string | undefined {
 }
 
 export async function closeProcessDispatcher(): Promise<void> {
-  const d = sharedDispatcher;
-  sharedDispatcher = undefined;
-  await d?.close();
+  const all = [...sharedDispatchers.values()];
+  sharedDispatchers.clear();
+  await Promise.all(all.map((d) => d.close()));
 }
 
 export class HttpClient {
@@ -154,7 +166,7 @@ export class HttpClient {
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs;
-    this.dispatcher = options.dispatcher ?? processDispatcher(options.timeoutMs);
+    this.dispatcher = options.dispatcher ?? processDispatcher(options.timeoutMs, currentIO().env);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.events = options.events ?? {};
     this.auth = options.auth;

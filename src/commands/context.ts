@@ -223,23 +223,29 @@ export function lazy<O = Record<string, unknown>>(load: () => Promise<{ run: Han
     const opts = all[all.length - 2] as O;
     const args = all.slice(0, -2);
     const invocation = invocationOf(cmd);
-    // The output layer (and chalk) loads here, not at start-up: --help never needs it.
-    const { Output } = await import('../output/output.js');
-    // The profile key `output` applies when neither --output nor --json was given.
-    const flags = cmd.optsWithGlobals<GlobalFlags>();
-    let profileOutput: string | undefined;
-    if (flags.output === undefined && !flags.json) {
-      const { profileOutputSetting } = await import('../config/profiles.js');
-      profileOutput = profileOutputSetting(flags, invocation.io.env);
-    }
-    const ctx = new RunContext(cmd, invocation, Output, profileOutput);
-    try {
-      const { run } = await load();
-      // Code below the context (hints in workflows, piped input, prompts) finds this run's IO and words.
-      await withIO(ctx.io, () => withInvocation(ctx.hintWords, () => run(ctx, args, opts)));
-    } finally {
-      await ctx.dispose();
-    }
+    // Everything the command does, from reading the profile's output key on, sees this run's IO (its env
+    // names the config dir): code with no context reads it through currentIO().
+    await withIO(invocation.io, () => runLazy(load, cmd, opts, args, invocation));
   };
+}
+
+async function runLazy<O>(load: () => Promise<{ run: Handler<O> }>, cmd: Command, opts: O, args: unknown[], invocation: Invocation): Promise<void> {
+  // The output layer (and chalk) loads here, not at start-up: --help never needs it.
+  const { Output } = await import('../output/output.js');
+  // The profile key `output` applies when neither --output nor --json was given.
+  const flags = cmd.optsWithGlobals<GlobalFlags>();
+  let profileOutput: string | undefined;
+  if (flags.output === undefined && !flags.json) {
+    const { profileOutputSetting } = await import('../config/profiles.js');
+    profileOutput = profileOutputSetting(flags, invocation.io.env);
+  }
+  const ctx = new RunContext(cmd, invocation, Output, profileOutput);
+  try {
+    const { run } = await load();
+    // Code below the context (hints in workflows) finds this run's words.
+    await withInvocation(ctx.hintWords, () => run(ctx, args, opts));
+  } finally {
+    await ctx.dispose();
+  }
 }
 

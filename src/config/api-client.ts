@@ -8,6 +8,7 @@ import { processDispatcher, type HttpEvents, type RetryPolicy } from '../api/htt
 import { applyCorrections } from '../api/routes.js';
 import { UsageError } from '../errors.js';
 import { version } from '../version.js';
+import { currentIO } from '../io.js';
 import { cacheDir } from './paths.js';
 import type { Settings } from './profiles.js';
 import { readJsonFile, writePrivateFileAtomic } from './secure-files.js';
@@ -16,6 +17,9 @@ export interface ClientEvents extends HttpEvents {
   /** A secret value became known (token, client secret): the output layer masks it. */
   secret?: (value: string) => void;
 }
+
+// Settings made without resolveSettings (tests) take the running command's environment.
+const proxyOf = (settings: Settings) => settings.proxy ?? currentIO().env;
 
 export function tokenCachePath(): string {
   return join(cacheDir(), 'tokens.json');
@@ -28,7 +32,7 @@ export const fileTokenCache: TokenCacheStore = {
 };
 
 /** The token source for a profile's credentials, cached in the token cache file. */
-export function createTokens(settings: Settings, events: Omit<TokenEvents, 'cache'> = {}, dispatcher = processDispatcher(settings.timeoutMs)): ClientCredentialsTokens {
+export function createTokens(settings: Settings, events: Omit<TokenEvents, 'cache'> = {}, dispatcher = processDispatcher(settings.timeoutMs, proxyOf(settings))): ClientCredentialsTokens {
   return new ClientCredentialsTokens(settings, dispatcher, {
     ...(events.trace ? { trace: events.trace } : {}),
     ...(events.secret ? { secret: events.secret } : {}),
@@ -43,7 +47,7 @@ export function createApiClient(settings: Settings, events: ClientEvents = {}, r
     });
   }
   const { routes, pagination } = applyCorrections(settings.corrections);
-  const dispatcher = processDispatcher(settings.timeoutMs);
+  const dispatcher = processDispatcher(settings.timeoutMs, proxyOf(settings));
   const { secret, ...httpEvents } = events;
   return createClient(
     {

@@ -13,8 +13,10 @@ import {
   tokenUrl as defaultTokenUrl,
   type ApiCorrections,
 } from '../api/routes.js';
+import type { ProxyEnv } from '../api/http.js';
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../input/time.js';
+import { currentIO } from '../io.js';
 import { configDir } from './paths.js';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, readJsonFile, refuseLink } from './secure-files.js';
 
@@ -41,8 +43,8 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 // Writes go through conf (atomic, owner-only, validated); reads parse the same JSON files directly, so
 // the commands that only read a profile (every API call) do not load conf and ajv at start-up.
-let configStore: Conf<ConfigFile> | undefined;
-let credentialsStore: Conf<CredentialsFile> | undefined;
+// One store per file: runs in one process with different config dirs (tests) each write their own.
+const stores = new Map<string, Conf<ConfigFile> | Conf<CredentialsFile>>();
 let ConfClass: typeof Conf | undefined;
 
 async function loadConf(): Promise<void> {
@@ -54,7 +56,9 @@ function openStore<T extends Record<string, unknown>>(name: string, defaults: No
   const dir = configDir();
   ensurePrivateDir(dir);
   refuseLink(join(dir, `${name}.json`), 'file'); // conf would replace it; nsx refuses links in its folders
-  return new ConfClass<T>({
+  const open = stores.get(join(dir, name));
+  if (open) return open as unknown as Conf<T>;
+  const store = new ConfClass<T>({
     cwd: dir,
     configName: name,
     projectName: 'nsx',
@@ -63,17 +67,17 @@ function openStore<T extends Record<string, unknown>>(name: string, defaults: No
     defaults: defaults as never,
     clearInvalidConfig: false,
   });
+  stores.set(join(dir, name), store as never);
+  return store;
 }
 
 async function config(): Promise<Conf<ConfigFile>> {
   await loadConf();
-  configStore ??= openStore<ConfigFile>('config', { profiles: {} });
-  return configStore;
+  return openStore<ConfigFile>('config', { profiles: {} });
 }
 async function credentials(): Promise<Conf<CredentialsFile>> {
   await loadConf();
-  credentialsStore ??= openStore<CredentialsFile>('credentials', { profiles: {} });
-  return credentialsStore;
+  return openStore<CredentialsFile>('credentials', { profiles: {} });
 }
 
 function readConfig(): ConfigFile {
@@ -83,10 +87,9 @@ function readCredentials(): CredentialsFile {
   return readJsonFile<CredentialsFile>(credentialsFilePath()) ?? { profiles: {} };
 }
 
-/** Drops cached stores (tests change NSX_CONFIG_DIR between cases). */
+/** Drops cached stores (a test that removes a config dir and makes it again). */
 export function resetProfileStores(): void {
-  configStore = undefined;
-  credentialsStore = undefined;
+  stores.clear();
 }
 
 export function configFilePath(): string {
@@ -301,6 +304,8 @@ export interface Settings {
   corrections?: ApiCorrections;
   /** The same corrections as typed, for people: `{"routes.listLogs": "GET /…"}`. */
   overrides?: Record<string, string>;
+  /** The proxy variables of the run's environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and lower-case forms). */
+  proxy?: ProxyEnv;
   sources: Partial<Record<'profile' | 'tenant' | 'stage' | 'baseUrl' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'token' | 'timeout', Source>>;
 }
 
@@ -314,7 +319,7 @@ function selectedProfile(flags: GlobalOptions, env: NodeJS.ProcessEnv): [string,
  * The selected profile's `output` key, read before the output layer exists (settings resolve later, on
  * first use). Never throws: a missing profile or an unreadable file is reported when settings resolve.
  */
-export function profileOutputSetting(flags: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function profileOutputSetting(flags: GlobalOptions, env: NodeJS.ProcessEnv = currentIO().env): string | undefined {
   try {
     return getProfile(selectedProfile(flags, env)[0])?.output || undefined;
   } catch {
@@ -381,7 +386,7 @@ export function unknownProfileError(name: string): UsageError {
   });
 }
 
-export function resolveSettings(flags: GlobalOptions & { sandbox?: boolean | undefined }, env: NodeJS.ProcessEnv = process.env): Settings {
+export function resolveSettings(flags: GlobalOptions & { sandbox?: boolean | undefined }, env: NodeJS.ProcessEnv = currentIO().env): Settings {
   const sources: Settings['sources'] = {};
   const pick = <K extends keyof Settings['sources']>(
     key: K,
@@ -467,6 +472,16 @@ export function resolveSettings(flags: GlobalOptions & { sandbox?: boolean | und
     output: p.output,
     corrections,
     overrides: profileCorrections(profile),
+    proxy: proxyVariables(env),
     sources,
   };
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'] as const;
+
+/** The proxy variables set in `env`, for the API client's dispatcher and doctor's proxy check. */
+export function proxyVariables(env: NodeJS.ProcessEnv): ProxyEnv {
+  const proxy: ProxyEnv = {};
+  for (const name of PROXY_VARIABLES) if (env[name] !== undefined) proxy[name] = env[name];
+  return proxy;
 }

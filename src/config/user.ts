@@ -1,11 +1,12 @@
 // Who runs nsx, as written into locks, journals and job names.
 import { userInfo } from 'node:os';
+import { currentIO } from '../io.js';
 
 /** The login name; the environment's (USER, USERNAME) where there is no passwd entry (some containers). */
-export function currentUser(): string {
+export function currentUser(env: NodeJS.ProcessEnv = currentIO().env): string {
   try {
-    return userInfo().username || (process.env.USER ?? process.env.USERNAME ?? 'unknown');
+    return userInfo().username || (env.USER ?? env.USERNAME ?? 'unknown');
   } catch {
-    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+    return env.USER ?? env.USERNAME ?? 'unknown';
   }
 }

@@ -51,8 +51,9 @@ export function parseFutureInstant(text: string, flag = 'time', now: Date = new 
 /** Human duration for reports: 1234 -> "1.2s", 125000 -> "2m05s". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '?';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  // Compared after rounding, so a value just under a boundary reads in the next unit (not "60.0s").
+  if (Math.round(ms) < 1000) return `${Math.round(ms)}ms`;
+  if (Math.round(ms / 100) < 600) return `${(ms / 1000).toFixed(1)}s`;
   const totalS = Math.round(ms / 1000);
   const h = Math.floor(totalS / 3600);
   const m = Math.floor((totalS % 3600) / 60);

@@ -1,11 +1,12 @@
 // Runs nsx in this process: main(argv, io) with a fake terminal (as gh's iostreams.Test() and Wrangler's
 // runWrangler do), against an in-process sandbox. It answers what the spawners in cli.ts answer (exit code,
 // stdout, stderr) plus what the sandbox received, in a few milliseconds instead of a process start-up.
+// The run's environment is the IO's env only (process.env is left alone), so runs with different
+// environments (config dirs, profiles) may go at the same time.
 // Tests whose subject is the process (the launcher, signals, a real terminal, real shells) spawn instead.
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../src/cli.js';
-import { resetProfileStores } from '../../src/config/profiles.js';
 import type { NsxIO } from '../../src/io.js';
 import { childEnv, type RunOptions, type RunResult } from './cli.js';
 import { sandboxHarness, type SandboxHarness } from './sandbox.js';
@@ -34,52 +35,13 @@ export interface InProcessOptions extends RunOptions {
 export interface RunningInProcess {
   /** Ctrl-C, as the command's IO delivers it (SIGINT for a spawned nsx). */
   interrupt(): void;
+  /** A request to stop, as the command's IO delivers it (SIGTERM for a spawned nsx). */
+  terminate(): void;
   stdout(): string;
   stderr(): string;
   /** Resolves once stdout matches; rejects with both streams after `timeoutMs`. */
   waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<string>;
   result: Promise<InProcessResult>;
-}
-
-// Code outside the command context still reads process.env (config/paths.ts's folders, auth login, a
-// few option defaults), so process.env is the run's environment while a run is in progress and is put
-// back afterwards. Runs at the same time share one environment; a run with another one waits its turn.
-let envRuns = 0;
-let savedEnv: NodeJS.ProcessEnv | undefined;
-let sharedEnv: string | undefined;
-let envFree: Promise<void> = Promise.resolve();
-let releaseEnv: () => void = () => {};
-async function enterEnv(env: NodeJS.ProcessEnv): Promise<void> {
-  const key = JSON.stringify(env);
-  while (envRuns > 0 && key !== sharedEnv) await envFree;
-  if (envRuns++ === 0) {
-    savedEnv = process.env;
-    sharedEnv = key;
-    envFree = new Promise((resolve) => (releaseEnv = resolve));
-    process.env = { ...env };
-    resetProfileStores();
-  }
-}
-function leaveEnv(): void {
-  if (--envRuns === 0) {
-    process.env = savedEnv!;
-    savedEnv = undefined;
-    sharedEnv = undefined;
-    resetProfileStores();
-    releaseEnv();
-  }
-}
-
-// The lock names its holder by process.argv (workflows/recover/lock.ts currentCommandLine), so a run's
-// command line is process.argv while it runs: the latest run's, put back when the last one ends.
-let argvRuns = 0;
-let savedArgv: string[] = process.argv;
-function enterArgv(args: string[]): void {
-  if (argvRuns++ === 0) savedArgv = process.argv;
-  process.argv = [savedArgv[0]!, 'nsx', ...args];
-}
-function leaveArgv(): void {
-  if (--argvRuns === 0) process.argv = savedArgv;
 }
 
 export function startNsxInProcess(args: string[], options: InProcessOptions = {}): RunningInProcess {
@@ -93,6 +55,7 @@ export function startNsxInProcess(args: string[], options: InProcessOptions = {}
   stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const interruptHandlers = new Set<() => void>();
+  const terminateHandlers = new Set<() => void>();
   let exitNow: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => (exitNow = resolve));
   const io: NsxIO = {
@@ -106,6 +69,10 @@ export function startNsxInProcess(args: string[], options: InProcessOptions = {}
       interruptHandlers.add(handler);
       return () => void interruptHandlers.delete(handler);
     },
+    onTerminate(handler) {
+      terminateHandlers.add(handler);
+      return () => void terminateHandlers.delete(handler);
+    },
     exit: (code) => exitNow(code),
   };
 
@@ -114,10 +81,8 @@ export function startNsxInProcess(args: string[], options: InProcessOptions = {}
   options.recordFrom?.on('request', record);
 
   const result = (async (): Promise<InProcessResult> => {
-    await enterEnv(env);
     const cwd = process.cwd();
     if (options.cwd) process.chdir(options.cwd);
-    enterArgv(args);
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
@@ -129,16 +94,17 @@ export function startNsxInProcess(args: string[], options: InProcessOptions = {}
       return { exitCode, code: exitCode, signal: null, stdout: out, stderr: err, ms: performance.now() - started, requests };
     } finally {
       clearTimeout(timer);
-      leaveArgv();
       if (options.cwd) process.chdir(cwd);
       options.recordFrom?.off('request', record);
-      leaveEnv();
     }
   })();
 
   return {
     interrupt: () => {
       for (const handler of [...interruptHandlers]) handler();
+    },
+    terminate: () => {
+      for (const handler of [...terminateHandlers]) handler();
     },
     stdout: () => out,
     stderr: () => err,

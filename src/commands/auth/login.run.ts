@@ -8,14 +8,15 @@ import { readAllStdin } from '../../input/stdin.js';
 export async function run(ctx: CommandContext, _args: ArgsOf<typeof login>, opts: OptionsOf<typeof login>): Promise<void> {
   const profiles = await import('../../config/profiles.js');
   const { output, globals } = ctx;
-  const name = globals.profile ?? process.env.NSX_PROFILE ?? profiles.currentProfileName();
+  const env = ctx.io.env;
+  const name = globals.profile ?? env.NSX_PROFILE ?? profiles.currentProfileName();
   const existing = profiles.getProfile(name) ?? {};
 
-  const tenant = globals.tenant ?? process.env.NSX_TENANT ?? existing.tenant;
+  const tenant = globals.tenant ?? env.NSX_TENANT ?? existing.tenant;
   if (!tenant && !globals.baseUrl && !existing['base-url']) {
     throw new UsageError(`profile ${name} needs a tenant: pass --tenant TENANT (e.g. acme-staging) or --base-url`);
   }
-  let clientId = opts.clientId ?? process.env.NSX_CLIENT_ID;
+  let clientId = opts.clientId ?? env.NSX_CLIENT_ID;
   if (!clientId && output.canPrompt) clientId = await askText(output, 'Client id', { flag: '--client-id', ...(existing['client-id'] ? { default: existing['client-id'] } : {}) });
   if (!clientId) throw new UsageError('no client id: pass --client-id ID (or set NSX_CLIENT_ID)');
 
@@ -23,8 +24,8 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof login>, opts
   if (opts.clientSecretStdin) {
     secret = (await readAllStdin()).replace(/\r?\n$/, '');
     if (!secret) throw new UsageError('--client-secret-stdin: stdin was empty');
-  } else if (process.env.NSX_CLIENT_SECRET) {
-    secret = process.env.NSX_CLIENT_SECRET;
+  } else if (env.NSX_CLIENT_SECRET) {
+    secret = env.NSX_CLIENT_SECRET;
   } else if (output.canPrompt) {
     secret = await askSecret(output, 'Client secret', { flag: 'pass --client-secret-stdin' });
   } else {
@@ -34,7 +35,7 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof login>, opts
 
   const values: Record<string, string | undefined> = {
     tenant,
-    stage: globals.stage ?? process.env.NSX_STAGE,
+    stage: globals.stage ?? env.NSX_STAGE,
     'base-url': globals.baseUrl,
     'token-url': globals.tokenUrl,
     'client-id': clientId,
@@ -46,9 +47,9 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof login>, opts
   if (opts.verify !== false) {
     // Verify with what this login would save, under the usual precedence (flags > environment > profile).
     const merged = { ...existing, ...clean };
-    const fallback = (envName: string, value: string | undefined) => process.env[envName] || value || '';
+    const fallback = (envName: string, value: string | undefined) => env[envName] || value || '';
     const settings = profiles.resolveSettings({ ...globals, profile: undefined }, {
-      ...process.env,
+      ...env,
       NSX_PROFILE: '',
       NSX_TOKEN: '',
       NSX_TENANT: fallback('NSX_TENANT', merged.tenant),

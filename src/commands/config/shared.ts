@@ -9,7 +9,7 @@ import { PROFILE_KEYS, isCorrectionKey, isProfileKey, type CorrectionKey, type P
  */
 export async function targetProfile(ctx: CommandContext, options: { mayCreate?: boolean } = {}): Promise<string> {
   const { currentProfileName, getProfile } = await import('../../config/profiles.js');
-  const named = ctx.globals.profile ?? process.env.NSX_PROFILE;
+  const named = ctx.globals.profile ?? ctx.io.env.NSX_PROFILE;
   if (named !== undefined && named !== '' && !options.mayCreate && !getProfile(named)) throw await unknownProfile(named);
   return named || currentProfileName();
 }

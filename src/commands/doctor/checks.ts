@@ -113,8 +113,8 @@ export function checkClock(probe: ApiProbe): CheckResult {
   return result('clock', 'ok', `this machine's clock is ${says}`);
 }
 
-export function checkProxy(): CheckResult {
-  const proxy = proxyInEffect();
+export function checkProxy(env: NodeJS.ProcessEnv): CheckResult {
+  const proxy = proxyInEffect(env);
   if (!proxy) return result('proxy', 'ok', 'none: direct connections (HTTPS_PROXY / HTTP_PROXY not set)');
   if (proxy === 'set but not a URL') return result('proxy', 'fail', 'HTTPS_PROXY / HTTP_PROXY is set but is not a URL');
   return result('proxy', 'ok', `requests go through ${proxy}`);

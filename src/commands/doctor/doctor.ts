@@ -51,12 +51,12 @@ async function runChecks(ctx: CommandContext, settingsFailed: (error: unknown) =
   } catch (error) {
     settingsFailed(error);
     results.push({ check: 'profile', status: 'fail', detail: error instanceof Error ? error.message : String(error) });
-    return [...results, ...notChecked('the settings are unusable'), checkProxy()];
+    return [...results, ...notChecked('the settings are unusable'), checkProxy(ctx.io.env)];
   }
   const profile = checkProfile(settings);
   results.push(profile);
   if (profile.status === 'fail') {
-    return [...results, checkCredentials(settings), ...notChecked('no API base URL').slice(1), checkProxy()];
+    return [...results, checkCredentials(settings), ...notChecked('no API base URL').slice(1), checkProxy(ctx.io.env)];
   }
   const credentials = checkCredentials(settings);
   results.push(credentials);
@@ -68,11 +68,11 @@ async function runChecks(ctx: CommandContext, settingsFailed: (error: unknown) =
   } catch (error) {
     // The HTTP layer could not be set up at all (a proxy variable undici cannot parse, ...).
     const why = `cannot set up HTTP: ${error instanceof Error ? error.message : String(error)}`;
-    return [...results, { check: 'token', status: 'fail', detail: why }, { check: 'api', status: 'fail', detail: why }, { check: 'clock', status: 'warn', detail: 'not checked: no HTTP' }, checkProxy()];
+    return [...results, { check: 'token', status: 'fail', detail: why }, { check: 'api', status: 'fail', detail: why }, { check: 'clock', status: 'warn', detail: 'not checked: no HTTP' }, checkProxy(ctx.io.env)];
   }
   const token = credentials.status === 'fail' ? { check: 'token', status: 'fail' as const, detail: 'no credentials to ask for one' } : await checkToken(client, settings);
   results.push(token);
   const probe = await probeApi(client, token.status === 'ok');
-  results.push(probe.api, checkClock(probe), checkProxy());
+  results.push(probe.api, checkClock(probe), checkProxy(ctx.io.env));
   return results;
 }

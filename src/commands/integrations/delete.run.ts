@@ -1,7 +1,6 @@
 import type { ArgsOf, OptionsOf } from '../define.js';
 import type { deleteIntegration } from './delete.js';
 import type { CommandContext } from '../context.js';
-import { nsxCommand } from '../../hints.js';
 import { cachedIntegrationIds, rememberIntegrationIds } from '../../config/id-cache.js';
 import { InterruptedError, NsxError } from '../../errors.js';
 import { confirmByTyping } from '../../output/prompts.js';
@@ -20,7 +19,7 @@ export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof deleteInte
   ctx.output.notice(
     `Deleting ${id} (${statusName(integration.status)}, ${describeDestination(integration)}) also deletes its log entries and rejected events in NewStore. This cannot be undone.`,
   );
-  if (!exportDir) ctx.output.notice(`To keep a copy first: ${nsxCommand('integrations', 'delete', id, '--export', 'DIR')}`);
+  if (!exportDir) ctx.output.notice(`To keep a copy first: ${ctx.command('integrations', 'delete', id, '--export', 'DIR')}`);
   await confirmByTyping(ctx.output, `Delete integration ${id}?`, id, { yes: opts.yes });
 
   let exported: ExportSummary | undefined;

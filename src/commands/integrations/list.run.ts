@@ -1,7 +1,6 @@
 import type { ArgsOf, OptionsOf } from '../define.js';
 import type { list } from './list.js';
 import type { CommandContext } from '../context.js';
-import { nsxCommand } from '../../hints.js';
 import { rememberIntegrationIds } from '../../config/id-cache.js';
 import { INTEGRATION_COLUMNS, maskIntegration } from './shared.js';
 import { statusIs } from '../../api/schemas.js';
@@ -16,6 +15,6 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof list>, opts:
   await ctx.output.list(rows, INTEGRATION_COLUMNS, {
     empty: opts.status
       ? `no ${opts.status} integrations (${all.length} in all)`
-      : `no integrations yet: ${nsxCommand('integrations', 'register', 'ID', '--callback-url', 'URL')}`,
+      : `no integrations yet: ${ctx.command('integrations', 'register', 'ID', '--callback-url', 'URL')}`,
   });
 }

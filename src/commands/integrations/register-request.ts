@@ -13,7 +13,7 @@ import type { ApiClient } from '../../api/client.js';
 import type { Output } from '../../output/output.js';
 import { rememberIntegrationIds } from '../../config/id-cache.js';
 import type { DestinationFlags } from './destination-options.js';
-import { nsxCommand } from '../../hints.js';
+import type { CommandContext } from '../context.js';
 
 export type { DestinationFlags };
 
@@ -23,7 +23,7 @@ type Destination = Pick<RegisterRequest, 'callback_parameters' | 's3_parameters'
  * Checks the flags and reads the secrets they point at; every problem is a UsageError (exit 2) before
  * any request. Secrets read are registered with the output layer so that they are masked on stderr.
  */
-export async function destinationFromFlags(flags: DestinationFlags, output: Output): Promise<Destination> {
+export async function destinationFromFlags(flags: DestinationFlags, output: Output, env: NodeJS.ProcessEnv): Promise<Destination> {
   refuseApiKeyValue(flags);
   if (flags.awsSecretAccessKey !== undefined) {
     throw new UsageError('--aws-secret-access-key takes no value on the command line: use --aws-credentials-file or --aws-credentials-env');
@@ -36,7 +36,7 @@ export async function destinationFromFlags(flags: DestinationFlags, output: Outp
 
   if (webhook) {
     const url = parseCallbackUrl(flags.callbackUrl!);
-    const apiKey = await readApiKey(flags, output);
+    const apiKey = await readApiKey(flags, output, env);
     return { callback_parameters: { callback_url: url, ...(apiKey !== undefined ? { api_key: apiKey } : {}) } };
   }
   if (flags.apiKeyFile !== undefined || flags.apiKeyStdin || flags.apiKeyEnv !== undefined) {
@@ -44,7 +44,7 @@ export async function destinationFromFlags(flags: DestinationFlags, output: Outp
   }
   if (!flags.s3Bucket) throw new UsageError('an S3 export needs --s3-bucket BUCKET');
   const bucket = parseBucket(flags.s3Bucket);
-  const region = flags.s3Region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const region = flags.s3Region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError('an S3 export needs --s3-region REGION (or $AWS_REGION), e.g. eu-central-1');
   if (!/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(region)) throw new UsageError(`--s3-region: "${region}" is not an AWS region (e.g. eu-central-1)`);
   let prefix = flags.s3Prefix;
@@ -52,7 +52,7 @@ export async function destinationFromFlags(flags: DestinationFlags, output: Outp
     if (prefix.startsWith('/')) throw new UsageError(`--s3-prefix: "${prefix}" must not start with "/" (S3 keys are relative to the bucket)`);
     if (!prefix) prefix = undefined;
   }
-  const keys = readAwsKeys(flags, output);
+  const keys = readAwsKeys(flags, output, env);
   return {
     s3_parameters: { ...keys, aws_region: region, bucket, ...(prefix !== undefined ? { key_prefix: prefix } : {}) },
   };
@@ -68,10 +68,10 @@ function refuseApiKeyValue(flags: DestinationFlags): void {
  * The webhook fields `integrations update` changes, each only when its flag is given; checked and read
  * (the key from a file, stdin or an environment variable, as register does) before any request.
  */
-export async function callbackChangesFromFlags(flags: DestinationFlags, output: Output): Promise<{ callback_url?: string; api_key?: string }> {
+export async function callbackChangesFromFlags(flags: DestinationFlags, output: Output, env: NodeJS.ProcessEnv): Promise<{ callback_url?: string; api_key?: string }> {
   refuseApiKeyValue(flags);
   const url = flags.callbackUrl === undefined ? undefined : parseCallbackUrl(flags.callbackUrl);
-  const apiKey = await readApiKey(flags, output);
+  const apiKey = await readApiKey(flags, output, env);
   return { ...(url !== undefined ? { callback_url: url } : {}), ...(apiKey !== undefined ? { api_key: apiKey } : {}) };
 }
 
@@ -91,12 +91,12 @@ function parseBucket(value: string): string {
   return value;
 }
 
-async function readApiKey(flags: DestinationFlags, output: Output): Promise<string | undefined> {
+async function readApiKey(flags: DestinationFlags, output: Output, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const sources = [flags.apiKeyFile !== undefined, Boolean(flags.apiKeyStdin), flags.apiKeyEnv !== undefined].filter(Boolean).length;
   if (sources > 1) throw new UsageError('give the api key one way: --api-key-file, --api-key-stdin or --api-key-env');
   let key: string | undefined;
   if (flags.apiKeyFile !== undefined) key = readSecretFile(flags.apiKeyFile, '--api-key-file', output);
-  else if (flags.apiKeyEnv !== undefined) key = readSecretEnv(flags.apiKeyEnv, '--api-key-env');
+  else if (flags.apiKeyEnv !== undefined) key = readSecretEnv(env, flags.apiKeyEnv, '--api-key-env');
   else if (flags.apiKeyStdin) {
     key = (await readAllStdin()).trim();
     if (!key) throw new UsageError('--api-key-stdin: nothing was piped in');
@@ -136,16 +136,16 @@ function fileError(error: unknown, path: string, flag: string): unknown {
   return unreadableFile(error, path, flag);
 }
 
-function readSecretEnv(name: string, flag: string): string {
+function readSecretEnv(env: NodeJS.ProcessEnv, name: string, flag: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw new UsageError(`${flag} takes the NAME of an environment variable (e.g. ERP_API_KEY), not the key itself`);
   }
-  const value = process.env[name]?.trim();
+  const value = env[name]?.trim();
   if (!value) throw new UsageError(`${flag}: the environment variable ${name} is not set or empty`);
   return value;
 }
 
-function readAwsKeys(flags: DestinationFlags, output: Output): { aws_access_key_id: string; aws_secret_access_key: string } {
+function readAwsKeys(flags: DestinationFlags, output: Output, env: NodeJS.ProcessEnv): { aws_access_key_id: string; aws_secret_access_key: string } {
   if (flags.awsCredentialsFile !== undefined && flags.awsCredentialsEnv) {
     throw new UsageError('give the AWS keys one way: --aws-credentials-file or --aws-credentials-env');
   }
@@ -154,8 +154,8 @@ function readAwsKeys(flags: DestinationFlags, output: Output): { aws_access_key_
     keys = parseAwsCredentials(readSecretFile(flags.awsCredentialsFile, '--aws-credentials-file', output), flags.awsCredentialsFile);
   } else if (flags.awsCredentialsEnv) {
     keys = {
-      aws_access_key_id: readSecretEnv('AWS_ACCESS_KEY_ID', '--aws-credentials-env'),
-      aws_secret_access_key: readSecretEnv('AWS_SECRET_ACCESS_KEY', '--aws-credentials-env'),
+      aws_access_key_id: readSecretEnv(env, 'AWS_ACCESS_KEY_ID', '--aws-credentials-env'),
+      aws_secret_access_key: readSecretEnv(env, 'AWS_SECRET_ACCESS_KEY', '--aws-credentials-env'),
     };
   } else {
     throw new UsageError('an S3 export needs AWS keys: --aws-credentials-file PATH or --aws-credentials-env');
@@ -226,7 +226,7 @@ export function validatedRequest(request: RegisterRequest): RegisterRequest {
  * or the 25-integration limit. The server's 409 (a race with someone else) gets the same clear message.
  * With `renameIfTaken` (an id nsx chose, not the user) a taken id gets a "-2", "-3", ... suffix instead.
  */
-export async function registerChecked(client: ApiClient, request: RegisterRequest, options: { renameIfTaken?: boolean } = {}): Promise<Integration> {
+export async function registerChecked(ctx: Pick<CommandContext, 'command'>, client: ApiClient, request: RegisterRequest, options: { renameIfTaken?: boolean } = {}): Promise<Integration> {
   let unreadable = 0; // entries without a readable id still count toward the limit
   const existing = await client.eventstream.listIntegrations({ onUnreadable: () => unreadable++ });
   const ids = existing.map((i) => i.id);
@@ -235,7 +235,7 @@ export async function registerChecked(client: ApiClient, request: RegisterReques
   if (ids.includes(request.id)) {
     if (!options.renameIfTaken) {
       throw new PreconditionError(`an integration "${request.id}" already exists`, {
-        hint: `pick another id, or look at it: ${nsxCommand('integrations', 'get', request.id)}`,
+        hint: `pick another id, or look at it: ${ctx.command('integrations', 'get', request.id)}`,
       });
     }
     let n = 2;
@@ -243,7 +243,7 @@ export async function registerChecked(client: ApiClient, request: RegisterReques
     body = { ...request, id: `${request.id}-${n}` };
   }
   if (existing.length + unreadable >= LIMITS.maxIntegrations) {
-    throw limitError(existing.length + unreadable, existing.filter(integrationIsStopped).map((i) => i.id));
+    throw limitError(ctx, existing.length + unreadable, existing.filter(integrationIsStopped).map((i) => i.id));
   }
   try {
     const created = await client.eventstream.registerIntegration(body);
@@ -253,17 +253,17 @@ export async function registerChecked(client: ApiClient, request: RegisterReques
     if (error instanceof ApiError && error.status === STATUS.duplicateOrLimit) {
       throw new PreconditionError(
         `NewStore refused "${body.id}" (409): the id exists or the ${LIMITS.maxIntegrations}-integration limit was reached meanwhile${error.detail ? ` (${error.detail})` : ''}`,
-        { hint: `check: ${nsxCommand('integrations', 'list')}` },
+        { hint: `check: ${ctx.command('integrations', 'list')}` },
       );
     }
     throw error;
   }
 }
 
-function limitError(count: number, stopped: string[]): PreconditionError {
-  const candidates = stopped.length ? `stopped ones: ${stopped.slice(0, 5).join(', ')}${stopped.length > 5 ? ', ...' : ''}` : nsxCommand('integrations', 'list');
+function limitError(ctx: Pick<CommandContext, 'command'>, count: number, stopped: string[]): PreconditionError {
+  const candidates = stopped.length ? `stopped ones: ${stopped.slice(0, 5).join(', ')}${stopped.length > 5 ? ', ...' : ''}` : ctx.command('integrations', 'list');
   return new PreconditionError(
     `NewStore allows at most ${LIMITS.maxIntegrations} integrations (stopped and temporary ones count) and ${count} exist: nothing was registered`,
-    { hint: `delete one first with ${nsxCommand('integrations', 'delete', 'ID')} (${candidates})` },
+    { hint: `delete one first with ${ctx.command('integrations', 'delete', 'ID')} (${candidates})` },
   );
 }

@@ -31,13 +31,13 @@ export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof register>,
     ...(endsAt ? { integration_type: 'temporary' as const } : {}),
     ...(startsAt ? { starts_at: startsAt.toISOString() } : {}),
     ...(endsAt ? { ends_at: endsAt.toISOString() } : {}),
-    ...(await destinationFromFlags(opts, ctx.output)),
+    ...(await destinationFromFlags(opts, ctx.output, ctx.io.env)),
     ...(filter ? { filter_conditions: filter } : {}),
   });
 
   await ctx.announce();
   const client = await ctx.client();
-  const created = await registerChecked(client, request);
+  const created = await registerChecked(ctx, client, request);
   const until = created.ends_at ? ` until ${created.ends_at}` : '';
   reportIntegration(ctx, created, `registered ${created.id} (${statusName(created.status)}): events go to ${describeDestination(created)}${until}`);
 }

@@ -18,7 +18,6 @@ import {
 import { describeDestination, maskIntegration } from './shared.js';
 import { sleep } from '../../timers.js';
 import { parseIntegrationId } from '../../input/ids.js';
-import { nsxCommand } from '../../hints.js';
 
 /** Clocks differ a little; a window ending up to a minute "in the future" is still a past window. */
 const FUTURE_TOLERANCE_MS = 60_000;
@@ -46,17 +45,17 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof replay>, opt
     integration_type: 'temporary',
     starts_at: since.toISOString(),
     ends_at: until.toISOString(),
-    ...(await destinationFromFlags(opts, ctx.output)),
+    ...(await destinationFromFlags(opts, ctx.output, ctx.io.env)),
     ...(filter ? { filter_conditions: filter } : {}),
   });
 
   await ctx.announce();
   const client = await ctx.client();
-  const created = await registerChecked(client, request, { renameIfTaken: chosenId === undefined });
+  const created = await registerChecked(ctx, client, request, { renameIfTaken: chosenId === undefined });
   const window = `${request.starts_at} .. ${request.ends_at}`;
   ctx.output.success(`registered temporary integration ${created.id}: replaying events of ${window} to ${describeDestination(created)}`);
   if (!opts.wait) {
-    ctx.output.info(`it stops by itself when done; follow it with: ${nsxCommand('logs', 'tail', created.id, '--until-stopped')}`);
+    ctx.output.info(`it stops by itself when done; follow it with: ${ctx.command('logs', 'tail', created.id, '--until-stopped')}`);
     if (ctx.output.isJson) ctx.output.object(maskIntegration(created), () => '');
     return;
   }
@@ -67,7 +66,7 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof replay>, opt
   const last = await newestLogEntry(client, created.id);
   if (last?.level === 'error') {
     throw new PartialFailureError(`replay ${created.id} stopped before the end of its window: ${last.message}`, {
-      hint: `fix the receiver, then resume it: ${nsxCommand('integrations', 'start', created.id)}`,
+      hint: `fix the receiver, then resume it: ${ctx.command('integrations', 'start', created.id)}`,
     });
   }
   ctx.output.success(`replay ${created.id} finished: the integration has stopped${last ? ` (${last.message})` : ''}`);
@@ -90,7 +89,7 @@ async function waitUntilStopped(ctx: CommandContext, created: Integration, inter
       if (waited >= timeoutMs) {
         progress.fail(`replay ${created.id}: still ${statusName(current.status)} after ${formatDuration(waited)}`);
         throw new PreconditionError(`replay ${created.id} is still ${statusName(current.status)} after ${formatDuration(waited)} (--wait-timeout)`, {
-          hint: `it goes on in NewStore; check later with: ${nsxCommand('integrations', 'get', created.id)}`,
+          hint: `it goes on in NewStore; check later with: ${ctx.command('integrations', 'get', created.id)}`,
         });
       }
       await sleep(Math.min(intervalMs, timeoutMs - waited), ctx.signal);
@@ -100,7 +99,7 @@ async function waitUntilStopped(ctx: CommandContext, created: Integration, inter
   } catch (error) {
     if (ctx.signal.aborted) {
       progress.stop();
-      throw new InterruptedError(`stopped waiting: replay ${created.id} goes on in NewStore (${nsxCommand('integrations', 'get', created.id)})`);
+      throw new InterruptedError(`stopped waiting: replay ${created.id} goes on in NewStore (${ctx.command('integrations', 'get', created.id)})`);
     }
     throw error;
   }

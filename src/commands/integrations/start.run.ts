@@ -5,7 +5,6 @@ import type { ApiClient } from '../../api/client.js';
 import { integrationIsRunning } from '../../api/schemas.js';
 import { describeDestination, reportIntegration } from './shared.js';
 import { parseIntegrationId } from '../../input/ids.js';
-import { nsxCommand } from '../../hints.js';
 
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof start>): Promise<void> {
   const id = parseIntegrationId(rawId);
@@ -21,7 +20,7 @@ export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof start>): P
   reportIntegration(ctx, after, `started ${id}: delivery to ${describeDestination(after)} resumes where it stopped`);
   if (await hasRejectedEvents(client, id)) {
     ctx.output.warn(
-      `${id} has rejected events waiting: if it stopped at the rejected-events limit it stops again at the next rejection (see ${nsxCommand('rejected', 'list', id)}; ${nsxCommand('recover', id)} clears them in order)`,
+      `${id} has rejected events waiting: if it stopped at the rejected-events limit it stops again at the next rejection (see ${ctx.command('rejected', 'list', id)}; ${ctx.command('recover', id)} clears them in order)`,
     );
   }
 }

@@ -1,7 +1,6 @@
 import type { ArgsOf, OptionsOf } from '../define.js';
 import type { stop } from './stop.js';
 import type { CommandContext } from '../context.js';
-import { nsxCommand } from '../../hints.js';
 import { integrationIsStopped } from '../../api/schemas.js';
 import { confirm } from '../../output/prompts.js';
 import { describeDestination, reportIntegration } from './shared.js';
@@ -18,10 +17,10 @@ export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof stop>, opt
   }
   const target = describeDestination(before);
   ctx.output.notice(
-    `Stopping ${id} halts the events flowing to ${target || 'its destination'} until someone runs: ${nsxCommand('integrations', 'start', id)}`,
+    `Stopping ${id} halts the events flowing to ${target || 'its destination'} until someone runs: ${ctx.command('integrations', 'start', id)}`,
   );
   await confirm(ctx.output, `Stop ${id}?`, { yes: opts.yes });
   await client.eventstream.stopIntegration(id);
   const after = await client.eventstream.getIntegration(id);
-  reportIntegration(ctx, after, `stopped ${id}: no events go to ${target}; NewStore keeps them until ${nsxCommand('integrations', 'start', id)}`);
+  reportIntegration(ctx, after, `stopped ${id}: no events go to ${target}; NewStore keeps them until ${ctx.command('integrations', 'start', id)}`);
 }

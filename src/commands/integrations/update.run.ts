@@ -8,7 +8,6 @@ import { UpdateIntegrationRequest, type Integration } from '../../api/schemas.js
 import { NsxError, UsageError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { confirm } from '../../output/prompts.js';
-import { nsxCommand } from '../../hints.js';
 import { callbackChangesFromFlags, filterConditionsFromFlags, type DestinationFlags } from './register-request.js';
 import { describeFilter, destination, MASK, reportIntegration } from './shared.js';
 
@@ -16,11 +15,11 @@ type Options = OptionsOf<typeof update>;
 
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof update>, opts: OptionsOf<typeof update>): Promise<void> {
   const id = parseIntegrationId(rawId);
-  const callback = await callbackChangesFromFlags(opts, ctx.output);
+  const callback = await callbackChangesFromFlags(opts, ctx.output, ctx.io.env);
   const filter = filterConditionsFromFlags(opts);
   if (callback.callback_url === undefined && callback.api_key === undefined && !filter) {
     throw new UsageError('nothing to change: give --callback-url URL, the new api key (--api-key-file, --api-key-stdin or --api-key-env), or --events/--entities', {
-      hint: `see: ${nsxCommand('integrations', 'update', '--help')}`,
+      hint: `see: ${ctx.command('integrations', 'update', '--help')}`,
     });
   }
 
@@ -70,7 +69,7 @@ function checkTook(ctx: CommandContext, id: string, after: Integration, sent: Up
   const sentUrl = sent.callback_parameters?.callback_url;
   if (sentUrl !== undefined && shownUrl !== undefined && shownUrl !== sentUrl) {
     throw new NsxError(`NewStore accepted the update but ${id} still shows callback_url ${shownUrl}, not ${sentUrl}`, undefined, {
-      hint: `check it with: ${nsxCommand('integrations', 'get', id)}`,
+      hint: `check it with: ${ctx.command('integrations', 'get', id)}`,
     });
   }
   if (sentUrl === undefined && sent.callback_parameters && oldUrl !== undefined && shownUrl !== oldUrl) {
@@ -78,7 +77,7 @@ function checkTook(ctx: CommandContext, id: string, after: Integration, sent: Up
     ctx.output.warn(`${id} no longer shows its callback URL ${oldUrl} (now: ${shownUrl ?? 'none'}): NewStore may have replaced callback_parameters whole`);
     // The same key flags again, so that URL and key are sent together (a key piped to stdin must be piped again).
     const keyFlags = opts.apiKeyFile !== undefined ? ['--api-key-file', opts.apiKeyFile] : opts.apiKeyEnv !== undefined ? ['--api-key-env', opts.apiKeyEnv] : ['--api-key-stdin'];
-    ctx.output.notice(`Set both again with: ${nsxCommand('integrations', 'update', id, '--callback-url', oldUrl, ...keyFlags, '--yes')}`);
+    ctx.output.notice(`Set both again with: ${ctx.command('integrations', 'update', id, '--callback-url', oldUrl, ...keyFlags, '--yes')}`);
   }
   const shownFilter = after.filter_conditions;
   if (sent.filter_conditions && shownFilter !== undefined && describeFilter(shownFilter) !== describeFilter(sent.filter_conditions)) {

@@ -14,7 +14,6 @@ import { filterFromFlags, matchesLog, type EventFilter, type FilterFlagValues } 
 import { sleep } from '../../timers.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { logLine } from './columns.js';
-import { nsxCommand } from '../../hints.js';
 
 const MIN_INTERVAL_MS = 100;
 /** Ids remembered to recognise entries already printed; far more than one poll ever brings. */
@@ -41,7 +40,7 @@ export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof tail>, opt
       for (const entry of entries) ctx.output.object(entry, () => logLine(ctx.output, entry));
       await ctx.output.drain();
       if (opts.untilStopped && statusIs(status, 'stopped')) {
-        throw new PreconditionError(`${id} is stopped`, { hint: `see why above, or: ${nsxCommand('integrations', 'get', id)}` });
+        throw new PreconditionError(`${id} is stopped`, { hint: `see why above, or: ${ctx.command('integrations', 'get', id)}` });
       }
       first = false;
       await sleep(intervalMs, ctx.signal);

@@ -6,7 +6,6 @@ import { parseIntegrationId } from '../../input/ids.js';
 import { describeFilter, isEmptyFilter, rejectedFilterWords, type FilterFlagValues } from '../../workflows/filters.js';
 import { readRejected } from '../../workflows/rejected/listing.js';
 import { REJECTED_COLUMNS, rejectedFilter } from './shared.js';
-import { nsxCommand } from '../../hints.js';
 
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof list>, opts: OptionsOf<typeof list>): Promise<void> {
   const id = parseIntegrationId(rawId);
@@ -26,7 +25,7 @@ export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof list>, opt
   });
   if (opts.failIfAny && count > 0) {
     throw new PartialFailureError(`${count} rejected event${count === 1 ? '' : 's'} for ${id}${filtered} (--fail-if-any)`, {
-      hint: `retry them: ${nsxCommand('rejected', 'retry', id, '--all', rejectedFilterWords(opts), '--yes')}; or see what a recover would do: ${nsxCommand('recover', id, '--dry-run')}`,
+      hint: `retry them: ${ctx.command('rejected', 'retry', id, '--all', rejectedFilterWords(opts), '--yes')}; or see what a recover would do: ${ctx.command('recover', id, '--dry-run')}`,
     });
   }
 }

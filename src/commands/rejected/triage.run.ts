@@ -13,7 +13,6 @@ import { ConfirmationError, InterruptedError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { formatDuration } from '../../input/time.js';
 import { askYesNo, choose as chooseFrom, isPromptInterrupt, type Choice } from '../../output/prompts.js';
-import { nsxCommand } from '../../hints.js';
 import { answerText, groupBySignature, type SignatureGroup } from '../../workflows/recover/signature.js';
 import { HandRun, type HandAction } from '../../workflows/rejected/hand-run.js';
 import { listAllRejected } from '../../workflows/rejected/listing.js';
@@ -45,7 +44,7 @@ export async function run(ctx: CommandContext, args: ArgsOf<typeof triage>): Pro
   const id = parseIntegrationId(args[0]);
   if (!ctx.output.canPrompt) {
     throw new ConfirmationError('rejected triage is interactive and needs a terminal (stdin and stdout)', {
-      hint: `without one, see the events with ${nsxCommand('rejected', 'list', id)}; and what a recover would do with ${nsxCommand('recover', id, '--dry-run')}`,
+      hint: `without one, see the events with ${ctx.command('rejected', 'list', id)}; and what a recover would do with ${ctx.command('recover', id, '--dry-run')}`,
     });
   }
   ctx.handleInterrupts();
@@ -182,7 +181,7 @@ class TriageSession {
     if (withPayload) {
       const payload = JSON.stringify(ev.event.payload, null, 2).split('\n');
       lines.push(...payload.slice(0, PAYLOAD_LINES).map((l) => `  ${l}`));
-      if (payload.length > PAYLOAD_LINES) lines.push(this.s.dim(`  … ${payload.length - PAYLOAD_LINES} more lines: ${nsxCommand('rejected', 'show', this.id, ev.id)}`));
+      if (payload.length > PAYLOAD_LINES) lines.push(this.s.dim(`  … ${payload.length - PAYLOAD_LINES} more lines: ${this.ctx.command('rejected', 'show', this.id, ev.id)}`));
     }
     return lines.join('\n');
   }
@@ -246,7 +245,7 @@ class TriageSession {
         this.out.success(`started ${this.id}`);
       }
     } else if (!interrupted && remaining && !integrationIsRunning(this.integration)) {
-      this.out.notice(`${this.id} stays stopped while rejected events remain; when they are handled: ${nsxCommand('recover', this.id)}`);
+      this.out.notice(`${this.id} stays stopped while rejected events remain; when they are handled: ${this.ctx.command('recover', this.id)}`);
     }
 
     const commands = this.equivalentCommands(started);
@@ -259,8 +258,8 @@ class TriageSession {
   /** What this session did, as commands that need no prompts: run in order, they do exactly the same. */
   private equivalentCommands(started: boolean): string[] {
     const lines: string[] = [];
-    for (const d of this.session.steps) lines.push(nsxCommand('rejected', d.verb, this.id, d.ids, '--yes'));
-    if (started) lines.push(nsxCommand('integrations', 'start', this.id));
+    for (const d of this.session.steps) lines.push(this.ctx.command('rejected', d.verb, this.id, d.ids, '--yes'));
+    if (started) lines.push(this.ctx.command('integrations', 'start', this.id));
     return lines;
   }
 }

@@ -16,7 +16,7 @@ interface EmitResult {
 export async function run(ctx: CommandContext, _args: ArgsOf<typeof emit>, opts: OptionsOf<typeof emit>): Promise<void> {
   const count = parseNumber(opts.count, '--count', isPositiveInt, 'a positive whole number') ?? 10;
   const rate = opts.rate === undefined ? undefined : parseRate(opts.rate);
-  const sandbox = sandboxAdmin(opts.url);
+  const sandbox = sandboxAdmin(opts.url, ctx.io.env);
   ctx.handleInterrupts();
   if (rate) ctx.output.info(`emitting ${count} events at ${rate}/s to ${sandbox.baseUrl} (about ${Math.ceil(count / rate)} s)`);
   const result = await sandbox.emit<EmitResult>(

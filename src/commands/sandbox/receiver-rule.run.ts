@@ -11,7 +11,7 @@ export async function run(ctx: CommandContext, [rule]: ArgsOf<typeof receiverRul
   const text = String(rule);
   if (!isReceiverRule(text)) throw new UsageError(`unknown receiver rule "${text}"`, { hint: `rules: ${RECEIVER_RULES.join(', ')}` });
   const latency = parseLatencyFlag(opts.latency, parseLatency);
-  const info = await sandboxAdmin(opts.url).setReceiverRule<{ url: string; rule: string }>({ rule: text, ...(latency !== undefined ? { latency_ms: latency } : {}) });
+  const info = await sandboxAdmin(opts.url, ctx.io.env).setReceiverRule<{ url: string; rule: string }>({ rule: text, ...(latency !== undefined ? { latency_ms: latency } : {}) });
   ctx.output.object(info, () => `${info.url}  ${info.rule}`);
   ctx.output.success(`the demo receiver at ${info.url} now answers by rule ${info.rule}`);
 }

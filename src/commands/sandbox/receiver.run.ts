@@ -5,6 +5,7 @@ import type { CommandContext } from '../context.js';
 import { UsageError } from '../../errors.js';
 import type { ReceiverDelivery, ReceiverRule } from '../../sandbox/index.js';
 import { isPort, parseLatencyFlag, parseNumber } from './numbers.js';
+import { untilStopped } from './running-sandbox.js';
 
 export async function run(ctx: CommandContext, _args: ArgsOf<typeof receiver>, opts: OptionsOf<typeof receiver>): Promise<void> {
   const { startReceiver, isReceiverRule, parseLatency, RECEIVER_RULES } = await import('../../sandbox/index.js');
@@ -21,11 +22,7 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof receiver>, o
   const receiver = await startReceiver({ host: opts.host ?? '127.0.0.1', port, rule: rule as ReceiverRule, ...(latencyMs !== undefined ? { latencyMs } : {}), onDelivery: print });
   ctx.defer(() => receiver.close());
   out.notice(`nsx sandbox receiver: listening on ${receiver.url} (rule ${receiver.rule}); Ctrl-C to stop`);
-  await new Promise<void>((resolve) => {
-    if (ctx.signal.aborted) resolve();
-    ctx.signal.addEventListener('abort', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await untilStopped(ctx);
   await receiver.close();
   out.success(`receiver stopped after ${receiver.log.length} deliveries`);
 }

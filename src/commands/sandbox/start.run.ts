@@ -12,7 +12,7 @@ import type { FaultSpec, ReceiverRule } from '../../sandbox/index.js';
 import { loopbackOrigin } from '../../api/routes.js';
 import { SandboxAdminApi } from '../../api/sandbox-admin.js';
 import { isPort, isPositiveInt, isRate, parseLatencyFlag, parseNumber } from './numbers.js';
-import { SANDBOX_PROFILE } from './running-sandbox.js';
+import { SANDBOX_PROFILE, untilStopped } from './running-sandbox.js';
 
 export async function run(ctx: CommandContext, _args: ArgsOf<typeof start>, opts: OptionsOf<typeof start>): Promise<void> {
   const { startSandbox, parseLatency, isReceiverRule, SCENARIOS, RECEIVER_RULES } = await import('../../sandbox/index.js');
@@ -108,16 +108,8 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof start>, opts
   for (const line of lines) ctx.output.notice(line);
   if (ctx.output.isJson) ctx.output.object(settings, () => '');
 
-  // Runs until Ctrl-C (the context aborts ctx.signal) or SIGTERM.
-  await new Promise<void>((resolve) => {
-    const onTerm = (): void => resolve();
-    process.once('SIGTERM', onTerm);
-    if (ctx.signal.aborted) resolve();
-    ctx.signal.addEventListener('abort', () => {
-      process.off('SIGTERM', onTerm);
-      resolve();
-    });
-  });
+  // Runs until Ctrl-C (the context aborts ctx.signal) or SIGTERM, both as the IO delivers them.
+  await untilStopped(ctx);
   ctx.output.info('nsx sandbox: stopping (saving the state)...');
   await close();
   ctx.output.success(`sandbox stopped${statePath ? `; state saved to ${statePath}` : ''}`);

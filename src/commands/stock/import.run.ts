@@ -11,7 +11,6 @@ import { chooseDestination, importStock, type StockImportOutcome } from '../../w
 import { megabytes, readStoreMapping, type StockInputFormat } from '../../workflows/stock/package.js';
 import { jobFields, keyValueText, openJobsText, Phases, throwForOutcome, waitBudgetMs } from './report.js';
 import { importStateIs } from '../../api/schemas.js';
-import { nsxCommand } from '../../hints.js';
 
 type Options = OptionsOf<typeof stockImport>;
 
@@ -62,6 +61,7 @@ export async function run(ctx: CommandContext, [file]: ArgsOf<typeof stockImport
         deadline,
         saveZip: opts.saveZip,
         signal: ctx.signal,
+        stdin: ctx.io.stdin,
       },
       {
         packaged: (pkg) => {
@@ -112,10 +112,10 @@ export async function run(ctx: CommandContext, [file]: ArgsOf<typeof stockImport
     errors_total: outcome.errorsTotal,
   };
   output.object(result, () => human(result, outcome, dryRun));
-  throwForOutcome(outcome.job, { ...outcome, waitedMs: outcome.durationMs });
+  throwForOutcome(ctx, outcome.job, { ...outcome, waitedMs: outcome.durationMs });
   if (dryRun) output.info('dry run: nothing was sent');
   else if (outcome.job && importStateIs(outcome.job, 'finished')) output.success(`import ${outcome.importId} finished in ${formatDuration(outcome.durationMs)}`);
-  else if (!opts.wait && outcome.importId) output.info(`follow it with: ${nsxCommand('stock', 'status', outcome.importId, '--wait')}`);
+  else if (!opts.wait && outcome.importId) output.info(`follow it with: ${ctx.command('stock', 'status', outcome.importId, '--wait')}`);
 }
 
 function human(result: Record<string, unknown>, outcome: StockImportOutcome, dryRun: boolean): string {
@@ -164,7 +164,7 @@ function nonNegativeInteger(text: string, flag: string): number {
 function uploadUrlFromFlags(ctx: CommandContext, opts: Options): string | undefined {
   let url = opts.uploadUrl;
   if (opts.uploadUrlEnv !== undefined) {
-    url = process.env[opts.uploadUrlEnv];
+    url = ctx.io.env[opts.uploadUrlEnv];
     if (!url) throw new UsageError(`--upload-url-env: the environment variable ${opts.uploadUrlEnv} is not set`);
   }
   if (url !== undefined) {

@@ -2,7 +2,6 @@
 // from captured items_completed events (see src/workflows/stock/range.ts for what counts and why gaps matter).
 import type { ArgsOf, OptionsOf } from '../define.js';
 import type { range } from './range.js';
-import { nsxCommand } from '../../hints.js';
 import type { CommandContext } from '../context.js';
 import { readRanges, type RangeRow } from '../../workflows/stock/range.js';
 
@@ -40,5 +39,5 @@ export async function run(ctx: CommandContext, [file]: ArgsOf<typeof range>): Pr
       );
     }
   }
-  if (report.all) output.info(`state it with: ${nsxCommand('stock', 'import', 'FILE', '--range', `${report.all.from}-${report.all.to}`)}`);
+  if (report.all) output.info(`state it with: ${ctx.command('stock', 'import', 'FILE', '--range', `${report.all.from}-${report.all.to}`)}`);
 }

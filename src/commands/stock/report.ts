@@ -6,7 +6,6 @@ import { PartialFailureError, PreconditionError, UsageError } from '../../errors
 import { formatDuration, parseDuration } from '../../input/time.js';
 import type { Output, Progress } from '../../output/output.js';
 import type { CommandContext } from '../context.js';
-import { nsxCommand } from '../../hints.js';
 
 export const DEFAULT_WAIT = '30m';
 const SHOWN_ERRORS_IN_MESSAGE = 20;
@@ -50,7 +49,7 @@ export function errorLine(error: ImportError): string {
 }
 
 /** Exit 6 for a failed job, 7 when the wait ran out; nothing for anything else. */
-export function throwForOutcome(job: ImportJob | null, outcome: { errors: ImportError[]; errorsTotal: number; errorsUnreadable?: string | undefined; timedOut: boolean; waitedMs?: number }): void {
+export function throwForOutcome(ctx: Pick<CommandContext, 'command'>, job: ImportJob | null, outcome: { errors: ImportError[]; errorsTotal: number; errorsUnreadable?: string | undefined; timedOut: boolean; waitedMs?: number }): void {
   if (!job) return;
   if (importStateIs(job, 'failed')) {
     const lines = outcome.errors.slice(0, SHOWN_ERRORS_IN_MESSAGE).map((e) => `  ${errorLine(e)}`);
@@ -62,7 +61,7 @@ export function throwForOutcome(job: ImportJob | null, outcome: { errors: Import
   }
   if (outcome.timedOut) {
     throw new PreconditionError(`import ${job.import_id} is still ${job.state}${outcome.waitedMs !== undefined ? ` after ${formatDuration(outcome.waitedMs)}` : ''}; NewStore goes on with it`, {
-      hint: `follow it with: ${nsxCommand('stock', 'status', job.import_id, '--wait')}`,
+      hint: `follow it with: ${ctx.command('stock', 'status', job.import_id, '--wait')}`,
     });
   }
 }
@@ -126,8 +125,8 @@ export function openJobsText(ctx: CommandContext, open: { jobs: ImportJob[]; par
   }
   if (open.jobs.length > OPEN_JOBS_SHOWN || open.partial) {
     const states = [...new Set(open.jobs.map((j) => j.state))];
-    lines.push(`  ... all of them: ${states.map((state) => nsxCommand('stock', 'list', '--state', state)).join('; ')}`);
+    lines.push(`  ... all of them: ${states.map((state) => ctx.command('stock', 'list', '--state', state)).join('; ')}`);
   }
-  lines.push(`if one is stuck, fail it to free its place: ${nsxCommand('stock', 'fail', open.jobs[0]!.import_id, '--reason', STUCK_JOB_REASON)}`);
+  lines.push(`if one is stuck, fail it to free its place: ${ctx.command('stock', 'fail', open.jobs[0]!.import_id, '--reason', STUCK_JOB_REASON)}`);
   return lines.join('\n');
 }

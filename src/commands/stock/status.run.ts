@@ -39,5 +39,5 @@ export async function run(ctx: CommandContext, [id]: ArgsOf<typeof status>, opts
   };
   // People read the item errors in the failure message on stderr; stdout keeps the job's fields.
   ctx.output.object(result, () => keyValueText({ ...result, errors: undefined, errors_total: undefined }));
-  throwForOutcome(job, { ...outcome, waitedMs: Date.now() - started });
+  throwForOutcome(ctx, job, { ...outcome, waitedMs: Date.now() - started });
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { PreconditionError } from '../../errors.js';
 import { createExclusive, ensurePrivateDir, readFileNoFollow, refuseLink, writeAll, writePrivateFileAtomic } from '../../config/secure-files.js';
 import { shellQuote } from '../../hints.js';
+import { currentIO } from '../../io.js';
 
 export interface LockHolder {
   pid: number;
@@ -83,8 +84,8 @@ function parseHolder(text: string): LockHolder | undefined {
   return undefined;
 }
 
-/** This process's command line, as a person would type it: `nsx recover erp-orders --yes`. */
-export function currentCommandLine(argv: readonly string[] = process.argv): string {
+/** The running command's line, as a person would type it: `nsx recover erp-orders --yes`. */
+export function currentCommandLine(argv: readonly string[] = currentIO().argv ?? process.argv): string {
   return ['nsx', ...argv.slice(2)].map(shellQuote).join(' ');
 }
 
