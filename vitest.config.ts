@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Command tests run nsx in-process (test/helpers/run-nsx-in-process.ts), which puts back the environment,
-// the working folder, the exit code and the profile stores after each run: they share their workers
+// Command tests run nsx in-process (test/helpers/run-nsx-in-process.ts) with an IO of their own (streams,
+// env, command line) and put back the working folder and the exit code after each run: they share their workers
 // instead of paying a fresh worker per file (~1 s each on two cores). Everything else (tests that spawn the
 // built CLI, drive tmux, or change process state themselves) keeps one isolated worker per file.
 const IN_PROCESS = [
