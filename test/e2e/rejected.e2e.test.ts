@@ -26,7 +26,7 @@ describe('rejected retry', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
-    const delivered = Number(/retried 100 selected: (\d+) delivered, 0 still rejected, 0 not found, (\d+) not processed/.exec(stderr)?.[1]);
+    const delivered = Number(/retried 100 selected: (\d+) delivered, 0 still rejected, 0 gone, (\d+) not processed/.exec(stderr)?.[1]);
     expect(delivered).toBeGreaterThanOrEqual(2);
     expect(stderr).toMatch(new RegExp(`interrupted: ${100 - delivered} selected events were not retried`));
     expect(serverIds()).toEqual(ids(initial.slice(delivered)));

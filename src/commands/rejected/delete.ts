@@ -7,7 +7,10 @@ export const deleteEvents = defineCommand({
   summary: 'delete rejected events (they are never delivered); exit 6 if some could not be deleted',
   args: ['<id>', '[event-ids...]'],
   options: batchOptions('delete'),
-  help: REJECTED_FILTER_HELP,
+  help: `${REJECTED_FILTER_HELP}
+
+The summary counts deleted and gone (no longer rejected: already delivered or deleted); the run is
+journaled like recover's.`,
   examples: [
     'nsx rejected delete erp-orders evt-00000169',
     'nsx rejected delete erp-orders --all --event order.items_swapped --dry-run',

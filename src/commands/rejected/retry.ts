@@ -10,7 +10,9 @@ export const retry = defineCommand({
   help: `${REJECTED_FILTER_HELP}
 
 Each event is retried once; one the receiver accepts leaves the rejected list, one it rejects again stays
-(attempts + 1). The summary counts delivered, still rejected and not found (already delivered or deleted).`,
+(attempts + 1). The later events of an entity whose earlier one was not delivered are skipped (held back,
+so the receiver never sees them out of order). The summary counts delivered, still rejected, gone (no
+longer rejected: already delivered or deleted) and skipped; the run is journaled like recover's.`,
   examples: [
     'nsx rejected retry erp-orders evt-00000169 evt-00000172',
     'nsx rejected retry erp-orders --all --event "order.*" --dry-run',

@@ -30,8 +30,8 @@ export interface RunOptionsRecord {
   concurrency: number;
   on_error: 'stop' | 'skip';
   rate_per_second: number | null;
-  /** Where the plan came from: built now, --plan-in, or triage actions. */
-  source: 'recover' | 'plan-in' | 'triage';
+  /** Where the plan came from: built now, --plan-in, triage actions, or `rejected retry/delete`. */
+  source: 'recover' | 'plan-in' | 'triage' | 'rejected';
 }
 
 export interface RunHeader {
@@ -372,10 +372,10 @@ export function measuredCallTimes(stateDir: string, tenant: string, integration:
 
 /**
  * The newest recover run of this tenant and integration that a plain re-run continues, if any. Triage
- * sessions are not continued by recover: their decisions were made one group at a time, by a person.
+ * sessions and `rejected retry/delete` runs are not continued by recover: a person chose their events.
  */
 export function findResumableRun(stateDir: string, tenant: string, integration: string): RunListing | undefined {
-  const newest = listRuns(stateDir, tenant, integration).find((r) => r.header.options.source !== 'triage');
+  const newest = listRuns(stateDir, tenant, integration).find((r) => r.header.options.source === 'recover' || r.header.options.source === 'plan-in');
   return newest?.resumable ? newest : undefined;
 }
 

@@ -1,9 +1,8 @@
 // One vocabulary for what became of a rejected event that nsx acted on, whichever command acted:
 // delivered, still rejected, deleted, gone, failed, skipped. The journal keeps its own finer words (resume
-// reads them, and old journals must stay readable), and `rejected retry/delete --json` keeps its
-// documented keys; both are mapped here, and every tally counts through this table.
+// reads them, and old journals must stay readable): they are mapped here, and every tally (recover's,
+// triage's, `rejected retry/delete`'s, whose --json keys are these words) counts through this table.
 import type { EventOutcomeKind } from '../recover/journal.js';
-import type { EventOutcome } from './batch.js';
 
 export const OUTCOMES = ['delivered', 'still_rejected', 'deleted', 'gone', 'failed', 'skipped'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -24,15 +23,6 @@ export const JOURNAL_OUTCOMES: Readonly<Record<EventOutcomeKind, Outcome | undef
   skipped: 'skipped',
   held: 'skipped',
   interrupted: undefined,
-};
-
-/** `rejected retry/delete` report word -> outcome (`not_found`: not in the list, so gone). */
-export const BATCH_OUTCOMES: Readonly<Record<EventOutcome, Outcome>> = {
-  delivered: 'delivered',
-  still_rejected: 'still_rejected',
-  deleted: 'deleted',
-  not_found: 'gone',
-  failed: 'failed',
 };
 
 export type OutcomeCounts = Record<Outcome, number>;

@@ -1,8 +1,12 @@
 // `nsx rejected <verb>` against the sandbox's demo scenario (erp-orders-sandbox.ts), nsx run in-process. Each test
 // states what a user relies on: exit code, stdout, stderr, and what the server holds (and what its receiver
 // got) afterwards.
+import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { entityKey } from '../../../src/workflows/filters.js';
 import { ID, h, initial, serverIds, serverEvent, erpDeliveries, ids, resetSandbox, useErpOrdersSandbox } from './erp-orders-sandbox.js';
+
+const journalAt = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
 useErpOrdersSandbox();
 
@@ -23,7 +27,7 @@ describe('rejected retry', () => {
       delivered: selected.length - cancelled.length,
       still_rejected: cancelled.length,
       deleted: 0,
-      not_found: 0,
+      gone: 0,
       failed: 0,
     });
     expect(result.results.map((x: { id: string }) => x.id)).toEqual(ids(selected));
@@ -38,7 +42,7 @@ describe('rejected retry', () => {
     expect(erpDeliveries().map((d) => d.event_id)).toEqual(ids(selected));
   });
 
-  it('explicit ids, narrowed by the filters; per-event lines and the summary on stderr; unknown ids are "not found"', async () => {
+  it('explicit ids, narrowed by the filters; per-event lines and the summary on stderr; unknown ids are "gone"', async () => {
     const created = initial.find((e) => e.event.name === 'order.created')!;
     const opened = initial.find((e) => e.event.name === 'order.opened')!;
     const r = await h.nsx(['rejected', 'retry', ID, opened.id, created.id, 'evt-gone', '--event', 'order.created', '--yes']);
@@ -46,9 +50,9 @@ describe('rejected retry', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^profile .* · tenant sandbox · http:\/\/127\.0\.0\.1:\d+$/m);
     expect(r.stderr).toMatch(new RegExp(`\\[1/1\\] delivered +${created.id}  order\\.created`));
-    expect(r.stderr).toMatch(/not found: evt-gone/);
+    expect(r.stderr).toMatch(/gone: evt-gone/);
     expect(r.stderr).toMatch(new RegExp(`left alone \\(do not match event=order\\.created\\): ${opened.id}`));
-    expect(r.stderr).toMatch(/retried 1 selected: 1 delivered, 0 still rejected, 1 not found/);
+    expect(r.stderr).toMatch(/retried 1 selected: 1 delivered, 0 still rejected, 1 gone/);
     expect(serverIds()).not.toContain(created.id);
     expect(serverIds()).toContain(opened.id);
     expect(erpDeliveries().map((d) => d.event_id)).toEqual([created.id]);
@@ -82,5 +86,56 @@ describe('rejected retry', () => {
     expect(r.stderr).toMatch(/nothing to retry: no rejected events of erp-orders matching event=return\.\*/);
     const json = await h.nsx(['rejected', 'retry', ID, '--all', '--event', 'return.*', '--yes', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ selected: 0, delivered: 0, still_rejected: 0, results: [] });
+  });
+
+  it('leaves a journal like recover and triage: where on stderr, every event sent and its outcome, the end; recover does not resume it', async () => {
+    const picked = [initial[3]!, initial[1]!, initial[2]!];
+    await h.admin('PUT', '/_sandbox/receiver/rule', { rule: `reject-events:${initial[2]!.event.name}` });
+    const r = await h.nsx(['rejected', 'retry', ID, ...ids(picked), '--yes']);
+    expect(r.code, r.stderr).toBe(6);
+    const path = /^journal: (\S+\.jsonl)$/m.exec(r.stderr)?.[1];
+    expect(path, r.stderr).toBeDefined();
+    const lines = journalAt(path!);
+    expect(lines[0]).toMatchObject({ type: 'run', integration: ID, tenant: 'sandbox', options: { source: 'rejected', concurrency: 1 } });
+    const oldestFirst = ids([initial[1]!, initial[2]!, initial[3]!]);
+    expect(lines.filter((l) => l.type === 'send').map((l) => l.event_id)).toEqual(oldestFirst);
+    const outcomes = lines.filter((l) => l.type === 'event').map((l) => [l.event_id, l.action, l.outcome]);
+    const rejectedName = initial[2]!.event.name;
+    expect(outcomes).toEqual([initial[1]!, initial[2]!, initial[3]!].map((e) => [e.id, 'retry', e.event.name === rejectedName ? 'rejected' : 'delivered']));
+    expect(lines.at(-1)).toMatchObject({ type: 'end', outcome: 'completed', resumable: false, exit_code: r.code });
+    // The same run in --json: its id and journal.
+    await resetSandbox();
+    const json = await h.nsx(['rejected', 'retry', ID, initial[0]!.id, '--yes', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const result = JSON.parse(json.stdout);
+    expect(result.journal).toMatch(new RegExp(`${result.run_id}\\.jsonl$`));
+    expect(journalAt(result.journal).filter((l) => l.type === 'event')).toMatchObject([{ event_id: initial[0]!.id, outcome: 'delivered' }]);
+    // A person chose these events: a plain recover plans anew instead of resuming the retry run.
+    const dry = await h.nsx(['recover', ID, '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).not.toContain(result.run_id);
+  });
+
+  it('two events of one entity go in order: oldest first whatever the order typed; when the older is still rejected the newer is held back', async () => {
+    const [older, newer] = [initial[5]!, initial[9]!];
+    const records = h.sandbox.state.rejectedOf(ID);
+    const entity = entityKey(older);
+    (records.find((x) => x.id === newer.id)!.event.payload as Record<string, unknown>).order_id = entity;
+    const r = await h.nsx(['rejected', 'retry', ID, newer.id, older.id, '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).results.map((x: { id: string; entity: string }) => [x.id, x.entity])).toEqual([[older.id, entity], [newer.id, entity]]);
+    expect(erpDeliveries().map((d) => d.event_id)).toEqual([older.id, newer.id]);
+
+    await resetSandbox(`reject-events:${older.event.name}`);
+    (h.sandbox.state.rejectedOf(ID).find((x) => x.id === newer.id)!.event.payload as Record<string, unknown>).order_id = entity;
+    if (newer.event.name === older.event.name) throw new Error('the test needs two event names');
+    const held = await h.nsx(['rejected', 'retry', ID, newer.id, older.id, '--yes']);
+    expect(held.code).toBe(6);
+    expect(held.stderr).toMatch(new RegExp(`\\[1/2\\] still rejected +${older.id} `));
+    expect(held.stderr).toMatch(new RegExp(`\\[2/2\\] skipped +${newer.id} .*an earlier event of the same entity was not delivered`));
+    expect(held.stderr).toMatch(/retried 2 selected: 0 delivered, 1 still rejected, 0 gone, 1 skipped/);
+    expect(held.stderr).toMatch(/2 of 2 events were not retried successfully/);
+    expect(erpDeliveries().map((d) => d.event_id)).toEqual([older.id]);
+    expect(serverIds()).toContain(newer.id);
   });
 });

@@ -1,7 +1,7 @@
 // The one listing of rejected events: each once, filtered, and the single-event read apply uses.
 import { describe, expect, it } from 'vitest';
 import type { RejectedEvent } from '../../../src/api/schemas.js';
-import { findRejectedEvent, listAllRejected, readRejected } from '../../../src/workflows/rejected/listing.js';
+import { findRejectedEvent, listAllRejected, oldestFirst, readRejected, selectRejectedEvents } from '../../../src/workflows/rejected/listing.js';
 
 
 const ev = (id: string, name = 'order.created'): RejectedEvent => ({ id, rejected_at: '2026-11-20T08:00:00Z', attempts: 1, event: { name, payload: { id } } });
@@ -54,5 +54,28 @@ describe('findRejectedEvent', () => {
     expect((await findRejectedEvent(api, 'x', 'b'))?.id).toBe('b');
     expect(api.yielded()).toBe(2);
     expect(await findRejectedEvent(api, 'x', 'zz')).toBeUndefined();
+  });
+});
+
+// What `rejected retry/delete` act on (moved from the old batch engine's test).
+describe('selectRejectedEvents', () => {
+  const at = (id: string, when: string, name = 'order.created'): RejectedEvent => ({ ...ev(id, name), rejected_at: when });
+
+  it('orders by rejected_at, keeping the server order for ties and unreadable times', () => {
+    const list = [at('c', '2026-01-03T00:00:00Z'), at('a', '2026-01-01T00:00:00Z'), at('x', 'garbage'), at('b', '2026-01-01T00:00:00.000Z')];
+    expect(oldestFirst(list).map((e) => e.id)).toEqual(['a', 'b', 'c', 'x']);
+  });
+
+  it('selects explicit ids narrowed by the filter, and names the missing and the excluded ones', async () => {
+    const events = [at('a', '2026-01-02T00:00:00Z'), at('b', '2026-01-01T00:00:00Z', 'order.opened'), at('c', '2026-01-01T00:00:00Z')];
+    const api = {
+      async *rejectedEvents() {
+        yield* events;
+      },
+    };
+    const s = await selectRejectedEvents(api, 'i', { eventIds: ['a', 'b', 'c', 'zz'], filter: { events: ['order.created'] } });
+    expect(s.events.map((e) => e.id)).toEqual(['c', 'a']);
+    expect(s.missing).toEqual(['zz']);
+    expect(s.excluded).toEqual(['b']);
   });
 });

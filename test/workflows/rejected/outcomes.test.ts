@@ -1,8 +1,9 @@
-// One outcome vocabulary: every journal word and every `rejected retry/delete` word maps onto it, and the
+// One outcome vocabulary: every journal word maps onto it, `rejected retry/delete` count in it, and the
 // journal's words themselves are unchanged, so journals written before still resume as they did.
 import { describe, expect, it } from 'vitest';
 import { FINAL_OUTCOMES, isFinalOutcome, RETRYABLE_OUTCOMES } from '../../../src/workflows/recover/journal.js';
-import { BATCH_OUTCOMES, countOutcomes, JOURNAL_OUTCOMES, OUTCOMES } from '../../../src/workflows/rejected/outcomes.js';
+import { countOutcomes, JOURNAL_OUTCOMES, OUTCOMES } from '../../../src/workflows/rejected/outcomes.js';
+import { emptyReport } from '../../../src/workflows/rejected/retry-delete.js';
 import { tallyResults } from '../../../src/workflows/recover/session.js';
 import type { EventRecord } from '../../../src/workflows/recover/journal.js';
 
@@ -18,8 +19,10 @@ describe('the outcome vocabulary', () => {
     expect(RETRYABLE_OUTCOMES.some((w) => isFinalOutcome(w))).toBe(false);
   });
 
-  it('maps the words of rejected retry/delete --json (not_found: gone)', () => {
-    expect(BATCH_OUTCOMES).toEqual({ delivered: 'delivered', still_rejected: 'still_rejected', deleted: 'deleted', not_found: 'gone', failed: 'failed' });
+  it('is what rejected retry/delete count (--json keys): an id not in the list is gone', () => {
+    const report = emptyReport('retry', { events: [], missing: ['evt-1'] });
+    for (const word of OUTCOMES) expect(report[word], word).toBe(word === 'gone' ? 1 : 0);
+    expect(report.results).toEqual([{ id: 'evt-1', event_name: null, entity: null, rejected_at: null, outcome: 'gone' }]);
   });
 
   it('tallies a journal written with every word, as recover reports it', () => {
