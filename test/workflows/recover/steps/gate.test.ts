@@ -1,26 +1,18 @@
 // gate: the server's rejected events, listed until two listings agree, held against --allow-remaining.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../../src/workflows/recover/journal.js';
 import { gateStep } from '../../../../src/workflows/recover/steps/gate.js';
-import { stepSandbox, type StepSandbox } from './sandbox-client.js';
+import { journalPhases, stepSandboxPerTest, type StepSandbox } from './sandbox-client.js';
 
-let s: StepSandbox | undefined;
-afterEach(async () => {
-  await s?.close();
-  s = undefined;
-});
-
-function phases() {
-  const lines: Array<{ type: string; phase?: string; detail?: unknown }> = [];
-  return { lines, append: (line: { type: string }) => void lines.push(line as (typeof lines)[number]) };
-}
+const freshSandbox = stepSandboxPerTest();
+let s: StepSandbox;
 
 const undelivered = { event_id: 'x', outcome: 'rejected' } as EventRecord;
 
 describe('gate', () => {
   it('refuses a start (exit 7) while more events remain than --allow-remaining, naming them and the way on', async () => {
-    s = await stepSandbox();
-    const journal = phases();
+    s = await freshSandbox();
+    const journal = journalPhases();
     const g = await gateStep(s.client.eventstream, 'erp-orders', { failures: [], allowRemaining: 0, parallel: 2, signal: new AbortController().signal, journal, intervalMs: 0 }, s.emit);
     expect(g.kind).toBe('refused');
     if (g.kind !== 'refused') return;
@@ -35,8 +27,8 @@ describe('gate', () => {
   });
 
   it('lets the start go ahead when what remains is within --allow-remaining', async () => {
-    s = await stepSandbox();
-    const g = await gateStep(s.client.eventstream, 'erp-orders', { failures: [], allowRemaining: 100, parallel: 1, signal: new AbortController().signal, journal: phases(), intervalMs: 0 }, s.emit);
+    s = await freshSandbox();
+    const g = await gateStep(s.client.eventstream, 'erp-orders', { failures: [], allowRemaining: 100, parallel: 1, signal: new AbortController().signal, journal: journalPhases(), intervalMs: 0 }, s.emit);
     expect(g.kind).toBe('passed');
     if (g.kind !== 'passed') return;
     expect(g.remaining).toHaveLength(100);
@@ -45,10 +37,10 @@ describe('gate', () => {
   });
 
   it('events this run did not deliver make a refusal exit 6 (partial) and a pass carry exit 6 on', async () => {
-    s = await stepSandbox();
-    const refused = await gateStep(s.client.eventstream, 'erp-orders', { failures: [undelivered], allowRemaining: 0, parallel: 1, signal: new AbortController().signal, journal: phases(), intervalMs: 0 }, s.emit);
+    s = await freshSandbox();
+    const refused = await gateStep(s.client.eventstream, 'erp-orders', { failures: [undelivered], allowRemaining: 0, parallel: 1, signal: new AbortController().signal, journal: journalPhases(), intervalMs: 0 }, s.emit);
     expect(refused.kind === 'refused' && refused.end).toMatchObject({ outcome: 'failed', exitCode: 6 });
-    const passed = await gateStep(s.client.eventstream, 'erp-orders', { failures: [undelivered], allowRemaining: 100, parallel: 1, signal: new AbortController().signal, journal: phases(), intervalMs: 0 }, s.emit);
+    const passed = await gateStep(s.client.eventstream, 'erp-orders', { failures: [undelivered], allowRemaining: 100, parallel: 1, signal: new AbortController().signal, journal: journalPhases(), intervalMs: 0 }, s.emit);
     expect(passed.kind === 'passed' && passed.partialError?.exitCode).toBe(6);
   });
 });

@@ -1,5 +1,6 @@
 // The API client a recover step takes, over loopback to an in-process sandbox (the demo scenario:
 // erp-orders stopped at the rejected-events limit with 100 rejected events).
+import { afterEach } from 'vitest';
 import { Agent } from 'undici';
 import { ClientCredentialsTokens } from '../../../../src/api/auth.js';
 import { createClient, type ApiClient } from '../../../../src/api/client.js';
@@ -36,4 +37,20 @@ export async function stepSandbox(): Promise<StepSandbox> {
       await dispatcher.close();
     },
   };
+}
+
+/** A fresh step sandbox for each test of the file, closed after it: `const s = stepSandboxPerTest(); ... await s()`. */
+export function stepSandboxPerTest(): () => Promise<StepSandbox> {
+  let current: StepSandbox | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async () => (current = await stepSandbox());
+}
+
+/** The phase lines a step appends to its journal, in order. */
+export function journalPhases(): { lines: Array<{ type: string; phase?: string; detail?: unknown }>; append(line: { type: string }): void } {
+  const lines: Array<{ type: string; phase?: string; detail?: unknown }> = [];
+  return { lines, append: (line) => void lines.push(line as (typeof lines)[number]) };
 }

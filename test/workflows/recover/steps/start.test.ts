@@ -1,24 +1,16 @@
 // start: the integration is started on the server unless --no-start (or a finished replay) says not to.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PartialFailureError } from '../../../../src/errors.js';
 import { startStep } from '../../../../src/workflows/recover/steps/start.js';
-import { stepSandbox, type StepSandbox } from './sandbox-client.js';
+import { journalPhases, stepSandboxPerTest, type StepSandbox } from './sandbox-client.js';
 
-let s: StepSandbox | undefined;
-afterEach(async () => {
-  await s?.close();
-  s = undefined;
-});
-
-function phases() {
-  const lines: Array<{ type: string; phase?: string; detail?: unknown }> = [];
-  return { lines, append: (line: { type: string }) => void lines.push(line as (typeof lines)[number]) };
-}
+const freshSandbox = stepSandboxPerTest();
+let s: StepSandbox;
 
 describe('start', () => {
   it('is skipped with --no-start: the server still has it stopped, and the ending says how to start it', async () => {
-    s = await stepSandbox();
-    const journal = phases();
+    s = await freshSandbox();
+    const journal = journalPhases();
     const r = await startStep(s.client.eventstream, 'erp-orders', { startWanted: false, startFlag: false, partialError: undefined, journal }, s.emit);
     expect(r.kind).toBe('not-started');
     if (r.kind !== 'not-started') return;
@@ -30,16 +22,16 @@ describe('start', () => {
   });
 
   it('a finished replay is not started again, and undelivered events keep exit 6', async () => {
-    s = await stepSandbox();
+    s = await freshSandbox();
     const partial = new PartialFailureError('1 event(s) were not delivered');
-    const r = await startStep(s.client.eventstream, 'erp-orders', { startWanted: false, startFlag: true, partialError: partial, journal: phases() }, s.emit);
+    const r = await startStep(s.client.eventstream, 'erp-orders', { startWanted: false, startFlag: true, partialError: partial, journal: journalPhases() }, s.emit);
     expect(r.kind === 'not-started' && r.end).toMatchObject({ ending: 'Not started: a finished replay is not started again.', exitCode: 6, error: partial });
     expect(s.statusOf('erp-orders')).toBe('stopped');
   });
 
   it('starts a stopped integration on the server and journals it; one already running is not started twice', async () => {
-    s = await stepSandbox();
-    const journal = phases();
+    s = await freshSandbox();
+    const journal = journalPhases();
     const r = await startStep(s.client.eventstream, 'erp-orders', { startWanted: true, startFlag: true, partialError: undefined, journal }, s.emit);
     expect(r).toMatchObject({ kind: 'running', started: true });
     expect(s.statusOf('erp-orders')).toBe('running');
