@@ -1,50 +1,32 @@
-// The steps of nsx recover in order: context -> lock -> plan -> confirm -> apply (journaled) -> gate -> start ->
-// watch -> the report's data. No terminal I/O: progress goes out as RecoverEvents, the question goes through
-// confirm(), and the run ends with a RecoverResult (or throws an NsxError).
+// nsx recover, in order: lock -> which run -> diagnose -> plan -> confirm -> journal and apply -> gate ->
+// start -> watch -> report. Each step lives in steps/ and takes what it needs; this orchestrator runs
+// them and carries the run's state (run id, journal, lock, outcomes) between them. No terminal I/O:
+// progress goes out as RecoverEvents, the question goes through confirm(), and the run ends with a
+// RecoverResult (or throws an NsxError).
 import type { EventStreamApi } from '../../api/eventstream.js';
-import type { Integration, LogEntry, RejectedEvent } from '../../api/schemas.js';
-import { integrationIsRunning, statusName } from '../../api/schemas.js';
-import {
-  ExitCode,
-  InterruptedError,
-  NsxError,
-  PartialFailureError,
-  PreconditionError,
-  type ExitCodeValue,
-} from '../../errors.js';
-import { nsxCommand } from '../../hints.js';
-import { formatDuration } from '../../input/time.js';
-import { applyPlan, attemptsOf, type ApplyProgress, type OnError } from './apply.js';
-import {
-  findResumableRun,
-  measuredCallTimes,
-  findRun,
-  JournalWriter,
-  newRunId,
-  readJournal,
-  readRunPlan,
-  type EndOutcome,
-  type EventRecord,
-  type JournalContents,
-  type RunListing,
-} from './journal.js';
+import type { Integration, RejectedEvent } from '../../api/schemas.js';
+import { statusName } from '../../api/schemas.js';
 import { DiskFullError } from '../../config/secure-files.js';
-import { acquireLock, actorName, describeHolder, liveLockHolder, type HeldLock, type LockHolder } from './lock.js';
-import {
-  buildRecoverPlan,
-  dropRuleForEvent,
-  estimateDurationMs,
-  hasRules,
-  summarizePlan,
-  type PlanRules,
-  type PlanSummary,
-  type RecoverPlan,
-  type RecoverRules,
-} from './plan.js';
-import { resumeState, tallyResults, type RecoverResults, type ResumeState } from './session.js';
-import { classifyStop, type StopDiagnosis } from './stop-reason.js';
-import { gate, watchIntegration, type WatchResult } from './verify.js';
-import { listAllRejected } from '../rejected/listing.js';
+import { ExitCode, InterruptedError, NsxError, type ExitCodeValue } from '../../errors.js';
+import { nsxCommand } from '../../hints.js';
+import { attemptsOf, type ApplyProgress, type OnError } from './apply.js';
+import { JournalWriter, type EndOutcome, type EventRecord, type JournalContents } from './journal.js';
+import { acquireLock, actorName, type HeldLock, type LockHolder } from './lock.js';
+import { buildRecoverPlan, dropRuleForEvent, type PlanSummary, type RecoverPlan, type RecoverRules } from './plan.js';
+import type { RecoverResults } from './session.js';
+import type { StopDiagnosis } from './stop-reason.js';
+import { listingParallelism, type WatchResult } from './verify.js';
+import { applyStep, openJournal } from './steps/apply.js';
+import { confirmPlan, consentNeeded } from './steps/confirm.js';
+import { diagnose, nothingToDo, startWanted } from './steps/diagnose.js';
+import { gateStep } from './steps/gate.js';
+import { chooseRun, dryRunEnding, inProgressEvent, paceOf, planRun, refuseSilentCarryOver, ruleWords, typedRules, type RunPlace } from './steps/plan.js';
+import { reportRun, type RunRecord } from './steps/report.js';
+import { startStep } from './steps/start.js';
+import { watchStep } from './steps/watch.js';
+
+export { listingParallelism } from './verify.js';
+export { listEvents, ruleWords, typedRules } from './steps/plan.js';
 
 /** The JSON report (--output json): exactly these fields. */
 export interface RecoverReport {
@@ -171,64 +153,14 @@ export interface RecoverResult {
   actor: string;
 }
 
-const LOG_ENTRIES_READ = 20;
-
-async function firstLogEntries(api: EventStreamApi, id: string, signal: AbortSignal): Promise<LogEntry[]> {
-  const entries: LogEntry[] = [];
-  for await (const entry of api.logs(id, { pageSize: LOG_ENTRIES_READ, signal })) {
-    entries.push(entry);
-    if (entries.length >= LOG_ENTRIES_READ) break;
-  }
-  return entries;
-}
-
-/** A few rejected events, one a line, for messages. */
-export function listEvents(events: readonly RejectedEvent[], max = 10): string {
-  const lines = events.slice(0, max).map((e) => `  ${e.event.name} ${e.id} (rejected ${e.rejected_at}${e.response?.status_code ? `, HTTP ${e.response.status_code}` : ''})`);
-  if (events.length > max) lines.push(`  … and ${events.length - max} more (nsx rejected list shows them all)`);
-  return lines.join('\n');
-}
-
-/** The rules as typed. */
-export function typedRules(r: RecoverRules): PlanRules {
-  return { drop: r.drop.map((x) => x.expression), skip: r.skip.map((x) => x.expression), only: r.only.map((x) => x.expression) };
-}
-
-/** The rules as command words (['--drop', 'event=x', ...]), to repeat a command. */
-export function ruleWords(r: PlanRules): string[] {
-  return [...r.drop.flatMap((x) => ['--drop', x]), ...r.skip.flatMap((x) => ['--skip', x]), ...r.only.flatMap((x) => ['--only', x])];
-}
-
-/** The options of a run (as recorded in its journal) as command words, leaving out the defaults. */
-function optionWords(o: { on_error: string; concurrency: number; rate_per_second: number | null }): Array<{ flag: string; value: string }> {
-  const words: Array<{ flag: string; value: string }> = [];
-  if (o.on_error !== 'stop') words.push({ flag: '--on-error', value: o.on_error });
-  if (o.concurrency !== 1) words.push({ flag: '--concurrency', value: String(o.concurrency) });
-  if (o.rate_per_second !== null) words.push({ flag: '--rate', value: `${o.rate_per_second}/s` });
-  return words;
-}
-
-function notDelivered(outcomes: ReadonlyMap<string, EventRecord>): EventRecord[] {
-  return [...outcomes.values()].filter((r) => r.outcome === 'rejected' || r.outcome === 'error');
-}
-
-/**
- * Pages of rejected events read at once: the run's concurrency, at most 8 (a listing is a burst of reads
- * that --rate does not pace), and one at a time when the user asked for a gentle --rate.
- */
-export function listingParallelism(concurrency: number, ratePerSecond: number | undefined): number {
-  return ratePerSecond ? 1 : Math.max(1, Math.min(concurrency, 8));
-}
-
 export function runRecover(options: RecoverRunOptions, context: RecoverRunContext): Promise<RecoverResult> {
   return new RecoverRun(options, context).run();
 }
 
+/** The state one run carries from step to step; each step gets what it needs of it. */
 class RecoverRun {
   private readonly actor = actorName();
-  private readonly api: EventStreamApi;
-  private readonly tenant: string;
-  private integration!: Integration;
+  private readonly place: RunPlace;
   private diagnosis: StopDiagnosis | undefined;
   private plan: RecoverPlan | undefined;
   private runId: string | null = null;
@@ -237,163 +169,88 @@ class RecoverRun {
   private outcomes = new Map<string, EventRecord>();
   private remaining = 0;
   private started = false;
-  private startWanted = true;
   private statusAfter = 'unknown';
   private promptMs = 0;
-  private attempts: ReadonlyMap<string, number> | undefined;
 
   constructor(
     private readonly o: RecoverRunOptions,
     private readonly c: RecoverRunContext,
   ) {
-    this.api = c.api;
-    this.tenant = c.tenant;
+    this.place = { stateDir: c.stateDir, tenant: c.tenant, sandbox: c.sandbox };
   }
 
-  private emit(event: RecoverEvent): void | Promise<void> {
-    return this.c.onEvent(event);
-  }
+  private readonly emit = (event: RecoverEvent): void | Promise<void> => this.c.onEvent(event);
 
   async run(): Promise<RecoverResult> {
-    const { id } = this.o;
-    const { signal } = this.c;
+    const { o, c } = this;
+    const { id } = o;
 
-    // 2. Lock first, before anything is read: one command at a time acts on these rejected events, and
+    // Lock first, before anything is read: one command at a time acts on these rejected events, and
     // the loser exits 7 before it has sent anything. A dry run changes nothing and takes none.
-    if (!this.o.dryRun) {
-      this.lock = acquireLock({ stateDir: this.c.stateDir, tenant: this.tenant, integration: id });
+    if (!o.dryRun) {
+      this.lock = acquireLock({ stateDir: c.stateDir, tenant: c.tenant, integration: id });
       await this.emit({ type: 'locked', lock: this.lock });
     }
-
-    // Which run: continue an unfinished one, apply a saved plan, or plan anew. A dry run shows what a
-    // plain re-run would do, so it looks for an unfinished run too (and only reads it).
-    const resumable = this.o.resume === false ? undefined : this.resumableRun();
-    const supersede = !resumable && !this.o.dryRun && typeof this.o.resume !== 'string' ? this.unfinishedToSupersede() : undefined;
-    this.runId = this.o.dryRun ? null : (resumable?.header.run_id ?? newRunId());
+    const choice = chooseRun(o, this.place);
+    this.runId = choice.runId;
     if (this.runId) this.lock?.setRunId(this.runId);
-    const inherited = resumable ? this.inheritedFrom(resumable) : undefined;
-    const holder = this.o.dryRun ? liveLockHolder({ stateDir: this.c.stateDir, tenant: this.tenant, integration: id }) : undefined;
+    const pace = paceOf(o, choice.resumable);
 
-    // 1. Context: the integration and its newest log entries.
-    this.integration = await this.api.getIntegration(id);
-    this.statusAfter = statusName(this.integration.status);
-    const logs = await firstLogEntries(this.api, id, signal);
+    const { holder } = choice;
+    const context = await diagnose(
+      c.api,
+      id,
+      {
+        signal: c.signal,
+        parallel: listingParallelism(pace.concurrency, pace.ratePerSecond),
+        ...(holder ? { afterContext: () => this.emit(inProgressEvent(holder, choice.resumable)) } : {}),
+      },
+      this.emit,
+    );
+    const { integration, rejected } = context;
+    this.statusAfter = statusName(integration.status);
+    this.diagnosis = context.diagnosis;
+    const willTryStart = startWanted(context.diagnosis, o.start);
 
-    if (holder) await this.emitInProgress(holder, resumable);
-
-    // 3. Plan from every page of rejected events, several pages at once with --concurrency (listingParallelism).
-    const concurrency = this.o.concurrency ?? resumable?.header.options.concurrency ?? 1;
-    const ratePerSecond = this.o.ratePerSecond ?? resumable?.header.options.rate_per_second ?? undefined;
-    const listingWidth = listingParallelism(concurrency, ratePerSecond);
-    await this.emit({ type: 'reading' });
-    let rejected: RejectedEvent[];
-    try {
-      rejected = await listAllRejected(this.api, id, { signal, parallel: listingWidth });
-    } finally {
-      await this.emit({ type: 'read' });
-    }
-    this.diagnosis = classifyStop(this.integration, logs, rejected.length);
-    await this.emit({ type: 'diagnosis', diagnosis: this.diagnosis, integration: this.integration });
-
-    // A temporary replay that finished its window has nothing left to deliver: it is never started again.
-    this.startWanted = this.o.start && this.diagnosis.kind !== 'replay_finished';
-    const nothingToDo = integrationIsRunning(this.integration) || this.diagnosis.kind === 'replay_finished';
-    if (nothingToDo && rejected.length === 0 && !this.o.planIn) {
-      if (resumable && !this.o.dryRun) {
-        JournalWriter.reopen(resumable.path).close({ outcome: 'completed', resumable: false, exit_code: 0, message: 'nothing left: the integration runs and holds no rejected events' });
-        await this.emit({ type: 'stale-run-closed', runId: resumable.header.run_id });
+    const idle = nothingToDo(context, Boolean(o.planIn));
+    if (idle) {
+      if (choice.resumable && !o.dryRun) {
+        JournalWriter.reopen(choice.resumable.path).close({ outcome: 'completed', resumable: false, exit_code: 0, message: 'nothing left: the integration runs and holds no rejected events' });
+        await this.emit({ type: 'stale-run-closed', runId: choice.resumable.header.run_id });
       }
-      this.plan = buildRecoverPlan(this.integration, [], this.o.rules, { tenant: this.tenant });
+      this.plan = buildRecoverPlan(integration, [], o.rules, { tenant: c.tenant });
       this.runId = null;
-      const why = integrationIsRunning(this.integration) ? 'is running with no rejected events' : 'is a finished replay with no rejected events';
-      return this.finish({ outcome: 'completed', resumable: false, exitCode: ExitCode.ok, ending: `${id} ${why}: nothing to do.` }, true);
+      return this.report({ outcome: 'completed', resumable: false, exitCode: ExitCode.ok, ending: `${id} ${idle}: nothing to do.` }, true);
     }
 
-    if (resumable && !this.o.dryRun) this.refuseSilentCarryOver(resumable);
-    const state = await this.planRun(rejected, resumable, inherited, holder);
+    if (choice.resumable && !o.dryRun) refuseSilentCarryOver(o, choice.resumable, c.interactive);
+    const planned = await planRun(o, { integration, rejected, choice, pace, startWanted: willTryStart, place: this.place }, this.emit);
+    this.plan = planned.plan;
+    this.outcomes = planned.outcomes;
     const onServer = rejected.length;
     // What a read after a send with an unknown outcome compares with (see apply's settle).
-    this.attempts = attemptsOf(rejected);
+    const attempts = attemptsOf(rejected);
     // The plan holds what apply needs; the full events (payloads) are let go before thousands of calls.
     rejected.length = 0;
-    const todoSummary = summarizePlan(state.todo);
-    const onError = this.o.onError ?? resumable?.header.options.on_error ?? 'stop';
-    const source: PlanSource = resumable
-      ? { kind: 'resume', runId: resumable.header.run_id }
-      : this.o.planIn
-        ? { kind: 'plan-in', path: this.o.planIn.path, createdAt: this.o.planIn.plan.created_at }
-        : { kind: 'new' };
-    const calls = todoSummary.retry + todoSummary.drop;
-    // The estimate comes from measured retry and delete calls (earlier runs' journals), never from reads:
-    // a retry waits for the receiver, which a listing never does. Nothing measured: no number.
-    const measured = measuredCallTimes(this.c.stateDir, this.tenant, id);
-    const perCall =
-      (todoSummary.retry && measured.retryMs === undefined) || (todoSummary.drop && measured.dropMs === undefined) || calls === 0
-        ? undefined
-        : (todoSummary.retry * (measured.retryMs ?? 0) + todoSummary.drop * (measured.dropMs ?? 0)) / calls;
-    const willStart = this.startWanted && !integrationIsRunning(this.integration);
-    const changes = calls > 0 || willStart;
-    await this.emit({
-      type: 'plan',
-      plan: this.plan!,
-      source,
-      todo: todoSummary,
-      estimateMs: perCall === undefined ? undefined : estimateDurationMs(state.todo, { msPerCall: perCall, concurrency, ratePerSecond }),
-      estimateSamples: measured.samples,
-      concurrency,
-      start: this.startWanted,
-      asking: changes && !this.o.yes && !this.o.dryRun,
-    });
 
-    if (this.o.dryRun) {
+    if (o.dryRun) {
       this.remaining = onServer;
-      // What to type to do what was shown: resuming names the run (a plain re-run may refuse to inherit its rules).
-      const apply = resumable
-        ? nsxCommand('recover', id, '--resume', resumable.header.run_id, this.o.runFlags, this.o.sessionFlags, '--yes')
-        : this.o.planIn
-          ? nsxCommand('recover', id, '--plan-in', this.o.planIn.path, this.o.runFlags, this.o.sessionFlags, '--yes')
-          : nsxCommand('recover', id, ruleWords(typedRules(this.o.rules)), this.o.runFlags, this.o.sessionFlags, '--yes');
-      // While another command holds the lock, what is left depends on how it ends: look again then.
-      const ending = holder
-        ? `Dry run: nothing was changed. When the command in progress has ended, see what is left with: ${nsxCommand('recover', id, '--dry-run')}`
-        : `Dry run: nothing was changed. To apply: ${apply}`;
-      return this.finish({ outcome: 'completed', resumable: false, exitCode: ExitCode.ok, ending }, true);
+      return this.report(dryRunEnding(o, choice), true);
     }
 
-    // 4. Confirm.
-    if (changes) {
-      const asked = performance.now();
-      await this.c.confirm({ retry: todoSummary.retry, drop: todoSummary.drop, willStart });
-      this.promptMs += performance.now() - asked; // the run's duration is nsx's time, not the person's
-    }
+    const consent = await confirmPlan(consentNeeded(planned.todo, planned.willStart), c.confirm);
+    this.promptMs += consent.promptMs; // the run's duration is nsx's time, not the person's
 
-    // 6. Journal (new run, or appended to the resumed one).
-    if (supersede) {
-      JournalWriter.reopen(supersede.path).close({ outcome: 'superseded', resumable: false, exit_code: 0, message: `superseded by run ${this.runId}` });
-      await this.emit({ type: 'superseded', runId: supersede.header.run_id });
-    }
-    if (resumable) {
-      this.journal = JournalWriter.reopen(resumable.path);
-      this.journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'resume', detail: { pid: process.pid, user: this.actor, todo: state.todo.length } }, true);
-    } else {
-      this.journal = JournalWriter.create(
-        this.c.stateDir,
-        {
-          run_id: this.runId!,
-          tenant: this.tenant,
-          integration: id,
-          started_at: this.c.startedAt.toISOString(),
-          plan_summary: (({ total, retry, drop, skip, by_event }) => ({ total, retry, drop, skip, by_event }))(summarizePlan(this.plan!.events)),
-          options: { concurrency, on_error: onError, rate_per_second: ratePerSecond ?? null, source: this.o.planIn ? 'plan-in' : 'recover' },
-        },
-        this.plan!,
-      );
-    }
+    this.journal = await openJournal(
+      { choice, plan: planned.plan, todo: planned.state.todo.length, pace, stateDir: c.stateDir, tenant: c.tenant, id, actor: this.actor, startedAt: c.startedAt, planIn: Boolean(o.planIn) },
+      this.emit,
+    );
+    const journal = this.journal;
     try {
-      return await this.applyAndFinish(state, { concurrency, ratePerSecond, onError });
+      return await this.applyAndAfter(planned.state, pace, attempts, journal, willTryStart);
     } catch (error) {
-      if (signal.aborted && !(error instanceof NsxError)) {
-        throw new InterruptedError('interrupted', { hint: `the journal is complete (${this.journal?.path}); resume with: ${this.resumeCommand()}` });
+      if (c.signal.aborted && !(error instanceof NsxError)) {
+        throw new InterruptedError('interrupted', { hint: `the journal is complete (${journal.path}); resume with: ${this.resumeCommand()}` });
       }
       if (error instanceof DiskFullError) {
         throw new DiskFullError(error.path, error.code, { hint: `free some space, then resume with: ${this.resumeCommand()}`, cause: error });
@@ -402,124 +259,84 @@ class RecoverRun {
     } finally {
       // Still open here: Ctrl-C cut a read short, or an unexpected error (authentication, an answer nsx
       // cannot read) ended the run. Either way it can be resumed.
-      this.journal?.close(
-        signal.aborted
+      journal.close(
+        c.signal.aborted
           ? { outcome: 'interrupted', resumable: true, exit_code: ExitCode.interrupted }
           : { outcome: 'error', resumable: true, exit_code: ExitCode.error, message: 'ended by an unexpected error' },
       );
     }
   }
 
-  /** What the resumed run carries over that this command did not type. */
-  private inheritedFrom(run: RunListing): InheritedSettings {
-    const plan = readRunPlan(run.header);
-    const o = run.header.options;
-    const rules: InheritedSettings['rules'] = [
-      ...plan.rules.drop.map((expression) => ({ flag: '--drop' as const, expression })),
-      ...plan.rules.skip.map((expression) => ({ flag: '--skip' as const, expression })),
-      ...plan.rules.only.map((expression) => ({ flag: '--only' as const, expression })),
-    ];
-    const options = optionWords({
-      on_error: this.o.onError === undefined ? o.on_error : 'stop',
-      concurrency: this.o.concurrency === undefined ? o.concurrency : 1,
-      rate_per_second: this.o.ratePerSecond === undefined ? o.rate_per_second : null,
-    });
-    return { rules, options };
-  }
+  /** apply -> gate -> start -> watch, each ending the run when it says so. */
+  private async applyAndAfter(
+    state: Parameters<typeof applyStep>[2]['state'],
+    pace: ReturnType<typeof paceOf>,
+    attempts: ReadonlyMap<string, number>,
+    journal: JournalWriter,
+    willTryStart: boolean,
+  ): Promise<RecoverResult> {
+    const { o, c } = this;
+    const { id } = o;
+    const { api, signal } = c;
 
-  /**
-   * A plain re-run with --yes and nobody to ask must not carry an earlier run's rules (a --drop above all)
-   * or options over silently: when this command's flags differ from the run's, it names the run to resume
-   * as it is, or --no-resume to plan anew with these flags (exit 7). --resume RUN-ID is that choice made.
-   */
-  private refuseSilentCarryOver(run: RunListing): void {
-    if (typeof this.o.resume === 'string' || !this.o.yes || this.c.interactive) return;
-    const plan = readRunPlan(run.header);
-    const runFlags = [...ruleWords(plan.rules), ...optionWords(run.header.options).flatMap((w) => [w.flag, w.value])];
-    const given = [
-      ...ruleWords(typedRules(this.o.rules)),
-      ...optionWords({ on_error: this.o.onError ?? 'stop', concurrency: this.o.concurrency ?? 1, rate_per_second: this.o.ratePerSecond ?? null }).flatMap((w) => [w.flag, w.value]),
-    ];
-    if (runFlags.join('\0') === given.join('\0')) return;
-    const { id } = this.o;
-    const h = run.header;
-    const how = run.end ? run.end.outcome.replace(/_/g, ' ') : 'ended without a trace';
-    const said = (words: string[]) => (words.length ? words.join(' ') : 'no rules or options');
-    throw new PreconditionError(
-      `an unfinished run of ${id} would be resumed with flags this command does not give: run ${h.run_id} (${how}) has ${said(runFlags)}; this command gives ${said(given)}`,
+    const applied = await applyStep(
+      api,
+      id,
       {
-        hint: `resume it as it is: ${nsxCommand('recover', id, '--resume', h.run_id, this.o.sessionFlags, '--yes')}; or plan anew with this command's flags: ${nsxCommand('recover', id, '--no-resume', ruleWords(typedRules(this.o.rules)), this.o.runFlags, this.o.sessionFlags, '--yes')}`,
+        state,
+        pace,
+        tenant: c.tenant,
+        actor: this.actor,
+        attempts,
+        signal,
+        journal,
+        outcomes: this.outcomes,
+        resumeCommand: this.resumeCommand(),
+        dropCommand: (f) => nsxCommand('recover', id, this.planRuleWords(), '--drop', dropRuleForEvent(f.event_name), o.runFlags, o.sessionFlags, '--yes'),
       },
+      this.emit,
     );
-  }
-
-  /** A dry run found the lock held: say by whom, and how far its run has come. */
-  private async emitInProgress(holder: LockHolder, resumable: RunListing | undefined): Promise<void> {
-    const run = resumable && holder.run_id === resumable.header.run_id ? readJournal(resumable.path) : undefined;
-    let done: number | undefined;
-    let total: number | undefined;
-    if (run) {
-      done = [...run.outcomes.values()].filter((r) => r.outcome !== 'interrupted').length;
-      total = run.header.plan_summary.total;
+    if (applied.kind === 'ended') {
+      this.remaining = applied.remaining;
+      return this.report(applied.end);
     }
-    await this.emit({ type: 'in-progress', holder, runId: holder.run_id, done, total });
-  }
 
-  private resumableRun(): RunListing | undefined {
-    const { id } = this.o;
-    if (typeof this.o.resume === 'string') {
-      const run = findRun(this.c.stateDir, this.o.resume, this.tenant, id);
-      if (!run.resumable) {
-        throw new PreconditionError(`run ${this.o.resume} already ended (${run.end?.outcome ?? 'unknown'}): there is nothing to resume`, {
-          hint: `plan anew with: ${nsxCommand('recover', id, '--dry-run')}`,
-        });
-      }
-      return run;
+    const gated = await gateStep(
+      api,
+      id,
+      { failures: applied.failures, allowRemaining: o.allowRemaining, parallel: listingParallelism(pace.concurrency, pace.ratePerSecond), signal, journal },
+      this.emit,
+    );
+    if (gated.kind === 'interrupted') return this.interruptedAfterApply();
+    if (gated.kind === 'refused') {
+      this.remaining = gated.remaining;
+      return this.report(gated.end);
     }
-    // New rules or a saved plan mean a new plan; an in-process sandbox is fresh each time, so its old runs are moot.
-    if (hasRules(this.o.rules) || this.o.planIn || this.c.sandbox) return undefined;
-    return findResumableRun(this.c.stateDir, this.tenant, id);
-  }
+    this.remaining = gated.remaining.length;
 
-  private unfinishedToSupersede(): RunListing | undefined {
-    if (this.c.sandbox) return undefined;
-    return findResumableRun(this.c.stateDir, this.tenant, this.o.id);
-  }
+    const start = await startStep(api, id, { startWanted: willTryStart, startFlag: o.start, partialError: gated.partialError, journal }, this.emit);
+    if (start.kind === 'not-started') return this.report(start.end);
+    this.started = start.started;
+    this.statusAfter = 'running';
 
-  /** Sets this.plan and says what this session will do. */
-  private async planRun(rejected: RejectedEvent[], resumable: RunListing | undefined, inherited: InheritedSettings | undefined, holder: LockHolder | undefined): Promise<ResumeState> {
-    const { id } = this.o;
-    if (resumable) {
-      const contents = readJournal(resumable.path);
-      this.plan = readRunPlan(contents.header);
-      this.outcomes = new Map(contents.outcomes);
-      const state = resumeState(this.plan, contents.outcomes, rejected);
-      await this.emit({
-        type: 'resuming',
-        dryRun: this.o.dryRun,
-        journal: contents,
-        finished: state.finished,
-        total: this.plan.events.length,
-        inherited: inherited ?? { rules: [], options: [] },
-        inProgress: holder?.run_id === contents.header.run_id,
-      });
-      await this.emit({ type: 'plan-drift', which: 'resumed', gone: state.goneMeanwhile.length, unmentioned: state.unmentioned.length });
-      return state;
-    }
-    if (this.o.planIn) {
-      this.plan = this.o.planIn.plan;
-      const state = resumeState(this.plan, new Map(), rejected);
-      if (state.unmentioned.length) {
-        throw new PreconditionError(
-          `the server holds ${state.unmentioned.length} rejected event(s) of ${id} that ${this.o.planIn.path} does not mention; nothing was changed:\n${listEvents(state.unmentioned)}`,
-          { hint: `make a new plan: ${nsxCommand('recover', id, '--dry-run', '--plan-out', this.o.planIn.path)}` },
-        );
-      }
-      await this.emit({ type: 'plan-drift', which: 'saved', gone: state.goneMeanwhile.length, unmentioned: state.unmentioned.length });
-      return state;
-    }
-    this.plan = buildRecoverPlan(this.integration, rejected, this.o.rules, { tenant: this.tenant });
-    return { todo: this.plan.events, goneMeanwhile: [], unmentioned: [], finished: 0 };
+    const watched = await watchStep(
+      api,
+      id,
+      {
+        watchMs: o.watchMs,
+        startMs: start.startMs,
+        started: start.started,
+        knownRejected: gated.remaining.map((e) => e.id),
+        partialError: gated.partialError,
+        signal,
+        journal,
+      },
+      this.emit,
+    );
+    this.statusAfter = watched.statusAfter;
+    if (watched.kind === 'interrupted') return this.interruptedAfterApply();
+    this.remaining = watched.remaining;
+    return this.report(watched.end);
   }
 
   private resumeCommand(): string {
@@ -527,208 +344,32 @@ class RecoverRun {
   }
 
   /** The rules of the plan being applied (typed now, or the resumed run's), as command words. */
-  planRuleWords(): string[] {
+  private planRuleWords(): string[] {
     return this.plan ? ruleWords(this.plan.rules) : ruleWords(typedRules(this.o.rules));
-  }
-
-  private record(rec: EventRecord): void {
-    this.outcomes.set(rec.event_id, rec);
-  }
-
-  private async applyAndFinish(state: ResumeState, pace: { concurrency: number; ratePerSecond: number | undefined; onError: OnError }): Promise<RecoverResult> {
-    const { id } = this.o;
-    const { signal } = this.c;
-    const journal = this.journal!;
-    const goneRecords: EventRecord[] = [];
-    for (const event of state.goneMeanwhile) {
-      const rec: EventRecord = {
-        type: 'event',
-        at: new Date().toISOString(),
-        user: this.actor,
-        tenant: this.tenant,
-        integration: id,
-        event_id: event.id,
-        event_name: event.name,
-        entity: event.entity,
-        action: event.action,
-        outcome: 'gone',
-        receiver_status: null,
-        duration_ms: 0,
-      };
-      journal.append(rec);
-      this.record(rec);
-      goneRecords.push(rec);
-    }
-
-    // 5. Apply in plan order.
-    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'apply', detail: { events: state.todo.length, ...pace, rate_per_second: pace.ratePerSecond ?? null } });
-    await this.emit({ type: 'applying' });
-    const applyStarted = performance.now();
-    const result = await applyPlan(this.api, id, state.todo, {
-      tenant: this.tenant,
-      actor: this.actor,
-      concurrency: pace.concurrency,
-      ratePerSecond: pace.ratePerSecond,
-      onError: pace.onError,
-      attempts: this.attempts,
-      signal,
-      journal,
-      hooks: {
-        onEvent: (record, progress) => {
-          this.record(record);
-          void this.emit({ type: 'event', record, progress });
-        },
-        onSlowDown: (ratePerSecond) => void this.emit({ type: 'slow-down', ratePerSecond }),
-      },
-    }).finally(() => this.emit({ type: 'apply-ended' }));
-    for (const rec of result.records) this.record(rec);
-    const failures = notDelivered(this.outcomes);
-    if (!result.interrupted && !result.stoppedBy) await this.emit({ type: 'applied', records: [...goneRecords, ...result.records], ms: performance.now() - applyStarted });
-
-    if (result.interrupted) {
-      this.remaining = result.notAttempted.length + failures.length;
-      const handled = result.records.filter((r) => r.outcome !== 'skipped' && r.outcome !== 'interrupted').length;
-      await this.emit({ type: 'apply-interrupted', handled, notAttempted: result.notAttempted.length, journal: journal.path, resumeCommand: this.resumeCommand() });
-      return this.finish({ outcome: 'interrupted', resumable: true, exitCode: ExitCode.interrupted, ending: 'Interrupted; not started.', error: new InterruptedError('interrupted', { hint: `resume with: ${this.resumeCommand()}` }) });
-    }
-    if (result.stoppedBy) {
-      const f = result.stoppedBy;
-      this.remaining = result.notAttempted.length + failures.length;
-      await this.emit({
-        type: 'apply-stopped',
-        failure: f,
-        notAttempted: result.notAttempted.length,
-        resumeCommand: this.resumeCommand(),
-        dropCommand: nsxCommand('recover', id, this.planRuleWords(), '--drop', dropRuleForEvent(f.event_name), this.o.runFlags, this.o.sessionFlags, '--yes'),
-      });
-      return this.finish({
-        outcome: 'stopped_on_error',
-        resumable: true,
-        exitCode: ExitCode.partial,
-        ending: `Stopped at ${f.event_name} ${f.event_id} (not delivered); not started.`,
-        error: new PartialFailureError(`${f.event_name} ${f.event_id} was not delivered; stopped (--on-error stop)`, { hint: `resume with: ${this.resumeCommand()}` }),
-      });
-    }
-
-    // 7. Gate: the server's own word that nothing (or little enough) remains.
-    await this.emit({ type: 'gate-checking' });
-    const g = await gate(this.api, id, { signal, parallel: listingParallelism(pace.concurrency, pace.ratePerSecond) });
-    if (signal.aborted) return this.interruptedAfterApply();
-    await this.emit({ type: 'gate', remaining: g.remaining.length, stable: g.stable });
-    this.remaining = g.remaining.length;
-    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'gate', detail: { remaining: g.remaining.length, stable: g.stable, listings: g.listings } });
-    const failedNote = failures.length ? `${failures.length} event(s) were not delivered (see the journal); ` : '';
-    if (!g.stable) {
-      return this.finish({
-        outcome: 'gate_refused',
-        resumable: false,
-        exitCode: ExitCode.precondition,
-        ending: 'Not started: the rejected events kept changing.',
-        error: new PreconditionError(`the rejected events of ${id} kept changing over ${g.listings} listings; not starting it`, {
-          hint: `is another tool retrying them, or is the integration running? Look with: ${nsxCommand('rejected', 'list', id)}`,
-        }),
-      });
-    }
-    if (g.remaining.length > this.o.allowRemaining) {
-      await this.emit({ type: 'remaining', events: g.remaining });
-      const partial = failures.length > 0;
-      return this.finish({
-        outcome: partial ? 'failed' : 'gate_refused',
-        resumable: false,
-        exitCode: partial ? ExitCode.partial : ExitCode.precondition,
-        ending: `Not started: ${g.remaining.length} rejected event(s) remain.`,
-        error: new (partial ? PartialFailureError : PreconditionError)(`${failedNote}${g.remaining.length} rejected event(s) remain; ${id} was not started`, {
-          hint: `start anyway with --allow-remaining ${g.remaining.length}, or handle them: ${nsxCommand('rejected', 'triage', id)}`,
-        }),
-      });
-    }
-    const partialError = failures.length
-      ? new PartialFailureError(`${failures.length} event(s) were not delivered (--on-error skip); they remain rejected`, { hint: `see them with: ${nsxCommand('rejected', 'list', id)}` })
-      : undefined;
-    if (!this.startWanted) {
-      return this.finish({
-        outcome: 'not_started',
-        resumable: false,
-        exitCode: partialError ? ExitCode.partial : ExitCode.ok,
-        ending: this.o.start
-          ? 'Not started: a finished replay is not started again.'
-          : `Not started (--no-start); start it with: ${nsxCommand('integrations', 'start', id)}`,
-        ...(partialError ? { error: partialError } : {}),
-      });
-    }
-
-    // 8. Start and watch.
-    const current = await this.api.getIntegration(id);
-    const startMs = Date.now();
-    if (!integrationIsRunning(current)) {
-      await this.api.startIntegration(id);
-      this.started = true;
-    }
-    await this.emit({ type: 'started', started: this.started });
-    this.statusAfter = 'running';
-    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'start', detail: { started: this.started, was: current.status } });
-    await this.emit({ type: 'watching' });
-    const watch: WatchResult = await watchIntegration(this.api, id, {
-      durationMs: this.o.watchMs,
-      sinceMs: startMs,
-      knownRejected: g.remaining.map((e) => e.id),
-      signal,
-      onTick: (ms) => void this.emit({ type: 'watch-tick', ms }),
-    });
-    await this.emit({ type: 'watched', result: watch });
-    this.statusAfter = watch.status;
-    journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'verify', detail: { status: watch.status, new_rejections: watch.newRejections.length, problems: watch.problems.length, watched_ms: watch.watchedMs } });
-    if (signal.aborted) return this.interruptedAfterApply();
-    if (watch.stopped || watch.newRejections.length > 0) {
-      this.remaining = g.remaining.length + watch.newRejections.length;
-      const reason = watch.stopped
-        ? `${id} stopped again ${formatDuration(watch.watchedMs)} after the start${watch.stopEntry ? `: ${watch.stopEntry.message}` : ''}`
-        : `${watch.newRejections.length} new rejected event(s) appeared while watching ${id}`;
-      if (watch.newRejections.length) await this.emit({ type: 'new-rejections', events: watch.newRejections });
-      return this.finish({
-        outcome: 'verify_failed',
-        resumable: false,
-        exitCode: ExitCode.partial,
-        ending: `${this.started ? 'Started, but' : 'Running, but'} ${reason}.`,
-        error: new PartialFailureError(reason, { hint: `look at the log (${nsxCommand('logs', 'list', id, '--since', '10m')}) and recover again: ${nsxCommand('recover', id, '--dry-run')}` }),
-      });
-    }
-    const calm = watch.problems.length ? ` (${watch.problems.length} warning(s) in its log: ${nsxCommand('logs', 'list', id)})` : ' with no new rejections';
-    const subject = this.started ? `Started ${id}; it` : `${id} was already running; it`;
-    return this.finish({
-      outcome: 'completed',
-      resumable: false,
-      exitCode: partialError ? ExitCode.partial : ExitCode.ok,
-      ending: this.o.watchMs > 0 ? `${subject} stayed running for ${formatDuration(watch.watchedMs)}${calm}.` : `${subject} is running (not watched: --watch 0).`,
-      ...(partialError ? { error: partialError } : {}),
-    });
   }
 
   private async interruptedAfterApply(): Promise<RecoverResult> {
     await this.emit({ type: 'interrupted', journal: this.journal?.path, resumeCommand: this.resumeCommand() });
-    return this.finish({ outcome: 'interrupted', resumable: true, exitCode: ExitCode.interrupted, ending: 'Interrupted after the events were handled.', error: new InterruptedError() });
+    return this.report({ outcome: 'interrupted', resumable: true, exitCode: ExitCode.interrupted, ending: 'Interrupted after the events were handled.', error: new InterruptedError() });
   }
 
-  /** 9. The report's data; closes the journal and releases the lock. */
-  private finish(end: RecoverEnding, nothingApplied = false): RecoverResult {
-    const plan = this.plan!;
-    const whole = summarizePlan(plan.events);
-    const report: RecoverReport = {
-      run_id: this.runId,
-      tenant: this.tenant,
+  private report(end: RecoverEnding, nothingApplied = false): RecoverResult {
+    const run: RunRecord = {
+      runId: this.runId,
+      tenant: this.c.tenant,
       integration: this.o.id,
-      dry_run: this.o.dryRun,
-      plan: { total: whole.total, retry: whole.retry, drop: whole.drop, skip: whole.skip, by_event: whole.by_event },
-      results: tallyResults(this.outcomes, this.remaining),
+      dryRun: this.o.dryRun,
+      plan: this.plan!,
+      outcomes: this.outcomes,
+      remaining: this.remaining,
       started: this.started,
-      status_after: this.statusAfter,
-      duration_ms: Math.round(performance.now() - this.c.t0 - this.promptMs),
-      journal: this.journal?.path ?? null,
+      statusAfter: this.statusAfter,
+      durationMs: performance.now() - this.c.t0 - this.promptMs,
+      journal: this.journal,
+      lock: this.lock,
+      diagnosis: this.diagnosis,
+      actor: this.actor,
     };
-    if (this.journal) {
-      this.journal.close({ outcome: end.outcome, resumable: end.resumable, exit_code: end.exitCode, ...(end.error ? { message: end.error.message } : {}), results: report.results });
-    }
-    this.lock?.release();
-    return { report, end, nothingApplied, plan, diagnosis: this.diagnosis, outcomes: this.outcomes, failures: notDelivered(this.outcomes), actor: this.actor };
+    return reportRun(run, end, nothingApplied);
   }
 }

@@ -115,3 +115,11 @@ export async function watchIntegration(
     watchedMs: Date.now() - started,
   };
 }
+
+/**
+ * Pages of rejected events read at once: the run's concurrency, at most 8 (a listing is a burst of reads
+ * that --rate does not pace), and one at a time when the user asked for a gentle --rate.
+ */
+export function listingParallelism(concurrency: number, ratePerSecond: number | undefined): number {
+  return ratePerSecond ? 1 : Math.max(1, Math.min(concurrency, 8));
+}
