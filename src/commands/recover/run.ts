@@ -1,6 +1,7 @@
-// nsx recover <id>: context -> lock -> plan -> confirm -> apply (journaled) -> gate -> start -> watch -> report.
-// The steps run in src/workflows/recover/run-recover.ts; this handler parses the flags, shows the run's
-// events, asks the question, writes the plan and report files and decides the exit code.
+// nsx recover <id>: diagnose -> plan -> confirm -> apply (journaled) -> gate -> start -> watch -> report.
+// The steps live in src/workflows/recover/steps/ and run in order in src/workflows/recover/run-recover.ts;
+// this handler parses the flags, shows the run's events, asks the question, writes the plan and report
+// files and decides the exit code.
 import { readFileSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { dirname, resolve } from 'node:path';
@@ -15,7 +16,7 @@ import { writePrivateFileStreaming } from '../../config/secure-files.js';
 import { countOutcomes, notDone } from '../../workflows/rejected/outcomes.js';
 import type { OnError } from '../../workflows/recover/apply.js';
 import { RUN_ID_PATTERN, type EventRecord } from '../../workflows/recover/journal.js';
-import { nsxCommand, shellQuote } from '../../hints.js';
+import { shellQuote } from '../../hints.js';
 import { hasRules, parsePlan, parseRecoverRules, serializePlan } from '../../workflows/recover/plan.js';
 import { describeHolder } from '../../workflows/recover/lock.js';
 import {
@@ -294,7 +295,7 @@ class RecoverCommand {
       this.out.notice(`  ${e.notAttempted} later event(s) were not sent (--on-error stop); ${this.o.id} was not started.`);
       this.out.notice(`  fix the receiver, then resume: ${e.resumeCommand}`);
       this.out.notice(`  or delete events of this type instead: ${e.dropCommand}`);
-      this.out.notice(`  or look at them one group at a time: ${nsxCommand('rejected', 'triage', this.o.id)}`);
+      this.out.notice(`  or look at them one group at a time: ${this.ctx.command('rejected', 'triage', this.o.id)}`);
       return;
     },
     'gate-checking': () => this.startSpinner('checking that no rejected events remain'),
@@ -358,7 +359,7 @@ class RecoverCommand {
     if (this.o.planOut) {
       // Plans and reports name customer events: owner-only, written atomically (the one safe writer).
       await writePrivateFileStreaming(this.o.planOut, (write) => write(serializePlan(e.plan)), { overwrite: true });
-      this.out.success(`plan saved to ${this.o.planOut}; apply exactly this plan with: ${nsxCommand('recover', id, '--plan-in', this.o.planOut, this.o.runFlags, this.o.sessionFlags, '--yes')}`);
+      this.out.success(`plan saved to ${this.o.planOut}; apply exactly this plan with: ${this.ctx.command('recover', id, '--plan-in', this.o.planOut, this.o.runFlags, this.o.sessionFlags, '--yes')}`);
     }
   }
 
@@ -395,7 +396,7 @@ class RecoverCommand {
           exitCode: end.exitCode,
           actor: result.actor,
           startedAt: this.startedAt,
-          command: nsxCommand('recover', this.o.id, ruleWords(typedRules(this.o.rules)), this.o.runFlags, this.o.sessionFlags),
+          command: this.ctx.command('recover', this.o.id, ruleWords(typedRules(this.o.rules)), this.o.runFlags, this.o.sessionFlags),
         })),
         { overwrite: true },
       );
