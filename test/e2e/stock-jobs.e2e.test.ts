@@ -2,60 +2,23 @@
 // terminal (tmux: the table, the confirmation), printed commands run by a POSIX shell, and the open-jobs 429
 // of stock import whose fail hint is answered in a terminal. (The rest runs in-process under
 // test/commands/stock/.)
-import type { IncomingMessage } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { nsxInTerminal } from '../commands/tty.js';
 import { runNsx, startNsx } from '../helpers/cli.js';
 import { printedCommand, printedInTerminal, runPrinted } from '../helpers/printed.js';
-import { getToken, sandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
-import { tempDir, type TempDir } from '../helpers/stock.js';
+import { sandboxHarness } from '../helpers/sandbox.js';
+import { STOCK_CSV, tsvRows, useStockJobsSandbox } from '../helpers/stock.js';
 
-let tmp: TempDir;
-beforeAll(() => {
-  tmp = tempDir();
-});
-afterAll(() => tmp.cleanup());
-
-let h: SandboxHarness | undefined;
-/** Every API request the sandbox received (method and path with query), the token call included. */
-let received: string[] = [];
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function harness(options: Parameters<typeof sandboxHarness>[0] = {}): Promise<SandboxHarness> {
-  h = await sandboxHarness({ scenario: 'empty', ...options });
-  received = [];
-  h.sandbox.server.on('request', (req: IncomingMessage) => {
-    if (!req.url?.startsWith('/_sandbox')) received.push(`${req.method} ${decodeURIComponent(req.url ?? '')}`);
-  });
-  return h;
-}
-
-const token = (): Promise<string> => getToken(h!.sandbox);
-
-/** A job made through the import API directly (not by nsx): state received until started. */
-async function createJob(name: string): Promise<string> {
-  const res = await fetch(`${h!.sandbox.baseUrl}/v0/d/import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ provider: 'test', name, source_uri: 'https://example.com/x.zip', entities: ['availabilities'], full: false }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
-
-const STOCK_CSV = 'product_id,fulfillment_node_id,quantity\n10000102,DC01,17\n';
-const job = (id: string) => h!.sandbox.state.imports.get(id)!;
-const rows = (stdout: string) => stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
+const stockJobs = useStockJobsSandbox(sandboxHarness);
+const { harness, createJob, tmp, job } = stockJobs;
+const rows = tsvRows;
 
 describe('nsx stock list', () => {
   it('draws an aligned table with a header in a terminal', async () => {
     await harness();
     const id = await createJob('tty-job');
-    const term = nsxInTerminal(['stock', 'list'], h!.env);
+    const term = nsxInTerminal(['stock', 'list'], stockJobs.h.env);
     try {
       expect(await term.exitCode()).toBe(0);
       const screen = term.screen();
@@ -72,7 +35,7 @@ describe('nsx stock fail', () => {
   it('in a terminal it shows the job and asks; yes fails it', async () => {
     await harness();
     const id = await createJob('ask-me');
-    const term = nsxInTerminal(['stock', 'fail', id, '--reason', 'asked'], h!.env);
+    const term = nsxInTerminal(['stock', 'fail', id, '--reason', 'asked'], stockJobs.h.env);
     try {
       const screen = await term.waitFor(new RegExp(`Fail import ${id}\\?`));
       expect(screen).toMatch(new RegExp(`Failing import ${id} \\(received, ask-me, received `));
@@ -90,7 +53,7 @@ describe('printed commands', () => {
   it('repeat the target flags of the invocation (--base-url, --token-url, --sandbox), so they act on the same API', async () => {
     await harness();
     const id = await createJob('flagged');
-    const { NSX_BASE_URL: base, NSX_TOKEN_URL: tokenUrl, ...rest } = h!.env;
+    const { NSX_BASE_URL: base, NSX_TOKEN_URL: tokenUrl, ...rest } = stockJobs.h.env;
     const bad = await runNsx(['--base-url', base!, '--token-url', tokenUrl!, 'stock', 'fail', 'a b', '--reason', 'x'], { env: rest });
     expect(bad.code).toBe(ExitCode.usage);
     const command = printedCommand(bad.stderr, 'see the ids with: ');
@@ -113,7 +76,7 @@ describe('stock import at the open-jobs limit (429)', () => {
     await harness();
     const open: string[] = [];
     for (let i = 0; i < 20; i++) open.push(await createJob(`blocker-${i}`));
-    const running = startNsx(['stock', 'import', tmp.file('t.csv', STOCK_CSV), '--range', '10-12', '--wait', '--json'], h!.env);
+    const running = startNsx(['stock', 'import', tmp.file('t.csv', STOCK_CSV), '--range', '10-12', '--wait', '--json'], stockJobs.h.env);
     const deadline = Date.now() + 25_000;
     while (!/if one is stuck/.test(running.stderr())) {
       if (Date.now() > deadline || running.child.exitCode !== null) throw new Error(`no open-jobs message:\n${running.stderr()}`);
@@ -125,13 +88,13 @@ describe('stock import at the open-jobs limit (429)', () => {
     expect(stderr).toContain('blocker-4');
     expect(stderr).not.toContain('blocker-5'); // five shown, the rest by command
 
-    const list = await runPrinted(printedCommand(stderr, 'all of them: '), h!.env);
+    const list = await runPrinted(printedCommand(stderr, 'all of them: '), stockJobs.h.env);
     expect(list.code, list.stderr).toBe(0);
     expect(rows(list.stdout).map((r) => r[0])).toEqual(open);
 
     const fail = printedCommand(stderr, 'fail it to free its place: ');
     expect(fail).toMatch(new RegExp(`^nsx stock fail ${open[0]} --reason '`));
-    const term = printedInTerminal(fail, h!.env);
+    const term = printedInTerminal(fail, stockJobs.h.env);
     try {
       await term.waitFor(/Fail import .+\?/);
       term.keys('y', 'Enter');

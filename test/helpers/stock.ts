@@ -1,8 +1,11 @@
-// Helpers for the stock tests: temp dirs and reading back the zip nsx built.
+// Helpers for the stock tests: temp dirs, reading back the zip nsx built, the stock-job tests' sandbox.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, afterEach, expect } from 'vitest';
+import type { RunningSandbox, SandboxOptions } from '../../src/sandbox/index.js';
+import { getToken } from './sandbox.js';
 import yauzl from 'yauzl';
 
 export interface TempDir {
@@ -65,3 +68,61 @@ export const WORKED_EXAMPLE_STOCK = {
     { logical_timestamp: 13, state: 'open' },
   ],
 };
+
+/** The one stock file the stock-job tests import. */
+export const STOCK_CSV = 'product_id,fulfillment_node_id,quantity\n10000102,DC01,17\n';
+/** tsv output as rows of cells. */
+export const tsvRows = (stdout: string): string[][] => stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
+
+interface StockJobsHarness {
+  sandbox: RunningSandbox;
+  close(): Promise<void>;
+}
+
+/**
+ * What the stock-job tests share, whatever runs nsx (in-process or spawned): a fresh empty sandbox per test
+ * (`harness()`, closed after the test), every API request it received (`received`: method and path with
+ * query, the token call included, admin calls left out; cleared by `received.length = 0`), a temp folder,
+ * and import jobs made through the import API directly (not by nsx).
+ */
+export function useStockJobsSandbox<H extends StockJobsHarness>(start: (options: SandboxOptions) => Promise<H>) {
+  const tmp = tempDir();
+  const received: string[] = [];
+  let current: H | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  afterAll(() => tmp.cleanup());
+  const fixture = {
+    tmp,
+    received,
+    /** The running test's harness. */
+    get h(): H {
+      if (!current) throw new Error('no sandbox: call harness() first');
+      return current;
+    },
+    async harness(options: SandboxOptions = {}): Promise<H> {
+      current = await start({ scenario: 'empty', ...options });
+      received.length = 0;
+      current.sandbox.server.on('request', (req: IncomingMessage) => {
+        if (!req.url?.startsWith('/_sandbox')) received.push(`${req.method} ${decodeURIComponent(req.url ?? '')}`);
+      });
+      return current;
+    },
+    /** A job made through the import API directly: state received until started. */
+    async createJob(name: string): Promise<string> {
+      const sandbox = fixture.h.sandbox;
+      const res = await fetch(`${sandbox.baseUrl}/v0/d/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await getToken(sandbox)}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ provider: 'test', name, source_uri: 'https://example.com/x.zip', entities: ['availabilities'], full: false }),
+      });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    },
+    job: (id: string) => fixture.h.sandbox.state.imports.get(id)!,
+    failCalls: () => received.filter((r) => r.includes('/set_fail')),
+  };
+  return fixture;
+}

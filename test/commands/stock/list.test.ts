@@ -2,63 +2,26 @@
 // loopback socket), asserting exit codes, stdout, stderr and what the server received. (The table in a real
 // terminal: test/e2e/stock-jobs.e2e.test.ts.)
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import { http, HttpResponse } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/errors.js';
 import { isolatedHome, ROOT } from '../../helpers/cli.js';
 import { serveHandlers } from '../../helpers/msw-loopback.js';
-import { inProcessSandbox, runNsxInProcess, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
-import { getToken } from '../../helpers/sandbox.js';
-import { tempDir, type TempDir } from '../../helpers/stock.js';
+import { inProcessSandbox, runNsxInProcess } from '../../helpers/run-nsx-in-process.js';
+import { STOCK_CSV, tsvRows, useStockJobsSandbox } from '../../helpers/stock.js';
 
-let tmp: TempDir;
-beforeAll(() => {
-  tmp = tempDir();
-});
-afterAll(() => tmp.cleanup());
-
-let h: InProcessSandboxHarness | undefined;
-/** Every API request the sandbox received (method and path with query), the token call included. */
-let received: string[] = [];
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function harness(options: Parameters<typeof inProcessSandbox>[0] = {}): Promise<InProcessSandboxHarness> {
-  h = await inProcessSandbox({ scenario: 'empty', ...options });
-  received = [];
-  h.sandbox.server.on('request', (req: IncomingMessage) => {
-    if (!req.url?.startsWith('/_sandbox')) received.push(`${req.method} ${decodeURIComponent(req.url ?? '')}`);
-  });
-  return h;
-}
-
-const token = (): Promise<string> => getToken(h!.sandbox);
-
-/** A job made through the import API directly (not by nsx): state received until started. */
-async function createJob(name: string): Promise<string> {
-  const res = await fetch(`${h!.sandbox.baseUrl}/v0/d/import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ provider: 'test', name, source_uri: 'https://example.com/x.zip', entities: ['availabilities'], full: false }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
-
-const STOCK_CSV = 'product_id,fulfillment_node_id,quantity\n10000102,DC01,17\n';
-const rows = (stdout: string) => stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
+const stockJobs = useStockJobsSandbox(inProcessSandbox);
+const { harness, createJob, received, tmp } = stockJobs;
+const rows = tsvRows;
 
 describe('nsx stock list', () => {
   it('lists jobs oldest first as tsv; --state is sent as filter[state]; json prints whole jobs', async () => {
     await harness();
     const a = await createJob('first');
     const b = await createJob('second');
-    const finished = JSON.parse((await h!.nsx(['stock', 'import', tmp.file('s.csv', STOCK_CSV), '--range', '1-2', '--wait', '--json'])).stdout).import_id as string;
+    const finished = JSON.parse((await stockJobs.h.nsx(['stock', 'import', tmp.file('s.csv', STOCK_CSV), '--range', '1-2', '--wait', '--json'])).stdout).import_id as string;
 
-    const all = await h!.nsx(['stock', 'list']);
+    const all = await stockJobs.h.nsx(['stock', 'list']);
     expect(all.code, all.stderr).toBe(0);
     expect(rows(all.stdout).map((r) => r.slice(0, 4))).toEqual([
       [a, 'received', 'first', 'test'],
@@ -67,22 +30,22 @@ describe('nsx stock list', () => {
     ]);
     expect(rows(all.stdout)[0]!.slice(5)).toEqual(['-', '-']); // no completed_at, no reason
 
-    received = [];
-    const open = await h!.nsx(['stock', 'list', '--state', 'received', '--json']);
+    received.length = 0;
+    const open = await stockJobs.h.nsx(['stock', 'list', '--state', 'received', '--json']);
     expect(open.code, open.stderr).toBe(0);
     const jobs = JSON.parse(open.stdout) as Array<Record<string, unknown>>;
     expect(jobs.map((j) => j.import_id)).toEqual([a, b]);
     expect(jobs[0]).toMatchObject({ provider: 'test', source_uri: 'https://example.com/x.zip', entities: ['availabilities'], full: false });
     expect(received.filter((r) => r.startsWith('GET /v0/d/import'))).toEqual(['GET /v0/d/import?filter[state]=received']);
 
-    const none = await h!.nsx(['stock', 'list', '--state', 'failed']);
+    const none = await stockJobs.h.nsx(['stock', 'list', '--state', 'failed']);
     expect(none.code).toBe(0);
     expect(none.stdout).toBe('');
   });
 
   it('a bad --state is exit 2 and nothing is sent', async () => {
     await harness();
-    const r = await h!.nsx(['stock', 'list', '--state', 'stuck']);
+    const r = await stockJobs.h.nsx(['stock', 'list', '--state', 'stuck']);
     expect(r.code).toBe(ExitCode.usage);
     expect(r.stderr).toMatch(/Allowed choices are received, waiting, processing, finished, failed/);
     expect(received).toEqual([]);
