@@ -1,4 +1,4 @@
-import type { ArgsOf, OptionsOf } from '../define.js';
+import type { ArgsOf } from '../define.js';
 import type { get } from './get.js';
 import type { CommandContext } from '../context.js';
 import { NotFoundError } from '../../errors.js';

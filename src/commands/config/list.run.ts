@@ -1,4 +1,4 @@
-import type { ArgsOf, OptionsOf } from '../define.js';
+import type { ArgsOf } from '../define.js';
 import type { list } from './list.js';
 import type { CommandContext } from '../context.js';
 import { currentProfileName, getClientSecret, listProfiles, profileCorrections, PROFILE_KEYS } from '../../config/profiles.js';

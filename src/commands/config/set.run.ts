@@ -1,4 +1,4 @@
-import type { ArgsOf, OptionsOf } from '../define.js';
+import type { ArgsOf } from '../define.js';
 import type { set } from './set.js';
 import type { CommandContext } from '../context.js';
 import { isCorrectionKey, setCorrection, upsertProfile } from '../../config/profiles.js';

@@ -1,4 +1,4 @@
-import type { ArgsOf, OptionsOf } from '../define.js';
+import type { ArgsOf } from '../define.js';
 import type { use } from './use.js';
 import type { CommandContext } from '../context.js';
 import { listProfiles, useProfile } from '../../config/profiles.js';

@@ -8,7 +8,6 @@ import {
   filterConditionsFromFlags,
   registerChecked,
   validatedRequest,
-  type DestinationFlags,
 } from './register-request.js';
 import { describeDestination, reportIntegration } from './shared.js';
 import { statusName } from '../../api/schemas.js';

@@ -13,7 +13,6 @@ import {
   filterConditionsFromFlags,
   registerChecked,
   validatedRequest,
-  type DestinationFlags,
 } from './register-request.js';
 import { describeDestination, maskIntegration } from './shared.js';
 import { sleep } from '../../timers.js';

@@ -1,6 +1,5 @@
 // What the integrations commands (and logs) share: secret masking, the one-word destination, the list
 // columns.
-import type { ApiClient } from '../../api/client.js';
 import { INTEGRATION_SECRET_PATHS, statusName, type Integration } from '../../api/schemas.js';
 import type { Column } from '../../output/output.js';
 import type { CommandContext } from '../context.js';

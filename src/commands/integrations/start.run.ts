@@ -1,4 +1,4 @@
-import type { ArgsOf, OptionsOf } from '../define.js';
+import type { ArgsOf } from '../define.js';
 import type { start } from './start.js';
 import type { CommandContext } from '../context.js';
 import type { ApiClient } from '../../api/client.js';

@@ -8,7 +8,7 @@ import { UpdateIntegrationRequest, type Integration } from '../../api/schemas.js
 import { NsxError, UsageError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { confirm } from '../../output/prompts.js';
-import { callbackChangesFromFlags, filterConditionsFromFlags, type DestinationFlags } from './register-request.js';
+import { callbackChangesFromFlags, filterConditionsFromFlags } from './register-request.js';
 import { describeFilter, destination, MASK, reportIntegration } from './shared.js';
 
 type Options = OptionsOf<typeof update>;

@@ -4,7 +4,7 @@ import { parseWholeNumber } from '../../input/numbers.js';
 import { setFlagsFromString } from 'node:v8';
 import type { CommandContext } from '../context.js';
 import type { LogEntry } from '../../api/schemas.js';
-import { describeFilter, filterFromFlags, isEmptyFilter, matchesLog, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
+import { describeFilter, filterFromFlags, isEmptyFilter, matchesLog, type EventFilter } from '../../workflows/filters.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { LOG_COLUMNS } from './columns.js';
 

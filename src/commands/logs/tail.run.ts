@@ -10,7 +10,7 @@ import type { LogEntry } from '../../api/schemas.js';
 import { statusIs } from '../../api/schemas.js';
 import { ExitCode, PreconditionError, UsageError } from '../../errors.js';
 import { formatDuration, parseDuration } from '../../input/time.js';
-import { filterFromFlags, matchesLog, type EventFilter, type FilterFlagValues } from '../../workflows/filters.js';
+import { filterFromFlags, matchesLog, type EventFilter } from '../../workflows/filters.js';
 import { sleep } from '../../timers.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { logLine } from './columns.js';

@@ -5,7 +5,6 @@ import type { CommandContext } from '../context.js';
 import { InterruptedError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { checkWritableTarget, writePrivateFileStreaming } from '../../config/secure-files.js';
-import type { FilterFlagValues } from '../../workflows/filters.js';
 import { readRejected } from '../../workflows/rejected/listing.js';
 import { rejectedFilter } from './shared.js';
 

@@ -3,7 +3,7 @@ import type { list } from './list.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode, PartialFailureError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
-import { describeFilter, isEmptyFilter, rejectedFilterWords, type FilterFlagValues } from '../../workflows/filters.js';
+import { describeFilter, isEmptyFilter, rejectedFilterWords } from '../../workflows/filters.js';
 import { readRejected } from '../../workflows/rejected/listing.js';
 import { REJECTED_COLUMNS, rejectedFilter } from './shared.js';
 

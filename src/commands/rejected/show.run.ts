@@ -1,4 +1,4 @@
-import type { ArgsOf, OptionsOf } from '../define.js';
+import type { ArgsOf } from '../define.js';
 import type { show } from './show.js';
 import type { CommandContext } from '../context.js';
 import type { RejectedEvent } from '../../api/schemas.js';

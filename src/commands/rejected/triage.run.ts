@@ -3,7 +3,7 @@
 // retry or delete goes through the workflow's hand run (workflows/rejected/hand-run.ts: recover's lock,
 // journal and apply engine); this file only asks and prints. The session ends with a summary, an offer to
 // start the integration when nothing is left, and the commands that do the same without prompts.
-import type { ArgsOf, OptionsOf } from '../define.js';
+import type { ArgsOf } from '../define.js';
 import type { triage } from './triage.js';
 import type { EventStreamApi } from '../../api/eventstream.js';
 import type { Integration, RejectedEvent } from '../../api/schemas.js';

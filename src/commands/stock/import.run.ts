@@ -8,7 +8,7 @@ import { checkReadableFile, fileInExistingFolder } from '../../input/files.js';
 import { formatDuration } from '../../input/time.js';
 import type { LogicalTimestampRange } from '../../workflows/stock/availabilities.js';
 import { chooseDestination, importStock, type StockImportOutcome } from '../../workflows/stock/import.js';
-import { megabytes, readStoreMapping, type StockInputFormat } from '../../workflows/stock/package.js';
+import { megabytes, readStoreMapping } from '../../workflows/stock/package.js';
 import { jobFields, keyValueText, openJobsText, Phases, throwForOutcome, waitBudgetMs } from './report.js';
 import { importStateIs } from '../../api/schemas.js';
 

@@ -1,6 +1,6 @@
 // nsx stock range <events-file|->: the logical-timestamp range per fulfillment node an import should state,
 // from captured items_completed events (see src/workflows/stock/range.ts for what counts and why gaps matter).
-import type { ArgsOf, OptionsOf } from '../define.js';
+import type { ArgsOf } from '../define.js';
 import type { range } from './range.js';
 import type { CommandContext } from '../context.js';
 import { readRanges, type RangeRow } from '../../workflows/stock/range.js';

@@ -1,6 +1,5 @@
 // nsx integrations <verb> against the sandbox (demo-sandbox.ts), nsx run in-process: every output mode, the
 // server's state afterwards, confirmations without a terminal, and the delete export.
-import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { h, state, useDemoSandbox } from './demo-sandbox.js';
 

@@ -3,7 +3,7 @@
 // got) afterwards.
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ID, h, initial, serverIds, erpDeliveries, ndjson, ids, resetSandbox, useErpOrdersSandbox } from './erp-orders-sandbox.js';
+import { ID, h, initial, serverIds, erpDeliveries, ids, resetSandbox, useErpOrdersSandbox } from './erp-orders-sandbox.js';
 
 useErpOrdersSandbox();
 

@@ -3,7 +3,7 @@
 // got) afterwards.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSandboxProfile } from '../../helpers/sandbox.js';
-import { ID, h, initial, ndjson, resetSandbox, useErpOrdersSandbox } from './erp-orders-sandbox.js';
+import { ID, h, initial, resetSandbox, useErpOrdersSandbox } from './erp-orders-sandbox.js';
 
 useErpOrdersSandbox();
 
