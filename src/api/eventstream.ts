@@ -113,7 +113,13 @@ export class EventStreamApi {
   async deleteRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<void> {
     await this.http.request(this.routes.deleteRejectedEvent, { params: { id, event_id: eventId }, schema: Empty, ...options });
   }
-  publishedEvents(query: Record<string, string | undefined>): Promise<z.infer<typeof PublishedEventList>> {
-    return this.http.request(this.routes.listPublishedEvents, { query, schema: PublishedEventList });
+  /**
+   * One answer of the published-events API [contract §2]: a bare array, as many attempts as the server
+   * gives (no pagination is documented; an answer of LIMITS.publishedEventsAnswerCap or more may be cut
+   * short: src/workflows/events/read.ts reads a wide window in slices). `query` takes the documented
+   * parameters: from, to, event_name, integration_id, status (lower case), domain_entity_id, domain_entity_type.
+   */
+  publishedEvents(query: Record<string, string | undefined>, options: { signal?: AbortSignal } = {}): Promise<z.infer<typeof PublishedEventList>> {
+    return this.http.request(this.routes.listPublishedEvents, { query, schema: PublishedEventList, ...options });
   }
 }

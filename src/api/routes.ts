@@ -147,6 +147,7 @@ export const SANDBOX_ROUTES = {
   emit: { method: 'POST', path: '/_sandbox/emit', idempotent: false },
   reset: { method: 'POST', path: '/_sandbox/reset', idempotent: false },
   receiverRule: { method: 'PUT', path: '/_sandbox/receiver/rule', idempotent: true },
+  seed: { method: 'POST', path: '/_sandbox/seed', idempotent: false },
 } as const satisfies Record<string, Route>;
 
 /** A path template split once: literal text at even indexes, parameter names at odd ones. */
@@ -293,6 +294,19 @@ export const LIMITS = {
   sandboxRejectedLimit: 100, // [assumed] NewStore limits stored rejected events; the sandbox's default
   deliveryAttempts: 10, // [doc] a failing event is tried up to 10 times over ~20 minutes
   deliveryWindowMs: 20 * 60 * 1000,
+  /**
+   * [assumed] The published-events API documents no pagination, so an answer may be cut short: an answer
+   * holding at least this many attempts is taken as possibly truncated, and nsx reads that window again
+   * in two halves (src/workflows/events/read.ts). The sandbox answers at most this many (the oldest of the
+   * window), so that the splitting is exercised. Correcting it against a real tenant is this line.
+   */
+  publishedEventsAnswerCap: 1000,
+  /**
+   * [assumed] How long after its attempted_at an attempt may first appear in the published-events answer
+   * (an attempt is known when it ends; clocks differ): `events tail` reads each window again from this long
+   * before the end of the previous one, so a late attempt is not missed.
+   */
+  publishedEventsLateMs: 60_000,
 } as const;
 
 /** The file inside an import zip that carries availabilities [assumed]. */

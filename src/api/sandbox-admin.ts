@@ -111,6 +111,22 @@ export class SandboxAdminApi {
     return this.call<T>(SANDBOX_ROUTES.reset, body);
   }
 
+  /**
+   * Bulk data for benchmarks: log entries, rejected events and published-events attempts of one
+   * integration (created stopped when missing), built without delivering anything.
+   */
+  seed<T>(body: {
+    integration_id: string;
+    logs?: number;
+    rejected?: number;
+    rejected_limit?: number;
+    published?: number;
+    published_span_ms?: number;
+    published_failure_rate?: number;
+  }): Promise<T> {
+    return this.call<T>(SANDBOX_ROUTES.seed, body);
+  }
+
   /** Switches the demo receiver's rule ("deploy the fix"). */
   setReceiverRule<T>(body: { rule: string; latency_ms?: number | [number, number] }): Promise<T> {
     return this.call<T>(SANDBOX_ROUTES.receiverRule, body);

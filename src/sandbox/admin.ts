@@ -9,7 +9,7 @@ import { problem, readBody, readJson, sendEmpty, sendJson, validate } from './ht
 import { BLOB_PATH_PREFIX } from './imports.js';
 import { isReceiverRule, RECEIVER_RULES } from './receiver.js';
 import { SCENARIOS } from './scenarios/index.js';
-import { publicIntegration, type IntegrationRecord } from './state.js';
+import { publicIntegration, PUBLISHED_KEEP, type IntegrationRecord, type PublishedAttempt } from './state.js';
 import { EventGenerator } from './events.js';
 import { isoNow, seededRandom } from './util.js';
 
@@ -61,6 +61,11 @@ const SeedBody = z.strictObject({
   logs: z.number().int().min(0).max(2_000_000).default(0),
   rejected: z.number().int().min(0).max(200_000).default(0),
   rejected_limit: z.number().int().positive().optional(),
+  /** Published-events attempts of this integration, evenly spread over the `published_span_ms` before now. */
+  published: z.number().int().min(0).max(1_000_000).default(0),
+  published_span_ms: z.number().int().positive().max(30 * 86_400_000).default(86_400_000),
+  /** Share of the seeded attempts that failed (every 1/rate-th one, so the figure is exact). */
+  published_failure_rate: z.number().min(0).max(1).default(0.05),
 });
 
 const PatchIntegrationBody = z.strictObject({ rejected_limit: z.number().int().positive().nullable() });
@@ -297,11 +302,58 @@ function seed(core: SandboxCore, body: z.output<typeof SeedBody>): Record<string
       response: { status_code: 400, body: { error: 'unknown_product', message: `product ${productId} is not in the ERP catalogue`, product_id: productId } },
     });
   }
+  seedPublished(core, rec, body);
   st.touch();
   return {
     integration: publicIntegration(rec),
     rejected_limit: rec.internal.rejected_limit ?? core.options.rejectedLimit,
     logs: logs.length,
     rejected_events: st.countRejected(rec.id),
+    published: st.published.length,
   };
+}
+
+const SEED_EVENT_NAMES = ['order.created', 'order.opened', 'fulfillment_request.assigned', 'payment_account.amount_authorized', 'order.completed'] as const;
+
+/**
+ * Published attempts for benchmarks, built without the delivery engine: `published` of them, the last one
+ * a millisecond before now, evenly apart over the span; every round(1/rate)-th one a failure (503 with a
+ * body, the next attempt of that event one retry fewer). Response times from a seeded generator.
+ */
+function seedPublished(core: SandboxCore, rec: IntegrationRecord, body: z.output<typeof SeedBody>): void {
+  const n = body.published;
+  if (n === 0) return;
+  const st = core.state;
+  const random = seededRandom(st.published.length + 11);
+  const end = Date.now() - 1;
+  const step = body.published_span_ms / n;
+  const failEvery = body.published_failure_rate > 0 ? Math.max(1, Math.round(1 / body.published_failure_rate)) : 0;
+  const start = st.publishedCounter;
+  const made: PublishedAttempt[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = Math.round(end - (n - 1 - i) * step);
+    const failed = failEvery > 0 && (start + i + 1) % failEvery === 0;
+    const name = SEED_EVENT_NAMES[i % SEED_EVENT_NAMES.length]!;
+    const k = start + i + 1;
+    made.push({
+      at,
+      seq: ++st.publishedCounter,
+      integration_id: rec.id,
+      integration_type: rec.integration_type,
+      target: rec.s3_parameters ? 's3' : 'webhook',
+      status: failed ? 'failure' : 'success',
+      attempted_at: new Date(at).toISOString(),
+      retries_remaining: LIMITS.deliveryAttempts - 1,
+      entity_id: `seed-evt-${String(k).padStart(8, '0')}`,
+      domain_entity_id: `${name.startsWith('order.') ? 'ord' : name.startsWith('fulfillment') ? 'fr' : 'pa'}-${100000 + (k % 50_000)}`,
+      domain_entity_type: name.slice(0, name.indexOf('.')),
+      event_name: name,
+      response_time_ms: Math.round(20 + random() * random() * 900),
+      ...(failed ? { response: { status_code: 503, body: `upstream ERP unavailable [seed ${k}]` } } : {}),
+    });
+  }
+  const sorted = st.published.length === 0 || st.published[st.published.length - 1]!.at <= made[0]!.at;
+  for (const attempt of made) st.published.push(attempt);
+  if (!sorted) st.published.sort((a, b) => a.at - b.at || a.seq - b.seq);
+  if (st.published.length > PUBLISHED_KEEP) st.published.splice(0, st.published.length - PUBLISHED_KEEP);
 }

@@ -6,7 +6,7 @@ import { CreateImportRequest, ENVELOPE, FailImportRequest, IMPORT_STATES, Regist
 import type { SandboxCore } from './core.js';
 import { problem, readJson, sendEmpty, sendJson, validate, parsePage } from './http.js';
 import { LOG_MESSAGES } from './messages.js';
-import { publicImport, publicIntegration, type ImportRecord, type IntegrationRecord } from './state.js';
+import { publicAttempt, publicImport, publicIntegration, type ImportRecord, type IntegrationRecord } from './state.js';
 import { isoNow, randomId } from './util.js';
 
 export interface ApiCall {
@@ -182,6 +182,12 @@ const deleteRejectedEvent: ApiHandler = ({ res, params, core }) => {
   sendEmpty(res, 204);
 };
 
+/**
+ * GET published-events [contract §2]: attempts with attempted_at in [from, to] (both inclusive; either may
+ * be left out), filtered by the documented parameters, oldest first as the documented sample is ordered,
+ * and at most LIMITS.publishedEventsAnswerCap of them (the oldest of the window): the API documents no
+ * pagination, and the cap is what nsx's window splitting is tested against.
+ */
 const listPublishedEvents: ApiHandler = ({ res, query, core }) => {
   const from = query.get('from');
   const to = query.get('to');
@@ -191,21 +197,24 @@ const listPublishedEvents: ApiHandler = ({ res, query, core }) => {
   if (to && Number.isNaN(toMs)) throw problem(400, `to: not an ISO-8601 timestamp: "${to}"`);
   const status = query.get('status');
   if (status && status !== 'success' && status !== 'failure') throw problem(400, `status: must be success or failure, got "${status}"`);
-  const filters: [keyof (typeof core.state.published)[number], string | null][] = [
-    ['event_name', query.get('event_name')],
-    ['integration_id', query.get('integration_id')],
-    ['status', status],
-    ['domain_entity_id', query.get('domain_entity_id')],
-    ['domain_entity_type', query.get('domain_entity_type')],
-  ];
-  const out = core.state.published.filter((p) => {
-    const at = Date.parse(p.attempted_at);
-    if (fromMs !== null && at < fromMs) return false;
-    if (toMs !== null && at > toMs) return false;
-    return filters.every(([k, v]) => v === null || p[k] === v);
-  });
-  // [doc] the answer's status is upper case although the filter is sent lower case.
-  sendJson(res, 200, out.map((p) => ({ ...p, status: p.status.toUpperCase(), ...(p.status === 'failure' ? { response: { status_code: p.status_code } } : {}) })));
+  const filters = (
+    [
+      ['event_name', query.get('event_name')],
+      ['integration_id', query.get('integration_id')],
+      ['status', status],
+      ['domain_entity_id', query.get('domain_entity_id')],
+      ['domain_entity_type', query.get('domain_entity_type')],
+    ] as const
+  ).filter(([, v]) => v !== null);
+  const list = core.state.published;
+  const parts: string[] = [];
+  const cap = LIMITS.publishedEventsAnswerCap;
+  for (let i = fromMs === null ? 0 : core.state.firstAttemptAtOrAfter(fromMs); i < list.length && parts.length < cap; i++) {
+    const p = list[i]!;
+    if (toMs !== null && p.at > toMs) break;
+    if (filters.every(([k, v]) => p[k] === v)) parts.push(JSON.stringify(publicAttempt(p)));
+  }
+  sendJson(res, 200, `[${parts.join(',')}]`);
 };
 
 const createImport: ApiHandler = async ({ req, res, core }) => {

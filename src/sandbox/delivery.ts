@@ -13,7 +13,7 @@ import { pause } from '../timers.js';
 import { isoNow } from './util.js';
 import { writeFileAtomic } from './persist.js';
 import { LOG_MESSAGES } from './messages.js';
-import type { WebhookClient } from './webhook.js';
+import type { DeliveryOutcome, WebhookClient } from './webhook.js';
 
 export interface EngineConfig {
   timeScale: number;
@@ -236,18 +236,45 @@ export class DeliveryEngine {
     this.state.addLog(rec.id, 'info', LOG_MESSAGES.windowFinished(rec.starts_at, rec.ends_at));
   }
 
-  private async deliverWithRetries(rec: IntegrationRecord, ev: SandboxEvent, signal: AbortSignal): Promise<AttemptResult> {
+  /**
+   * One POST to the receiver, recorded as a published-events attempt [contract §2]: attempted_at is when
+   * it started, response_time_ms how long it took, and a failure keeps what the receiver answered.
+   */
+  private async attempt(rec: IntegrationRecord, ev: { id: string; name: string; payload: Record<string, unknown> }, body: string, retriesRemaining: number): Promise<DeliveryOutcome> {
     const cb = rec.callback_parameters!;
+    const startedAt = Date.now();
+    const began = performance.now();
+    const out = await this.client.post(cb.callback_url, cb.api_key, body, ev.id, this.config.deliveryTimeoutMs);
+    const ok = out.status !== null && out.status >= 200 && out.status < 300;
+    const entityId = ev.payload.id;
+    this.state.recordAttempt({
+      integration_id: rec.id,
+      integration_type: rec.integration_type,
+      target: 'webhook',
+      ok,
+      startedAt,
+      responseTimeMs: performance.now() - began,
+      retriesRemaining,
+      entityId: ev.id,
+      eventName: ev.name,
+      domainEntityId: typeof entityId === 'string' || typeof entityId === 'number' ? String(entityId) : null,
+      ...(ok ? {} : { response: { status_code: out.status, body: out.body } }),
+    });
+    return out;
+  }
+
+  private async deliverWithRetries(rec: IntegrationRecord, ev: SandboxEvent, signal: AbortSignal): Promise<AttemptResult> {
     const body = JSON.stringify(this.state.webhookBody(ev));
     for (let attempt = 1; attempt <= LIMITS.deliveryAttempts; attempt++) {
-      const out = await this.client.post(cb.callback_url, cb.api_key, body, ev.id, this.config.deliveryTimeoutMs);
+      // Attempt k of 10 leaves 10 - k retries; a duplicate (at-least-once) is an attempt too, with as many left.
+      const retriesRemaining = LIMITS.deliveryAttempts - attempt;
+      const out = await this.attempt(rec, ev, body, retriesRemaining);
       if (this.state.integrations.get(rec.id) !== rec) return 'aborted'; // deleted meanwhile
       const ok = out.status !== null && out.status >= 200 && out.status < 300;
-      this.state.recordAttempt(rec.id, ev, ok, out.status);
       if (ok) {
         if (Math.random() < this.config.duplicateProbability) {
           // At-least-once: the same event (same idempotency_key) arrives a second time; its answer is ignored.
-          await this.client.post(cb.callback_url, cb.api_key, body, ev.id, this.config.deliveryTimeoutMs);
+          await this.attempt(rec, ev, body, retriesRemaining);
         }
         return 'delivered';
       }
@@ -320,8 +347,8 @@ export class DeliveryEngine {
       status = 200; // an S3 export never rejects; nothing to re-deliver
       body = null;
     } else {
-      const cb = rec.callback_parameters!;
-      const out = await this.client.post(cb.callback_url, cb.api_key, this.state.rejectedEventJson(item), item.id, this.config.deliveryTimeoutMs);
+      // A retry of a rejected event is an attempt NewStore makes: it is recorded too (no retries follow it).
+      const out = await this.attempt(rec, { id: item.id, name: item.event.name, payload: item.event.payload }, this.state.rejectedEventJson(item), 0);
       status = out.status;
       body = out.body;
     }
@@ -365,7 +392,22 @@ export class DeliveryEngine {
           this.state.addLog(rec.id, 'error', LOG_MESSAGES.s3WriteFailed(rec.s3_parameters!.bucket, (err as Error).message), { event_name: win.events[0]!.name });
           return;
         }
-        for (const ev of win.events) this.state.recordAttempt(rec.id, ev, true, null);
+        const startedAt = Date.now();
+        for (const ev of win.events) {
+          const entityId = ev.payload.id;
+          this.state.recordAttempt({
+            integration_id: rec.id,
+            integration_type: rec.integration_type,
+            target: 's3',
+            ok: true,
+            startedAt,
+            responseTimeMs: 0,
+            retriesRemaining: LIMITS.deliveryAttempts - 1,
+            entityId: ev.id,
+            eventName: ev.name,
+            domainEntityId: typeof entityId === 'string' || typeof entityId === 'number' ? String(entityId) : null,
+          });
+        }
       }
       rec.internal.cursor = win.scanTo;
       this.state.touch();

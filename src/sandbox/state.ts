@@ -103,18 +103,65 @@ export interface ImportRecord {
   errors: { item: unknown; message: string }[];
 }
 
+/**
+ * One delivery attempt as NewStore's observability API shows it [contract §2, doc field names], plus
+ * what the sandbox keeps for itself (`at`: attempted_at in epoch ms, the sort and window key; `seq`:
+ * the order of recording, a tie-break). The public form is publicAttempt's.
+ */
 export interface PublishedAttempt {
-  id: string;
+  at: number;
+  seq: number;
   integration_id: string;
-  event_id: string;
-  event_name: string;
-  idempotency_key: string;
+  integration_type: 'permanent' | 'temporary';
+  target: 'webhook' | 's3';
+  status: 'success' | 'failure';
+  attempted_at: string;
+  retries_remaining: number;
+  /** The published event's id (the same on every attempt of that event). */
+  entity_id: string;
   domain_entity_id: string | null;
   domain_entity_type: string;
-  status: 'success' | 'failure';
-  status_code: number | null;
-  published_at: string;
-  attempted_at: string;
+  event_name: string;
+  response_time_ms: number;
+  /** On failures: what the receiver answered (status_code null: no answer; body: its text or the network error). */
+  response?: { status_code: number | null; body: unknown } | undefined;
+}
+
+/** What an attempt is, as the delivery engine (or the admin seed) reports it. */
+export interface AttemptDraft {
+  integration_id: string;
+  integration_type: PublishedAttempt['integration_type'];
+  target: PublishedAttempt['target'];
+  ok: boolean;
+  /** When the attempt started (epoch ms); it is recorded when it ends. */
+  startedAt: number;
+  responseTimeMs: number;
+  retriesRemaining: number;
+  entityId: string;
+  eventName: string;
+  domainEntityId: string | null;
+  response?: { status_code: number | null; body: unknown } | undefined;
+}
+
+/** The documented shape of an attempt [contract §2; reference/samples/published-events.json]. */
+export function publicAttempt(p: PublishedAttempt): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    integration_id: p.integration_id,
+    integration_type: p.integration_type,
+    target: p.target,
+    status: p.status.toUpperCase(), // [doc] upper case in answers, although the filter is sent lower case
+    attempted_at: p.attempted_at,
+    retries_remaining: p.retries_remaining,
+    entity_id: p.entity_id,
+    domain_entity_id: p.domain_entity_id,
+    domain_entity_type: p.domain_entity_type,
+    event_name: p.event_name,
+    response_time_ms: p.response_time_ms,
+  };
+  if (p.status === 'failure' && p.response) {
+    out.response = p.response.status_code === null ? { body: p.response.body } : { status_code: p.response.status_code, body: p.response.body };
+  }
+  return out;
 }
 
 /** Public form of an integration (what the API answers): everything but the engine's internals. */
@@ -134,7 +181,8 @@ export function publicImport(rec: ImportRecord): Record<string, unknown> {
   return job;
 }
 
-const PUBLISHED_KEEP = 20_000;
+/** Attempts kept (the oldest go first): enough for a day at more than one a second (bench/events.mjs reads 100,000). */
+export const PUBLISHED_KEEP = 250_000;
 
 export class SandboxState {
   integrations = new Map<string, IntegrationRecord>();
@@ -145,7 +193,9 @@ export class SandboxState {
   imports = new Map<string, ImportRecord>();
   blobs = new Map<string, Buffer>();
   stock = new StockModel();
+  /** Every delivery attempt, sorted by attempted_at (recordAttempt). */
   published: PublishedAttempt[] = [];
+  publishedCounter = 0;
   logicalTimestamp = 0;
   logCounter = 0;
   tokenSecret = randomBytes(32).toString('hex');
@@ -289,22 +339,49 @@ export class SandboxState {
     this.rejectedJson.delete(rec);
   }
 
-  recordAttempt(integrationId: string, event: SandboxEvent, ok: boolean, statusCode: number | null): void {
-    const entityId = event.payload.id; // the domain entity the event is about (the order, the fulfillment request, ...)
-    this.published.push({
-      id: `pub-${event.seq}-${this.published.length}`,
-      integration_id: integrationId,
-      event_id: event.id,
-      event_name: event.name,
-      idempotency_key: event.idempotency_key,
-      domain_entity_id: typeof entityId === 'string' ? entityId : null,
-      domain_entity_type: event.name.slice(0, event.name.indexOf('.')),
-      status: ok ? 'success' : 'failure',
-      status_code: statusCode,
-      published_at: event.published_at,
-      attempted_at: isoNow(),
-    });
-    if (this.published.length > PUBLISHED_KEEP + 2000) this.published.splice(0, this.published.length - PUBLISHED_KEEP);
+  /**
+   * Records one delivery attempt. `published` stays sorted by attempted_at (an attempt is recorded when
+   * it ends, so a slow one lands before faster ones that started after it), so that a window is found by
+   * binary search.
+   */
+  recordAttempt(draft: AttemptDraft): PublishedAttempt {
+    const attempt: PublishedAttempt = {
+      at: draft.startedAt,
+      seq: ++this.publishedCounter,
+      integration_id: draft.integration_id,
+      integration_type: draft.integration_type,
+      target: draft.target,
+      status: draft.ok ? 'success' : 'failure',
+      attempted_at: new Date(draft.startedAt).toISOString(),
+      retries_remaining: draft.retriesRemaining,
+      entity_id: draft.entityId,
+      domain_entity_id: draft.domainEntityId,
+      domain_entity_type: draft.eventName.slice(0, Math.max(0, draft.eventName.indexOf('.'))) || draft.eventName,
+      event_name: draft.eventName,
+      response_time_ms: Math.max(0, Math.round(draft.responseTimeMs)),
+      ...(draft.ok ? {} : { response: draft.response ?? { status_code: null, body: null } }),
+    };
+    const list = this.published;
+    let i = list.length;
+    while (i > 0 && list[i - 1]!.at > attempt.at) i--; // almost always at the end: a short walk back
+    if (i === list.length) list.push(attempt);
+    else list.splice(i, 0, attempt);
+    if (list.length > PUBLISHED_KEEP + 10_000) list.splice(0, list.length - PUBLISHED_KEEP);
+    this.touch();
+    return attempt;
+  }
+
+  /** Index of the first attempt at or after `ms` in `published` (its length when none). */
+  firstAttemptAtOrAfter(ms: number): number {
+    const list = this.published;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.at < ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   deleteIntegration(id: string): void {
@@ -326,6 +403,7 @@ export class SandboxState {
     this.blobs.clear();
     this.stock.clear();
     this.published = [];
+    this.publishedCounter = 0;
     this.logicalTimestamp = 0;
     this.logCounter = 0;
     this.touch();
@@ -363,7 +441,9 @@ export class SandboxState {
     this.events = data.events ?? [];
     this.imports = new Map((data.imports ?? []).map((j) => [j.import_id, j]));
     this.stock.load(data.stock);
-    this.published = data.published ?? [];
+    // A state file of an older sandbox holds attempts of another shape: they are dropped, not misread.
+    this.published = (data.published ?? []).filter((p) => typeof p.at === 'number' && typeof p.entity_id === 'string').sort((a, b) => a.at - b.at || a.seq - b.seq);
+    this.publishedCounter = this.published.reduce((n, p) => Math.max(n, p.seq), 0);
   }
 }
 
