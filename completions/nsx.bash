@@ -5,9 +5,10 @@
 
 _nsx_subcommands() {
   case $1 in
-    '') REPLY='integrations logs rejected recover stock sandbox config auth whoami doctor completion help' ;;
+    '') REPLY='integrations logs events rejected recover stock sandbox config auth whoami doctor completion help' ;;
     'integrations') REPLY='list get register update start stop delete replay help' ;;
     'logs') REPLY='list tail help' ;;
+    'events') REPLY='list tail stats help' ;;
     'rejected') REPLY='list show retry delete export triage help' ;;
     'stock') REPLY='import status list fail range help' ;;
     'sandbox') REPLY='start emit receiver receiver-rule reset help' ;;
@@ -22,6 +23,7 @@ _nsx_canonical() {
   case "$1|$2" in
     '|integrations'|'|integration') REPLY='integrations' ;;
     '|logs') REPLY='logs' ;;
+    '|events') REPLY='events' ;;
     '|rejected') REPLY='rejected' ;;
     '|recover') REPLY='recover' ;;
     '|stock') REPLY='stock' ;;
@@ -44,6 +46,10 @@ _nsx_canonical() {
     'logs|list'|'logs|ls') REPLY='list' ;;
     'logs|tail') REPLY='tail' ;;
     'logs|help') REPLY='help' ;;
+    'events|list'|'events|ls') REPLY='list' ;;
+    'events|tail') REPLY='tail' ;;
+    'events|stats') REPLY='stats' ;;
+    'events|help') REPLY='help' ;;
     'rejected|list'|'rejected|ls') REPLY='list' ;;
     'rejected|show') REPLY='show' ;;
     'rejected|retry') REPLY='retry' ;;
@@ -88,6 +94,9 @@ _nsx_options() {
     'integrations replay') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --since --until --id --wait --wait-timeout --interval' ;;
     'logs list') REPLY='--since --until --level --event --status-code --grep --limit' ;;
     'logs tail') REPLY='--since --until --level --event --status-code --grep --interval --lines --until-stopped' ;;
+    'events list') REPLY='--integration --event --status --entity-id --entity-type --status-code --since --until --limit' ;;
+    'events tail') REPLY='--integration --event --status --entity-id --entity-type --status-code --since --interval' ;;
+    'events stats') REPLY='--integration --event --status --entity-id --entity-type --status-code --since --until --by' ;;
     'rejected list') REPLY='--event --since --until --entity-id --status-code --match --fail-if-any' ;;
     'rejected retry') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected delete') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
@@ -159,6 +168,32 @@ _nsx_option_value() {
     'logs tail|--grep') REPLY='none' ;;
     'logs tail|--interval') REPLY='none' ;;
     'logs tail|-n'|'logs tail|--lines') REPLY='none' ;;
+    'events list|--integration') REPLY='none' ;;
+    'events list|--event') REPLY='none' ;;
+    'events list|--status') REPLY='choices:success,failure' ;;
+    'events list|--entity-id') REPLY='none' ;;
+    'events list|--entity-type') REPLY='none' ;;
+    'events list|--status-code') REPLY='none' ;;
+    'events list|--since') REPLY='none' ;;
+    'events list|--until') REPLY='none' ;;
+    'events list|--limit') REPLY='none' ;;
+    'events tail|--integration') REPLY='none' ;;
+    'events tail|--event') REPLY='none' ;;
+    'events tail|--status') REPLY='choices:success,failure' ;;
+    'events tail|--entity-id') REPLY='none' ;;
+    'events tail|--entity-type') REPLY='none' ;;
+    'events tail|--status-code') REPLY='none' ;;
+    'events tail|--since') REPLY='none' ;;
+    'events tail|--interval') REPLY='none' ;;
+    'events stats|--integration') REPLY='none' ;;
+    'events stats|--event') REPLY='none' ;;
+    'events stats|--status') REPLY='choices:success,failure' ;;
+    'events stats|--entity-id') REPLY='none' ;;
+    'events stats|--entity-type') REPLY='none' ;;
+    'events stats|--status-code') REPLY='none' ;;
+    'events stats|--since') REPLY='none' ;;
+    'events stats|--until') REPLY='none' ;;
+    'events stats|--by') REPLY='choices:event,integration,hour' ;;
     'rejected list|--event') REPLY='none' ;;
     'rejected list|--since') REPLY='none' ;;
     'rejected list|--until') REPLY='none' ;;
@@ -264,6 +299,7 @@ _nsx_arguments() {
     'logs list') REPLY='ids' ;;
     'logs tail') REPLY='ids' ;;
     'logs help') REPLY='choices:list,tail' ;;
+    'events help') REPLY='choices:list,tail,stats' ;;
     'rejected list') REPLY='ids' ;;
     'rejected show') REPLY='ids none' ;;
     'rejected retry') REPLY='ids none...' ;;
@@ -286,7 +322,7 @@ _nsx_arguments() {
     'config help') REPLY='choices:set,get,unset,list,use' ;;
     'auth help') REPLY='choices:login,logout' ;;
     'completion') REPLY='choices:bash,zsh,fish' ;;
-    'help') REPLY='choices:integrations,logs,rejected,recover,stock,sandbox,config,auth,whoami,doctor,completion' ;;
+    'help') REPLY='choices:integrations,logs,events,rejected,recover,stock,sandbox,config,auth,whoami,doctor,completion' ;;
     *) REPLY='' ;;
   esac
 }

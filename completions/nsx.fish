@@ -10,6 +10,8 @@ function __nsx_canonical
             echo 'integrations'
         case '|logs'
             echo 'logs'
+        case '|events'
+            echo 'events'
         case '|rejected'
             echo 'rejected'
         case '|recover'
@@ -53,6 +55,14 @@ function __nsx_canonical
         case 'logs|tail'
             echo 'tail'
         case 'logs|help'
+            echo 'help'
+        case 'events|list' 'events|ls'
+            echo 'list'
+        case 'events|tail'
+            echo 'tail'
+        case 'events|stats'
+            echo 'stats'
+        case 'events|help'
             echo 'help'
         case 'rejected|list' 'rejected|ls'
             echo 'list'
@@ -116,7 +126,7 @@ end
 # Whether an option takes a value at a path (so the next word is not a subcommand or argument).
 function __nsx_takes_value
     switch "$argv[1]|$argv[2]"
-        case 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations update|--callback-url' 'integrations update|--api-key-file' 'integrations update|--api-key-env' 'integrations update|--events' 'integrations update|--entities' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'stock import|--format' 'stock import|--range' 'stock import|--range-from' 'stock import|--range-to' 'stock import|--store-mapping' 'stock import|--upload-url' 'stock import|--upload-url-env' 'stock import|--source-uri' 'stock import|--provider' 'stock import|--name' 'stock import|--revision' 'stock import|--wait-timeout' 'stock import|--save-zip' 'stock status|--wait-timeout' 'stock list|--state' 'stock fail|--reason' 'sandbox start|--host' 'sandbox start|--port' 'sandbox start|--state' 'sandbox start|--scenario' 'sandbox start|--time-scale' 'sandbox start|--latency' 'sandbox start|--error-rate' 'sandbox start|--throttle-rate' 'sandbox start|--reset-rate' 'sandbox start|--rejected-limit' 'sandbox start|--token-ttl' 'sandbox start|--receiver-port' 'sandbox start|--receiver-rule' 'sandbox emit|--count' 'sandbox emit|--rate' 'sandbox emit|--events' 'sandbox emit|--url' 'sandbox receiver|--host' 'sandbox receiver|--port' 'sandbox receiver|--rule' 'sandbox receiver|--latency' 'sandbox receiver-rule|--latency' 'sandbox receiver-rule|--url' 'sandbox reset|--scenario' 'sandbox reset|--url' 'auth login|--client-id' 'doctor|--integration' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output'
+        case 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations update|--callback-url' 'integrations update|--api-key-file' 'integrations update|--api-key-env' 'integrations update|--events' 'integrations update|--entities' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'events list|--integration' 'events list|--event' 'events list|--status' 'events list|--entity-id' 'events list|--entity-type' 'events list|--status-code' 'events list|--since' 'events list|--until' 'events list|--limit' 'events tail|--integration' 'events tail|--event' 'events tail|--status' 'events tail|--entity-id' 'events tail|--entity-type' 'events tail|--status-code' 'events tail|--since' 'events tail|--interval' 'events stats|--integration' 'events stats|--event' 'events stats|--status' 'events stats|--entity-id' 'events stats|--entity-type' 'events stats|--status-code' 'events stats|--since' 'events stats|--until' 'events stats|--by' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'stock import|--format' 'stock import|--range' 'stock import|--range-from' 'stock import|--range-to' 'stock import|--store-mapping' 'stock import|--upload-url' 'stock import|--upload-url-env' 'stock import|--source-uri' 'stock import|--provider' 'stock import|--name' 'stock import|--revision' 'stock import|--wait-timeout' 'stock import|--save-zip' 'stock status|--wait-timeout' 'stock list|--state' 'stock fail|--reason' 'sandbox start|--host' 'sandbox start|--port' 'sandbox start|--state' 'sandbox start|--scenario' 'sandbox start|--time-scale' 'sandbox start|--latency' 'sandbox start|--error-rate' 'sandbox start|--throttle-rate' 'sandbox start|--reset-rate' 'sandbox start|--rejected-limit' 'sandbox start|--token-ttl' 'sandbox start|--receiver-port' 'sandbox start|--receiver-rule' 'sandbox emit|--count' 'sandbox emit|--rate' 'sandbox emit|--events' 'sandbox emit|--url' 'sandbox receiver|--host' 'sandbox receiver|--port' 'sandbox receiver|--rule' 'sandbox receiver|--latency' 'sandbox receiver-rule|--latency' 'sandbox receiver-rule|--url' 'sandbox reset|--scenario' 'sandbox reset|--url' 'auth login|--client-id' 'doctor|--integration' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output'
             return 0
     end
     return 1
@@ -210,6 +220,7 @@ complete -c nsx -s h -l help -d 'show help for a command'
 # nsx
 complete -c nsx -n '__nsx_at \'\'' -a 'integrations' -d 'list, inspect, register, update, start, stop, delete and replay event-stream integrations'
 complete -c nsx -n '__nsx_at \'\'' -a 'logs' -d 'read an integration\'s log: delivery errors, stops, restarts'
+complete -c nsx -n '__nsx_at \'\'' -a 'events' -d 'see what NewStore published: every delivery attempt, followed live, summed up'
 complete -c nsx -n '__nsx_at \'\'' -a 'rejected' -d 'events the receiver answered 400: list, inspect, retry, delete, export'
 complete -c nsx -n '__nsx_at \'\'' -a 'recover' -d 'bring a stopped integration back: retry (or drop) its rejected events in order, then start it and watch it'
 complete -c nsx -n '__nsx_at \'\'' -a 'stock' -d 'push on-hand stock to NewStore as import jobs, with the logical-timestamp range that removes shipped allocations'
@@ -327,6 +338,47 @@ complete -c nsx -n '__nsx_argument \'logs tail\' 0' -a '(__nsx_ids)'
 
 # nsx logs help
 complete -c nsx -n '__nsx_argument \'logs help\' 0' -a 'list tail'
+
+# nsx events
+complete -c nsx -n '__nsx_at \'events\'' -a 'list' -d 'list delivery attempts, newest first (streamed)'
+complete -c nsx -n '__nsx_at \'events\'' -a 'tail' -d 'print new delivery attempts as NewStore publishes them (Ctrl-C to stop)'
+complete -c nsx -n '__nsx_at \'events\'' -a 'stats' -d 'delivery figures per event, integration or hour: successes, failures, response times'
+complete -c nsx -n '__nsx_at \'events\'' -a 'help' -d 'display help for command'
+
+# nsx events list
+complete -c nsx -n '__nsx_at \'events list\'' -l integration -x -d 'integration id (repeatable, glob)'
+complete -c nsx -n '__nsx_at \'events list\'' -l event -x -d 'event name glob, e.g. "order.*" (repeatable, or comma-separated)'
+complete -c nsx -n '__nsx_at \'events list\'' -l status -x -a 'success failure' -d 'success or failure'
+complete -c nsx -n '__nsx_at \'events list\'' -l entity-id -x -d 'the domain entity: an order id, a fulfillment request id (repeatable, glob)'
+complete -c nsx -n '__nsx_at \'events list\'' -l entity-type -x -d 'the domain entity type: order, fulfillment_request, ... (repeatable)'
+complete -c nsx -n '__nsx_at \'events list\'' -l status-code -x -d 'the receiver\'s answer to a failed attempt: 503, 5xx (repeatable)'
+complete -c nsx -n '__nsx_at \'events list\'' -l since -x -d 'attempted at or after: ISO date/time or an age such as 2h, 7d (default: 24h)'
+complete -c nsx -n '__nsx_at \'events list\'' -l until -x -d 'attempted at or before: ISO date/time or an age (default: now)'
+complete -c nsx -n '__nsx_at \'events list\'' -l limit -x -d 'stop after N matching attempts'
+
+# nsx events tail
+complete -c nsx -n '__nsx_at \'events tail\'' -l integration -x -d 'integration id (repeatable, glob)'
+complete -c nsx -n '__nsx_at \'events tail\'' -l event -x -d 'event name glob, e.g. "order.*" (repeatable, or comma-separated)'
+complete -c nsx -n '__nsx_at \'events tail\'' -l status -x -a 'success failure' -d 'success or failure'
+complete -c nsx -n '__nsx_at \'events tail\'' -l entity-id -x -d 'the domain entity: an order id, a fulfillment request id (repeatable, glob)'
+complete -c nsx -n '__nsx_at \'events tail\'' -l entity-type -x -d 'the domain entity type: order, fulfillment_request, ... (repeatable)'
+complete -c nsx -n '__nsx_at \'events tail\'' -l status-code -x -d 'the receiver\'s answer to a failed attempt: 503, 5xx (repeatable)'
+complete -c nsx -n '__nsx_at \'events tail\'' -l since -x -d 'print the attempts since then first: ISO date/time or an age such as 10m (default: now)'
+complete -c nsx -n '__nsx_at \'events tail\'' -l interval -x -d 'how often to poll (default: 2s)'
+
+# nsx events stats
+complete -c nsx -n '__nsx_at \'events stats\'' -l integration -x -d 'integration id (repeatable, glob)'
+complete -c nsx -n '__nsx_at \'events stats\'' -l event -x -d 'event name glob, e.g. "order.*" (repeatable, or comma-separated)'
+complete -c nsx -n '__nsx_at \'events stats\'' -l status -x -a 'success failure' -d 'success or failure'
+complete -c nsx -n '__nsx_at \'events stats\'' -l entity-id -x -d 'the domain entity: an order id, a fulfillment request id (repeatable, glob)'
+complete -c nsx -n '__nsx_at \'events stats\'' -l entity-type -x -d 'the domain entity type: order, fulfillment_request, ... (repeatable)'
+complete -c nsx -n '__nsx_at \'events stats\'' -l status-code -x -d 'the receiver\'s answer to a failed attempt: 503, 5xx (repeatable)'
+complete -c nsx -n '__nsx_at \'events stats\'' -l since -x -d 'attempted at or after: ISO date/time or an age such as 2h, 7d (default: 24h)'
+complete -c nsx -n '__nsx_at \'events stats\'' -l until -x -d 'attempted at or before: ISO date/time or an age (default: now)'
+complete -c nsx -n '__nsx_at \'events stats\'' -l by -x -a 'event integration hour' -d 'one row per event, integration or hour (default: event)'
+
+# nsx events help
+complete -c nsx -n '__nsx_argument \'events help\' 0' -a 'list tail stats'
 
 # nsx rejected
 complete -c nsx -n '__nsx_at \'rejected\'' -a 'list' -d 'list the rejected events of an integration (oldest first; the filters apply)'
@@ -551,4 +603,4 @@ complete -c nsx -n '__nsx_at \'doctor\'' -l integration -x -d 'with --api: the i
 complete -c nsx -n '__nsx_argument \'completion\' 0' -a 'bash zsh fish'
 
 # nsx help
-complete -c nsx -n '__nsx_argument \'help\' 0' -a 'integrations logs rejected recover stock sandbox config auth whoami doctor completion'
+complete -c nsx -n '__nsx_argument \'help\' 0' -a 'integrations logs events rejected recover stock sandbox config auth whoami doctor completion'

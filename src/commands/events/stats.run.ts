@@ -37,8 +37,9 @@ const percent = (rate: number | null): string => (rate === null ? '' : `${(rate 
 function bar(output: Output, row: GroupStats, max: number): string {
   if (max === 0 || row.attempts === 0) return '';
   const cells = Math.max(1, Math.round((row.attempts / max) * BAR_WIDTH));
-  // Some failure shows as at least one cell, unless the row is one cell and mostly successes.
-  const failed = row.failure === 0 ? 0 : Math.min(cells - (row.success > 0 && cells > 1 ? 1 : 0), Math.max(row.success > 0 && cells === 1 ? 0 : 1, Math.round((row.failure / row.attempts) * cells)));
+  // Any failure shows as a cell, unless the row is one cell and has successes too.
+  let failed = row.failure === 0 ? 0 : Math.max(1, Math.round((row.failure / row.attempts) * cells));
+  if (row.success > 0 && failed >= cells) failed = cells - 1;
   return output.style.green('█'.repeat(cells - failed)) + output.style.red('▒'.repeat(failed));
 }
 
