@@ -4,6 +4,11 @@ import { ENVELOPE, IntegrationList, LogEntry, RejectedEvent, RetryResult, TokenR
 import { startSandbox } from '../../src/sandbox/index.js';
 import { EVENTSTREAM, call, getToken, startTestSandbox, webhook, type TestSandbox } from '../helpers/sandbox.js';
 import { waitFor } from '../helpers/poll.js';
+import { LIMITS } from '../../src/api/routes.js';
+import { readFileSync } from 'node:fs';
+
+/** The documented sample (reference/samples/published-events.json): its first attempt a success, its second a failure. */
+const PUBLISHED_SAMPLE = JSON.parse(readFileSync(new URL('../fixtures/newstore-samples/published-events.json', import.meta.url), 'utf8')) as Record<string, unknown>[];
 
 describe('token endpoint', () => {
   let t: TestSandbox;
@@ -291,11 +296,72 @@ describe('published events', () => {
       const failures = (await t.api('GET', '/api/v1/org/integrations/published-events?status=failure')).body;
       expect(failures).toHaveLength(1);
       // [doc] upper case in answers although the filter is sent lower case
-      expect(failures[0]).toMatchObject({ integration_id: 'pub', event_name: 'order.cancelled', status: 'FAILURE', status_code: 400, domain_entity_type: 'order', response: { status_code: 400 } });
+      // the documented shape exactly (reference/samples/published-events.json): these keys, no others
+      expect(Object.keys(failures[0]).sort()).toEqual(Object.keys(PUBLISHED_SAMPLE[1]).sort());
+      expect(failures[0]).toMatchObject({
+        integration_id: 'pub',
+        integration_type: 'permanent',
+        target: 'webhook',
+        event_name: 'order.cancelled',
+        status: 'FAILURE',
+        retries_remaining: 9,
+        domain_entity_type: 'order',
+        response: { status_code: 400, body: { error: 'rejected' } },
+      });
+      expect(failures[0].response_time_ms).toEqual(expect.any(Number));
+      expect(failures[0].entity_id).toMatch(/^evt-/);
+      expect(Object.keys(all.body.find((p: { status: string }) => p.status === 'SUCCESS')).sort()).toEqual(Object.keys(PUBLISHED_SAMPLE[0]).sort());
       expect(all.body.map((p: { status: string }) => p.status).sort()).toEqual(['FAILURE', 'SUCCESS']);
       expect((await t.api('GET', '/api/v1/org/integrations/published-events?event_name=order.created')).body).toHaveLength(1);
       expect((await t.api('GET', '/api/v1/org/integrations/published-events?from=2999-01-01T00:00:00Z')).body).toHaveLength(0);
       expect((await t.api('GET', '/api/v1/org/integrations/published-events?status=meh')).status).toBe(400);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('records every attempt of the delivery engine, retries included: 10 failures, 9 to 0 retries left, each with the answer', async () => {
+    const t = await startTestSandbox();
+    try {
+      t.sb.receiver!.setRule('fail-all');
+      await t.api('POST', EVENTSTREAM, webhook('flaky', `${t.sb.receiverUrl}/flaky`));
+      await t.admin('POST', '/_sandbox/emit', { events: [{ name: 'order.created' }] });
+      await waitFor(async () => (await t.api('GET', `${EVENTSTREAM}/flaky`)).body.status === 'stopped', 10_000, 'the stop after 10 attempts');
+      const list = (await t.api('GET', '/api/v1/org/integrations/published-events?integration_id=flaky')).body;
+      expect(list.map((p: { retries_remaining: number }) => p.retries_remaining)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+      expect(new Set(list.map((p: { entity_id: string }) => p.entity_id)).size).toBe(1);
+      for (const p of list) expect(p).toMatchObject({ status: 'FAILURE', response: { status_code: 503 } });
+      const times = list.map((p: { attempted_at: string }) => Date.parse(p.attempted_at));
+      expect(times).toEqual([...times].sort((a, b) => a - b)); // oldest first, as the documented sample
+      // a retry of a rejected event is an attempt too
+      t.sb.receiver!.setRule('reject-events:order.opened');
+      await t.api('POST', `${EVENTSTREAM}/flaky/_start`);
+      await t.admin('POST', '/_sandbox/emit', { events: [{ name: 'order.opened' }] });
+      await waitFor(async () => (await t.api('GET', `${EVENTSTREAM}/flaky/rejected_events`)).body.rejected_events.length === 1, 10_000, 'a rejected event');
+      const rejected = (await t.api('GET', `${EVENTSTREAM}/flaky/rejected_events`)).body.rejected_events[0];
+      const before = (await t.api('GET', '/api/v1/org/integrations/published-events?integration_id=flaky&event_name=order.opened')).body.length;
+      await t.api('POST', `${EVENTSTREAM}/flaky/rejected_events/${rejected.id}/_retry`);
+      const after = (await t.api('GET', '/api/v1/org/integrations/published-events?integration_id=flaky&event_name=order.opened')).body;
+      expect(after).toHaveLength(before + 1);
+      expect(after[after.length - 1]).toMatchObject({ status: 'FAILURE', retries_remaining: 0, response: { status_code: 400 } });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it(`answers at most ${LIMITS.publishedEventsAnswerCap} attempts (the oldest of the window), in [from, to] with both ends included`, async () => {
+    const t = await startTestSandbox();
+    try {
+      await t.admin('POST', '/_sandbox/seed', { integration_id: 'bulk', published: 1500, published_span_ms: 1_500_000 });
+      const all = (await t.api('GET', '/api/v1/org/integrations/published-events')).body;
+      expect(all).toHaveLength(LIMITS.publishedEventsAnswerCap);
+      const stored = t.sb.state.published;
+      expect(all[0].attempted_at).toBe(stored[0]!.attempted_at);
+      const from = stored[100]!.attempted_at;
+      const to = stored[200]!.attempted_at;
+      const window = (await t.api('GET', `/api/v1/org/integrations/published-events?from=${from}&to=${to}`)).body;
+      expect(window.map((p: { entity_id: string }) => p.entity_id)).toEqual(stored.slice(100, 201).map((p) => p.entity_id));
+      expect(window.filter((p: { status: string }) => p.status === 'FAILURE').every((p: any) => p.response.status_code === 503 && typeof p.response.body === 'string')).toBe(true);
     } finally {
       await t.close();
     }
