@@ -1,7 +1,7 @@
 // Every answer shaped as NewStore documents it (test/fixtures/newstore-samples, copied from
 // ../shared/reference/samples) served over a real loopback socket to the built CLI command that meets it:
 // no failure, secrets masked, absent fields shown as "-", unknown fields kept in --output json.
-// (published-events.json, which no command meets yet, is read by test/api/schemas.test.ts.)
+// published-events.json is served to nsx events list and stats (the query's window and filters recorded).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
@@ -24,6 +24,7 @@ const SECRETS = ['sample-receiver-key-1f0c', 'sample-receiver-key-77aa', 'sample
 const MASK = '********';
 
 let server: LoopbackServer;
+const publishedQueries: URLSearchParams[] = [];
 let home: IsolatedHome;
 
 beforeAll(async () => {
@@ -44,6 +45,10 @@ beforeAll(async () => {
       return serve('import-job.json');
     }),
     http.get(`${IMPORT}/:id/errors`, () => serve('import-errors.json')),
+    http.get('*/api/v1/org/integrations/published-events', ({ request }) => {
+      publishedQueries.push(new URL(request.url).searchParams);
+      return serve('published-events.json');
+    }),
   ]);
 });
 afterAll(() => server.close());
@@ -176,6 +181,39 @@ describe('problem.json and message-error.json (error answers)', () => {
     const r = await nsx(['integrations', 'get', 'boom']);
     expect(r.code).toBe(ExitCode.error);
     expect(r.stderr).toMatch(/^error: GET \/api\/v1\/org\/integrations\/eventstream\/boom answered 500: Internal Server Error \(request_id 7f3a91d0-sample-request-id\)$/m);
+  });
+});
+
+describe('published-events.json (GET published-events)', () => {
+  const WINDOW = ['--since', '2026-11-30T09:00:00Z', '--until', '2026-11-30T10:00:00Z'];
+  it('events list reads it: newest first, upper-case statuses, the receiver\'s answer (with or without status_code)', async () => {
+    const r = await nsx(['events', 'list', ...WINDOW]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(rows(r.stdout)).toEqual([
+      ['2026-11-30T09:14:10Z', 'fulfillment-wms', 'fulfillment_request.items_completed', 'fulfillment_request fr-88812', 'FAILURE', '31', '0', '{"error":"unknown location DC09"}'],
+      ['2026-11-30T09:13:02.007Z', 'erp-netsuite-orders', 'order.opened', 'order ord-100235', 'FAILURE', '1203', '9', '503 upstream ERP unavailable'],
+      ['2026-11-30T09:12:44.512Z', 'erp-netsuite-orders', 'order.created', 'order ord-100234', 'SUCCESS', '84', '10', ''],
+    ]);
+    const q = publishedQueries.at(-1)!;
+    expect([q.get('from'), q.get('to')]).toEqual(['2026-11-30T09:00:00.000Z', '2026-11-30T10:00:00.001Z']);
+    expect(r.stderr).not.toMatch(/warning|error/);
+  });
+
+  it('--json keeps every attempt whole, as sent; a filter the server ignored is applied by nsx', async () => {
+    const json = await nsx(['events', 'list', ...WINDOW, '--json']);
+    expect(JSON.parse(json.stdout)).toEqual([...sample<unknown[]>('published-events.json')].reverse());
+    const failures = await nsx(['events', 'list', ...WINDOW, '--status', 'failure', '--integration', 'erp-netsuite-orders', '--output', 'ndjson']);
+    expect(failures.stdout.trim().split('\n').map((l) => JSON.parse(l).entity_id)).toEqual(['5c1d2e3f-0000-4000-8000-00000000a002']);
+    expect(publishedQueries.at(-1)!.get('status')).toBe('failure');
+  });
+
+  it('events stats sums it per integration', async () => {
+    const r = await nsx(['events', 'stats', ...WINDOW, '--by', 'integration', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { group: 'erp-netsuite-orders', attempts: 2, success: 1, failure: 1, failure_rate: 0.5, p50_ms: 84, p95_ms: 1203, max_ms: 1203 },
+      { group: 'fulfillment-wms', attempts: 1, success: 0, failure: 1, failure_rate: 1, p50_ms: 31, p95_ms: 31, max_ms: 31 },
+    ]);
   });
 });
 
