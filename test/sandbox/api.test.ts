@@ -297,7 +297,7 @@ describe('published events', () => {
       expect(failures).toHaveLength(1);
       // [doc] upper case in answers although the filter is sent lower case
       // the documented shape exactly (reference/samples/published-events.json): these keys, no others
-      expect(Object.keys(failures[0]).sort()).toEqual(Object.keys(PUBLISHED_SAMPLE[1]).sort());
+      expect(Object.keys(failures[0]).sort()).toEqual(Object.keys(PUBLISHED_SAMPLE[1]!).sort());
       expect(failures[0]).toMatchObject({
         integration_id: 'pub',
         integration_type: 'permanent',
@@ -310,7 +310,7 @@ describe('published events', () => {
       });
       expect(failures[0].response_time_ms).toEqual(expect.any(Number));
       expect(failures[0].entity_id).toMatch(/^evt-/);
-      expect(Object.keys(all.body.find((p: { status: string }) => p.status === 'SUCCESS')).sort()).toEqual(Object.keys(PUBLISHED_SAMPLE[0]).sort());
+      expect(Object.keys(all.body.find((p: { status: string }) => p.status === 'SUCCESS')).sort()).toEqual(Object.keys(PUBLISHED_SAMPLE[0]!).sort());
       expect(all.body.map((p: { status: string }) => p.status).sort()).toEqual(['FAILURE', 'SUCCESS']);
       expect((await t.api('GET', '/api/v1/org/integrations/published-events?event_name=order.created')).body).toHaveLength(1);
       expect((await t.api('GET', '/api/v1/org/integrations/published-events?from=2999-01-01T00:00:00Z')).body).toHaveLength(0);

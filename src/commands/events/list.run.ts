@@ -2,6 +2,7 @@ import type { ArgsOf, OptionsOf } from '../define.js';
 import type { list } from './list.js';
 import type { CommandContext } from '../context.js';
 import type { PublishedEvent } from '../../api/schemas.js';
+import { setFlagsFromString } from 'node:v8';
 import { parseWholeNumber } from '../../input/numbers.js';
 import { matchesPublished, selectionFromFlags, windowOf, type PublishedSelection } from '../../workflows/events/filter.js';
 import { readPublishedEvents, type Slice } from '../../workflows/events/read.js';
@@ -15,6 +16,9 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof list>, opts:
   const limit = opts.limit === undefined ? undefined : parseWholeNumber(opts.limit, '--limit', { min: 1 });
   const window = windowOf(selection, Date.now(), DAY_MS);
   const client = await ctx.client();
+  // A long stream allocates a lot and keeps little: V8's young generation pinned at its starting size (as
+  // logs list does) keeps the peak RSS of a day of attempts well under bench/events.mjs's goal.
+  setFlagsFromString('--semi-space-growth-factor=1');
   const attempts = readPublishedEvents(client.eventstream, window, selection.server, {
     signal: ctx.signal,
     onSplit: (slice, n) => ctx.output.debug(`published events ${describeSlice(slice)}: ${n} attempts, read again in two halves`),
