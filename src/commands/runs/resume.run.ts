@@ -8,6 +8,9 @@ import { findRunSummary, parseRunId } from '../../workflows/runs/history.js';
 export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof resume>, opts: OptionsOf<typeof resume>): Promise<void> {
   const runId = parseRunId(rawId);
   const found = findRunSummary({ stateDir: stateDir() }, runId);
+  const recover = await import('../recover/run.js');
+  const flags = { ...opts, resume: runId };
+  recover.parseRecoverFlags(found.integration, flags); // a bad --watch or --report is exit 2 before anything else
   if (found.status === 'running') {
     throw new PreconditionError(`run ${runId} is running: pid ${found.pid ?? '?'} on ${found.host} is writing its journal`, { hint: `watch it with: ${ctx.command('runs', 'show', runId)}` });
   }
@@ -25,6 +28,5 @@ export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof resume>, o
     throw new UsageError(`run ${runId} is a run of tenant ${found.tenant}; this command targets tenant ${tenant}`, { hint: `choose the run's tenant with --profile NAME or --tenant ${found.tenant}` });
   }
   // recover --resume itself: one code path for both spellings.
-  const recover = await import('../recover/run.js');
-  await recover.run(ctx, [found.integration], { ...opts, resume: runId });
+  await recover.run(ctx, [found.integration], flags);
 }
