@@ -12,6 +12,7 @@ import type { Output } from './output/output.js';
 import { printable } from './output/printable.js';
 import { auth } from './commands/auth/index.js';
 import { whoami } from './commands/auth/whoami.js';
+import { api } from './commands/api/index.js';
 import { completion } from './commands/completion/index.js';
 import { config } from './commands/config/index.js';
 import { doctor } from './commands/doctor/index.js';
@@ -43,7 +44,7 @@ export const HELP_WIDTH = 80;
 const helpWidth = (stream: NodeJS.WriteStream) => () => Math.min(stream.isTTY ? stream.columns || HELP_WIDTH : HELP_WIDTH, HELP_WIDTH);
 
 /** The commands under nsx, in the order help lists them. */
-const COMMANDS: readonly Definition[] = [integrations, logs, rejected, recover, runs, stock, sandbox, config, auth, whoami, doctor, completion];
+const COMMANDS: readonly Definition[] = [integrations, logs, rejected, recover, runs, stock, sandbox, config, auth, whoami, doctor, api, completion];
 
 export function buildProgram(): Command {
   const program = new Command('nsx')
