@@ -164,3 +164,25 @@ describe('nsx api refuses, with one line and exit 2, before any request', () => 
     }
   });
 });
+
+describe('the examples of nsx api --help and the README that name --sandbox', () => {
+  it('run as written and exit 0', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { runNsxInProcess } = await import('../../helpers/run-nsx-in-process.js');
+    const { isolatedHome } = await import('../../helpers/cli.js');
+    const help = await runNsxInProcess(['api', '--help']);
+    const readme = readFileSync(join(import.meta.dirname, '../../../README.md'), 'utf8');
+    const lines = [...help.stdout.split('\n'), ...readme.split('\n')].map((l) => l.replace(/^\s*\$ /, '').trim()).filter((l) => l.startsWith('nsx --sandbox api '));
+    expect(lines.length).toBeGreaterThanOrEqual(6);
+    const home = isolatedHome();
+    try {
+      for (const line of new Set(lines)) {
+        const r = await runNsxInProcess(line.split(/\s+/).slice(1), { env: home.env });
+        expect(r.code, `${line}\n${r.stderr}`).toBe(0);
+        expect(() => JSON.parse(r.stdout), line).not.toThrow();
+      }
+    } finally {
+      home.cleanup();
+    }
+  });
+});
