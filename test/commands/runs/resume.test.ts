@@ -46,6 +46,10 @@ describe('nsx runs resume', () => {
     expect(again.code).toBe(7);
     expect(again.stderr).toContain(`run ${runId} already ended (completed): there is nothing to resume`);
     expect(again.requests).toEqual([]);
+    // Its hint runs as printed.
+    const anew = await h.nsx(printedCommand(again.stderr, 'plan anew with:'));
+    expect(anew.code, anew.stderr).toBe(0);
+    expect(anew.stderr).toContain('nothing to recover');
   });
 
   it('refuses a running run, a triage session, another tenant\'s run, a bad id (exit 2) and an unknown one (exit 5), before any request', async () => {
@@ -63,6 +67,10 @@ describe('nsx runs resume', () => {
       [['runs', 'resume', '20261118T081502Z-dddd', '--yes'], 5, 'no run 20261118T081502Z-dddd in '],
       [['runs', 'resume', '20261121T081502Z-bbbb', '--watch', 'soon'], 2, '--watch: "soon" is not a duration'],
     ];
+    const running = await h.nsx(cases[0]![0]);
+    const watch = await h.nsx(printedCommand(running.stderr, 'watch it with:'));
+    expect(watch.code, watch.stderr).toBe(0);
+    expect(watch.stdout).toContain(`running (pid ${process.pid}`);
     for (const [args, code, text] of cases) {
       const r = await h.nsx(args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code);
