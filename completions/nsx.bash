@@ -117,7 +117,7 @@ _nsx_options() {
     'auth login') REPLY='--client-id --client-secret-stdin --no-verify' ;;
     'auth status') REPLY='--all-profiles' ;;
     'doctor') REPLY='--api --integration' ;;
-    'api') REPLY='--field --input --paginate --yes' ;;
+    'api') REPLY='--field --input --paginate --yes --show-secrets' ;;
     *) REPLY='' ;;
   esac
   REPLY="$REPLY "'--version --profile --tenant --stage --base-url --token-url --timeout --output --json --quiet --verbose --no-input --no-color --sandbox --help'

@@ -603,6 +603,7 @@ complete -c nsx -n '__nsx_at \'api\'' -s F -l field -x -d 'a JSON body field (re
 complete -c nsx -n '__nsx_at \'api\'' -l input -r -F -d 'send this file as the JSON body ("-" reads stdin)'
 complete -c nsx -n '__nsx_at \'api\'' -l paginate -d 'GET only: read every page (offset/count) and print the items as one array'
 complete -c nsx -n '__nsx_at \'api\'' -s y -l yes -d 'send a non-GET request without asking (required without a terminal)'
+complete -c nsx -n '__nsx_at \'api\'' -l show-secrets -d 'print api_key, aws_secret_access_key, client_secret, access_token and password values as answered'
 complete -c nsx -n '__nsx_argument \'api\' 1' -F
 
 # nsx completion

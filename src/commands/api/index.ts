@@ -9,6 +9,7 @@ export const api = defineCommand({
     input: value('--input <file>', 'send this file as the JSON body ("-" reads stdin)'),
     paginate: flag('--paginate', 'GET only: read every page (offset/count) and print the items as one array'),
     yes: flag('-y, --yes', 'send a non-GET request without asking (required without a terminal)'),
+    showSecrets: flag('--show-secrets', 'print api_key, aws_secret_access_key, client_secret, access_token and password values as answered'),
   },
   help: `The path is relative to the API base of the profile (nsx whoami shows it); absolute URLs, //host and
 ".." segments are refused, so the token goes to the tenant's host only. The same HTTP layer as every
@@ -16,7 +17,9 @@ command: token refresh, retries (GET, PUT and DELETE only; POST and PATCH are se
 --verbose (secrets redacted), problem+json errors with their exit codes (401/403: 4, 404: 5, 400/422: 2,
 409: 7). A non-GET request prints the profile and tenant first and asks in a terminal; without one,
 pass --yes (exit 3 otherwise). The answer is printed as JSON on stdout (indented on a terminal);
-nothing for an empty answer (204). --output ndjson prints one line per item of --paginate.`,
+nothing for an empty answer (204). --output ndjson prints one line per item of --paginate. Secret
+fields (api_key, aws_secret_access_key, client_secret, access_token, refresh_token, password) are
+masked as in nsx integrations get, unless --show-secrets.`,
   examples: [
     'nsx --sandbox api GET /api/v1/org/integrations/eventstream',
     'nsx --sandbox api GET /api/v1/org/integrations/eventstream/erp-orders/rejected_events --paginate -F count=20',

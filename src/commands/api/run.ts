@@ -10,6 +10,18 @@ import { unreadableFile } from '../../input/files.js';
 import { readAllStdin } from '../../input/stdin.js';
 import { confirm } from '../../output/prompts.js';
 import { jsonText, printable } from '../../output/printable.js';
+import { INTEGRATION_SECRET_PATHS } from '../../api/schemas.js';
+import { MASK } from '../integrations/shared.js';
+
+/** Field names whose string values are secrets wherever they appear in an answer (masked unless --show-secrets). */
+const SECRET_KEYS: ReadonlySet<string> = new Set([...INTEGRATION_SECRET_PATHS.map(([, field]) => field), 'client_secret', 'access_token', 'refresh_token', 'password']);
+
+/** A copy of an answer with every secret field's text replaced by the mask, as integrations get shows them. */
+export function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEYS.has(k) && typeof v === 'string' && v !== '' ? MASK : maskSecrets(v)]));
+}
 
 /** key=value as gh's -F reads it: true, false, null and numbers become JSON values, the rest stays text. */
 export function parseField(text: string): [string, unknown] {
@@ -73,14 +85,15 @@ export async function run(ctx: CommandContext, args: ArgsOf<typeof api>, opts: O
     await confirm(ctx.output, `Send ${request.method} ${request.path} to tenant ${settings.tenant ?? settings.baseUrl}?`, { yes: opts.yes });
   }
   const out = ctx.output;
+  const shown = opts.showSecrets ? (v: unknown) => v : maskSecrets;
   const pretty = out.stdoutIsTTY || out.mode === 'json';
   if (pages) {
     if (out.mode === 'ndjson') {
-      for await (const item of pages) out.writeData(`${jsonText(item)}\n`);
+      for await (const item of pages) out.writeData(`${jsonText(shown(item))}\n`);
       return;
     }
     const items: unknown[] = [];
-    for await (const item of pages) items.push(item);
+    for await (const item of pages) items.push(shown(item));
     out.writeData(`${jsonText(items, pretty ? 2 : undefined)}\n`);
     return;
   }
@@ -91,5 +104,5 @@ export async function run(ctx: CommandContext, args: ArgsOf<typeof api>, opts: O
     out.writeData(`${printable(answer.body).replace(/\n?$/, '\n')}`);
     return;
   }
-  out.writeData(`${jsonText(answer.body, pretty && out.mode !== 'ndjson' ? 2 : undefined)}\n`);
+  out.writeData(`${jsonText(shown(answer.body), pretty && out.mode !== 'ndjson' ? 2 : undefined)}\n`);
 }

@@ -36,6 +36,12 @@ describe('nsx api GET', () => {
     expect(tty.stdout).toMatch(/^\{\n {2}"id": "erp-orders",/);
     // No context line and no question for a read.
     expect(tty.stderr).toBe('');
+    // The receiver's api_key is masked, as integrations get masks it, unless --show-secrets.
+    const key = h.sandbox.state.integrations.get('erp-orders')!.callback_parameters!.api_key!;
+    expect(JSON.parse(tty.stdout).callback_parameters.api_key).toBe('********');
+    expect(piped.stdout + tty.stdout).not.toContain(key);
+    const shown = await h.nsx(['api', 'GET', `${EVENTSTREAM}/erp-orders`, '--show-secrets']);
+    expect(JSON.parse(shown.stdout).callback_parameters.api_key).toBe(key);
 
     const fields = await h.nsx(['api', 'GET', `${EVENTSTREAM}/erp-orders/rejected_events?count=3`, '-F', 'offset=5']);
     expect(fields.code, fields.stderr).toBe(0);
