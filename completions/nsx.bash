@@ -5,15 +5,16 @@
 
 _nsx_subcommands() {
   case $1 in
-    '') REPLY='integrations logs events rejected recover stock sandbox config auth whoami doctor completion help' ;;
+    '') REPLY='integrations logs events rejected recover runs stock sandbox config auth whoami doctor api completion help' ;;
     'integrations') REPLY='list get register update start stop delete replay help' ;;
     'logs') REPLY='list tail help' ;;
     'events') REPLY='list tail stats help' ;;
     'rejected') REPLY='list show retry delete export triage help' ;;
+    'runs') REPLY='list show resume prune help' ;;
     'stock') REPLY='import status list fail range help' ;;
     'sandbox') REPLY='start emit receiver receiver-rule reset help' ;;
     'config') REPLY='set get unset list use help' ;;
-    'auth') REPLY='login logout help' ;;
+    'auth') REPLY='login logout status help' ;;
     *) REPLY='' ;;
   esac
 }
@@ -26,12 +27,14 @@ _nsx_canonical() {
     '|events') REPLY='events' ;;
     '|rejected') REPLY='rejected' ;;
     '|recover') REPLY='recover' ;;
+    '|runs') REPLY='runs' ;;
     '|stock') REPLY='stock' ;;
     '|sandbox') REPLY='sandbox' ;;
     '|config') REPLY='config' ;;
     '|auth') REPLY='auth' ;;
     '|whoami') REPLY='whoami' ;;
     '|doctor') REPLY='doctor' ;;
+    '|api') REPLY='api' ;;
     '|completion') REPLY='completion' ;;
     '|help') REPLY='help' ;;
     'integrations|list'|'integrations|ls') REPLY='list' ;;
@@ -57,6 +60,11 @@ _nsx_canonical() {
     'rejected|export') REPLY='export' ;;
     'rejected|triage') REPLY='triage' ;;
     'rejected|help') REPLY='help' ;;
+    'runs|list'|'runs|ls') REPLY='list' ;;
+    'runs|show'|'runs|view') REPLY='show' ;;
+    'runs|resume') REPLY='resume' ;;
+    'runs|prune') REPLY='prune' ;;
+    'runs|help') REPLY='help' ;;
     'stock|import') REPLY='import' ;;
     'stock|status') REPLY='status' ;;
     'stock|list'|'stock|ls') REPLY='list' ;;
@@ -77,6 +85,7 @@ _nsx_canonical() {
     'config|help') REPLY='help' ;;
     'auth|login') REPLY='login' ;;
     'auth|logout') REPLY='logout' ;;
+    'auth|status') REPLY='status' ;;
     'auth|help') REPLY='help' ;;
     *) REPLY='' ;;
   esac
@@ -102,6 +111,9 @@ _nsx_options() {
     'rejected delete') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected export') REPLY='--event --since --until --entity-id --status-code --match --file --force' ;;
     'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
+    'runs list') REPLY='--integration --status' ;;
+    'runs resume') REPLY='--yes --no-start --watch --allow-remaining --progress --report' ;;
+    'runs prune') REPLY='--older-than --dry-run --yes' ;;
     'stock import') REPLY='--format --range --range-from --range-to --store-mapping --upload-url --upload-url-env --source-uri --provider --name --revision --wait --wait-timeout --dry-run --save-zip' ;;
     'stock status') REPLY='--wait --wait-timeout' ;;
     'stock list') REPLY='--state' ;;
@@ -112,7 +124,9 @@ _nsx_options() {
     'sandbox receiver-rule') REPLY='--latency --url' ;;
     'sandbox reset') REPLY='--scenario --url' ;;
     'auth login') REPLY='--client-id --client-secret-stdin --no-verify' ;;
+    'auth status') REPLY='--all-profiles' ;;
     'doctor') REPLY='--api --integration' ;;
+    'api') REPLY='--field --input --paginate --yes --show-secrets' ;;
     *) REPLY='' ;;
   esac
   REPLY="$REPLY "'--version --profile --tenant --stage --base-url --token-url --timeout --output --json --quiet --verbose --no-input --no-color --sandbox --help'
@@ -232,6 +246,13 @@ _nsx_option_value() {
     'recover|--watch') REPLY='none' ;;
     'recover|--progress') REPLY='choices:auto,ndjson,none' ;;
     'recover|--report') REPLY='none' ;;
+    'runs list|--integration') REPLY='none' ;;
+    'runs list|--status') REPLY='choices:running,finished,interrupted,failed' ;;
+    'runs resume|--watch') REPLY='none' ;;
+    'runs resume|--allow-remaining') REPLY='none' ;;
+    'runs resume|--progress') REPLY='choices:auto,ndjson,none' ;;
+    'runs resume|--report') REPLY='none' ;;
+    'runs prune|--older-than') REPLY='none' ;;
     'stock import|--format') REPLY='choices:json,csv,ndjson' ;;
     'stock import|--range') REPLY='none' ;;
     'stock import|--range-from') REPLY='none' ;;
@@ -275,6 +296,8 @@ _nsx_option_value() {
     'sandbox reset|--url') REPLY='none' ;;
     'auth login|--client-id') REPLY='none' ;;
     'doctor|--integration') REPLY='none' ;;
+    'api|-F'|'api|--field') REPLY='none' ;;
+    'api|--input') REPLY='files' ;;
     *'|--profile') REPLY='none' ;;
     *'|--tenant') REPLY='none' ;;
     *'|--stage') REPLY='none' ;;
@@ -308,6 +331,9 @@ _nsx_arguments() {
     'rejected triage') REPLY='ids' ;;
     'rejected help') REPLY='choices:list,show,retry,delete,export,triage' ;;
     'recover') REPLY='ids' ;;
+    'runs show') REPLY='none' ;;
+    'runs resume') REPLY='none' ;;
+    'runs help') REPLY='choices:list,show,resume,prune' ;;
     'stock import') REPLY='files' ;;
     'stock status') REPLY='none' ;;
     'stock fail') REPLY='none' ;;
@@ -320,9 +346,10 @@ _nsx_arguments() {
     'config unset') REPLY='none' ;;
     'config use') REPLY='none' ;;
     'config help') REPLY='choices:set,get,unset,list,use' ;;
-    'auth help') REPLY='choices:login,logout' ;;
+    'auth help') REPLY='choices:login,logout,status' ;;
+    'api') REPLY='none files' ;;
     'completion') REPLY='choices:bash,zsh,fish' ;;
-    'help') REPLY='choices:integrations,logs,events,rejected,recover,stock,sandbox,config,auth,whoami,doctor,completion' ;;
+    'help') REPLY='choices:integrations,logs,events,rejected,recover,runs,stock,sandbox,config,auth,whoami,doctor,api,completion' ;;
     *) REPLY='' ;;
   esac
 }

@@ -16,6 +16,8 @@ function __nsx_canonical
             echo 'rejected'
         case '|recover'
             echo 'recover'
+        case '|runs'
+            echo 'runs'
         case '|stock'
             echo 'stock'
         case '|sandbox'
@@ -28,6 +30,8 @@ function __nsx_canonical
             echo 'whoami'
         case '|doctor'
             echo 'doctor'
+        case '|api'
+            echo 'api'
         case '|completion'
             echo 'completion'
         case '|help'
@@ -78,6 +82,16 @@ function __nsx_canonical
             echo 'triage'
         case 'rejected|help'
             echo 'help'
+        case 'runs|list' 'runs|ls'
+            echo 'list'
+        case 'runs|show' 'runs|view'
+            echo 'show'
+        case 'runs|resume'
+            echo 'resume'
+        case 'runs|prune'
+            echo 'prune'
+        case 'runs|help'
+            echo 'help'
         case 'stock|import'
             echo 'import'
         case 'stock|status'
@@ -118,6 +132,8 @@ function __nsx_canonical
             echo 'login'
         case 'auth|logout'
             echo 'logout'
+        case 'auth|status'
+            echo 'status'
         case 'auth|help'
             echo 'help'
     end
@@ -126,7 +142,7 @@ end
 # Whether an option takes a value at a path (so the next word is not a subcommand or argument).
 function __nsx_takes_value
     switch "$argv[1]|$argv[2]"
-        case 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations update|--callback-url' 'integrations update|--api-key-file' 'integrations update|--api-key-env' 'integrations update|--events' 'integrations update|--entities' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'events list|--integration' 'events list|--event' 'events list|--status' 'events list|--entity-id' 'events list|--entity-type' 'events list|--status-code' 'events list|--since' 'events list|--until' 'events list|--limit' 'events tail|--integration' 'events tail|--event' 'events tail|--status' 'events tail|--entity-id' 'events tail|--entity-type' 'events tail|--status-code' 'events tail|--since' 'events tail|--interval' 'events stats|--integration' 'events stats|--event' 'events stats|--status' 'events stats|--entity-id' 'events stats|--entity-type' 'events stats|--status-code' 'events stats|--since' 'events stats|--until' 'events stats|--by' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'stock import|--format' 'stock import|--range' 'stock import|--range-from' 'stock import|--range-to' 'stock import|--store-mapping' 'stock import|--upload-url' 'stock import|--upload-url-env' 'stock import|--source-uri' 'stock import|--provider' 'stock import|--name' 'stock import|--revision' 'stock import|--wait-timeout' 'stock import|--save-zip' 'stock status|--wait-timeout' 'stock list|--state' 'stock fail|--reason' 'sandbox start|--host' 'sandbox start|--port' 'sandbox start|--state' 'sandbox start|--scenario' 'sandbox start|--time-scale' 'sandbox start|--latency' 'sandbox start|--error-rate' 'sandbox start|--throttle-rate' 'sandbox start|--reset-rate' 'sandbox start|--rejected-limit' 'sandbox start|--token-ttl' 'sandbox start|--receiver-port' 'sandbox start|--receiver-rule' 'sandbox emit|--count' 'sandbox emit|--rate' 'sandbox emit|--events' 'sandbox emit|--url' 'sandbox receiver|--host' 'sandbox receiver|--port' 'sandbox receiver|--rule' 'sandbox receiver|--latency' 'sandbox receiver-rule|--latency' 'sandbox receiver-rule|--url' 'sandbox reset|--scenario' 'sandbox reset|--url' 'auth login|--client-id' 'doctor|--integration' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output'
+        case 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations update|--callback-url' 'integrations update|--api-key-file' 'integrations update|--api-key-env' 'integrations update|--events' 'integrations update|--entities' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'events list|--integration' 'events list|--event' 'events list|--status' 'events list|--entity-id' 'events list|--entity-type' 'events list|--status-code' 'events list|--since' 'events list|--until' 'events list|--limit' 'events tail|--integration' 'events tail|--event' 'events tail|--status' 'events tail|--entity-id' 'events tail|--entity-type' 'events tail|--status-code' 'events tail|--since' 'events tail|--interval' 'events stats|--integration' 'events stats|--event' 'events stats|--status' 'events stats|--entity-id' 'events stats|--entity-type' 'events stats|--status-code' 'events stats|--since' 'events stats|--until' 'events stats|--by' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'runs list|--integration' 'runs list|--status' 'runs resume|--watch' 'runs resume|--allow-remaining' 'runs resume|--progress' 'runs resume|--report' 'runs prune|--older-than' 'stock import|--format' 'stock import|--range' 'stock import|--range-from' 'stock import|--range-to' 'stock import|--store-mapping' 'stock import|--upload-url' 'stock import|--upload-url-env' 'stock import|--source-uri' 'stock import|--provider' 'stock import|--name' 'stock import|--revision' 'stock import|--wait-timeout' 'stock import|--save-zip' 'stock status|--wait-timeout' 'stock list|--state' 'stock fail|--reason' 'sandbox start|--host' 'sandbox start|--port' 'sandbox start|--state' 'sandbox start|--scenario' 'sandbox start|--time-scale' 'sandbox start|--latency' 'sandbox start|--error-rate' 'sandbox start|--throttle-rate' 'sandbox start|--reset-rate' 'sandbox start|--rejected-limit' 'sandbox start|--token-ttl' 'sandbox start|--receiver-port' 'sandbox start|--receiver-rule' 'sandbox emit|--count' 'sandbox emit|--rate' 'sandbox emit|--events' 'sandbox emit|--url' 'sandbox receiver|--host' 'sandbox receiver|--port' 'sandbox receiver|--rule' 'sandbox receiver|--latency' 'sandbox receiver-rule|--latency' 'sandbox receiver-rule|--url' 'sandbox reset|--scenario' 'sandbox reset|--url' 'auth login|--client-id' 'doctor|--integration' 'api|-F' 'api|--field' 'api|--input' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output'
             return 0
     end
     return 1
@@ -223,12 +239,14 @@ complete -c nsx -n '__nsx_at \'\'' -a 'logs' -d 'read an integration\'s log: del
 complete -c nsx -n '__nsx_at \'\'' -a 'events' -d 'see what NewStore published: every delivery attempt, followed live, summed up'
 complete -c nsx -n '__nsx_at \'\'' -a 'rejected' -d 'events the receiver answered 400: list, inspect, retry, delete, export'
 complete -c nsx -n '__nsx_at \'\'' -a 'recover' -d 'bring a stopped integration back: retry (or drop) its rejected events in order, then start it and watch it'
+complete -c nsx -n '__nsx_at \'\'' -a 'runs' -d 'the history of recover, triage and rejected retry/delete runs on this machine (their journals)'
 complete -c nsx -n '__nsx_at \'\'' -a 'stock' -d 'push on-hand stock to NewStore as import jobs, with the logical-timestamp range that removes shipped allocations'
 complete -c nsx -n '__nsx_at \'\'' -a 'sandbox' -d 'a local NewStore to rehearse on: event stream and import APIs, webhook delivery, a demo receiver'
 complete -c nsx -n '__nsx_at \'\'' -a 'config' -d 'read and change profiles (stored in ~/.config/nsx, owner-only)'
 complete -c nsx -n '__nsx_at \'\'' -a 'auth' -d 'store and check API client credentials'
 complete -c nsx -n '__nsx_at \'\'' -a 'whoami' -d 'show the profile, tenant, API base and token URL in effect, and whether a token can be obtained'
 complete -c nsx -n '__nsx_at \'\'' -a 'doctor' -d 'check the setup: config permissions, credentials, token, API, clock, proxy; --api: probe every read route'
+complete -c nsx -n '__nsx_at \'\'' -a 'api' -d 'call any NewStore route with the profile\'s credentials and print the JSON answer (like gh api)'
 complete -c nsx -n '__nsx_at \'\'' -a 'completion' -d 'print the shell completion script for bash, zsh or fish'
 complete -c nsx -n '__nsx_at \'\'' -a 'help' -d 'display help for command'
 
@@ -463,6 +481,35 @@ complete -c nsx -n '__nsx_at \'recover\'' -l progress -x -a 'auto ndjson none' -
 complete -c nsx -n '__nsx_at \'recover\'' -l report -x -d 'write a Markdown incident report'
 complete -c nsx -n '__nsx_argument \'recover\' 0' -a '(__nsx_ids)'
 
+# nsx runs
+complete -c nsx -n '__nsx_at \'runs\'' -a 'list' -d 'list the runs kept in the state dir, newest first'
+complete -c nsx -n '__nsx_at \'runs\'' -a 'show' -d 'show one run: plan, rules, each event\'s outcome, duration, who and where, how to resume it'
+complete -c nsx -n '__nsx_at \'runs\'' -a 'resume' -d 'continue an unfinished recover run: the same as nsx recover <integration> --resume RUN-ID'
+complete -c nsx -n '__nsx_at \'runs\'' -a 'prune' -d 'delete the journals (and plans) of runs last written longer ago than a duration'
+complete -c nsx -n '__nsx_at \'runs\'' -a 'help' -d 'display help for command'
+
+# nsx runs list
+complete -c nsx -n '__nsx_at \'runs list\'' -l integration -x -d 'only the runs of this integration'
+complete -c nsx -n '__nsx_at \'runs list\'' -l status -x -a 'running finished interrupted failed' -d 'only runs with this status'
+
+# nsx runs show
+
+# nsx runs resume
+complete -c nsx -n '__nsx_at \'runs resume\'' -s y -l yes -d 'go ahead without asking (required without a terminal)'
+complete -c nsx -n '__nsx_at \'runs resume\'' -l no-start -d 'stop after the rejected events are handled; do not start the integration'
+complete -c nsx -n '__nsx_at \'runs resume\'' -l watch -x -d 'after the start, watch status and log for this long [default: 10s]'
+complete -c nsx -n '__nsx_at \'runs resume\'' -l allow-remaining -x -d 'start even if up to N rejected events remain [default: 0]'
+complete -c nsx -n '__nsx_at \'runs resume\'' -l progress -x -a 'auto ndjson none' -d 'auto: a progress line on a terminal; ndjson: one JSON line per event on stderr; none'
+complete -c nsx -n '__nsx_at \'runs resume\'' -l report -x -d 'write a Markdown incident report'
+
+# nsx runs prune
+complete -c nsx -n '__nsx_at \'runs prune\'' -l older-than -x -d 'runs whose journal was last written longer ago than this, e.g. 30d, 12w'
+complete -c nsx -n '__nsx_at \'runs prune\'' -l dry-run -d 'list what would be deleted; delete nothing'
+complete -c nsx -n '__nsx_at \'runs prune\'' -s y -l yes -d 'delete without asking (required without a terminal)'
+
+# nsx runs help
+complete -c nsx -n '__nsx_argument \'runs help\' 0' -a 'list show resume prune'
+
 # nsx stock
 complete -c nsx -n '__nsx_at \'stock\'' -a 'import' -d 'validate, package (zip of availabilities.json), upload, create and start a stock import job'
 complete -c nsx -n '__nsx_at \'stock\'' -a 'status' -d 'show an import job: state, reason, item errors; exit 6 when it failed'
@@ -581,6 +628,7 @@ complete -c nsx -n '__nsx_argument \'config help\' 0' -a 'set get unset list use
 # nsx auth
 complete -c nsx -n '__nsx_at \'auth\'' -a 'login' -d 'save client credentials for a profile and check that they obtain a token'
 complete -c nsx -n '__nsx_at \'auth\'' -a 'logout' -d 'forget a profile\'s client secret and cached tokens'
+complete -c nsx -n '__nsx_at \'auth\'' -a 'status' -d 'for each profile: tenant, stage, where the secret comes from, and whether a fresh token can be obtained now'
 complete -c nsx -n '__nsx_at \'auth\'' -a 'help' -d 'display help for command'
 
 # nsx auth login
@@ -590,8 +638,11 @@ complete -c nsx -n '__nsx_at \'auth login\'' -l no-verify -d 'save without askin
 
 # nsx auth logout
 
+# nsx auth status
+complete -c nsx -n '__nsx_at \'auth status\'' -l all-profiles -d 'every saved profile, not only the one in effect'
+
 # nsx auth help
-complete -c nsx -n '__nsx_argument \'auth help\' 0' -a 'login logout'
+complete -c nsx -n '__nsx_argument \'auth help\' 0' -a 'login logout status'
 
 # nsx whoami
 
@@ -599,8 +650,16 @@ complete -c nsx -n '__nsx_argument \'auth help\' 0' -a 'login logout'
 complete -c nsx -n '__nsx_at \'doctor\'' -l api -d 'probe the tenant read-only: one GET per read route nsx uses, one line per route'
 complete -c nsx -n '__nsx_at \'doctor\'' -l integration -x -d 'with --api: the integration whose get, logs and rejected events are probed (default: the first listed)'
 
+# nsx api
+complete -c nsx -n '__nsx_at \'api\'' -s F -l field -x -d 'a JSON body field (repeatable); true, false, null and numbers are sent as such; with GET or --input, a query parameter'
+complete -c nsx -n '__nsx_at \'api\'' -l input -r -F -d 'send this file as the JSON body ("-" reads stdin)'
+complete -c nsx -n '__nsx_at \'api\'' -l paginate -d 'GET only: read every page (offset/count) and print the items as one array'
+complete -c nsx -n '__nsx_at \'api\'' -s y -l yes -d 'send a non-GET request without asking (required without a terminal)'
+complete -c nsx -n '__nsx_at \'api\'' -l show-secrets -d 'print api_key, aws_secret_access_key, client_secret, access_token and password values as answered'
+complete -c nsx -n '__nsx_argument \'api\' 1' -F
+
 # nsx completion
 complete -c nsx -n '__nsx_argument \'completion\' 0' -a 'bash zsh fish'
 
 # nsx help
-complete -c nsx -n '__nsx_argument \'help\' 0' -a 'integrations logs events rejected recover stock sandbox config auth whoami doctor completion'
+complete -c nsx -n '__nsx_argument \'help\' 0' -a 'integrations logs events rejected recover runs stock sandbox config auth whoami doctor api completion'

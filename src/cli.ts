@@ -12,6 +12,7 @@ import type { Output } from './output/output.js';
 import { printable } from './output/printable.js';
 import { auth } from './commands/auth/index.js';
 import { whoami } from './commands/auth/whoami.js';
+import { api } from './commands/api/index.js';
 import { completion } from './commands/completion/index.js';
 import { config } from './commands/config/index.js';
 import { doctor } from './commands/doctor/index.js';
@@ -22,6 +23,7 @@ import { logs } from './commands/logs/index.js';
 import { events } from './commands/events/index.js';
 import { recover } from './commands/recover/index.js';
 import { rejected } from './commands/rejected/index.js';
+import { runs } from './commands/runs/index.js';
 import { stock } from './commands/stock/index.js';
 
 const ROOT_HELP_EXAMPLES = `
@@ -43,7 +45,7 @@ export const HELP_WIDTH = 80;
 const helpWidth = (stream: NodeJS.WriteStream) => () => Math.min(stream.isTTY ? stream.columns || HELP_WIDTH : HELP_WIDTH, HELP_WIDTH);
 
 /** The commands under nsx, in the order help lists them. */
-const COMMANDS: readonly Definition[] = [integrations, logs, events, rejected, recover, stock, sandbox, config, auth, whoami, doctor, completion];
+const COMMANDS: readonly Definition[] = [integrations, logs, events, rejected, recover, runs, stock, sandbox, config, auth, whoami, doctor, api, completion];
 
 export function buildProgram(): Command {
   const program = new Command('nsx')

@@ -7,6 +7,7 @@ import { EventStreamApi } from './eventstream.js';
 import { HttpClient, type HttpEvents, type RetryPolicy } from './http.js';
 import { ImportApi } from './imports.js';
 import { ProbeApi } from './probe.js';
+import { RawApi } from './raw.js';
 import { DEFAULT_PAGINATION, ROUTES, type Pagination, type RouteTable } from './routes.js';
 import { SandboxAdminApi } from './sandbox-admin.js';
 import { UploadApi } from './upload.js';
@@ -37,6 +38,8 @@ export interface ApiClient {
   probe: ProbeApi;
   /** Streamed PUTs of import data to a presigned URL. */
   uploads: UploadApi;
+  /** Any route, as typed (nsx api). */
+  raw: RawApi;
   /** The sandbox's own endpoints at the same base URL (answer only when the API is an nsx sandbox). */
   sandbox: SandboxAdminApi;
   /** The routes in effect: the default table with the profile's corrections. */
@@ -67,6 +70,7 @@ export function createClient(config: ClientConfig, events: HttpEvents = {}): Api
     imports: new ImportApi(http, routes),
     probe: new ProbeApi(http, routes),
     uploads: new UploadApi(config.dispatcher),
+    raw: new RawApi(http),
     sandbox: new SandboxAdminApi(config.baseUrl, { dispatcher: config.dispatcher, timeoutMs: config.timeoutMs }),
   };
 }

@@ -202,7 +202,17 @@ export class HttpClient {
    */
   async *paginate<T>(
     route: Route,
-    options: { params?: Record<string, string>; envelopeKey: string; item: z.ZodType<T>; pageSize?: number; parallel?: number; signal?: AbortSignal },
+    options: {
+      params?: Record<string, string>;
+      /** The envelope's list key; undefined: the one array beside pagination_info, whatever its name (nsx api --paginate). */
+      envelopeKey: string | undefined;
+      item: z.ZodType<T>;
+      pageSize?: number;
+      parallel?: number;
+      signal?: AbortSignal;
+      /** More query parameters, sent with every page's offset and count. */
+      query?: Record<string, string>;
+    },
   ): AsyncGenerator<T> {
     const count = Math.min(options.pageSize ?? this.pagination.pageSize, this.pagination.pageSize);
     const width = Math.max(1, Math.floor(options.parallel ?? 1));
@@ -212,18 +222,19 @@ export class HttpClient {
       const response = await this.send(route, {
         ...(options.params ? { params: options.params } : {}),
         signal,
-        query: this.pageQuery(offset, count),
+        query: { ...options.query, ...this.pageQuery(offset, count) },
       });
       const body = answerJson(response, route, options.params);
       if (Array.isArray(body)) return { items: body, total: undefined };
-      if (body && typeof body === 'object' && Array.isArray((body as Record<string, unknown>)[options.envelopeKey])) {
+      const key = options.envelopeKey ?? envelopeListKey(body);
+      if (key !== undefined && body && typeof body === 'object' && Array.isArray((body as Record<string, unknown>)[key])) {
         const envelope = body as Record<string, unknown>;
         const info = PaginationInfo.safeParse(envelope[ENVELOPE.pagination]);
-        return { items: envelope[options.envelopeKey] as unknown[], total: info.success ? (info.data.total ?? undefined) : undefined };
+        return { items: envelope[key] as unknown[], total: info.success ? (info.data.total ?? undefined) : undefined };
       }
       throw new UnreadableAnswerError({
         route: routeCall(route, options.params),
-        where: `expected a list or {"${options.envelopeKey}": [...]}, got ${describeValue(body)}`,
+        where: `expected a list or {"${options.envelopeKey ?? '<items>'}": [...]${options.envelopeKey ? '' : `, "${ENVELOPE.pagination}": {...}`}}, got ${describeValue(body)}`,
         requestId: requestIdOf(response),
         verboseDetail: verboseBody(body),
       });
@@ -433,6 +444,13 @@ export class HttpClient {
   private trace(line: string): void {
     this.events.trace?.(line);
   }
+}
+
+/** The list of an envelope whose key nsx does not know: the one array beside pagination_info, if there is exactly one. */
+function envelopeListKey(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const lists = Object.entries(body as Record<string, unknown>).filter(([k, v]) => k !== ENVELOPE.pagination && Array.isArray(v));
+  return lists.length === 1 ? lists[0]![0] : undefined;
 }
 
 /** An item's identity for spotting repeated pages: its id when it has one, else its JSON. */

@@ -311,6 +311,11 @@ export interface RunListing {
 
 /** The runs of one tenant and integration, newest first. */
 export function listRuns(stateDir: string, tenant: string, integration: string): RunListing[] {
+  return scanRuns(stateDir, (header) => header.tenant === tenant && header.integration === integration);
+}
+
+/** Every run in the state dir (of any tenant and integration, unless `keep` says otherwise), newest first. */
+export function scanRuns(stateDir: string, keep: (header: RunHeader) => boolean = () => true): RunListing[] {
   let names: string[];
   refuseLink(stateDir, 'dir');
   refuseLink(runsDir(stateDir), 'dir');
@@ -324,7 +329,7 @@ export function listRuns(stateDir: string, tenant: string, integration: string):
   for (const name of names.sort().reverse()) {
     const path = join(runsDir(stateDir), name);
     const header = readHeaderLine(path);
-    if (!header || header.tenant !== tenant || header.integration !== integration) continue;
+    if (!header || !keep(header)) continue;
     const last = readLastRecord(path);
     const end = last?.type === 'end' ? last : undefined;
     runs.push({ path, header, end, resumable: end ? end.resumable : true });
