@@ -20,6 +20,7 @@ import { sandbox } from './commands/sandbox/index.js';
 import { register, type Definition } from './commands/define.js';
 import { logs } from './commands/logs/index.js';
 import { recover } from './commands/recover/index.js';
+import { receiver } from './commands/receiver/index.js';
 import { rejected } from './commands/rejected/index.js';
 import { stock } from './commands/stock/index.js';
 
@@ -42,7 +43,7 @@ export const HELP_WIDTH = 80;
 const helpWidth = (stream: NodeJS.WriteStream) => () => Math.min(stream.isTTY ? stream.columns || HELP_WIDTH : HELP_WIDTH, HELP_WIDTH);
 
 /** The commands under nsx, in the order help lists them. */
-const COMMANDS: readonly Definition[] = [integrations, logs, rejected, recover, stock, sandbox, config, auth, whoami, doctor, completion];
+const COMMANDS: readonly Definition[] = [integrations, logs, rejected, recover, stock, receiver, sandbox, config, auth, whoami, doctor, completion];
 
 export function buildProgram(): Command {
   const program = new Command('nsx')
