@@ -68,5 +68,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.exit(2);
   }
   const port = Number(process.env.PORT ?? 8080);
-  createReceiver({ apiKey }).listen(port, '127.0.0.1', () => console.log(`receiver on http://127.0.0.1:${port}/`));
+  const server = createReceiver({ apiKey }).listen(port, '127.0.0.1', () => console.log(`receiver on http://127.0.0.1:${server.address().port}/`));
 }
