@@ -66,6 +66,8 @@ export interface CheckResult {
   status: CheckStatus;
   summary: string;
   evidence: Evidence[];
+  /** Wall-clock milliseconds the check took. */
+  ms: number;
   timings?: LatencyTimings;
 }
 
@@ -153,8 +155,10 @@ export async function runReceiverCheck(opts: ReceiverCheckOptions): Promise<Rece
   const deliver = (what: string, event: WebhookBody, apiKey: string | null = opts.apiKey): Promise<Evidence> =>
     send(what, JSON.stringify(event), { name: event.name, key: event.idempotency_key }, apiKey);
 
-  const finish = (result: Omit<CheckResult, 'id'>): void => {
-    const full = { id: checks.length + 1, ...result };
+  let checkStarted = performance.now();
+  const finish = (result: Omit<CheckResult, 'id' | 'ms'>): void => {
+    const full = { id: checks.length + 1, ...result, ms: round(performance.now() - checkStarted) };
+    checkStarted = performance.now();
     checks.push(full);
     opts.onCheck?.(full);
   };
