@@ -27,6 +27,11 @@ export type ReceiverRule =
   | ReceiverFault
   | `slow:${number}`;
 
+/** NewStore's per-attempt delivery timeout as the sandbox models it at time scale 1 (index.ts: 10 s / timeScale). */
+export const DELIVERY_TIMEOUT_MS = 10_000;
+/** The delay of the fault `slow`: past the delivery timeout. */
+const SLOW_MS = 12_000;
+
 /** The receiver bugs `nsx receiver check` catches, each with the check that catches it. */
 export const RECEIVER_FAULTS = {
   'reject-exchanges': 'check 1: answers 400 for an exchange order (is_exchange: true)',
@@ -35,14 +40,10 @@ export const RECEIVER_FAULTS = {
   '500-on-unknown-order': 'check 4: answers 500 for order.cancelled / order.items_cancelled of an order it has not seen created',
   'accept-unauthenticated': 'check 5: takes deliveries without the api key, or with a wrong one',
   '500-on-malformed': 'check 6: answers 500 for a body that is not an event (bad JSON, no name)',
-  slow: `check 7: answers after ${12_000} ms (slow:<ms> for another delay), past the default delivery timeout`,
+  slow: `check 7: answers after ${SLOW_MS} ms (slow:<ms> for another delay), past the default delivery timeout`,
   'double-process': 'check 8: answers a duplicate 200 but processes it again (seen through --verify-url)',
 } as const;
 export type ReceiverFault = keyof typeof RECEIVER_FAULTS;
-
-/** NewStore's per-attempt delivery timeout as the sandbox models it at time scale 1 (index.ts: 10 s / timeScale). */
-export const DELIVERY_TIMEOUT_MS = 10_000;
-const SLOW_MS = 12_000;
 
 export const RECEIVER_RULES = ['accept-all', 'reject-unknown-products', 'fail-all', 'reject-events:<glob>', 'fail-events:<glob>', ...Object.keys(RECEIVER_FAULTS), 'slow:<ms>'] as const;
 

@@ -4,7 +4,7 @@
 import type { ArgsOf, OptionsOf } from '../define.js';
 import type { check } from './check.js';
 import type { CommandContext } from '../context.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { parseWholeNumber } from '../../input/numbers.js';
 import { parseDuration } from '../../input/time.js';
 import { parseReceiverUrl, WebhookDeliveryClient } from '../../api/webhook-delivery.js';
@@ -13,7 +13,6 @@ import { DELIVERY_TIMEOUT_MS } from '../../sandbox/receiver.js';
 import { version } from '../../version.js';
 import { readApiKeyFlags } from './api-key.js';
 import { checkEventsFor } from './check-events.js';
-import { UsageError } from '../../errors.js';
 
 export const DEFAULT_COUNT = 20;
 
