@@ -5,13 +5,14 @@
 
 _nsx_subcommands() {
   case $1 in
-    '') REPLY='integrations logs events rejected recover runs stock sandbox config auth whoami doctor api completion help' ;;
+    '') REPLY='integrations logs events rejected recover runs stock receiver sandbox config auth whoami doctor api completion help' ;;
     'integrations') REPLY='list get register update start stop delete replay help' ;;
     'logs') REPLY='list tail help' ;;
     'events') REPLY='list tail stats help' ;;
     'rejected') REPLY='list show retry delete export triage help' ;;
     'runs') REPLY='list show resume prune help' ;;
     'stock') REPLY='import status list fail range help' ;;
+    'receiver') REPLY='check help' ;;
     'sandbox') REPLY='start emit receiver receiver-rule reset help' ;;
     'config') REPLY='set get unset list use help' ;;
     'auth') REPLY='login logout status help' ;;
@@ -29,6 +30,7 @@ _nsx_canonical() {
     '|recover') REPLY='recover' ;;
     '|runs') REPLY='runs' ;;
     '|stock') REPLY='stock' ;;
+    '|receiver') REPLY='receiver' ;;
     '|sandbox') REPLY='sandbox' ;;
     '|config') REPLY='config' ;;
     '|auth') REPLY='auth' ;;
@@ -71,6 +73,8 @@ _nsx_canonical() {
     'stock|fail') REPLY='fail' ;;
     'stock|range') REPLY='range' ;;
     'stock|help') REPLY='help' ;;
+    'receiver|check') REPLY='check' ;;
+    'receiver|help') REPLY='help' ;;
     'sandbox|start') REPLY='start' ;;
     'sandbox|emit') REPLY='emit' ;;
     'sandbox|receiver') REPLY='receiver' ;;
@@ -118,9 +122,10 @@ _nsx_options() {
     'stock status') REPLY='--wait --wait-timeout' ;;
     'stock list') REPLY='--state' ;;
     'stock fail') REPLY='--reason --yes' ;;
+    'receiver check') REPLY='--api-key-file --api-key-stdin --api-key-env --events --count --concurrency --verify-url --strict' ;;
     'sandbox start') REPLY='--host --port --state --no-state --scenario --reset --time-scale --latency --error-rate --throttle-rate --reset-rate --rejected-limit --token-ttl --receiver-port --receiver-rule --no-receiver --no-profile' ;;
     'sandbox emit') REPLY='--count --rate --events --unknown-product --url' ;;
-    'sandbox receiver') REPLY='--host --port --rule --latency' ;;
+    'sandbox receiver') REPLY='--host --port --rule --latency --api-key-file --api-key-stdin --api-key-env' ;;
     'sandbox receiver-rule') REPLY='--latency --url' ;;
     'sandbox reset') REPLY='--scenario --url' ;;
     'auth login') REPLY='--client-id --client-secret-stdin --no-verify' ;;
@@ -269,6 +274,12 @@ _nsx_option_value() {
     'stock status|--wait-timeout') REPLY='none' ;;
     'stock list|--state') REPLY='choices:received,waiting,processing,finished,failed' ;;
     'stock fail|--reason') REPLY='none' ;;
+    'receiver check|--api-key-file') REPLY='files' ;;
+    'receiver check|--api-key-env') REPLY='none' ;;
+    'receiver check|--events') REPLY='none' ;;
+    'receiver check|--count') REPLY='none' ;;
+    'receiver check|--concurrency') REPLY='none' ;;
+    'receiver check|--verify-url') REPLY='none' ;;
     'sandbox start|--host') REPLY='none' ;;
     'sandbox start|--port') REPLY='none' ;;
     'sandbox start|--state') REPLY='files' ;;
@@ -290,6 +301,8 @@ _nsx_option_value() {
     'sandbox receiver|--port') REPLY='none' ;;
     'sandbox receiver|--rule') REPLY='none' ;;
     'sandbox receiver|--latency') REPLY='none' ;;
+    'sandbox receiver|--api-key-file') REPLY='files' ;;
+    'sandbox receiver|--api-key-env') REPLY='none' ;;
     'sandbox receiver-rule|--latency') REPLY='none' ;;
     'sandbox receiver-rule|--url') REPLY='none' ;;
     'sandbox reset|--scenario') REPLY='none' ;;
@@ -339,6 +352,8 @@ _nsx_arguments() {
     'stock fail') REPLY='none' ;;
     'stock range') REPLY='files' ;;
     'stock help') REPLY='choices:import,status,list,fail,range' ;;
+    'receiver check') REPLY='none' ;;
+    'receiver help') REPLY='choices:check' ;;
     'sandbox receiver-rule') REPLY='none' ;;
     'sandbox help') REPLY='choices:start,emit,receiver,receiver-rule,reset' ;;
     'config set') REPLY='none none' ;;
@@ -349,7 +364,7 @@ _nsx_arguments() {
     'auth help') REPLY='choices:login,logout,status' ;;
     'api') REPLY='none files' ;;
     'completion') REPLY='choices:bash,zsh,fish' ;;
-    'help') REPLY='choices:integrations,logs,events,rejected,recover,runs,stock,sandbox,config,auth,whoami,doctor,api,completion' ;;
+    'help') REPLY='choices:integrations,logs,events,rejected,recover,runs,stock,receiver,sandbox,config,auth,whoami,doctor,api,completion' ;;
     *) REPLY='' ;;
   esac
 }

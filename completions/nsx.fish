@@ -20,6 +20,8 @@ function __nsx_canonical
             echo 'runs'
         case '|stock'
             echo 'stock'
+        case '|receiver'
+            echo 'receiver'
         case '|sandbox'
             echo 'sandbox'
         case '|config'
@@ -104,6 +106,10 @@ function __nsx_canonical
             echo 'range'
         case 'stock|help'
             echo 'help'
+        case 'receiver|check'
+            echo 'check'
+        case 'receiver|help'
+            echo 'help'
         case 'sandbox|start'
             echo 'start'
         case 'sandbox|emit'
@@ -142,7 +148,7 @@ end
 # Whether an option takes a value at a path (so the next word is not a subcommand or argument).
 function __nsx_takes_value
     switch "$argv[1]|$argv[2]"
-        case 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations update|--callback-url' 'integrations update|--api-key-file' 'integrations update|--api-key-env' 'integrations update|--events' 'integrations update|--entities' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'events list|--integration' 'events list|--event' 'events list|--status' 'events list|--entity-id' 'events list|--entity-type' 'events list|--status-code' 'events list|--since' 'events list|--until' 'events list|--limit' 'events tail|--integration' 'events tail|--event' 'events tail|--status' 'events tail|--entity-id' 'events tail|--entity-type' 'events tail|--status-code' 'events tail|--since' 'events tail|--interval' 'events stats|--integration' 'events stats|--event' 'events stats|--status' 'events stats|--entity-id' 'events stats|--entity-type' 'events stats|--status-code' 'events stats|--since' 'events stats|--until' 'events stats|--by' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'runs list|--integration' 'runs list|--status' 'runs resume|--watch' 'runs resume|--allow-remaining' 'runs resume|--progress' 'runs resume|--report' 'runs prune|--older-than' 'stock import|--format' 'stock import|--range' 'stock import|--range-from' 'stock import|--range-to' 'stock import|--store-mapping' 'stock import|--upload-url' 'stock import|--upload-url-env' 'stock import|--source-uri' 'stock import|--provider' 'stock import|--name' 'stock import|--revision' 'stock import|--wait-timeout' 'stock import|--save-zip' 'stock status|--wait-timeout' 'stock list|--state' 'stock fail|--reason' 'sandbox start|--host' 'sandbox start|--port' 'sandbox start|--state' 'sandbox start|--scenario' 'sandbox start|--time-scale' 'sandbox start|--latency' 'sandbox start|--error-rate' 'sandbox start|--throttle-rate' 'sandbox start|--reset-rate' 'sandbox start|--rejected-limit' 'sandbox start|--token-ttl' 'sandbox start|--receiver-port' 'sandbox start|--receiver-rule' 'sandbox emit|--count' 'sandbox emit|--rate' 'sandbox emit|--events' 'sandbox emit|--url' 'sandbox receiver|--host' 'sandbox receiver|--port' 'sandbox receiver|--rule' 'sandbox receiver|--latency' 'sandbox receiver-rule|--latency' 'sandbox receiver-rule|--url' 'sandbox reset|--scenario' 'sandbox reset|--url' 'auth login|--client-id' 'doctor|--integration' 'api|-F' 'api|--field' 'api|--input' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output'
+        case 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations update|--callback-url' 'integrations update|--api-key-file' 'integrations update|--api-key-env' 'integrations update|--events' 'integrations update|--entities' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'events list|--integration' 'events list|--event' 'events list|--status' 'events list|--entity-id' 'events list|--entity-type' 'events list|--status-code' 'events list|--since' 'events list|--until' 'events list|--limit' 'events tail|--integration' 'events tail|--event' 'events tail|--status' 'events tail|--entity-id' 'events tail|--entity-type' 'events tail|--status-code' 'events tail|--since' 'events tail|--interval' 'events stats|--integration' 'events stats|--event' 'events stats|--status' 'events stats|--entity-id' 'events stats|--entity-type' 'events stats|--status-code' 'events stats|--since' 'events stats|--until' 'events stats|--by' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'runs list|--integration' 'runs list|--status' 'runs resume|--watch' 'runs resume|--allow-remaining' 'runs resume|--progress' 'runs resume|--report' 'runs prune|--older-than' 'stock import|--format' 'stock import|--range' 'stock import|--range-from' 'stock import|--range-to' 'stock import|--store-mapping' 'stock import|--upload-url' 'stock import|--upload-url-env' 'stock import|--source-uri' 'stock import|--provider' 'stock import|--name' 'stock import|--revision' 'stock import|--wait-timeout' 'stock import|--save-zip' 'stock status|--wait-timeout' 'stock list|--state' 'stock fail|--reason' 'receiver check|--api-key-file' 'receiver check|--api-key-env' 'receiver check|--events' 'receiver check|--count' 'receiver check|--concurrency' 'receiver check|--verify-url' 'sandbox start|--host' 'sandbox start|--port' 'sandbox start|--state' 'sandbox start|--scenario' 'sandbox start|--time-scale' 'sandbox start|--latency' 'sandbox start|--error-rate' 'sandbox start|--throttle-rate' 'sandbox start|--reset-rate' 'sandbox start|--rejected-limit' 'sandbox start|--token-ttl' 'sandbox start|--receiver-port' 'sandbox start|--receiver-rule' 'sandbox emit|--count' 'sandbox emit|--rate' 'sandbox emit|--events' 'sandbox emit|--url' 'sandbox receiver|--host' 'sandbox receiver|--port' 'sandbox receiver|--rule' 'sandbox receiver|--latency' 'sandbox receiver|--api-key-file' 'sandbox receiver|--api-key-env' 'sandbox receiver-rule|--latency' 'sandbox receiver-rule|--url' 'sandbox reset|--scenario' 'sandbox reset|--url' 'auth login|--client-id' 'doctor|--integration' 'api|-F' 'api|--field' 'api|--input' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output'
             return 0
     end
     return 1
@@ -241,6 +247,7 @@ complete -c nsx -n '__nsx_at \'\'' -a 'rejected' -d 'events the receiver answere
 complete -c nsx -n '__nsx_at \'\'' -a 'recover' -d 'bring a stopped integration back: retry (or drop) its rejected events in order, then start it and watch it'
 complete -c nsx -n '__nsx_at \'\'' -a 'runs' -d 'the history of recover, triage and rejected retry/delete runs on this machine (their journals)'
 complete -c nsx -n '__nsx_at \'\'' -a 'stock' -d 'push on-hand stock to NewStore as import jobs, with the logical-timestamp range that removes shipped allocations'
+complete -c nsx -n '__nsx_at \'\'' -a 'receiver' -d 'check your webhook receiver against NewStore\'s delivery rules before it stops an integration'
 complete -c nsx -n '__nsx_at \'\'' -a 'sandbox' -d 'a local NewStore to rehearse on: event stream and import APIs, webhook delivery, a demo receiver'
 complete -c nsx -n '__nsx_at \'\'' -a 'config' -d 'read and change profiles (stored in ~/.config/nsx, owner-only)'
 complete -c nsx -n '__nsx_at \'\'' -a 'auth' -d 'store and check API client credentials'
@@ -553,6 +560,23 @@ complete -c nsx -n '__nsx_argument \'stock range\' 0' -F
 # nsx stock help
 complete -c nsx -n '__nsx_argument \'stock help\' 0' -a 'import status list fail range'
 
+# nsx receiver
+complete -c nsx -n '__nsx_at \'receiver\'' -a 'check' -d 'grade a webhook receiver against NewStore\'s delivery rules with synthetic events'
+complete -c nsx -n '__nsx_at \'receiver\'' -a 'help' -d 'display help for command'
+
+# nsx receiver check
+complete -c nsx -n '__nsx_at \'receiver check\'' -l api-key-file -r -F -d 'read the api key (sent as "Authorization: Bearer") from this file'
+complete -c nsx -n '__nsx_at \'receiver check\'' -l api-key-stdin -d 'read the api key from stdin'
+complete -c nsx -n '__nsx_at \'receiver check\'' -l api-key-env -x -d 'read the api key from the environment variable NAME'
+complete -c nsx -n '__nsx_at \'receiver check\'' -l events -x -d 'only events the receiver is meant for, e.g. "order.*,return.*" (default: all)'
+complete -c nsx -n '__nsx_at \'receiver check\'' -l count -x -d 'deliveries of the latency check (default: 20)'
+complete -c nsx -n '__nsx_at \'receiver check\'' -l concurrency -x -d 'latency deliveries in flight at once (default: 1, as NewStore delivers one integration serially)'
+complete -c nsx -n '__nsx_at \'receiver check\'' -l verify-url -x -d 'the receiver\'s read endpoint: GET URL?name=&idempotency_key= -> {"processed": n}'
+complete -c nsx -n '__nsx_at \'receiver check\'' -l strict -d 'exit 6 on a WARN too'
+
+# nsx receiver help
+complete -c nsx -n '__nsx_argument \'receiver help\' 0' -a 'check'
+
 # nsx sandbox
 complete -c nsx -n '__nsx_at \'sandbox\'' -a 'start' -d 'run the sandbox in the foreground (Ctrl-C stops it and saves its state)'
 complete -c nsx -n '__nsx_at \'sandbox\'' -a 'emit' -d 'publish synthetic retail events in a running sandbox'
@@ -590,8 +614,11 @@ complete -c nsx -n '__nsx_at \'sandbox emit\'' -l url -x -d 'sandbox base URL (d
 # nsx sandbox receiver
 complete -c nsx -n '__nsx_at \'sandbox receiver\'' -l host -x -d 'address to listen on (default: 127.0.0.1)'
 complete -c nsx -n '__nsx_at \'sandbox receiver\'' -l port -x -d 'port (default: 4546)'
-complete -c nsx -n '__nsx_at \'sandbox receiver\'' -l rule -x -d 'accept-all, reject-unknown-products, fail-all, reject-events:<glob>, fail-events:<glob> (default: accept-all)'
+complete -c nsx -n '__nsx_at \'sandbox receiver\'' -l rule -x -d 'accept-all, reject-unknown-products, fail-all, reject-events:<glob>, fail-events:<glob>, or a fault (below) (default: accept-all)'
 complete -c nsx -n '__nsx_at \'sandbox receiver\'' -l latency -x -d 'answer after MS or MIN-MAX milliseconds'
+complete -c nsx -n '__nsx_at \'sandbox receiver\'' -l api-key-file -r -F -d 'read the api key (sent as "Authorization: Bearer") from this file'
+complete -c nsx -n '__nsx_at \'sandbox receiver\'' -l api-key-stdin -d 'read the api key from stdin'
+complete -c nsx -n '__nsx_at \'sandbox receiver\'' -l api-key-env -x -d 'read the api key from the environment variable NAME'
 
 # nsx sandbox receiver-rule
 complete -c nsx -n '__nsx_at \'sandbox receiver-rule\'' -l latency -x -d 'answer after MS or MIN-MAX milliseconds (0 for none)'
@@ -662,4 +689,4 @@ complete -c nsx -n '__nsx_argument \'api\' 1' -F
 complete -c nsx -n '__nsx_argument \'completion\' 0' -a 'bash zsh fish'
 
 # nsx help
-complete -c nsx -n '__nsx_argument \'help\' 0' -a 'integrations logs events rejected recover runs stock sandbox config auth whoami doctor api completion'
+complete -c nsx -n '__nsx_argument \'help\' 0' -a 'integrations logs events rejected recover runs stock receiver sandbox config auth whoami doctor api completion'

@@ -140,6 +140,12 @@ export class EventGenerator {
     return this.orderEventFor(name, ctx);
   }
 
+  /** Events of the given order-related names, in that order, all for one fresh order (out-of-order deliveries). */
+  forOneOrder(names: readonly string[], opts: { unknownProduct?: boolean } = {}): EventDraft[] {
+    const ctx = this.newOrder(opts.unknownProduct);
+    return names.map((name) => this.orderEventFor(name, ctx));
+  }
+
   /** Events whose name matches a glob, each for a fresh order; throws when nothing matches. */
   matching(glob: string): (opts?: { unknownProduct?: boolean }) => EventDraft {
     const match = globListMatcher(glob);
