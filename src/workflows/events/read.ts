@@ -94,9 +94,10 @@ export async function* readPublishedEvents(api: PublishedEventsReader, window: S
       }
       if (items.length >= cap) options.onIncomplete?.(slice, items.length);
       const kept = items
-        .map((e) => ({ e, at: attemptedAt(e) }))
+        .map((e, i) => ({ e, i, at: attemptedAt(e) }))
         .filter(({ at }) => Number.isNaN(at) || (at >= slice.from && at < slice.to))
-        .sort((a, b) => (Number.isNaN(b.at) ? -1 : Number.isNaN(a.at) ? 1 : b.at - a.at));
+        // newest first; attempts of the same instant in the reverse of the answer's (oldest-first) order
+        .sort((a, b) => (Number.isNaN(b.at) ? -1 : Number.isNaN(a.at) ? 1 : b.at - a.at || b.i - a.i));
       next = take();
       for (const { e } of kept) yield e;
     }
