@@ -58,7 +58,15 @@ export async function destinationFromFlags(flags: DestinationFlags, output: Outp
   };
 }
 
-function refuseApiKeyValue(flags: DestinationFlags): void {
+/** The api-key flags, as `integrations register/update` and `receiver check` declare them. */
+export interface ApiKeySourceFlags {
+  apiKey?: string | undefined;
+  apiKeyFile?: string | undefined;
+  apiKeyStdin?: boolean | undefined;
+  apiKeyEnv?: string | undefined;
+}
+
+export function refuseApiKeyValue(flags: ApiKeySourceFlags): void {
   if (flags.apiKey !== undefined) {
     throw new UsageError('--api-key takes no value on the command line (it would show in ps and shell history): use --api-key-file, --api-key-stdin or --api-key-env NAME');
   }
@@ -91,7 +99,8 @@ function parseBucket(value: string): string {
   return value;
 }
 
-async function readApiKey(flags: DestinationFlags, output: Output, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+/** The key from --api-key-file, --api-key-stdin or --api-key-env (one of them), registered with the output as a secret. */
+export async function readApiKey(flags: ApiKeySourceFlags, output: Output, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const sources = [flags.apiKeyFile !== undefined, Boolean(flags.apiKeyStdin), flags.apiKeyEnv !== undefined].filter(Boolean).length;
   if (sources > 1) throw new UsageError('give the api key one way: --api-key-file, --api-key-stdin or --api-key-env');
   let key: string | undefined;
