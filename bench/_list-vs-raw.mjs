@@ -29,6 +29,40 @@ export function rerunOnNode24IfOld() {
  *           nsxArgs: string[], items: number, page?: number, goalRssMb?: number, goalRatio?: number }} spec
  * @returns {Promise<boolean>} whether both goals were met (the figures are printed)
  */
+// Peak RSS: GNU time's "Maximum resident set size" when installed, else VmHWM polled from /proc.
+export const HAVE_GNU_TIME = spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
+
+/** Runs node with `args` in `cwd`, stdout to `outPath`: its wall time (ms) and peak RSS (MB); rejects on a non-zero exit. */
+export function measureNode({ args, env, cwd, label = args.slice(0, 3).join(' ') }, outPath = '/dev/null') {
+  const out = openSync(outPath, 'w');
+  const [cmd, argv] = HAVE_GNU_TIME ? ['/usr/bin/time', ['-v', process.execPath, ...args]] : [process.execPath, args];
+  const started = process.hrtime.bigint();
+  const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', out, 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+  let hwmKb = 0;
+  const poll = HAVE_GNU_TIME
+    ? undefined
+    : setInterval(() => {
+        try {
+          const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          if (m) hwmKb = Math.max(hwmKb, Number(m[1]));
+        } catch {
+          /* exited */
+        }
+      }, 20);
+  return new Promise((resolve, reject) => {
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (poll) clearInterval(poll);
+      closeSync(out);
+      if (code !== 0) return reject(new Error(`${label} exited ${code}: ${stderr.slice(-2000)}`));
+      const kb = HAVE_GNU_TIME ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0) : hwmKb;
+      resolve({ ms, rssMb: kb / 1024 });
+    });
+  });
+}
+
 export async function benchListVsRaw(spec) {
   const page = spec.page ?? 200;
   const goalRssMb = spec.goalRssMb ?? 150;
@@ -117,37 +151,7 @@ export async function benchListVsRaw(spec) {
     },
   };
 
-  // Peak RSS: GNU time's "Maximum resident set size" when installed, else VmHWM polled from /proc.
-  const haveGnuTime = spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
-  const measure = ({ args, env }, outPath = '/dev/null') => {
-    const out = openSync(outPath, 'w');
-    const [cmd, argv] = haveGnuTime ? ['/usr/bin/time', ['-v', process.execPath, ...args]] : [process.execPath, args];
-    const started = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { cwd: root, env, stdio: ['ignore', out, 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    let hwmKb = 0;
-    const poll = haveGnuTime
-      ? undefined
-      : setInterval(() => {
-          try {
-            const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-            if (m) hwmKb = Math.max(hwmKb, Number(m[1]));
-          } catch {
-            /* exited */
-          }
-        }, 20);
-    return new Promise((resolve, reject) => {
-      child.on('close', (code) => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        if (poll) clearInterval(poll);
-        closeSync(out);
-        if (code !== 0) return reject(new Error(`${args.slice(0, 3).join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-        const kb = haveGnuTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0) : hwmKb;
-        resolve({ ms, rssMb: kb / 1024 });
-      });
-    });
-  };
+  const measure = (c, outPath) => measureNode({ ...c, cwd: root }, outPath);
   const median = (xs) => {
     const s = [...xs].sort((a, b) => a - b);
     return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -182,7 +186,7 @@ export async function benchListVsRaw(spec) {
     const rssOk = rss.nsx < goalRssMb;
     const ratioOk = ratio <= goalRatio;
     ok = rssOk && ratioOk;
-    console.log(`${spec.title} over ${spec.items.toLocaleString('en')} items, page size ${page} (node ${process.version}, median of ${runs} runs; peak RSS by ${haveGnuTime ? '/usr/bin/time -v' : '/proc VmHWM'})`);
+    console.log(`${spec.title} over ${spec.items.toLocaleString('en')} items, page size ${page} (node ${process.version}, median of ${runs} runs; peak RSS by ${HAVE_GNU_TIME ? '/usr/bin/time -v' : '/proc VmHWM'})`);
     console.log(`  raw undici loop      ${wall.raw.toFixed(0).padStart(6)} ms   peak RSS ${rss.raw.toFixed(1).padStart(6)} MB`);
     console.log(`  nsx --output ndjson  ${wall.nsx.toFixed(0).padStart(6)} ms   peak RSS ${rss.nsx.toFixed(1).padStart(6)} MB`);
     console.log(`  wall time ratio      ${ratio.toFixed(2)}x   ${ratioOk ? 'PASS' : 'FAIL'} (goal <= ${goalRatio}x)`);

@@ -5,12 +5,12 @@
 // time and checks that every attempt was printed once, newest first. The sandbox runs in its own process
 // (dist/, so build first). Median of BENCH_RUNS (default 3) runs.
 // Usage: npm run build && node bench/events.mjs   (BENCH_ATTEMPTS, BENCH_RUNS; exit 1 when a goal is missed)
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rerunOnNode24IfOld } from './_list-vs-raw.mjs';
+import { HAVE_GNU_TIME, measureNode, rerunOnNode24IfOld } from './_list-vs-raw.mjs';
 
 const rerun = rerunOnNode24IfOld();
 if (rerun !== undefined) process.exit(rerun);
@@ -45,7 +45,6 @@ const sandbox = await new Promise((resolve, reject) => {
 });
 
 const home = mkdtempSync(join(tmpdir(), 'nsx-bench-events-'));
-const haveGnuTime = spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
 
 /** Runs nsx with `args`, stdout to `outPath`; its wall time and peak RSS (GNU time, else /proc VmHWM polled). */
 function measure(args, outPath = '/dev/null') {
@@ -60,34 +59,7 @@ function measure(args, outPath = '/dev/null') {
     NSX_CACHE_DIR: join(home, 'cache'),
     NSX_STATE_DIR: join(home, 'state'),
   };
-  const out = openSync(outPath, 'w');
-  const nsx = [`${root}bin/nsx.cjs`, ...args];
-  const [cmd, argv] = haveGnuTime ? ['/usr/bin/time', ['-v', process.execPath, ...nsx]] : [process.execPath, nsx];
-  const started = process.hrtime.bigint();
-  const child = spawn(cmd, argv, { cwd: root, env, stdio: ['ignore', out, 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-  let hwmKb = 0;
-  const poll = haveGnuTime
-    ? undefined
-    : setInterval(() => {
-        try {
-          const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-          if (m) hwmKb = Math.max(hwmKb, Number(m[1]));
-        } catch {
-          /* exited */
-        }
-      }, 20);
-  return new Promise((resolve, reject) => {
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (poll) clearInterval(poll);
-      closeSync(out);
-      if (code !== 0) return reject(new Error(`nsx ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-      const kb = haveGnuTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0) : hwmKb;
-      resolve({ ms, rssMb: kb / 1024 });
-    });
-  });
+  return measureNode({ args: [`${root}bin/nsx.cjs`, ...args], env, cwd: root, label: `nsx ${args.join(' ')}` }, outPath);
 }
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -124,7 +96,7 @@ try {
   const wall = median(results.map((r) => r.ms));
   const rss = Math.max(...results.map((r) => r.rssMb));
   ok = rss < GOAL_RSS_MB;
-  console.log(`events list over ${ATTEMPTS.toLocaleString('en')} attempts in a 24 h window, answers capped at 1000 (node ${process.version}, median of ${RUNS} runs; peak RSS by ${haveGnuTime ? '/usr/bin/time -v' : '/proc VmHWM'})`);
+  console.log(`events list over ${ATTEMPTS.toLocaleString('en')} attempts in a 24 h window, answers capped at 1000 (node ${process.version}, median of ${RUNS} runs; peak RSS by ${HAVE_GNU_TIME ? '/usr/bin/time -v' : '/proc VmHWM'})`);
   console.log(`  nsx --output ndjson  ${wall.toFixed(0).padStart(6)} ms   (${Math.round(ATTEMPTS / (wall / 1000)).toLocaleString('en')} attempts/s; every attempt once, newest first)`);
   console.log(`  nsx peak RSS         ${rss.toFixed(1)} MB   ${ok ? 'PASS' : 'FAIL'} (goal < ${GOAL_RSS_MB} MB)`);
 } catch (error) {
