@@ -1,6 +1,7 @@
 # nsx bash completion, generated from the command tree by src/commands/completion/generate.ts: do not edit.
-# Install: see `nsx completion --help`. Integration ids complete from the cache written by
-# `nsx integrations list` (${NSX_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/nsx}/integration-ids); older than a day = ignored.
+# Install: see `nsx completion --help`. Integration ids complete from the cache of the profile being
+# completed, written by `nsx integrations list` (${NSX_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/nsx}/integration-ids.d/PROFILE);
+# older than a day = ignored. Profile names complete from profile-names there, written with the config.
 # Needs bash >= 4; uses bash-completion's _init_completion when it is loaded.
 
 _nsx_subcommands() {
@@ -311,7 +312,7 @@ _nsx_option_value() {
     'doctor|--integration') REPLY='none' ;;
     'api|-F'|'api|--field') REPLY='none' ;;
     'api|--input') REPLY='files' ;;
-    *'|--profile') REPLY='none' ;;
+    *'|--profile') REPLY='profiles' ;;
     *'|--tenant') REPLY='none' ;;
     *'|--stage') REPLY='none' ;;
     *'|--base-url') REPLY='none' ;;
@@ -359,7 +360,7 @@ _nsx_arguments() {
     'config set') REPLY='none none' ;;
     'config get') REPLY='none' ;;
     'config unset') REPLY='none' ;;
-    'config use') REPLY='none' ;;
+    'config use') REPLY='profiles' ;;
     'config help') REPLY='choices:set,get,unset,list,use' ;;
     'auth help') REPLY='choices:login,logout,status' ;;
     'api') REPLY='none files' ;;
@@ -369,16 +370,39 @@ _nsx_arguments() {
   esac
 }
 
-_nsx_ids() {
-  local dir=${NSX_CACHE_DIR:-}
-  if [[ -z $dir ]]; then
-    if [[ ${XDG_CACHE_HOME:-} == /* ]]; then dir=$XDG_CACHE_HOME/nsx; else dir=$HOME/.cache/nsx; fi
+_nsx_cache_dir() {
+  REPLY=${NSX_CACHE_DIR:-}
+  if [[ -z $REPLY ]]; then
+    if [[ ${XDG_CACHE_HOME:-} == /* ]]; then REPLY=$XDG_CACHE_HOME/nsx; else REPLY=$HOME/.cache/nsx; fi
   fi
-  local file=$dir/integration-ids id re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
-  [[ -r $file ]] || return 0
+}
+
+_nsx_id_file() {
+  local dir key re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
+  _nsx_cache_dir; dir=$REPLY
+  key=${_nsx_profile:-${NSX_PROFILE:-}}
+  if [[ -z $key && -r $dir/current-profile ]]; then IFS= read -r key < "$dir/current-profile"; fi
+  key=${key:-default}
+  REPLY=''
+  if [[ -n ${_nsx_sandbox:-} ]]; then key='@sandbox'; elif [[ ! $key =~ $re ]]; then return 0; fi
+  REPLY=$dir/integration-ids.d/$key
+}
+
+_nsx_ids() {
+  local file id re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
+  _nsx_id_file; file=$REPLY
+  [[ -n $file && -r $file ]] || return 0
   # Older than a day: stale ids would mislead (find is the one small process started on Tab).
   [[ -n $(find "$file" -mmin -1440 2>/dev/null) ]] || return 0
   # Only words of nsx's id syntax: the cache holds what a server answered.
+  while IFS= read -r id; do [[ $id =~ $re ]] && printf '%s\n' "$id"; done < "$file"
+}
+
+_nsx_profiles() {
+  local id re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
+  _nsx_cache_dir
+  local file=$REPLY/profile-names
+  [[ -r $file ]] || return 0
   while IFS= read -r id; do [[ $id =~ $re ]] && printf '%s\n' "$id"; done < "$file"
 }
 
@@ -386,7 +410,7 @@ _nsx_complete_value() {
   local kind=$1 cur=$2 prefix=${3:-}
   case $kind in
     # Not compgen -W: it expands $(...) and backticks in its words. Each id is compared and added as text.
-    ids) local id; COMPREPLY=(); while IFS= read -r id; do [[ $id == "$cur"* ]] && COMPREPLY+=("$prefix$id"); done < <(_nsx_ids) ;;
+    ids|profiles) local id; COMPREPLY=(); while IFS= read -r id; do [[ $id == "$cur"* ]] && COMPREPLY+=("$prefix$id"); done < <(_nsx_$kind) ;;
     files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
     dirs) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
     choices:*) local choices=${kind#choices:}; COMPREPLY=($(compgen -P "$prefix" -W "${choices//,/ }" -- "$cur")) ;;
@@ -395,13 +419,18 @@ _nsx_complete_value() {
 }
 
 _nsx_walk() {
-  local word
-  _nsx_path='' _nsx_nargs=0 _nsx_expect=''
+  local word prev=''
+  _nsx_path='' _nsx_nargs=0 _nsx_expect='' _nsx_profile='' _nsx_sandbox=''
   for word in "$@"; do
     if [[ -n $_nsx_expect ]]; then
       _nsx_expect=''
+      [[ $prev == --profile ]] && _nsx_profile=$word
     elif [[ $word == -* ]]; then
-      if [[ $word != *=* ]]; then
+      if [[ $word == --sandbox ]]; then
+        _nsx_sandbox=1
+      elif [[ $word == --profile=* ]]; then
+        _nsx_profile=${word#--profile=}
+      elif [[ $word != *=* ]]; then
         _nsx_option_value "$_nsx_path" "$word"
         [[ -n $REPLY ]] && _nsx_expect=$REPLY
       fi
@@ -414,6 +443,7 @@ _nsx_walk() {
         (( _nsx_nargs++ ))
       fi
     fi
+    prev=$word
   done
 }
 
@@ -430,7 +460,7 @@ _nsx() {
     cur=${words[cword]}
   fi
 
-  local _nsx_path _nsx_nargs _nsx_expect
+  local _nsx_path _nsx_nargs _nsx_expect _nsx_profile _nsx_sandbox
   _nsx_walk "${words[@]:1:cword-1}"
 
   if [[ -n $_nsx_expect ]]; then

@@ -1,6 +1,7 @@
 # nsx fish completion, generated from the command tree by src/commands/completion/generate.ts: do not edit.
-# Install: see `nsx completion --help`. Integration ids complete from the cache written by
-# `nsx integrations list` (${NSX_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/nsx}/integration-ids); older than a day = ignored.
+# Install: see `nsx completion --help`. Integration ids complete from the cache of the profile being
+# completed, written by `nsx integrations list` (${NSX_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/nsx}/integration-ids.d/PROFILE);
+# older than a day = ignored. Profile names complete from profile-names there, written with the config.
 # Needs fish >= 3.5 (path mtime).
 
 # The subcommand a word names at a path (aliases resolve to the name), or nothing.
@@ -154,7 +155,8 @@ function __nsx_takes_value
     return 1
 end
 
-# Reads the command line once per Tab: sets __nsx_path (e.g. "rejected retry") and __nsx_nargs.
+# Reads the command line once per Tab: sets __nsx_path (e.g. "rejected retry"), __nsx_nargs, __nsx_profile
+# (the line's --profile) and __nsx_sandbox (1 when the line has --sandbox).
 function __nsx_walk
     set -l tokens (commandline -opc)
     set -l key (string join \n -- $tokens)
@@ -164,12 +166,20 @@ function __nsx_walk
     set -g __nsx_walked $key
     set -g __nsx_path ''
     set -g __nsx_nargs 0
+    set -g __nsx_profile ''
+    set -g __nsx_sandbox 0
     set -l expect 0
+    set -l prev ''
     for word in $tokens[2..-1]
         if test $expect = 1
             set expect 0
+            test "$prev" = --profile; and set -g __nsx_profile $word
         else if string match -q -- '-*' $word
-            if not string match -q -- '*=*' $word; and __nsx_takes_value "$__nsx_path" $word
+            if test "$word" = --sandbox
+                set -g __nsx_sandbox 1
+            else if string match -q -- '--profile=*' $word
+                set -g __nsx_profile (string replace -- '--profile=' '' $word)
+            else if not string match -q -- '*=*' $word; and __nsx_takes_value "$__nsx_path" $word
                 set expect 1
             end
         else
@@ -181,6 +191,7 @@ function __nsx_walk
                 set -g __nsx_nargs (math $__nsx_nargs + 1)
             end
         end
+        set prev $word
     end
 end
 
@@ -200,16 +211,34 @@ function __nsx_argument
     end
 end
 
-function __nsx_ids
-    set -l dir $NSX_CACHE_DIR
-    if test -z "$dir"
-        if string match -q -- '/*' "$XDG_CACHE_HOME"
-            set dir $XDG_CACHE_HOME/nsx
-        else
-            set dir $HOME/.cache/nsx
-        end
+function __nsx_cache_dir
+    if test -n "$NSX_CACHE_DIR"
+        echo $NSX_CACHE_DIR
+    else if string match -q -- '/*' "$XDG_CACHE_HOME"
+        echo $XDG_CACHE_HOME/nsx
+    else
+        echo $HOME/.cache/nsx
     end
-    set -l file $dir/integration-ids
+end
+
+# The ids of the profile being completed: the line's --sandbox or --profile, else NSX_PROFILE, else the
+# current profile nsx wrote down, else "default" (a name that is not a safe word has no file read here).
+function __nsx_ids
+    __nsx_walk
+    set -l dir (__nsx_cache_dir)
+    set -l key $__nsx_profile
+    test -z "$key"; and set key $NSX_PROFILE
+    if test -z "$key"; and test -r $dir/current-profile
+        read -l current < $dir/current-profile
+        set key $current
+    end
+    test -z "$key"; and set key default
+    if test "$__nsx_sandbox" = 1
+        set key '@sandbox'
+    else
+        string match -rq -- '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' $key; or return
+    end
+    set -l file $dir/integration-ids.d/$key
     test -r $file; or return
     # Older than a day: stale ids would mislead.
     set -l age (path mtime --relative $file)
@@ -220,11 +249,19 @@ function __nsx_ids
     end < $file
 end
 
+function __nsx_profiles
+    set -l file (__nsx_cache_dir)/profile-names
+    test -r $file; or return
+    while read -l name
+        string match -rq -- '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' $name; and printf '%s\n' $name
+    end < $file
+end
+
 complete -c nsx -f
 
 # global options
 complete -c nsx -s V -l version -d 'print the version'
-complete -c nsx -l profile -x -d 'profile to use (default: the current one)'
+complete -c nsx -l profile -x -a '(__nsx_profiles)' -d 'profile to use (default: the current one)'
 complete -c nsx -l tenant -x -d 'NewStore tenant, e.g. acme-staging'
 complete -c nsx -l stage -x -d 'NewStore stage: p (production), x, s, t'
 complete -c nsx -l base-url -x -d 'API base URL (overrides tenant/stage; http:// only for loopback)'
@@ -648,6 +685,7 @@ complete -c nsx -n '__nsx_at \'config\'' -a 'help' -d 'display help for command'
 # nsx config list
 
 # nsx config use
+complete -c nsx -n '__nsx_argument \'config use\' 0' -a '(__nsx_profiles)'
 
 # nsx config help
 complete -c nsx -n '__nsx_argument \'config help\' 0' -a 'set get unset list use'

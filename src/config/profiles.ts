@@ -18,6 +18,7 @@ import { UsageError } from '../errors.js';
 import { parseDuration } from '../input/time.js';
 import { currentIO } from '../io.js';
 import { configDir } from './paths.js';
+import { rememberProfiles } from './id-cache.js';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, readJsonFile, refuseLink } from './secure-files.js';
 
 /** Settable profile keys, as typed by users (`nsx config set base-url ...`). */
@@ -81,7 +82,17 @@ async function credentials(): Promise<Conf<CredentialsFile>> {
 }
 
 function readConfig(): ConfigFile {
-  return readJsonFile<ConfigFile>(configFilePath()) ?? { profiles: {} };
+  const file = readJsonFile<ConfigFile>(configFilePath()) ?? { profiles: {} };
+  rememberProfiles(configFilePath(), () => profileNamesOf(file));
+  return file;
+}
+function profileNamesOf(file: ConfigFile): { names: string[]; current: string } {
+  return { names: Object.keys(file.profiles ?? {}), current: file.current_profile ?? DEFAULT_PROFILE };
+}
+/** After a write: the names completion offers follow at once. */
+function profilesWritten(): void {
+  const file = readJsonFile<ConfigFile>(configFilePath()) ?? { profiles: {} };
+  rememberProfiles(configFilePath(), () => profileNamesOf(file), true);
 }
 function readCredentials(): CredentialsFile {
   return readJsonFile<CredentialsFile>(credentialsFilePath()) ?? { profiles: {} };
@@ -107,6 +118,7 @@ export function currentProfileName(): string {
 }
 export async function useProfile(name: string): Promise<void> {
   (await config()).set('current_profile', name);
+  profilesWritten();
 }
 export function getProfile(name: string): Profile | undefined {
   return listProfiles()[name];
@@ -213,6 +225,7 @@ export async function setCorrection(name: string, key: CorrectionKey, value: str
   const next: Profile = { ...profiles[name], [group]: { ...profiles[name]?.[group], [entry]: stored } };
   readCorrections(name, next); // e.g. pagination.count set to the offset's name
   (await config()).set('profiles', { ...profiles, [name]: next });
+  profilesWritten();
   return stored;
 }
 
@@ -225,6 +238,7 @@ export async function upsertProfile(name: string, values: Profile, secret?: { cl
     if (v !== undefined) next[key] = validateProfileValue(key, v);
   }
   (await config()).set('profiles', { ...profiles, [name]: next });
+  profilesWritten();
   if (secret?.clientSecret !== undefined) {
     const creds = readCredentials().profiles ?? {};
     (await credentials()).set('profiles', { ...creds, [name]: { client_secret: secret.clientSecret } });
@@ -242,6 +256,7 @@ export async function unsetProfileKey(name: string, key: ProfileKey | Correction
     else delete profile[group];
   } else delete profile[key];
   (await config()).set('profiles', { ...profiles, [name]: profile });
+  profilesWritten();
 }
 
 export function getClientSecret(name: string): string | undefined {

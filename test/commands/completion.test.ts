@@ -30,6 +30,8 @@ describe('checked-in completion scripts', () => {
     expect(at('integrations register')?.args[0]?.value).toEqual({ kind: 'none' });
     expect(at('stock fail')?.args[0]?.value).toEqual({ kind: 'none' }); // import ids are not cached
     expect(at('completion')?.args[0]?.value).toEqual({ kind: 'choices', choices: ['bash', 'zsh', 'fish'] });
+    expect(at('config use')?.args[0]?.value).toEqual({ kind: 'profiles' });
+    expect(root.options.find((o) => o.flags.includes('--profile'))?.value).toEqual({ kind: 'profiles' });
   });
 
   it('nsx completion <shell> prints exactly the checked-in script; an unknown shell is exit 2', async () => {
@@ -62,8 +64,9 @@ let cacheFile: string;
 
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'nsx-completion-'));
-  mkdirSync(join(home, 'cache'));
-  cacheFile = join(home, 'cache', 'integration-ids');
+  mkdirSync(join(home, 'cache', 'integration-ids.d'), { recursive: true });
+  // No current-profile file: the ids of the default profile complete.
+  cacheFile = join(home, 'cache', 'integration-ids.d', 'default');
   // zsh: an fpath folder with _nsx and a .zshrc that runs compinit (no new-user wizard).
   mkdirSync(join(home, 'zfunc'));
   writeFileSync(join(home, 'zfunc', '_nsx'), readFileSync(join(ROOT, COMPLETION_FILES.zsh)));
@@ -193,6 +196,45 @@ for (const setup of SETUPS) {
       const screen = await complete('nsx integrations get e', ['Tab']);
       expect(screen).toMatch(/nsx integrations get e#MARK/);
       expect(screen).not.toContain('erp-orders');
+    });
+
+    const cache = (name: string, lines: string[]) => writeFileSync(join(home, 'cache', name), `${lines.join('\n')}\n`);
+    const profileFiles = () => {
+      cache('profile-names', ['acme-prod', 'acme-staging', 'sandbox']);
+      rmSync(join(home, 'cache', 'current-profile'), { force: true });
+    };
+
+    it('completes profile names after --profile, config use and auth login --profile', async () => {
+      profileFiles();
+      expect(await complete('nsx --profile acme-p', ['Tab'])).toMatch(/nsx --profile acme-prod #MARK/);
+      expect(await complete('nsx config use acme-s', ['Tab'])).toMatch(/nsx config use acme-staging #MARK/);
+      expect(await complete('nsx auth login --profile sa', ['Tab'])).toMatch(/nsx auth login --profile sandbox #MARK/);
+      const listed = await complete('nsx auth status --profile ', setup.listKeys, /(?=[\s\S]*acme-prod)(?=[\s\S]*acme-staging)(?=[\s\S]*sandbox)/);
+      for (const name of ['acme-prod', 'acme-staging', 'sandbox']) expect(listed).toContain(name);
+    });
+
+    it('inserts profile names as text: a hostile name in the names file runs nothing and is not offered', async () => {
+      const pwned = join(home, `pwned-profile-${setup.name.replace(/\W+/g, '-')}`);
+      cache('profile-names', [`acme-$(touch ${pwned})`, `acme-\`touch ${pwned}\``, 'acme-prod']);
+      expect(await complete('nsx --profile ac', ['Tab'])).toMatch(/nsx --profile acme-prod #MARK/);
+      expect(existsSync(pwned), 'code ran on Tab').toBe(false);
+    });
+
+    it("completes the ids of the line's profile (--profile, --profile=, --sandbox), else of the current one", async () => {
+      profileFiles();
+      freshCache();
+      cache('integration-ids.d/acme-prod', ['prod-orders']);
+      cache('integration-ids.d/@sandbox', ['sandbox-orders']);
+      expect(await complete('nsx --profile acme-prod recover prod', ['Tab'])).toMatch(/nsx --profile acme-prod recover prod-orders #MARK/);
+      expect(await complete('nsx --profile=acme-prod logs list prod', ['Tab'])).toMatch(/logs list prod-orders #MARK/);
+      expect(await complete('nsx --sandbox recover sand', ['Tab'])).toMatch(/nsx --sandbox recover sandbox-orders #MARK/);
+      // The default profile's cache has no id like prod (fish would match a substring too).
+      expect(await complete('nsx recover prod', ['Tab'])).toMatch(/nsx recover prod#MARK/);
+      expect(await complete('nsx recover e', ['Tab'])).toMatch(/nsx recover erp-orders #MARK/);
+      // The current profile nsx wrote down (config use) is the default for the ids.
+      cache('current-profile', ['acme-prod']);
+      expect(await complete('nsx recover prod', ['Tab'])).toMatch(/nsx recover prod-orders #MARK/);
+      rmSync(join(home, 'cache', 'current-profile'));
     });
 
     it('completes an option: nsx rejected retry erp-orders --dry<Tab> -> --dry-run', async () => {

@@ -120,7 +120,7 @@ describe('integration ids from the server and the completion cache', () => {
     expect(r.code, r.stderr).toBe(0);
     const listed = (JSON.parse(r.stdout) as Array<{ id: string }>).map((i) => i.id);
     for (const id of hostile) expect(listed).toContain(id);
-    const cached = readFileSync(join(h.env.NSX_CACHE_DIR!, 'integration-ids'), 'utf8').split('\n').filter(Boolean);
+    const cached = readFileSync(join(h.env.NSX_CACHE_DIR!, 'integration-ids.d', 'default'), 'utf8').split('\n').filter(Boolean);
     expect(cached).toContain('erp-orders');
     for (const id of hostile) expect(cached).not.toContain(id);
     expect(cached.every((id) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(id))).toBe(true);

@@ -70,7 +70,7 @@ describe('integrations delete', () => {
       expect(await right.exitCode()).toBe(0);
       expect(right.screen()).toMatch(/deleted s3-archive/);
       expect(state().integrations.has('s3-archive')).toBe(false);
-      expect(lines(readFileSync(join(h.env.NSX_CACHE_DIR!, 'integration-ids'), 'utf8'))).not.toContain('s3-archive');
+      expect(lines(readFileSync(join(h.env.NSX_CACHE_DIR!, 'integration-ids.d', 'default'), 'utf8'))).not.toContain('s3-archive');
     } finally {
       right.close();
     }

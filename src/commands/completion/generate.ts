@@ -7,12 +7,14 @@
 // reads are computed once (walkTables); bash and zsh run the same walker text (POSIX_WALKER), fish its
 // own in fish syntax. The command tree they describe is built from the verb declarations (src/commands/
 // define.ts), commander's own --help, --version and help commands included. Integration ids come
-// from the id cache file written by `nsx integrations list`, read by the shell itself: no nsx process
-// and no network on Tab. A cache older than a day is ignored (ids may be gone).
+// from the id cache file of the profile being completed (the line's --profile or --sandbox, else
+// NSX_PROFILE, else the current profile), written by `nsx integrations list`, read by the shell itself:
+// no nsx process and no network on Tab. A cache older than a day is ignored (ids may be gone). Profile
+// names come from the names file nsx writes beside it whenever it writes the config.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Help, type Command, type Option } from 'commander';
-import { ID_CACHE_FILE } from '../../config/id-cache.js';
+import { CURRENT_PROFILE_FILE, ID_CACHE_DIR, PROFILE_NAMES_FILE, SANDBOX_CACHE_KEY } from '../../config/id-cache.js';
 import { INTEGRATION_ID_PATTERN } from '../../api/schemas.js';
 
 /** nsx's id syntax as an ERE that bash's and zsh's =~ and fish's string match -r read alike. */
@@ -30,7 +32,8 @@ export type ValueKind =
   | { kind: 'choices'; choices: string[] }
   | { kind: 'files' }
   | { kind: 'dirs' }
-  | { kind: 'ids' };
+  | { kind: 'ids' }
+  | { kind: 'profiles' };
 
 export interface OptionSpec {
   /** -o, --output */
@@ -73,6 +76,10 @@ function kindFromName(name: string, choices: readonly string[] | undefined): Val
   return { kind: 'none' };
 }
 
+/** Positional arguments and options that name a configured profile. */
+const PROFILE_ARGS = new Set(['profile']);
+const PROFILE_OPTIONS = new Set(['--profile']);
+
 function optionSpec(option: Option): OptionSpec {
   const flags = [option.short, option.long].filter((f): f is string => Boolean(f));
   const takesValue = option.required || option.optional;
@@ -80,7 +87,11 @@ function optionSpec(option: Option): OptionSpec {
   return {
     flags,
     description: firstLine(option.description),
-    value: takesValue ? kindFromName(placeholder.replace(/\.\.\.$/, ''), option.argChoices) : undefined,
+    value: !takesValue
+      ? undefined
+      : option.long && PROFILE_OPTIONS.has(option.long)
+        ? { kind: 'profiles' }
+        : kindFromName(placeholder.replace(/\.\.\.$/, ''), option.argChoices),
   };
 }
 
@@ -110,7 +121,9 @@ export function describeCommand(cmd: Command, path: string[] = [], inherited: re
     value:
       INTEGRATION_ID_ARGS.has(arg.name()) && !NEW_ID_COMMANDS.has(path.join(' '))
         ? ({ kind: 'ids' } as const)
-        : kindFromName(arg.name(), arg.argChoices),
+        : PROFILE_ARGS.has(arg.name())
+          ? ({ kind: 'profiles' } as const)
+          : kindFromName(arg.name(), arg.argChoices),
   }));
   return { path, name: cmd.name(), aliases: cmd.aliases(), description: firstLine(cmd.description()), subcommands, options, args };
 }
@@ -150,8 +163,9 @@ function walkTables(root: CommandSpec): WalkTables {
 
 const HEADER = (shell: Shell) =>
   `nsx ${shell} completion, generated from the command tree by src/commands/completion/generate.ts: do not edit.
-Install: see \`nsx completion --help\`. Integration ids complete from the cache written by
-\`nsx integrations list\` (${'$'}{NSX_CACHE_DIR:-${'$'}{XDG_CACHE_HOME:-~/.cache}/nsx}/${ID_CACHE_FILE}); older than a day = ignored.`;
+Install: see \`nsx completion --help\`. Integration ids complete from the cache of the profile being
+completed, written by \`nsx integrations list\` (${'$'}{NSX_CACHE_DIR:-${'$'}{XDG_CACHE_HOME:-~/.cache}/nsx}/${ID_CACHE_DIR}/PROFILE);
+older than a day = ignored. Profile names complete from ${PROFILE_NAMES_FILE} there, written with the config.`;
 
 const comment = (text: string) => text.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n');
 
@@ -163,7 +177,7 @@ function fishQuote(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** ids, files, dirs, none or choices:a,b,c (one word: the scripts split on commas). */
+/** ids, profiles, files, dirs, none or choices:a,b,c (one word: the scripts split on commas). */
 function kindWord(kind: ValueKind): string {
   return kind.kind === 'choices' ? `choices:${kind.choices.join(',')}` : kind.kind;
 }
@@ -182,17 +196,22 @@ function caseArms(t: WalkTables): { canonical: string[]; valueKinds: string[] } 
 /**
  * The command-line walker of bash and zsh, one text for both: reads the words before the cursor (its
  * arguments), follows subcommands (aliases included), skips option values, counts positional arguments.
- * Sets the caller's locals _nsx_path ("rejected retry"), _nsx_nargs and _nsx_expect (the kind of value an
- * option still waits for). fish's __nsx_walk does the same in fish.
+ * Sets the caller's locals _nsx_path ("rejected retry"), _nsx_nargs, _nsx_expect (the kind of value an
+ * option still waits for), _nsx_profile (the line's --profile) and _nsx_sandbox (the line has --sandbox). fish's __nsx_walk does the same in fish.
  */
 const POSIX_WALKER = `_nsx_walk() {
-  local word
-  _nsx_path='' _nsx_nargs=0 _nsx_expect=''
+  local word prev=''
+  _nsx_path='' _nsx_nargs=0 _nsx_expect='' _nsx_profile='' _nsx_sandbox=''
   for word in "$@"; do
     if [[ -n $_nsx_expect ]]; then
       _nsx_expect=''
+      [[ $prev == --profile ]] && _nsx_profile=$word
     elif [[ $word == -* ]]; then
-      if [[ $word != *=* ]]; then
+      if [[ $word == --sandbox ]]; then
+        _nsx_sandbox=1
+      elif [[ $word == --profile=* ]]; then
+        _nsx_profile=\${word#--profile=}
+      elif [[ $word != *=* ]]; then
         _nsx_option_value "$_nsx_path" "$word"
         [[ -n $REPLY ]] && _nsx_expect=$REPLY
       fi
@@ -205,7 +224,31 @@ const POSIX_WALKER = `_nsx_walk() {
         (( _nsx_nargs++ ))
       fi
     fi
+    prev=$word
   done
+}`;
+
+/**
+ * Where bash and zsh find the cache (REPLY), and the id file of the profile being completed: the line's
+ * --sandbox or --profile, else NSX_PROFILE, else the current profile nsx wrote down, else "default". A
+ * name that is not a safe word has no file the shells read (nsx names its file otherwise).
+ */
+const POSIX_CACHE_FILES = `_nsx_cache_dir() {
+  REPLY=\${NSX_CACHE_DIR:-}
+  if [[ -z $REPLY ]]; then
+    if [[ \${XDG_CACHE_HOME:-} == /* ]]; then REPLY=$XDG_CACHE_HOME/nsx; else REPLY=$HOME/.cache/nsx; fi
+  fi
+}
+
+_nsx_id_file() {
+  local dir key re='${ID_RE}'
+  _nsx_cache_dir; dir=$REPLY
+  key=\${_nsx_profile:-\${NSX_PROFILE:-}}
+  if [[ -z $key && -r $dir/${CURRENT_PROFILE_FILE} ]]; then IFS= read -r key < "$dir/${CURRENT_PROFILE_FILE}"; fi
+  key=\${key:-default}
+  REPLY=''
+  if [[ -n \${_nsx_sandbox:-} ]]; then key='${SANDBOX_CACHE_KEY}'; elif [[ ! $key =~ $re ]]; then return 0; fi
+  REPLY=$dir/${ID_CACHE_DIR}/$key
 }`;
 
 /** "ids none..." : one word per positional argument, "..." marking a variadic last one. */
@@ -270,16 +313,23 @@ ${caseLines(args)}
   esac
 }
 
+${POSIX_CACHE_FILES}
+
 _nsx_ids() {
-  local dir=\${NSX_CACHE_DIR:-}
-  if [[ -z $dir ]]; then
-    if [[ \${XDG_CACHE_HOME:-} == /* ]]; then dir=$XDG_CACHE_HOME/nsx; else dir=$HOME/.cache/nsx; fi
-  fi
-  local file=$dir/${ID_CACHE_FILE} id re='${ID_RE}'
-  [[ -r $file ]] || return 0
+  local file id re='${ID_RE}'
+  _nsx_id_file; file=$REPLY
+  [[ -n $file && -r $file ]] || return 0
   # Older than a day: stale ids would mislead (find is the one small process started on Tab).
   [[ -n $(find "$file" -mmin -1440 2>/dev/null) ]] || return 0
   # Only words of nsx's id syntax: the cache holds what a server answered.
+  while IFS= read -r id; do [[ $id =~ $re ]] && printf '%s\\n' "$id"; done < "$file"
+}
+
+_nsx_profiles() {
+  local id re='${ID_RE}'
+  _nsx_cache_dir
+  local file=$REPLY/${PROFILE_NAMES_FILE}
+  [[ -r $file ]] || return 0
   while IFS= read -r id; do [[ $id =~ $re ]] && printf '%s\\n' "$id"; done < "$file"
 }
 
@@ -287,7 +337,7 @@ _nsx_complete_value() {
   local kind=$1 cur=$2 prefix=\${3:-}
   case $kind in
     # Not compgen -W: it expands $(...) and backticks in its words. Each id is compared and added as text.
-    ids) local id; COMPREPLY=(); while IFS= read -r id; do [[ $id == "$cur"* ]] && COMPREPLY+=("$prefix$id"); done < <(_nsx_ids) ;;
+    ids|profiles) local id; COMPREPLY=(); while IFS= read -r id; do [[ $id == "$cur"* ]] && COMPREPLY+=("$prefix$id"); done < <(_nsx_$kind) ;;
     files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
     dirs) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
     choices:*) local choices=\${kind#choices:}; COMPREPLY=($(compgen -P "$prefix" -W "\${choices//,/ }" -- "$cur")) ;;
@@ -310,7 +360,7 @@ _nsx() {
     cur=\${words[cword]}
   fi
 
-  local _nsx_path _nsx_nargs _nsx_expect
+  local _nsx_path _nsx_nargs _nsx_expect _nsx_profile _nsx_sandbox
   _nsx_walk "\${words[@]:1:cword-1}"
 
   if [[ -n $_nsx_expect ]]; then
@@ -402,14 +452,14 @@ ${caseLines(args)}
   esac
 }
 
+${POSIX_CACHE_FILES}
+
 _nsx_ids() {
-  local dir=\${NSX_CACHE_DIR:-}
-  if [[ -z $dir ]]; then
-    if [[ \${XDG_CACHE_HOME:-} == /* ]]; then dir=$XDG_CACHE_HOME/nsx; else dir=$HOME/.cache/nsx; fi
-  fi
+  _nsx_id_file
+  [[ -n $REPLY ]] || return 1
   # (N.mh-24): the file only if it was modified within the last 24 hours; no process is started.
   local -a fresh
-  fresh=( $dir/${ID_CACHE_FILE}(N.mh-24) )
+  fresh=( $REPLY(N.mh-24) )
   (( \${#fresh} )) || return 1
   # Only words of nsx's id syntax: the cache holds what a server answered (compadd inserts them quoted).
   local id re='${ID_RE}'
@@ -418,10 +468,19 @@ _nsx_ids() {
   (( \${#reply} ))
 }
 
+_nsx_profiles() {
+  _nsx_cache_dir
+  local file=$REPLY/${PROFILE_NAMES_FILE} id re='${ID_RE}'
+  [[ -r $file ]] || return 1
+  reply=()
+  for id in \${(f)"$(<$file)"}; do [[ $id =~ $re ]] && reply+=( $id ); done
+  (( \${#reply} ))
+}
+
 _nsx_complete_value() {
   local kind=$1
   case $kind in
-    ids) local -a reply; _nsx_ids && compadd -a reply ;;
+    ids|profiles) local -a reply; _nsx_$kind && compadd -a reply ;;
     files) _files ;;
     dirs) _files -/ ;;
     choices:*) local -a choices; choices=( \${(s:,:)kind#choices:} ); compadd -a choices ;;
@@ -432,7 +491,7 @@ _nsx_complete_value() {
 ${POSIX_WALKER}
 
 _nsx() {
-  local _nsx_path _nsx_expect kind
+  local _nsx_path _nsx_expect _nsx_profile _nsx_sandbox kind
   local -i _nsx_nargs
   _nsx_walk "\${(@)words[2,CURRENT-1]}"
 
@@ -493,6 +552,7 @@ function fishScript(root: CommandSpec): string {
       else if (v.kind === 'files') parts.push('-r -F');
       else if (v.kind === 'dirs') parts.push(`-x -a ${fishQuote('(__fish_complete_directories)')}`);
       else if (v.kind === 'ids') parts.push(`-x -a ${fishQuote('(__nsx_ids)')}`);
+      else if (v.kind === 'profiles') parts.push(`-x -a ${fishQuote('(__nsx_profiles)')}`);
       else parts.push('-x');
     }
     if (o.description) parts.push(`-d ${fishQuote(o.description)}`);
@@ -503,6 +563,7 @@ function fishScript(root: CommandSpec): string {
       const cond = `__nsx_argument ${shQuote(c.path.join(' '))} ${index}${a.variadic ? ' +' : ''}`;
       const v = a.value;
       if (v.kind === 'ids') return [`complete -c nsx -n ${fishQuote(cond)} -a ${fishQuote('(__nsx_ids)')}`];
+      if (v.kind === 'profiles') return [`complete -c nsx -n ${fishQuote(cond)} -a ${fishQuote('(__nsx_profiles)')}`];
       if (v.kind === 'choices') return [`complete -c nsx -n ${fishQuote(cond)} -a ${fishQuote(v.choices.join(' '))}`];
       if (v.kind === 'files') return [`complete -c nsx -n ${fishQuote(cond)} -F`];
       if (v.kind === 'dirs') return [`complete -c nsx -n ${fishQuote(cond)} -a ${fishQuote('(__fish_complete_directories)')}`];
@@ -539,7 +600,8 @@ function __nsx_takes_value
     return 1
 end
 
-# Reads the command line once per Tab: sets __nsx_path (e.g. "rejected retry") and __nsx_nargs.
+# Reads the command line once per Tab: sets __nsx_path (e.g. "rejected retry"), __nsx_nargs, __nsx_profile
+# (the line's --profile) and __nsx_sandbox (1 when the line has --sandbox).
 function __nsx_walk
     set -l tokens (commandline -opc)
     set -l key (string join \\n -- $tokens)
@@ -549,12 +611,20 @@ function __nsx_walk
     set -g __nsx_walked $key
     set -g __nsx_path ''
     set -g __nsx_nargs 0
+    set -g __nsx_profile ''
+    set -g __nsx_sandbox 0
     set -l expect 0
+    set -l prev ''
     for word in $tokens[2..-1]
         if test $expect = 1
             set expect 0
+            test "$prev" = --profile; and set -g __nsx_profile $word
         else if string match -q -- '-*' $word
-            if not string match -q -- '*=*' $word; and __nsx_takes_value "$__nsx_path" $word
+            if test "$word" = --sandbox
+                set -g __nsx_sandbox 1
+            else if string match -q -- '--profile=*' $word
+                set -g __nsx_profile (string replace -- '--profile=' '' $word)
+            else if not string match -q -- '*=*' $word; and __nsx_takes_value "$__nsx_path" $word
                 set expect 1
             end
         else
@@ -566,6 +636,7 @@ function __nsx_walk
                 set -g __nsx_nargs (math $__nsx_nargs + 1)
             end
         end
+        set prev $word
     end
 end
 
@@ -585,16 +656,34 @@ function __nsx_argument
     end
 end
 
-function __nsx_ids
-    set -l dir $NSX_CACHE_DIR
-    if test -z "$dir"
-        if string match -q -- '/*' "$XDG_CACHE_HOME"
-            set dir $XDG_CACHE_HOME/nsx
-        else
-            set dir $HOME/.cache/nsx
-        end
+function __nsx_cache_dir
+    if test -n "$NSX_CACHE_DIR"
+        echo $NSX_CACHE_DIR
+    else if string match -q -- '/*' "$XDG_CACHE_HOME"
+        echo $XDG_CACHE_HOME/nsx
+    else
+        echo $HOME/.cache/nsx
     end
-    set -l file $dir/${ID_CACHE_FILE}
+end
+
+# The ids of the profile being completed: the line's --sandbox or --profile, else NSX_PROFILE, else the
+# current profile nsx wrote down, else "default" (a name that is not a safe word has no file read here).
+function __nsx_ids
+    __nsx_walk
+    set -l dir (__nsx_cache_dir)
+    set -l key $__nsx_profile
+    test -z "$key"; and set key $NSX_PROFILE
+    if test -z "$key"; and test -r $dir/${CURRENT_PROFILE_FILE}
+        read -l current < $dir/${CURRENT_PROFILE_FILE}
+        set key $current
+    end
+    test -z "$key"; and set key default
+    if test "$__nsx_sandbox" = 1
+        set key '${SANDBOX_CACHE_KEY}'
+    else
+        string match -rq -- '${ID_RE}' $key; or return
+    end
+    set -l file $dir/${ID_CACHE_DIR}/$key
     test -r $file; or return
     # Older than a day: stale ids would mislead.
     set -l age (path mtime --relative $file)
@@ -602,6 +691,14 @@ function __nsx_ids
     # Only words of nsx's id syntax: the cache holds what a server answered.
     while read -l id
         string match -rq -- '${ID_RE}' $id; and printf '%s\\n' $id
+    end < $file
+end
+
+function __nsx_profiles
+    set -l file (__nsx_cache_dir)/${PROFILE_NAMES_FILE}
+    test -r $file; or return
+    while read -l name
+        string match -rq -- '${ID_RE}' $name; and printf '%s\\n' $name
     end < $file
 end
 

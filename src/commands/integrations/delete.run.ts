@@ -39,7 +39,7 @@ export async function run(ctx: CommandContext, [rawId]: ArgsOf<typeof deleteInte
   }
 
   await client.eventstream.deleteIntegration(id);
-  rememberIntegrationIds(cachedIntegrationIds().filter((x) => x !== id));
+  rememberIntegrationIds(ctx.globals, cachedIntegrationIds(ctx.globals).filter((x) => x !== id));
   if (ctx.output.isJson) ctx.output.object({ id, deleted: true, export: exported ?? null }, () => '');
   else ctx.output.success(`deleted ${id}${exported ? ` (a copy is in ${exported.dir})` : ''}`);
 }

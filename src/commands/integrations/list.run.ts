@@ -10,7 +10,7 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof list>, opts:
   // An entry nsx cannot read (no id) is named on stderr; the others are listed.
   const all = await client.eventstream.listIntegrations({ onUnreadable: (where) => ctx.output.warn(`skipped an entry nsx cannot read: ${where}`) });
   // Every id, not just the filtered ones: shell completion offers all of them.
-  rememberIntegrationIds(all.map((i) => i.id));
+  rememberIntegrationIds(ctx.globals, all.map((i) => i.id));
   const rows = (opts.status ? all.filter((i) => statusIs(i.status, opts.status!)) : all).map((i) => maskIntegration(i));
   await ctx.output.list(rows, INTEGRATION_COLUMNS, {
     empty: opts.status

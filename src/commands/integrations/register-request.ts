@@ -235,11 +235,11 @@ export function validatedRequest(request: RegisterRequest): RegisterRequest {
  * or the 25-integration limit. The server's 409 (a race with someone else) gets the same clear message.
  * With `renameIfTaken` (an id nsx chose, not the user) a taken id gets a "-2", "-3", ... suffix instead.
  */
-export async function registerChecked(ctx: Pick<CommandContext, 'command'>, client: ApiClient, request: RegisterRequest, options: { renameIfTaken?: boolean } = {}): Promise<Integration> {
+export async function registerChecked(ctx: Pick<CommandContext, 'command' | 'globals'>, client: ApiClient, request: RegisterRequest, options: { renameIfTaken?: boolean } = {}): Promise<Integration> {
   let unreadable = 0; // entries without a readable id still count toward the limit
   const existing = await client.eventstream.listIntegrations({ onUnreadable: () => unreadable++ });
   const ids = existing.map((i) => i.id);
-  rememberIntegrationIds(ids);
+  rememberIntegrationIds(ctx.globals, ids);
   let body = request;
   if (ids.includes(request.id)) {
     if (!options.renameIfTaken) {
@@ -256,7 +256,7 @@ export async function registerChecked(ctx: Pick<CommandContext, 'command'>, clie
   }
   try {
     const created = await client.eventstream.registerIntegration(body);
-    rememberIntegrationIds([...ids, created.id]);
+    rememberIntegrationIds(ctx.globals, [...ids, created.id]);
     return created;
   } catch (error) {
     if (error instanceof ApiError && error.status === STATUS.duplicateOrLimit) {

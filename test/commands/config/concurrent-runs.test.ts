@@ -87,7 +87,7 @@ describe('two in-process runs with different environments at the same time', () 
       expect((JSON.parse(r.stdout) as Array<{ id: string }>).map((x) => x.id)).toEqual([`only-at-${t.name}`]);
       expect(t.server.requests.filter((q) => q.method === 'GET').map((q) => q.path)).toEqual(['/api/v1/org/integrations/eventstream']);
       const cache = t.home.env.NSX_CACHE_DIR!;
-      expect(readFileSync(join(cache, 'integration-ids'), 'utf8').trim()).toBe(`only-at-${t.name}`);
+      expect(readFileSync(join(cache, 'integration-ids.d', t.name), 'utf8').trim()).toBe(`only-at-${t.name}`);
       const tokens = readFileSync(join(cache, 'tokens.json'), 'utf8');
       expect(tokens).toContain(`token-of-${t.name}`);
       expect(tokens).not.toContain(`token-of-${tenants[1 - i]!.name}`);

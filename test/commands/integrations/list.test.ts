@@ -24,7 +24,7 @@ describe('integrations list', () => {
       'temporary', expect.any(String), '2026-11-20T00:00:00.000Z', '2026-11-21T00:00:00.000Z',
     ]);
     expect(r.stdout).not.toMatch(/demo-erp-key|sandbox-demo-secret-access-key/);
-    const cached = readFileSync(join(h.env.NSX_CACHE_DIR!, 'integration-ids'), 'utf8');
+    const cached = readFileSync(join(h.env.NSX_CACHE_DIR!, 'integration-ids.d', 'default'), 'utf8');
     expect(lines(cached)).toEqual(DEMO_IDS);
   });
 

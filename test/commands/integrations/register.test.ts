@@ -28,7 +28,7 @@ describe('integrations register', () => {
     expect(rec.callback_parameters).toEqual({ callback_url: 'https://erp.example.com/newstore', api_key: 'k-from-file-123' });
     expect(rec.filter_conditions).toEqual({ events: ['order.created', 'order.cancelled'], entities: ['return'] });
     expect(rec.integration_type).toBe('permanent');
-    expect(lines(readFileSync(join(h.env.NSX_CACHE_DIR!, 'integration-ids'), 'utf8'))).toContain('erp-new');
+    expect(lines(readFileSync(join(h.env.NSX_CACHE_DIR!, 'integration-ids.d', 'default'), 'utf8'))).toContain('erp-new');
   });
 
   it('reads the api key from stdin or from a named environment variable', async () => {
