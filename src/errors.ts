@@ -55,8 +55,11 @@ export class AuthError extends NsxError {
   }
 }
 export class NotFoundError extends NsxError {
-  constructor(message: string, options?: { hint?: string }) {
+  /** The integration id that does not exist, when that is what was not found (a "did you mean" looks for it). */
+  readonly integrationId: string | undefined;
+  constructor(message: string, options?: { hint?: string; integrationId?: string }) {
     super(message, ExitCode.notFound, options);
+    this.integrationId = options?.integrationId;
   }
 }
 export class PartialFailureError extends NsxError {

@@ -32,6 +32,7 @@ export class EventStreamApi {
     if (error instanceof ApiError && error.status === 404) {
       return new NotFoundError(`integration "${id}" does not exist${this.tenant ? ` in tenant ${this.tenant}` : ''}`, {
         hint: `see the ids with: ${nsxCommand('integrations', 'list')}`,
+        integrationId: id,
       });
     }
     return error;

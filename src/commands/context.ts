@@ -244,6 +244,10 @@ async function runLazy<O>(load: () => Promise<{ run: Handler<O> }>, cmd: Command
     const { run } = await load();
     // Code below the context (hints in workflows) finds this run's words.
     await withInvocation(ctx.hintWords, () => run(ctx, args, opts));
+  } catch (error) {
+    // An unknown integration id: "did you mean ...?" from the profile's id cache (loaded only then).
+    if (error instanceof Error && 'integrationId' in error && error.integrationId) throw (await import('./suggest-id.js')).withIdSuggestion(error, ctx);
+    throw error;
   } finally {
     await ctx.dispose();
   }
