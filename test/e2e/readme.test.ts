@@ -4,7 +4,9 @@
 // also in NSX_SANDBOX_URL, as the README documents). A command that cannot run here is in SKIPPED with the
 // reason; a command whose documented answer is not exit 0 is in EXPECTED with the reason. A README command
 // in neither list must exit 0, and an entry of either list that is no longer in the README fails the test.
-// The blocks run in parallel, each with its own HOME and sandbox; the lines of a block in order.
+// Most lines are alternatives: each runs with its own HOME and sandbox, six at a time. A line that reads
+// what the line before wrote (--plan-in after --plan-out) runs after it, in the same HOME, and so do the
+// lines of a configuration block (config set, then config unset; auth login, config use, ...).
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -159,10 +161,25 @@ describe('the README, command by command, from a fresh HOME', () => {
   it('runs every command that is not skipped: exit 0, or the documented code', { timeout: 120_000 }, async () => {
     const failures: string[] = [];
     let ran = 0;
-    await Promise.all(
-      blocks.map(async (block) => {
-        const lines = block.filter((l) => !(l in SKIPPED));
-        if (!lines.length) return;
+    let completions = 0;
+    const jobs: string[][] = [];
+    for (const block of blocks) {
+      const kept = block.filter((l) => !(l in SKIPPED));
+      if (kept.some((l) => /^nsx (config|auth)\b/.test(l))) {
+        jobs.push(kept);
+        continue;
+      }
+      for (const line of kept) {
+        if (line.includes('--plan-in') && jobs.length) jobs[jobs.length - 1]!.push(line);
+        else jobs.push([line]);
+      }
+    }
+    const queue = [...jobs];
+    const worker = async (): Promise<void> => {
+      for (let lines = queue.shift(); lines; lines = queue.shift()) await runJob(lines);
+    };
+    const runJob = async (lines: string[]): Promise<void> => {
+      {
         // As --sandbox runs it: the receiver accepts everything (the fix is deployed), so a recover succeeds.
         const sandbox = await startSandbox({ port: 0, statePath: null, timeScale: 1000, deliveryTimeoutMs: 5000, receiver: { rule: 'accept-all' } });
         sandboxes.push(sandbox);
@@ -182,13 +199,15 @@ describe('the README, command by command, from a fresh HOME', () => {
           if (r.code !== want) failures.push(`${line}\n  exit ${r.code}, expected ${want}\n  stderr: ${r.stderr.trim().split('\n').slice(0, 4).join('\n          ')}`);
         }
         // The completion install lines wrote where the shells look.
-        if (block.some((l) => l.includes('nsx completion bash'))) {
-          for (const f of ['.local/share/bash-completion/completions/nsx', '.zfunc/_nsx', '.config/fish/completions/nsx.fish']) {
-            if (!existsSync(join(home, f)) || !readFileSync(join(home, f), 'utf8').includes('nsx')) failures.push(`completion file ${f} not written`);
-          }
+        for (const [shell, f] of [['bash', '.local/share/bash-completion/completions/nsx'], ['zsh', '.zfunc/_nsx'], ['fish', '.config/fish/completions/nsx.fish']] as const) {
+          if (!lines.some((l) => l.includes(`nsx completion ${shell}`))) continue;
+          if (!existsSync(join(home, f)) || !readFileSync(join(home, f), 'utf8').includes('complete')) failures.push(`completion file ${f} not written`);
+          else completions++;
         }
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: 6 }, worker));
+    expect(completions).toBe(3);
     expect(failures, failures.join('\n\n')).toEqual([]);
     expect(ran).toBeGreaterThan(40);
   });
