@@ -1,7 +1,7 @@
 // An unknown integration id: exit 5 and "did you mean erp-orders?" with the corrected command, from the id
 // cache of the profile in use (kept per profile; --sandbox has its own); the suggested command is run.
 // Also: the per-profile cache files, the old single file removed, the profile names file completion reads.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closestMatch, editDistance } from '../../src/input/did-you-mean.js';
@@ -130,5 +130,19 @@ describe('the files completion reads', () => {
     expect((await h.nsx(['config', 'use', 'staging'])).code).toBe(0);
     expect(readFileSync(join(cacheDir(), 'current-profile'), 'utf8')).toBe('staging\n');
     rmSync(join(h.env.NSX_CONFIG_DIR!, 'config.json'));
+  });
+
+  it('a config edited by hand (newer than the names file) is read again at the next command', async () => {
+    expect((await h.nsx(['config', 'set', 'tenant', 'acme-prod', '--profile', 'prod'])).code).toBe(0);
+    const file = join(h.env.NSX_CONFIG_DIR!, 'config.json');
+    const edited = JSON.parse(readFileSync(file, 'utf8')) as { profiles: Record<string, unknown> };
+    edited.profiles['eu-prod'] = { tenant: 'acme-eu' };
+    edited.profiles['bad name$(x)'] = { tenant: 'x' };
+    writeFileSync(file, JSON.stringify(edited), { mode: 0o600 });
+    const later = new Date(Date.now() + 5000);
+    utimesSync(file, later, later);
+    expect((await h.nsx(['config', 'list'])).code).toBe(0);
+    expect(lines(readFileSync(join(cacheDir(), 'profile-names'), 'utf8'))).toEqual(['prod', 'eu-prod']);
+    rmSync(file);
   });
 });
