@@ -51,7 +51,7 @@ const SKIPPED: Record<string, string> = {
   'nsx auth login --profile acme --tenant acme': 'prompts in a terminal for the client id and secret of a real tenant',
   'nsx receiver check https://erp.example.com/newstore --api-key-env ERP_API_KEY': 'a receiver on the internet',
   'printf %s "$NSX_SECRET" | nsx auth login --profile ci --tenant acme-staging --client-id nsx-ci --client-secret-stdin':
-    'logs in to a real tenant (acme-staging: its token URL is on the internet); test/commands/auth and test/e2e/foundation.test.ts log in to the sandbox',
+    'logs in to a real tenant (acme-staging: its token URL is on the internet); test/e2e/foundation.test.ts logs in to the sandbox',
   'nsx rejected triage erp-orders': 'interactive: needs a terminal; test/e2e/triage.e2e.test.ts drives it in tmux',
   'nsx stock import stock.csv --range 10-12 --upload-url-env STOCK_PUT_URL --source-uri s3://acme-imports/stock.zip --wait --json':
     "uploads to a real bucket's presigned URL; test/commands/stock/import.test.ts runs it against a local bucket",
