@@ -65,6 +65,8 @@ export interface RequestOptions<T> {
   /** Overrides the route's idempotency (e.g. a caller that knows a repeat is harmless). */
   idempotent?: boolean;
   signal?: AbortSignal;
+  /** Told of every 429/503 answer (Retry-After in ms when given), before the layer waits or gives up. */
+  onThrottled?: (status: number, retryAfterMs: number | undefined) => void;
 }
 
 export interface RawResponse {
@@ -386,6 +388,7 @@ export class HttpClient {
           continue;
         }
       }
+      if (options.onThrottled && RETRY_ANY.has(status)) options.onThrottled(status, parseRetryAfter(response.headers['retry-after']));
       const retryable = RETRY_ANY.has(status) || (idempotent && RETRY_IDEMPOTENT.has(status));
       if (retryable && attempt < this.retry.retries) {
         const retryAfter = parseRetryAfter(response.headers['retry-after']);

@@ -1,0 +1,127 @@
+// The adaptive concurrency of `recover --concurrency auto`: how many calls may be in flight at once,
+// chosen from what the tenant's answers say. Pure (the clock is passed in), so tests drive it with a fake one.
+//
+// Rules (README "Adaptive concurrency"):
+// - Start at `start` (2). A round is `level` answered calls (at least 4). At the end of each round the
+//   round's mean latency is compared with the baseline (the lowest round mean seen so far):
+//   - at most 1.5x the baseline: more calls in flight still mean more calls per second (Little's law:
+//     throughput = level / latency), so grow: double while no trouble has been seen yet (slow start),
+//     afterwards +1 per round;
+//   - above 2x the baseline + 5 ms (a latency jump): the tenant is queueing; back off to 0.7x the level;
+//   - in between: hold (throughput no longer grows).
+// - A 429 or 503: halve the level (at least 1) and pause new calls until Retry-After has passed; the level
+//   that was throttled becomes a ceiling that growth stays below for 20 rounds. Answers of calls already in
+//   flight when it reacted do not halve it again in the same round.
+// - Never above `max`, never below 1.
+
+export type LevelReason = 'start' | 'grow' | 'throttled' | 'latency';
+
+export interface LevelChange {
+  level: number;
+  from: number;
+  reason: LevelReason;
+  /** For people: "round mean 52 ms (baseline 50 ms)", "429, Retry-After 1000 ms". */
+  detail: string;
+}
+
+export interface AdaptiveOptions {
+  max: number;
+  start?: number;
+  /** Milliseconds, monotonic (performance.now in use, a fake in tests). */
+  now: () => number;
+}
+
+const MIN_ROUND = 4;
+const GROW_BELOW = 1.5;
+const JUMP_ABOVE = 2;
+const JUMP_MARGIN_MS = 5;
+const LATENCY_BACKOFF = 0.7;
+const CEILING_ROUNDS = 20;
+
+export class AdaptiveConcurrency {
+  private current: number;
+  private readonly max: number;
+  private readonly now: () => number;
+  private slowStart = true;
+  private baseline: number | undefined;
+  private roundCalls = 0;
+  private roundLatency = 0;
+  private pausedUntil = 0;
+  private reactedThisRound = false;
+  private ceiling: number | undefined;
+  private ceilingRounds = 0;
+
+  constructor(options: AdaptiveOptions) {
+    this.max = Math.max(1, Math.floor(options.max));
+    this.current = Math.min(this.max, Math.max(1, Math.floor(options.start ?? 2)));
+    this.now = options.now;
+  }
+
+  /** Calls that may be in flight now. */
+  get level(): number {
+    return this.current;
+  }
+
+  /** Milliseconds before a new call may start (a Retry-After being honoured); 0 = now. */
+  pauseMs(): number {
+    return Math.max(0, this.pausedUntil - this.now());
+  }
+
+  /** The first line for --verbose and the journal. */
+  started(): LevelChange {
+    return { level: this.current, from: 0, reason: 'start', detail: `start at ${this.current}, at most ${this.max}` };
+  }
+
+  /** A call was answered (not with 429/503) after `latencyMs`. */
+  answered(latencyMs: number): LevelChange | undefined {
+    this.roundCalls++;
+    this.roundLatency += latencyMs;
+    if (this.roundCalls < Math.max(MIN_ROUND, this.current)) return undefined;
+    const mean = this.roundLatency / this.roundCalls;
+    this.endRound();
+    if (this.baseline === undefined || mean < this.baseline) this.baseline = mean;
+    if (this.ceiling !== undefined && ++this.ceilingRounds >= CEILING_ROUNDS) this.ceiling = undefined;
+    const base = this.baseline;
+    const detail = `round mean ${Math.round(mean)} ms (baseline ${Math.round(base)} ms)`;
+    if (mean > base * JUMP_ABOVE + JUMP_MARGIN_MS) {
+      this.slowStart = false;
+      return this.set(Math.max(1, Math.floor(this.current * LATENCY_BACKOFF)), 'latency', `latency jump: ${detail}`);
+    }
+    if (mean <= base * GROW_BELOW) {
+      const wanted = this.slowStart ? this.current * 2 : this.current + 1;
+      const limit = Math.min(this.max, this.ceiling === undefined ? this.max : this.ceiling - 1);
+      const next = Math.max(this.current, Math.min(wanted, limit));
+      return this.set(next, 'grow', detail);
+    }
+    this.slowStart = false;
+    return undefined;
+  }
+
+  /** A call was answered 429 or 503 (Retry-After in ms when the answer gave one). */
+  throttled(status: number, retryAfterMs: number | undefined): LevelChange | undefined {
+    if (retryAfterMs !== undefined && retryAfterMs > 0) this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
+    this.slowStart = false;
+    if (this.reactedThisRound) return undefined;
+    this.reactedThisRound = true;
+    this.ceiling = this.current;
+    this.ceilingRounds = 0;
+    const next = Math.max(1, Math.floor(this.current / 2));
+    this.endRound();
+    this.reactedThisRound = true;
+    const change = this.set(next, 'throttled', `${status}${retryAfterMs !== undefined ? `, Retry-After ${retryAfterMs} ms` : ''}`);
+    return change ?? { level: next, from: next, reason: 'throttled', detail: `${status}${retryAfterMs !== undefined ? `, Retry-After ${retryAfterMs} ms` : ''} (already at 1)` };
+  }
+
+  private endRound(): void {
+    this.roundCalls = 0;
+    this.roundLatency = 0;
+    this.reactedThisRound = false;
+  }
+
+  private set(level: number, reason: LevelReason, detail: string): LevelChange | undefined {
+    const from = this.current;
+    if (level === from) return undefined;
+    this.current = level;
+    return { level, from, reason, detail };
+  }
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { AdaptiveConcurrency, type LevelChange } from '../../../src/workflows/pace/adaptive.js';
+
+/** A fake monotonic clock. */
+function clock(): { now: () => number; advance(ms: number): void } {
+  let t = 0;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
+/** Answers one full round at `latencyMs` each; the changes it made. */
+function round(c: AdaptiveConcurrency, latencyMs: number): LevelChange[] {
+  const changes: LevelChange[] = [];
+  const calls = Math.max(4, c.level);
+  for (let i = 0; i < calls; i++) {
+    const change = c.answered(latencyMs);
+    if (change) changes.push(change);
+  }
+  return changes;
+}
+
+describe('AdaptiveConcurrency', () => {
+  it('starts at 2 and doubles while latency stays at its baseline, up to the cap', () => {
+    const t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    expect(c.started()).toEqual({ level: 2, from: 0, reason: 'start', detail: 'start at 2, at most 32' });
+    const levels = [c.level];
+    for (let i = 0; i < 6; i++) {
+      round(c, 50);
+      levels.push(c.level);
+    }
+    expect(levels).toEqual([2, 4, 8, 16, 32, 32, 32]);
+  });
+
+  it('never goes above --max-concurrency, even when it is not a power of two', () => {
+    const t = clock();
+    const c = new AdaptiveConcurrency({ max: 5, now: t.now });
+    let highest = 0;
+    for (let i = 0; i < 20; i++) {
+      round(c, 50);
+      highest = Math.max(highest, c.level);
+    }
+    expect(highest).toBe(5);
+    expect(c.level).toBe(5);
+    expect(new AdaptiveConcurrency({ max: 1, now: t.now }).level).toBe(1);
+  });
+
+  it('halves on a 429 and pauses new calls until Retry-After has passed', () => {
+    const t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    round(c, 20);
+    round(c, 20);
+    expect(c.level).toBe(8);
+    const change = c.throttled(429, 1000);
+    expect(change).toMatchObject({ level: 4, from: 8, reason: 'throttled' });
+    expect(change?.detail).toBe('429, Retry-After 1000 ms');
+    expect(c.pauseMs()).toBe(1000);
+    t.advance(400);
+    expect(c.pauseMs()).toBe(600);
+    // The other calls of that burst answered 429 too: no second halving in the same round, the pause kept.
+    expect(c.throttled(429, 1000)).toBeUndefined();
+    expect(c.level).toBe(4);
+    expect(c.pauseMs()).toBe(1000);
+    t.advance(1000);
+    expect(c.pauseMs()).toBe(0);
+  });
+
+  it('after a throttle grows by one per round and stays below the level that was throttled', () => {
+    const t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    round(c, 20);
+    round(c, 20); // 8
+    c.throttled(503, undefined); // 4, ceiling 8
+    expect(c.pauseMs()).toBe(0);
+    const levels: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      round(c, 20);
+      levels.push(c.level);
+    }
+    expect(levels).toEqual([5, 6, 7, 7, 7, 7]);
+    // ... until the ceiling expires (20 rounds after the throttle).
+    for (let i = 0; i < 20; i++) round(c, 20);
+    expect(c.level).toBeGreaterThan(7);
+  });
+
+  it('backs off on a latency jump and holds while latency is raised but not jumping', () => {
+    const t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    round(c, 50);
+    round(c, 50);
+    expect(c.level).toBe(8);
+    expect(round(c, 90)).toEqual([]); // 1.8x: throughput no longer grows, hold
+    expect(c.level).toBe(8);
+    const [change] = round(c, 200); // above 2x + 5 ms
+    expect(change).toMatchObject({ level: 5, from: 8, reason: 'latency' });
+    expect(change?.detail).toBe('latency jump: round mean 200 ms (baseline 50 ms)');
+    round(c, 50);
+    expect(c.level).toBe(6); // no more doubling once trouble was seen
+  });
+
+  it('never goes below 1', () => {
+    const t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, start: 1, now: t.now });
+    const change = c.throttled(429, 2000);
+    expect(change).toMatchObject({ level: 1, reason: 'throttled' });
+    round(c, 10);
+    for (let i = 0; i < 5; i++) round(c, 500);
+    expect(c.level).toBe(1);
+  });
+});
