@@ -24,6 +24,7 @@ export interface CallOptions {
   idempotent?: boolean;
   signal?: AbortSignal;
   onThrottled?: (status: number, retryAfterMs: number | undefined) => void;
+  noThrottleRetry?: boolean;
 }
 
 export class EventStreamApi {

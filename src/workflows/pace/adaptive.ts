@@ -11,7 +11,10 @@
 //   - in between: hold (throughput no longer grows).
 // - A 429 or 503: halve the level (at least 1) and pause new calls until Retry-After has passed; the level
 //   that was throttled becomes a ceiling that growth stays below for 20 rounds. Answers of calls already in
-//   flight when it reacted do not halve it again in the same round.
+//   flight when it reacted do not halve it again in the same round. A 429 also says the tenant has a rate
+//   limit: from then on calls start at most at 0.95x the rate of answers seen over the last second before
+//   it (a limit is a rate, which a level alone can only meet in coarse steps), raised by 1% for each second
+//   without a 429.
 // - Never above `max`, never below 1.
 
 export type LevelReason = 'start' | 'grow' | 'throttled' | 'latency';
@@ -37,6 +40,9 @@ const JUMP_ABOVE = 2;
 const JUMP_MARGIN_MS = 5;
 const LATENCY_BACKOFF = 0.7;
 const CEILING_ROUNDS = 20;
+const RATE_WINDOW_MS = 1000;
+const RATE_SHARE = 0.95;
+const RATE_RAISE_PER_S = 0.01;
 
 export class AdaptiveConcurrency {
   private current: number;
@@ -47,9 +53,18 @@ export class AdaptiveConcurrency {
   private roundCalls = 0;
   private roundLatency = 0;
   private pausedUntil = 0;
+  /** When the last Retry-After pause that has passed ended. */
+  private pauseEnd = 0;
   private reactedThisRound = false;
   private ceiling: number | undefined;
   private ceilingRounds = 0;
+  /** When the last second's answers came (for the rate at a 429). */
+  private readonly answers: number[] = [];
+  private firstAnswerAt: number | undefined;
+  /** Calls a second, learnt from a 429; undefined = not paced. */
+  private rate: number | undefined;
+  private rateSince = 0;
+  private nextStartAt = 0;
 
   constructor(options: AdaptiveOptions) {
     this.max = Math.max(1, Math.floor(options.max));
@@ -64,7 +79,25 @@ export class AdaptiveConcurrency {
 
   /** Milliseconds before a new call may start (a Retry-After being honoured); 0 = now. */
   pauseMs(): number {
-    return Math.max(0, this.pausedUntil - this.now());
+    const now = this.now();
+    return Math.max(0, this.pausedUntil - now, this.rate === undefined ? 0 : this.nextStartAt - now);
+  }
+
+  /** The pace learnt from a 429 (calls a second), if any. */
+  get pace(): number | undefined {
+    return this.rate === undefined ? undefined : this.currentRate();
+  }
+
+  /** A call starts now (after pauseMs() reached 0): the next one is paced after it. */
+  starting(): void {
+    if (this.rate === undefined) return;
+    const now = this.now();
+    this.nextStartAt = Math.max(now, this.nextStartAt) + 1000 / this.currentRate();
+  }
+
+  private currentRate(): number {
+    const seconds = Math.max(0, (this.now() - this.rateSince) / 1000);
+    return this.rate! * (1 + RATE_RAISE_PER_S * seconds);
   }
 
   /** The first line for --verbose and the journal. */
@@ -74,6 +107,10 @@ export class AdaptiveConcurrency {
 
   /** A call was answered (not with 429/503) after `latencyMs`. */
   answered(latencyMs: number): LevelChange | undefined {
+    const now = this.now();
+    this.firstAnswerAt ??= now;
+    this.answers.push(now);
+    while (this.answers.length > 0 && this.answers[0]! <= now - RATE_WINDOW_MS) this.answers.shift();
     this.roundCalls++;
     this.roundLatency += latencyMs;
     if (this.roundCalls < Math.max(MIN_ROUND, this.current)) return undefined;
@@ -99,17 +136,32 @@ export class AdaptiveConcurrency {
 
   /** A call was answered 429 or 503 (Retry-After in ms when the answer gave one). */
   throttled(status: number, retryAfterMs: number | undefined): LevelChange | undefined {
+    if (this.pausedUntil <= this.now()) this.pauseEnd = this.pausedUntil;
     if (retryAfterMs !== undefined && retryAfterMs > 0) this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
     this.slowStart = false;
     if (this.reactedThisRound) return undefined;
     this.reactedThisRound = true;
+    const now = this.now();
+    if (status === 429 && this.firstAnswerAt !== undefined) {
+      // The answers of the last second, or since the first answer or the end of the last pause if later
+      // (a pause has no answers: it says nothing of the rate).
+      const from = Math.max(now - RATE_WINDOW_MS, this.firstAnswerAt - 1, this.pauseEnd);
+      const recent = this.answers.filter((t) => t > from).length;
+      const span = Math.max(1, now - from);
+      const seen = (recent * 1000) / span;
+      const learnt = Math.max(0.5, seen * RATE_SHARE);
+      this.rate = this.rate === undefined ? learnt : Math.min(learnt, this.currentRate() * RATE_SHARE);
+      this.rateSince = Math.max(now, this.pausedUntil);
+      this.nextStartAt = Math.max(this.nextStartAt, this.pausedUntil);
+    }
     this.ceiling = this.current;
     this.ceilingRounds = 0;
     const next = Math.max(1, Math.floor(this.current / 2));
     this.endRound();
     this.reactedThisRound = true;
-    const change = this.set(next, 'throttled', `${status}${retryAfterMs !== undefined ? `, Retry-After ${retryAfterMs} ms` : ''}`);
-    return change ?? { level: next, from: next, reason: 'throttled', detail: `${status}${retryAfterMs !== undefined ? `, Retry-After ${retryAfterMs} ms` : ''} (already at 1)` };
+    const said = `${status}${retryAfterMs !== undefined ? `, Retry-After ${retryAfterMs} ms` : ''}${this.rate !== undefined ? `; pace ${this.rate.toFixed(1)}/s` : ''}`;
+    const change = this.set(next, 'throttled', said);
+    return change ?? { level: next, from: next, reason: 'throttled', detail: `${said} (already at 1)` };
   }
 
   private endRound(): void {

@@ -12,7 +12,10 @@ import { answerText } from './signature.js';
 import { findRejectedEvent } from '../rejected/listing.js';
 import { AdaptiveConcurrency, type LevelChange } from '../pace/adaptive.js';
 
-type CallOptions = { idempotent?: boolean; signal?: AbortSignal; onThrottled?: (status: number, retryAfterMs: number | undefined) => void };
+type CallOptions = { idempotent?: boolean; signal?: AbortSignal; onThrottled?: (status: number, retryAfterMs: number | undefined) => void; noThrottleRetry?: boolean };
+
+/** Under --concurrency auto, 429/503 repeats of one call (each waits for the controller's pause): at most. */
+const MAX_THROTTLED_REPEATS = 30;
 
 /**
  * The calls apply needs (EventStreamApi has them; tests pass fakes): the two that change an event, and
@@ -212,10 +215,14 @@ async function callOnce(
     backoff: (round: number) => number;
     attempts: ReadonlyMap<string, number> | undefined;
     onThrottled?: ((status: number, retryAfterMs: number | undefined) => void) | undefined;
+    /** --concurrency auto: waits until the controller lets a call start (Retry-After, its pace). */
+    gate?: ((signal: AbortSignal) => Promise<void>) | undefined;
   },
 ): Promise<CallOutcome> {
   const callOptions: CallOptions = { idempotent: false, signal: ctx.hard };
   if (ctx.onThrottled) callOptions.onThrottled = ctx.onThrottled;
+  if (ctx.gate) callOptions.noThrottleRetry = true;
+  let throttledRepeats = 0;
   const before = ctx.attempts?.get(event.id);
   let unknown = 0; // sends whose outcome was unknown when they ended
   let blind = 0; // sends made while the outcome of the one before was unknown
@@ -252,6 +259,14 @@ async function callOnce(
           return tally({ outcome: kind, status: null });
         }
         message = error.message;
+        if ((error.status === 429 || error.status === 503) && ctx.gate && throttledRepeats < MAX_THROTTLED_REPEATS) {
+          // The server did nothing; the controller has halved the level and paces the repeat.
+          throttledRepeats++;
+          await ctx.gate(ctx.soft);
+          if (ctx.soft.aborted) return tally({ outcome: 'interrupted', status: null, error: `interrupted while waiting to repeat the call (${message})` });
+          round--;
+          continue;
+        }
         if (error.status === 429 || error.status === 503) ctx.hooks.onSlowDown?.(ctx.pace.slowDown(ctx.observed()));
         else if (error.status === 500 || error.status === 502 || error.status === 504) {
           wasUnknown = true;
@@ -397,6 +412,12 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
       handled.add(event);
     }
   };
+  // Under --concurrency auto: a call (or the repeat of a throttled one) starts once the controller's
+  // pause (Retry-After) and pace allow.
+  const gate = async (signal: AbortSignal): Promise<void> => {
+    for (let wait = adaptive!.pauseMs(); wait > 0 && !signal.aborted; wait = adaptive!.pauseMs()) await pause(wait, signal);
+    adaptive!.starting();
+  };
   const runOne = async (event: PlanEvent): Promise<void> => {
     const t0 = performance.now();
     let throttled = false;
@@ -418,6 +439,7 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
         backoff,
         attempts: options.attempts,
         onThrottled,
+        gate: adaptive ? gate : undefined,
       });
     } catch (error) {
       fatal ??= error;
@@ -452,10 +474,11 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
     }
     const paused = adaptive?.pauseMs() ?? 0;
     if (paused > 0) {
-      // A Retry-After is being honoured: no new call starts before it has passed.
+      // A Retry-After is being honoured, or the pace learnt from a 429: no new call starts before then.
       await pause(paused, soft);
       continue;
     }
+    adaptive?.starting();
     await pace.take(soft);
     if (stopping) break;
     const event = calls[ready.pop()!]!;

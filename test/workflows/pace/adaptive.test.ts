@@ -7,8 +7,12 @@ function clock(): { now: () => number; advance(ms: number): void } {
   return { now: () => t, advance: (ms) => void (t += ms) };
 }
 
-/** Answers one full round at `latencyMs` each; the changes it made. */
+type Clock = ReturnType<typeof clock>;
+let t: Clock;
+
+/** Answers one full round of calls made together, each after `latencyMs` (the clock moves on); the changes. */
 function round(c: AdaptiveConcurrency, latencyMs: number): LevelChange[] {
+  t.advance(latencyMs);
   const changes: LevelChange[] = [];
   const calls = Math.max(4, c.level);
   for (let i = 0; i < calls; i++) {
@@ -20,7 +24,7 @@ function round(c: AdaptiveConcurrency, latencyMs: number): LevelChange[] {
 
 describe('AdaptiveConcurrency', () => {
   it('starts at 2 and doubles while latency stays at its baseline, up to the cap', () => {
-    const t = clock();
+    t = clock();
     const c = new AdaptiveConcurrency({ max: 32, now: t.now });
     expect(c.started()).toEqual({ level: 2, from: 0, reason: 'start', detail: 'start at 2, at most 32' });
     const levels = [c.level];
@@ -32,7 +36,7 @@ describe('AdaptiveConcurrency', () => {
   });
 
   it('never goes above --max-concurrency, even when it is not a power of two', () => {
-    const t = clock();
+    t = clock();
     const c = new AdaptiveConcurrency({ max: 5, now: t.now });
     let highest = 0;
     for (let i = 0; i < 20; i++) {
@@ -45,14 +49,15 @@ describe('AdaptiveConcurrency', () => {
   });
 
   it('halves on a 429 and pauses new calls until Retry-After has passed', () => {
-    const t = clock();
+    t = clock();
     const c = new AdaptiveConcurrency({ max: 32, now: t.now });
     round(c, 20);
     round(c, 20);
     expect(c.level).toBe(8);
     const change = c.throttled(429, 1000);
     expect(change).toMatchObject({ level: 4, from: 8, reason: 'throttled' });
-    expect(change?.detail).toBe('429, Retry-After 1000 ms');
+    // 8 answers from t=20 ms to t=40 ms (less than a second seen): the pace is 0.95 x 8 / 21 ms.
+    expect(change?.detail).toBe('429, Retry-After 1000 ms; pace 361.9/s');
     expect(c.pauseMs()).toBe(1000);
     t.advance(400);
     expect(c.pauseMs()).toBe(600);
@@ -64,8 +69,35 @@ describe('AdaptiveConcurrency', () => {
     expect(c.pauseMs()).toBe(0);
   });
 
+  it('after a 429, starts calls at the pace learnt from the last second of answers, raised 1% a second', () => {
+    t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    for (let i = 0; i < 200; i++) {
+      t.advance(10); // 100 answers a second, for two seconds
+      c.answered(20);
+    }
+    expect(c.pace).toBeUndefined();
+    c.starting();
+    expect(c.pauseMs()).toBe(0); // no pace before a 429
+    c.throttled(429, 1000);
+    expect(c.pace).toBeCloseTo(95, 5); // 0.95 x the 100 answers of the last second
+    t.advance(1000); // the Retry-After has passed
+    expect(c.pauseMs()).toBe(0);
+    c.starting();
+    expect(c.pauseMs()).toBeCloseTo(1000 / 95, 5);
+    t.advance(1000 / 95);
+    expect(c.pauseMs()).toBeCloseTo(0, 5);
+    t.advance(10_000);
+    expect(c.pace).toBeCloseTo(95 * 1.1, 1); // ten seconds without a 429
+    // A 503 (not a rate limit) halves the level and honours Retry-After, but learns no pace.
+    const d = new AdaptiveConcurrency({ max: 32, now: t.now });
+    d.answered(20);
+    d.throttled(503, 500);
+    expect(d.pace).toBeUndefined();
+  });
+
   it('after a throttle grows by one per round and stays below the level that was throttled', () => {
-    const t = clock();
+    t = clock();
     const c = new AdaptiveConcurrency({ max: 32, now: t.now });
     round(c, 20);
     round(c, 20); // 8
@@ -83,7 +115,7 @@ describe('AdaptiveConcurrency', () => {
   });
 
   it('backs off on a latency jump and holds while latency is raised but not jumping', () => {
-    const t = clock();
+    t = clock();
     const c = new AdaptiveConcurrency({ max: 32, now: t.now });
     round(c, 50);
     round(c, 50);
@@ -98,7 +130,7 @@ describe('AdaptiveConcurrency', () => {
   });
 
   it('never goes below 1', () => {
-    const t = clock();
+    t = clock();
     const c = new AdaptiveConcurrency({ max: 32, start: 1, now: t.now });
     const change = c.throttled(429, 2000);
     expect(change).toMatchObject({ level: 1, reason: 'throttled' });
