@@ -50,7 +50,7 @@ describe('nsx recover --concurrency auto', () => {
     expect(Math.max(...levels.map((l) => Number(l.level)))).toBeLessThanOrEqual(8);
     expect(r.stderr).toContain('concurrency 2 (start: start at 2, at most 8)');
     expect(r.stderr).toMatch(/concurrency 2 -> 4 \(grow: round mean \d+ ms \(baseline \d+ ms\)\)/);
-    expect(r.stderr).toMatch(/concurrency \d+ -> \d+ \(throttled: 429, Retry-After 1000 ms\)/);
+    expect(r.stderr).toMatch(/concurrency \d+ -> \d+ \(throttled: 429, Retry-After 1000 ms; pace \d+\.\d\/s\)/);
   }, 60_000);
 
   it.each([
