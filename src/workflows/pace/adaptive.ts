@@ -2,18 +2,20 @@
 // chosen from what the tenant's answers say. Pure (the clock is passed in), so tests drive it with a fake one.
 //
 // Rules (README "Adaptive concurrency"):
-// - Start at `start` (2). A round is `level` answered calls (at least 4). At the end of each round the
+// - Start at `start` (2). A round is `level` answered calls (at least 2). At the end of each round the
 //   round's mean latency is compared with the baseline (the lowest round mean seen so far):
 //   - at most 1.5x the baseline: more calls in flight still mean more calls per second (Little's law:
 //     throughput = level / latency), so grow: double while no trouble has been seen yet (slow start),
 //     afterwards +1 per round;
-//   - above 2x the baseline + 5 ms (a latency jump): the tenant is queueing; back off to 0.7x the level;
+//   - above 2x the baseline + 5 ms in two rounds in a row (a latency jump; one such round may be noise,
+//     and it holds): the tenant is queueing; back off to 0.7x the level, but not below half the last
+//     level whose round still grew (a busy client raises latency too);
 //   - in between: hold (throughput no longer grows).
 // - A 429 or 503: halve the level (at least 1) and pause new calls until Retry-After has passed; the level
 //   that was throttled becomes a ceiling that growth stays below for 20 rounds. Answers of calls already in
 //   flight when it reacted do not halve it again in the same round. A 429 also says the tenant has a rate
-//   limit: from then on calls start at most at 0.95x the rate of answers seen over the last second before
-//   it (a limit is a rate, which a level alone can only meet in coarse steps), raised by 1% for each second
+//   limit: from then on calls start at most at 0.9x the rate of answers seen over the last second before
+//   it (a limit is a rate, which a level alone can only meet in coarse steps), raised by 0.5% for each second
 //   without a 429.
 // - Never above `max`, never below 1.
 
@@ -34,15 +36,15 @@ export interface AdaptiveOptions {
   now: () => number;
 }
 
-const MIN_ROUND = 4;
+const MIN_ROUND = 2;
 const GROW_BELOW = 1.5;
 const JUMP_ABOVE = 2;
 const JUMP_MARGIN_MS = 5;
 const LATENCY_BACKOFF = 0.7;
 const CEILING_ROUNDS = 20;
 const RATE_WINDOW_MS = 1000;
-const RATE_SHARE = 0.95;
-const RATE_RAISE_PER_S = 0.01;
+const RATE_SHARE = 0.9;
+const RATE_RAISE_PER_S = 0.005;
 
 export class AdaptiveConcurrency {
   private current: number;
@@ -56,6 +58,10 @@ export class AdaptiveConcurrency {
   /** When the last Retry-After pause that has passed ended. */
   private pauseEnd = 0;
   private reactedThisRound = false;
+  /** The last round was a latency jump (a second in a row backs off). */
+  private jumpedBefore = false;
+  /** The last level whose round still grew (a latency back-off stops at half of it). */
+  private lastGood = 1;
   private ceiling: number | undefined;
   private ceilingRounds = 0;
   /** When the last second's answers came (for the rate at a 429). */
@@ -120,14 +126,24 @@ export class AdaptiveConcurrency {
     if (this.ceiling !== undefined && ++this.ceilingRounds >= CEILING_ROUNDS) this.ceiling = undefined;
     const base = this.baseline;
     const detail = `round mean ${Math.round(mean)} ms (baseline ${Math.round(base)} ms)`;
-    if (mean > base * JUMP_ABOVE + JUMP_MARGIN_MS) {
+    const jumped = mean > base * JUMP_ABOVE + JUMP_MARGIN_MS;
+    const twice = jumped && this.jumpedBefore;
+    this.jumpedBefore = jumped && !twice;
+    if (twice) {
       this.slowStart = false;
-      return this.set(Math.max(1, Math.floor(this.current * LATENCY_BACKOFF)), 'latency', `latency jump: ${detail}`);
+      // Not below half the last level that still grew: a busy client or machine also raises latency.
+      const floor = Math.max(1, Math.floor(this.lastGood / 2));
+      return this.set(Math.max(floor, Math.floor(this.current * LATENCY_BACKOFF)), 'latency', `latency jump: ${detail}`);
+    }
+    if (jumped) {
+      this.slowStart = false;
+      return undefined; // one round may be noise: a second one in a row backs off
     }
     if (mean <= base * GROW_BELOW) {
       const wanted = this.slowStart ? this.current * 2 : this.current + 1;
       const limit = Math.min(this.max, this.ceiling === undefined ? this.max : this.ceiling - 1);
       const next = Math.max(this.current, Math.min(wanted, limit));
+      this.lastGood = this.current;
       return this.set(next, 'grow', detail);
     }
     this.slowStart = false;
@@ -156,6 +172,7 @@ export class AdaptiveConcurrency {
     }
     this.ceiling = this.current;
     this.ceilingRounds = 0;
+    this.lastGood = 1;
     const next = Math.max(1, Math.floor(this.current / 2));
     this.endRound();
     this.reactedThisRound = true;

@@ -14,7 +14,7 @@ let t: Clock;
 function round(c: AdaptiveConcurrency, latencyMs: number): LevelChange[] {
   t.advance(latencyMs);
   const changes: LevelChange[] = [];
-  const calls = Math.max(4, c.level);
+  const calls = Math.max(2, c.level);
   for (let i = 0; i < calls; i++) {
     const change = c.answered(latencyMs);
     if (change) changes.push(change);
@@ -56,8 +56,8 @@ describe('AdaptiveConcurrency', () => {
     expect(c.level).toBe(8);
     const change = c.throttled(429, 1000);
     expect(change).toMatchObject({ level: 4, from: 8, reason: 'throttled' });
-    // 8 answers from t=20 ms to t=40 ms (less than a second seen): the pace is 0.95 x 8 / 21 ms.
-    expect(change?.detail).toBe('429, Retry-After 1000 ms; pace 361.9/s');
+    // 2 + 4 answers from t=20 ms to t=40 ms (less than a second seen): the pace is 0.9 x 6 / 21 ms.
+    expect(change?.detail).toBe('429, Retry-After 1000 ms; pace 257.1/s');
     expect(c.pauseMs()).toBe(1000);
     t.advance(400);
     expect(c.pauseMs()).toBe(600);
@@ -69,7 +69,7 @@ describe('AdaptiveConcurrency', () => {
     expect(c.pauseMs()).toBe(0);
   });
 
-  it('after a 429, starts calls at the pace learnt from the last second of answers, raised 1% a second', () => {
+  it('after a 429, starts calls at the pace learnt from the last second of answers, raised 0.5% a second', () => {
     t = clock();
     const c = new AdaptiveConcurrency({ max: 32, now: t.now });
     for (let i = 0; i < 200; i++) {
@@ -80,15 +80,15 @@ describe('AdaptiveConcurrency', () => {
     c.starting();
     expect(c.pauseMs()).toBe(0); // no pace before a 429
     c.throttled(429, 1000);
-    expect(c.pace).toBeCloseTo(95, 5); // 0.95 x the 100 answers of the last second
+    expect(c.pace).toBeCloseTo(90, 5); // 0.9 x the 100 answers of the last second
     t.advance(1000); // the Retry-After has passed
     expect(c.pauseMs()).toBe(0);
     c.starting();
-    expect(c.pauseMs()).toBeCloseTo(1000 / 95, 5);
-    t.advance(1000 / 95);
+    expect(c.pauseMs()).toBeCloseTo(1000 / 90, 5);
+    t.advance(1000 / 90);
     expect(c.pauseMs()).toBeCloseTo(0, 5);
     t.advance(10_000);
-    expect(c.pace).toBeCloseTo(95 * 1.1, 1); // ten seconds without a 429
+    expect(c.pace).toBeCloseTo(90 * 1.05, 1); // ten seconds without a 429
     // A 503 (not a rate limit) halves the level and honours Retry-After, but learns no pace.
     const d = new AdaptiveConcurrency({ max: 32, now: t.now });
     d.answered(20);
@@ -122,11 +122,27 @@ describe('AdaptiveConcurrency', () => {
     expect(c.level).toBe(8);
     expect(round(c, 90)).toEqual([]); // 1.8x: throughput no longer grows, hold
     expect(c.level).toBe(8);
-    const [change] = round(c, 200); // above 2x + 5 ms
-    expect(change).toMatchObject({ level: 5, from: 8, reason: 'latency' });
+    expect(round(c, 200)).toEqual([]); // above 2x + 5 ms once: may be noise, hold
+    expect(round(c, 50)).toMatchObject([{ level: 9, from: 8, reason: 'grow' }]); // it was noise (+1: trouble was seen)
+    expect(round(c, 200)).toEqual([]);
+    const [change] = round(c, 200); // twice in a row: back off
+    expect(change).toMatchObject({ level: 6, from: 9, reason: 'latency' });
     expect(change?.detail).toBe('latency jump: round mean 200 ms (baseline 50 ms)');
     round(c, 50);
-    expect(c.level).toBe(6); // no more doubling once trouble was seen
+    expect(c.level).toBe(7); // no more doubling once trouble was seen
+  });
+
+  it('a latency back-off stops at half the last level that still grew', () => {
+    t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    for (let i = 0; i < 4; i++) round(c, 10); // 2 4 8 16 32: 16 was the last level that grew
+    expect(c.level).toBe(32);
+    const levels: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      round(c, 100);
+      levels.push(c.level);
+    }
+    expect(levels).toEqual([32, 22, 22, 15, 15, 10, 10, 8, 8, 8]);
   });
 
   it('never goes below 1', () => {
