@@ -98,7 +98,10 @@ export class AdaptiveConcurrency {
   starting(): void {
     if (this.rate === undefined) return;
     const now = this.now();
-    this.nextStartAt = Math.max(now, this.nextStartAt) + 1000 / this.currentRate();
+    const interval = 1000 / this.currentRate();
+    // A start that came late (timers fire late) lets the next come sooner, by at most one interval:
+    // otherwise each late timer would lower the pace.
+    this.nextStartAt = Math.max(now - interval, this.nextStartAt) + interval;
   }
 
   private currentRate(): number {
