@@ -53,6 +53,32 @@ describe('nsx recover --concurrency auto', () => {
     expect(r.stderr).toMatch(/concurrency \d+ -> \d+ \(throttled: 429, Retry-After 1000 ms; pace \d+\.\d\/s\)/);
   }, 60_000);
 
+  it('a run stopped under auto resumes auto; with other flags and --yes it exits 7 naming --concurrency auto', async () => {
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    await setReceiverRule(h, 'reject-events:order.items_cancelled');
+    const stop = await h.nsx(['recover', 'erp-orders', '--concurrency', 'auto', '--max-concurrency', '4', '--yes', '--no-start']);
+    expect(stop.code, stop.stderr).toBe(6);
+    expect(stop.stderr).toMatch(/resume: nsx recover erp-orders --resume \S+ --no-start --yes/); // the run keeps its options
+    expect(stop.stderr).toContain('nsx recover erp-orders --drop event=order.items_cancelled --concurrency auto --max-concurrency 4 --no-start --yes');
+    const other = await h.nsx(['recover', 'erp-orders', '--concurrency', '8', '--yes', '--watch', '0']);
+    expect(other.code).toBe(7);
+    expect(other.stderr).toContain('--concurrency auto --max-concurrency 4');
+    // A plain re-run with --yes differs from the run's options too: exit 7, naming the way on.
+    const plain = await h.nsx(['recover', 'erp-orders', '--yes', '--watch', '0']);
+    expect(plain.code).toBe(7);
+    const runId = /--resume (\S+)/.exec(stop.stderr)![1]!;
+    expect(plain.stderr).toContain(`nsx recover erp-orders --resume ${runId}`);
+    await setReceiverRule(h, 'accept-all');
+    const again = await h.nsx(['recover', 'erp-orders', '--resume', runId, '--yes', '--watch', '0', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    const report = JSON.parse(again.stdout);
+    expect(report.results).toMatchObject({ failed: 0, remaining: 0 });
+    const lines = journalLines(report.journal);
+    // Both sessions began at level 2, under a cap of 4.
+    expect(lines.filter((l) => l.type === 'level' && l.reason === 'start').map((l) => l.detail)).toEqual(['start at 2, at most 4', 'start at 2, at most 4']);
+    expect(Math.max(...lines.filter((l) => l.type === 'level').map((l) => Number(l.level)))).toBeLessThanOrEqual(4);
+  }, 60_000);
+
   it.each([
     [['--concurrency', 'fast'], '--concurrency: "fast" must be auto or a whole number from 1 to 64'],
     [['--concurrency', '0'], '--concurrency: "0" must be a whole number from 1 to 64'],
