@@ -115,7 +115,7 @@ _nsx_options() {
     'rejected retry') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected delete') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected export') REPLY='--event --since --until --entity-id --status-code --match --file --force' ;;
-    'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
+    'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --max-concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
     'runs list') REPLY='--integration --status' ;;
     'runs resume') REPLY='--yes --no-start --watch --allow-remaining --progress --report' ;;
     'runs prune') REPLY='--older-than --dry-run --yes' ;;
@@ -124,7 +124,7 @@ _nsx_options() {
     'stock list') REPLY='--state' ;;
     'stock fail') REPLY='--reason --yes' ;;
     'receiver check') REPLY='--api-key-file --api-key-stdin --api-key-env --events --count --concurrency --verify-url --strict' ;;
-    'sandbox start') REPLY='--host --port --state --no-state --scenario --reset --time-scale --latency --error-rate --throttle-rate --reset-rate --rejected-limit --token-ttl --receiver-port --receiver-rule --no-receiver --no-profile' ;;
+    'sandbox start') REPLY='--host --port --state --no-state --scenario --reset --time-scale --latency --error-rate --throttle-rate --reset-rate --rate-limit --rejected-limit --token-ttl --receiver-port --receiver-rule --no-receiver --no-profile' ;;
     'sandbox emit') REPLY='--count --rate --events --unknown-product --url' ;;
     'sandbox receiver') REPLY='--host --port --rule --latency --api-key-file --api-key-stdin --api-key-env' ;;
     'sandbox receiver-rule') REPLY='--latency --url' ;;
@@ -247,6 +247,7 @@ _nsx_option_value() {
     'recover|--resume') REPLY='none' ;;
     'recover|--on-error') REPLY='choices:stop,skip' ;;
     'recover|--concurrency') REPLY='none' ;;
+    'recover|--max-concurrency') REPLY='none' ;;
     'recover|--rate') REPLY='none' ;;
     'recover|--allow-remaining') REPLY='none' ;;
     'recover|--watch') REPLY='none' ;;
@@ -290,6 +291,7 @@ _nsx_option_value() {
     'sandbox start|--error-rate') REPLY='none' ;;
     'sandbox start|--throttle-rate') REPLY='none' ;;
     'sandbox start|--reset-rate') REPLY='none' ;;
+    'sandbox start|--rate-limit') REPLY='none' ;;
     'sandbox start|--rejected-limit') REPLY='none' ;;
     'sandbox start|--token-ttl') REPLY='none' ;;
     'sandbox start|--receiver-port') REPLY='none' ;;

@@ -19,6 +19,14 @@ import { nsxCommand } from '../hints.js';
 
 const Empty = z.unknown();
 
+/** Options of a retry or delete call: a caller that repeats it itself, Ctrl-C, and 429/503 as they come. */
+export interface CallOptions {
+  idempotent?: boolean;
+  signal?: AbortSignal;
+  onThrottled?: (status: number, retryAfterMs: number | undefined) => void;
+  noThrottleRetry?: boolean;
+}
+
 export class EventStreamApi {
   /** `tenant` names where an unknown integration was looked for; `routes` is the table in effect (a profile may correct it). */
   constructor(
@@ -108,10 +116,10 @@ export class EventStreamApi {
    * Re-delivers one rejected event. `idempotent: true` lets the HTTP layer repeat it after an ambiguous
    * failure: callers that pass it accept a second delivery (receivers must dedupe; delivery is at-least-once).
    */
-  retryRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<RetryResult> {
+  retryRejectedEvent(id: string, eventId: string, options: CallOptions = {}): Promise<RetryResult> {
     return this.http.request(this.routes.retryRejectedEvent, { params: { id, event_id: eventId }, body: {}, schema: RetryResult, ...options });
   }
-  async deleteRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+  async deleteRejectedEvent(id: string, eventId: string, options: CallOptions = {}): Promise<void> {
     await this.http.request(this.routes.deleteRejectedEvent, { params: { id, event_id: eventId }, schema: Empty, ...options });
   }
   /**

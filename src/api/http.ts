@@ -65,6 +65,10 @@ export interface RequestOptions<T> {
   /** Overrides the route's idempotency (e.g. a caller that knows a repeat is harmless). */
   idempotent?: boolean;
   signal?: AbortSignal;
+  /** Told of every 429/503 answer (Retry-After in ms when given), before the layer waits or gives up. */
+  onThrottled?: (status: number, retryAfterMs: number | undefined) => void;
+  /** 429/503 are not repeated here (the caller paces its own repeats); the ApiError carries Retry-After. */
+  noThrottleRetry?: boolean;
 }
 
 export interface RawResponse {
@@ -386,7 +390,8 @@ export class HttpClient {
           continue;
         }
       }
-      const retryable = RETRY_ANY.has(status) || (idempotent && RETRY_IDEMPOTENT.has(status));
+      if (options.onThrottled && RETRY_ANY.has(status)) options.onThrottled(status, parseRetryAfter(response.headers['retry-after']));
+      const retryable = (RETRY_ANY.has(status) && !options.noThrottleRetry) || (idempotent && RETRY_IDEMPOTENT.has(status) && !(options.noThrottleRetry && RETRY_ANY.has(status)));
       if (retryable && attempt < this.retry.retries) {
         const retryAfter = parseRetryAfter(response.headers['retry-after']);
         const delay = retryAfter !== undefined ? Math.min(retryAfter, this.retry.maxRetryAfterMs) : this.backoff(attempt);

@@ -18,6 +18,7 @@ export { startReceiver, isReceiverRule, RECEIVER_RULES } from './receiver.js';
 export { SCENARIOS } from './scenarios/index.js';
 export { EVENT_NAMES, KNOWN_PRODUCTS, UNKNOWN_PRODUCTS } from './events.js';
 export { parseLatency } from './util.js';
+export { FAULT_ROUTE_KEYS } from './faults.js';
 export type { SandboxCore, EmitSpec, EmitResult } from './core.js';
 export type { SandboxState } from './state.js';
 

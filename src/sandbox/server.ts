@@ -5,7 +5,7 @@ import { ROUTES, STATUS, TOKEN_PATH_TEMPLATE, routePattern, type HttpMethod, typ
 import { handleAdmin } from './admin.js';
 import { API_HANDLERS, type ApiHandler } from './api.js';
 import type { SandboxCore } from './core.js';
-import { decide, hasFaults, ruleFor } from './faults.js';
+import { decide, hasFaults, rateLimited, ruleFor } from './faults.js';
 import { HttpProblem, problem, readBody, sendJson, sendProblem } from './http.js';
 import { pause } from '../timers.js';
 import { LOOPBACK_ADDRESSES, pickLatency, randomId } from './util.js';
@@ -115,6 +115,8 @@ async function applyFaults(core: SandboxCore, routeName: string, req: IncomingMe
   const rule = ruleFor(core.faults, routeName);
   const delay = pickLatency(rule.latencyMs);
   if (delay > 0) await pause(delay);
+  const wait = rateLimited(core.faults, routeName);
+  if (wait !== undefined) throw problem(429, 'rate limit exceeded (sandbox rate limit)', { 'retry-after': String(wait) });
   const action = decide(rule);
   switch (action.kind) {
     case 'none':

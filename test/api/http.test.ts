@@ -55,6 +55,28 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(4); // 1 + 3 retries
   });
 
+  it('tells onThrottled of each 429/503; with noThrottleRetry it does not repeat them (the caller paces) and the error carries Retry-After', async () => {
+    const seen: Array<[number, number | undefined]> = [];
+    let calls = 0;
+    server = await serveHandlers([
+      http.get(`${BASE}/erp`, () =>
+        ++calls === 1 ? new HttpResponse(null, { status: 503 }) : calls === 2 ? new HttpResponse(null, { status: 429, headers: { 'retry-after': '2' } }) : HttpResponse.json(integration),
+      ),
+    ]);
+    const c = client(server.url);
+    const onThrottled = (status: number, ms: number | undefined): void => void seen.push([status, ms]);
+    const error = await c.request(ROUTES.getIntegration, { params: { id: 'erp' }, onThrottled, noThrottleRetry: true }).catch((e: unknown) => e);
+    expect((error as ApiError).status).toBe(503); // an idempotent GET: not repeated either
+    const again = await c.request(ROUTES.getIntegration, { params: { id: 'erp' }, onThrottled, noThrottleRetry: true }).catch((e: unknown) => e);
+    expect((again as ApiError).status).toBe(429);
+    expect((again as ApiError).retryAfterMs).toBe(2000);
+    expect(server.requests).toHaveLength(2);
+    expect(seen).toEqual([
+      [503, undefined],
+      [429, 2000],
+    ]);
+  });
+
   it('honours Retry-After (seconds) before retrying', async () => {
     let calls = 0;
     server = await serveHandlers([

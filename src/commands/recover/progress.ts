@@ -23,7 +23,7 @@ export function progressLine(p: ApplyProgress, now = performance.now()): string 
   const left = p.total - p.done;
   const eta = rate > 0 ? formatDuration((left / rate) * 1000) : '?';
   const pct = p.total ? Math.floor((p.done / p.total) * 100) : 100;
-  return `${p.done}/${p.total} (${pct}%) · ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)}/s · ETA ${eta}${p.ratePerSecond ? ` · paced at ${p.ratePerSecond.toFixed(1)}/s` : ''}`;
+  return `${p.done}/${p.total} (${pct}%) · ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)}/s · ETA ${eta}${p.level !== undefined ? ` · concurrency ${p.level}` : ''}${p.ratePerSecond ? ` · paced at ${p.ratePerSecond.toFixed(1)}/s` : ''}`;
 }
 
 export async function createApplyDisplay(output: Output, mode: ProgressMode, label: string): Promise<ApplyDisplay> {

@@ -19,6 +19,7 @@ import { RUN_ID_PATTERN, type EventRecord } from '../../workflows/recover/journa
 import { shellQuote } from '../../hints.js';
 import { hasRules, parsePlan, parseRecoverRules, serializePlan } from '../../workflows/recover/plan.js';
 import { describeHolder } from '../../workflows/recover/lock.js';
+import { DEFAULT_MAX_CONCURRENCY } from '../../workflows/recover/steps/plan.js';
 import {
   listEvents,
   ruleWords,
@@ -93,6 +94,19 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
   const runFlags: string[] = [];
   if (flags.onError !== undefined) runFlags.push('--on-error', flags.onError);
   if (flags.concurrency !== undefined) runFlags.push('--concurrency', flags.concurrency);
+  if (flags.maxConcurrency !== undefined) runFlags.push('--max-concurrency', flags.maxConcurrency);
+  const adaptive = flags.concurrency === 'auto';
+  const maxConcurrency = flags.maxConcurrency === undefined ? undefined : parseWholeNumber(flags.maxConcurrency, '--max-concurrency', { min: 1, max: MAX_CONCURRENCY });
+  if (maxConcurrency !== undefined && !adaptive) throw new UsageError('--max-concurrency goes with --concurrency auto (a number is a fixed level)');
+  const concurrency = adaptive
+    ? (maxConcurrency ?? DEFAULT_MAX_CONCURRENCY)
+    : flags.concurrency === undefined
+      ? undefined
+      : /^\d+$/.test(flags.concurrency.trim())
+        ? parseWholeNumber(flags.concurrency, '--concurrency', { min: 1, max: MAX_CONCURRENCY })
+        : (() => {
+            throw new UsageError(`--concurrency: "${flags.concurrency}" must be auto or a whole number from 1 to ${MAX_CONCURRENCY}`);
+          })();
   if (flags.rate !== undefined) runFlags.push('--rate', flags.rate);
   const sessionFlags: string[] = [];
   if (flags.allowRemaining !== undefined) sessionFlags.push('--allow-remaining', flags.allowRemaining);
@@ -109,7 +123,8 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
     resume,
     yes: Boolean(flags.yes),
     onError: flags.onError === undefined ? undefined : (flags.onError as OnError),
-    concurrency: flags.concurrency === undefined ? undefined : parseWholeNumber(flags.concurrency, '--concurrency', { min: 1, max: MAX_CONCURRENCY }),
+    concurrency,
+    adaptive: flags.concurrency === undefined ? undefined : adaptive,
     ratePerSecond: flags.rate === undefined ? undefined : parseRate(flags.rate),
     allowRemaining: flags.allowRemaining === undefined ? 0 : parseWholeNumber(flags.allowRemaining, '--allow-remaining', { min: 0, max: 1_000_000 }),
     start: flags.start !== false,
@@ -206,6 +221,7 @@ class RecoverCommand {
   private readonly shown: { [K in RecoverEvent['type']]: (e: Extract<RecoverEvent, { type: K }>) => void | Promise<void> } = {
     event: (e) => this.display?.event(e.record, e.progress),
     'slow-down': (e) => this.display?.slowDown(e.ratePerSecond),
+    level: (e) => this.out.debug(`concurrency ${e.change.from ? `${e.change.from} -> ` : ''}${e.change.level} (${e.change.reason}: ${e.change.detail})`),
     'watch-tick': (e) => this.spinner?.update(`watching ${this.o.id}: ${formatDuration(e.ms)} of ${formatDuration(this.o.watchMs)}, status and log`),
     locked: (e) => {
       const lock = e.lock;

@@ -28,7 +28,7 @@ function render(d: RunDetail, resume: string | null): string {
     row('started', d.started_at),
     row('ended', d.ended_at ?? (d.status === 'running' ? '(still running)' : '(no end line: the run was cut off)')),
     row('duration', formatDuration(d.duration_ms)),
-    row('options', `concurrency ${o.concurrency}, on error ${o.on_error}, rate ${o.rate_per_second === null ? 'unlimited' : `${o.rate_per_second}/s`}`),
+    row('options', `concurrency ${o.adaptive ? `auto (at most ${o.concurrency})` : o.concurrency}, on error ${o.on_error}, rate ${o.rate_per_second === null ? 'unlimited' : `${o.rate_per_second}/s`}`),
     row('rules', rules.length ? rules.join(' ') : d.plan ? 'none' : '(plan unreadable)'),
     row('plan', d.plan ? `${d.plan.total} events: ${d.plan.retry} retry, ${d.plan.drop} delete, ${d.plan.skip} skip` : `unreadable: ${d.plan_error}`),
     row('results', describeResults(d.results)),

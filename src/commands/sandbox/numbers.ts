@@ -25,3 +25,27 @@ export function parseLatencyFlag<T>(text: string | undefined, parse: (text: stri
     throw new UsageError(`--latency: ${(error as Error).message}`);
   }
 }
+
+/**
+ * --rate-limit values: "100/s" (all API calls together) or "ROUTE=50/s" (one route); each at most once.
+ * Returns the fault spec's fields: `rateLimit` and `routes.<route>.rateLimit`.
+ */
+export function parseRateLimits(texts: readonly string[], routes: readonly string[]): { rateLimit?: number; routes?: Record<string, { rateLimit: number }> } {
+  const out: { rateLimit?: number; routes?: Record<string, { rateLimit: number }> } = {};
+  for (const text of texts) {
+    const m = /^(?:([A-Za-z]+)=)?(\d+(?:\.\d+)?)\/s$/.exec(text.trim());
+    if (!m || !(Number(m[2]) > 0)) throw new UsageError(`--rate-limit: "${text}" is not a limit (examples: 100/s, retryRejectedEvent=50/s)`);
+    const rate = Number(m[2]);
+    const route = m[1];
+    if (route === undefined) {
+      if (out.rateLimit !== undefined) throw new UsageError(`--rate-limit: "${text}": the overall limit is given twice`);
+      out.rateLimit = rate;
+      continue;
+    }
+    if (!routes.includes(route)) throw new UsageError(`--rate-limit: "${text}": unknown route ${route} (one of ${routes.join(', ')})`);
+    out.routes ??= {};
+    if (out.routes[route]) throw new UsageError(`--rate-limit: "${text}": the limit of ${route} is given twice`);
+    out.routes[route] = { rateLimit: rate };
+  }
+  return out;
+}

@@ -11,11 +11,11 @@ import { upsertProfile } from '../../config/profiles.js';
 import type { FaultSpec, ReceiverRule } from '../../sandbox/index.js';
 import { loopbackOrigin } from '../../api/routes.js';
 import { SandboxAdminApi } from '../../api/sandbox-admin.js';
-import { isPort, isPositiveInt, isRate, parseLatencyFlag, parseNumber } from './numbers.js';
+import { isPort, isPositiveInt, isRate, parseLatencyFlag, parseNumber, parseRateLimits } from './numbers.js';
 import { SANDBOX_PROFILE, untilStopped } from './running-sandbox.js';
 
 export async function run(ctx: CommandContext, _args: ArgsOf<typeof start>, opts: OptionsOf<typeof start>): Promise<void> {
-  const { startSandbox, parseLatency, isReceiverRule, SCENARIOS, RECEIVER_RULES } = await import('../../sandbox/index.js');
+  const { startSandbox, parseLatency, isReceiverRule, SCENARIOS, RECEIVER_RULES, FAULT_ROUTE_KEYS } = await import('../../sandbox/index.js');
   const faults: FaultSpec = {};
   const latencyMs = parseLatencyFlag(opts.latency, parseLatency);
   if (latencyMs !== undefined) faults.latencyMs = latencyMs;
@@ -25,6 +25,7 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof start>, opts
   if (errorRate !== undefined) faults.errorRate = errorRate;
   if (throttleRate !== undefined) faults.throttleRate = throttleRate;
   if (resetRate !== undefined) faults.resetRate = resetRate;
+  Object.assign(faults, parseRateLimits(opts.rateLimit ?? [], FAULT_ROUTE_KEYS));
   const port = parseNumber(opts.port, '--port', isPort, 'a port number') ?? 4545;
   const receiverPort = parseNumber(opts.receiverPort, '--receiver-port', isPort, 'a port number');
   const timeScale = parseNumber(opts.timeScale, '--time-scale', (n) => n > 0, 'a positive number') ?? 1;

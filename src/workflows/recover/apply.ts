@@ -10,14 +10,20 @@ import type { PlanEvent } from './plan.js';
 import { pause } from '../../timers.js';
 import { answerText } from './signature.js';
 import { findRejectedEvent } from '../rejected/listing.js';
+import { AdaptiveConcurrency, type LevelChange } from '../pace/adaptive.js';
+
+type CallOptions = { idempotent?: boolean; signal?: AbortSignal; onThrottled?: (status: number, retryAfterMs: number | undefined) => void; noThrottleRetry?: boolean };
+
+/** Under --concurrency auto, 429/503 repeats of one call (each waits for the controller's pause): at most. */
+const MAX_THROTTLED_REPEATS = 30;
 
 /**
  * The calls apply needs (EventStreamApi has them; tests pass fakes): the two that change an event, and
  * the listing that tells what became of a send whose answer never came.
  */
 export interface RejectedEventCalls {
-  retryRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal }): Promise<RetryResult>;
-  deleteRejectedEvent(id: string, eventId: string, options: { idempotent?: boolean; signal?: AbortSignal }): Promise<void>;
+  retryRejectedEvent(id: string, eventId: string, options: CallOptions): Promise<RetryResult>;
+  deleteRejectedEvent(id: string, eventId: string, options: CallOptions): Promise<void>;
   rejectedEvents(id: string, options?: { signal?: AbortSignal }): AsyncIterable<RejectedEvent>;
 }
 
@@ -30,12 +36,16 @@ export interface ApplyProgress {
   startedAt: number;
   /** The pace in effect, calls per second; undefined = unlimited. */
   ratePerSecond: number | undefined;
+  /** Calls in flight allowed now, under --concurrency auto. */
+  level?: number | undefined;
 }
 
 export interface ApplyHooks {
   onEvent?(record: EventRecord, progress: ApplyProgress): void;
   /** A 429 outlasted the HTTP layer's retries: the pace was lowered. */
   onSlowDown?(ratePerSecond: number): void;
+  /** --concurrency auto changed the level (also journaled as a `level` record). */
+  onLevel?(change: LevelChange): void;
 }
 
 export interface ApplyOptions {
@@ -43,6 +53,8 @@ export interface ApplyOptions {
   /** user@host, written on every journal line. */
   actor: string;
   concurrency: number;
+  /** --concurrency auto: the level adapts between 1 and `concurrency` (src/workflows/pace/adaptive.ts). */
+  adaptive?: { start?: number; now?: () => number } | undefined;
   ratePerSecond?: number | undefined;
   onError: OnError;
   /** Aborted on Ctrl-C: no new calls start; calls in flight get `graceMs` to finish. */
@@ -202,8 +214,15 @@ async function callOnce(
     hooks: ApplyHooks;
     backoff: (round: number) => number;
     attempts: ReadonlyMap<string, number> | undefined;
+    onThrottled?: ((status: number, retryAfterMs: number | undefined) => void) | undefined;
+    /** --concurrency auto: waits until the controller lets a call start (Retry-After, its pace). */
+    gate?: ((signal: AbortSignal) => Promise<void>) | undefined;
   },
 ): Promise<CallOutcome> {
+  const callOptions: CallOptions = { idempotent: false, signal: ctx.hard };
+  if (ctx.onThrottled) callOptions.onThrottled = ctx.onThrottled;
+  if (ctx.gate) callOptions.noThrottleRetry = true;
+  let throttledRepeats = 0;
   const before = ctx.attempts?.get(event.id);
   let unknown = 0; // sends whose outcome was unknown when they ended
   let blind = 0; // sends made while the outcome of the one before was unknown
@@ -222,10 +241,10 @@ async function callOnce(
   for (; ; round++) {
     try {
       if (event.action === 'drop') {
-        await api.deleteRejectedEvent(integration, event.id, { idempotent: false, signal: ctx.hard }); // repeats are made here
+        await api.deleteRejectedEvent(integration, event.id, callOptions); // repeats are made here
         return tally({ outcome: 'deleted', status: null });
       }
-      const result = await api.retryRejectedEvent(integration, event.id, { idempotent: false, signal: ctx.hard }); // ditto
+      const result = await api.retryRejectedEvent(integration, event.id, callOptions); // ditto
       const status = result.response?.status_code ?? null;
       if (result.delivered) return tally({ outcome: 'delivered', status });
       return rejectedAgain(status, result.response?.body);
@@ -240,6 +259,14 @@ async function callOnce(
           return tally({ outcome: kind, status: null });
         }
         message = error.message;
+        if ((error.status === 429 || error.status === 503) && ctx.gate && throttledRepeats < MAX_THROTTLED_REPEATS) {
+          // The server did nothing; the controller has halved the level and paces the repeat.
+          throttledRepeats++;
+          await ctx.gate(ctx.soft);
+          if (ctx.soft.aborted) return tally({ outcome: 'interrupted', status: null, error: `interrupted while waiting to repeat the call (${message})` });
+          round--;
+          continue;
+        }
         if (error.status === 429 || error.status === 503) ctx.hooks.onSlowDown?.(ctx.pace.slowDown(ctx.observed()));
         else if (error.status === 500 || error.status === 502 || error.status === 504) {
           wasUnknown = true;
@@ -294,7 +321,16 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
   const records: EventRecord[] = [];
   const startedAt = performance.now();
   const calls = events.filter((e) => e.action !== 'skip');
-  const progress = (): ApplyProgress => ({ done, total: calls.length, startedAt, ratePerSecond: pace.current });
+  const now = options.adaptive?.now ?? (() => performance.now());
+  const adaptive = options.adaptive ? new AdaptiveConcurrency({ max: concurrency, now, ...(options.adaptive.start === undefined ? {} : { start: options.adaptive.start }) }) : undefined;
+  const limit = (): number => adaptive?.level ?? concurrency;
+  const progress = (): ApplyProgress => ({ done, total: calls.length, startedAt, ratePerSecond: pace.current, level: adaptive?.level });
+  const levelChanged = (change: LevelChange | undefined): void => {
+    if (!change) return;
+    options.journal?.append({ type: 'level', at: new Date().toISOString(), ...change });
+    hooks.onLevel?.(change);
+    notify();
+  };
   let done = 0;
   let stoppedBy: EventRecord | undefined;
   let fatal: unknown;
@@ -376,8 +412,21 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
       handled.add(event);
     }
   };
+  // Under --concurrency auto: a call (or the repeat of a throttled one) starts once the controller's
+  // pause (Retry-After) and pace allow.
+  const gate = async (signal: AbortSignal): Promise<void> => {
+    for (let wait = adaptive!.pauseMs(); wait > 0 && !signal.aborted; wait = adaptive!.pauseMs()) await pause(wait, signal);
+    adaptive!.starting();
+  };
   const runOne = async (event: PlanEvent): Promise<void> => {
     const t0 = performance.now();
+    let throttled = false;
+    const onThrottled = adaptive
+      ? (status: number, retryAfterMs: number | undefined): void => {
+          throttled = true;
+          levelChanged(adaptive.throttled(status, retryAfterMs));
+        }
+      : undefined;
     options.journal?.append({ type: 'send', at: new Date().toISOString(), event_id: event.id, action: event.action });
     let out: CallOutcome;
     try {
@@ -389,6 +438,8 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
         hooks,
         backoff,
         attempts: options.attempts,
+        onThrottled,
+        gate: adaptive ? gate : undefined,
       });
     } catch (error) {
       fatal ??= error;
@@ -397,7 +448,10 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
     }
     handled.add(event);
     if (out.outcome !== 'interrupted') done++;
-    const rec = record(event, out, performance.now() - t0);
+    const ms = performance.now() - t0;
+    // A call that met 429/503 took the HTTP layer's waits too: its time says nothing of the latency.
+    if (adaptive && !throttled && out.outcome !== 'interrupted') levelChanged(adaptive.answered(ms));
+    const rec = record(event, out, ms);
     if (out.outcome === 'delivered' || out.outcome === 'deleted') pace.success();
     if (!isGoneOrDone(out.outcome) && out.outcome !== 'interrupted') {
       blocked.add(event.entity);
@@ -411,12 +465,20 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
   };
 
   const inFlightCalls = new Set<Promise<void>>();
+  if (adaptive) levelChanged(adaptive.started());
   while (!stopping) {
     if (ready.length === 0 && inFlight === 0) break;
-    if (inFlight >= concurrency || ready.length === 0) {
+    if (inFlight >= limit() || ready.length === 0) {
       await new Promise<void>((resolve) => (wake = resolve));
       continue;
     }
+    const paused = adaptive?.pauseMs() ?? 0;
+    if (paused > 0) {
+      // A Retry-After is being honoured, or the pace learnt from a 429: no new call starts before then.
+      await pause(paused, soft);
+      continue;
+    }
+    adaptive?.starting();
     await pace.take(soft);
     if (stopping) break;
     const event = calls[ready.pop()!]!;

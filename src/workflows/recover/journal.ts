@@ -30,6 +30,8 @@ export interface RunOptionsRecord {
   concurrency: number;
   on_error: 'stop' | 'skip';
   rate_per_second: number | null;
+  /** `--concurrency auto`: the level adapts (then `concurrency` is --max-concurrency). Absent = fixed. */
+  adaptive?: boolean;
   /** Where the plan came from: built now, --plan-in, triage actions, or `rejected retry/delete`. */
   source: 'recover' | 'plan-in' | 'triage' | 'rejected';
 }
@@ -89,6 +91,16 @@ export interface PhaseRecord {
   detail?: Record<string, unknown>;
 }
 
+/** `--concurrency auto` changed the number of calls in flight (src/workflows/pace/adaptive.ts). */
+export interface LevelRecord {
+  type: 'level';
+  at: string;
+  level: number;
+  from: number;
+  reason: 'start' | 'grow' | 'throttled' | 'latency';
+  detail: string;
+}
+
 export type EndOutcome = 'completed' | 'not_started' | 'stopped_on_error' | 'interrupted' | 'failed' | 'gate_refused' | 'verify_failed' | 'error' | 'superseded';
 
 export interface EndRecord {
@@ -103,7 +115,7 @@ export interface EndRecord {
   results?: RecoverResults;
 }
 
-export type JournalRecord = RunHeader | SendRecord | EventRecord | PhaseRecord | EndRecord;
+export type JournalRecord = RunHeader | SendRecord | EventRecord | PhaseRecord | LevelRecord | EndRecord;
 
 export function runsDir(stateDir: string): string {
   return join(stateDir, 'runs');

@@ -3,6 +3,7 @@
 // them and carries the run's state (run id, journal, lock, outcomes) between them. No terminal I/O:
 // progress goes out as RecoverEvents, the question goes through confirm(), and the run ends with a
 // RecoverResult (or throws an NsxError).
+import type { LevelChange } from '../pace/adaptive.js';
 import type { EventStreamApi } from '../../api/eventstream.js';
 import type { Integration, RejectedEvent } from '../../api/schemas.js';
 import { statusName } from '../../api/schemas.js';
@@ -50,7 +51,10 @@ export interface RecoverRunOptions {
   resume: string | false | undefined;
   yes: boolean;
   onError: OnError | undefined;
+  /** The fixed level, or under --concurrency auto the --max-concurrency; undefined = not typed. */
   concurrency: number | undefined;
+  /** --concurrency auto. */
+  adaptive?: boolean | undefined;
   ratePerSecond: number | undefined;
   allowRemaining: number;
   start: boolean;
@@ -91,6 +95,8 @@ export type RecoverEvent =
   | { type: 'applying' }
   | { type: 'event'; record: EventRecord; progress: ApplyProgress }
   | { type: 'slow-down'; ratePerSecond: number }
+  /** --concurrency auto changed the level. */
+  | { type: 'level'; change: LevelChange }
   | { type: 'apply-ended' }
   | { type: 'applied'; records: readonly EventRecord[]; ms: number }
   | { type: 'apply-interrupted'; handled: number; notAttempted: number; journal: string; resumeCommand: string }

@@ -33,7 +33,7 @@ export async function openJournal(
       integration: input.id,
       started_at: input.startedAt.toISOString(),
       plan_summary: (({ total, retry, drop, skip, by_event }) => ({ total, retry, drop, skip, by_event }))(summarizePlan(plan.events)),
-      options: { concurrency: pace.concurrency, on_error: pace.onError, rate_per_second: pace.ratePerSecond ?? null, source: input.planIn ? 'plan-in' : 'recover' },
+      options: { concurrency: pace.concurrency, ...(pace.adaptive ? { adaptive: true } : {}), on_error: pace.onError, rate_per_second: pace.ratePerSecond ?? null, source: input.planIn ? 'plan-in' : 'recover' },
     },
     plan,
   );
@@ -100,6 +100,7 @@ export async function applyStep(
     tenant: input.tenant,
     actor: input.actor,
     concurrency: pace.concurrency,
+    adaptive: pace.adaptive ? {} : undefined,
     ratePerSecond: pace.ratePerSecond,
     onError: pace.onError,
     attempts: input.attempts,
@@ -111,6 +112,7 @@ export async function applyStep(
         void emit({ type: 'event', record, progress });
       },
       onSlowDown: (ratePerSecond) => void emit({ type: 'slow-down', ratePerSecond }),
+      onLevel: (change) => void emit({ type: 'level', change }),
     },
   }).finally(() => emit({ type: 'apply-ended' }));
   for (const rec of result.records) outcomes.set(rec.event_id, rec);

@@ -34,7 +34,10 @@ export interface RunChoice {
 }
 
 export interface Pace {
+  /** Calls in flight at most: the fixed level, or under --concurrency auto the --max-concurrency. */
   concurrency: number;
+  /** --concurrency auto. */
+  adaptive?: boolean;
   ratePerSecond: number | undefined;
   onError: OnError;
 }
@@ -57,10 +60,16 @@ export function ruleWords(r: PlanRules): string[] {
 }
 
 /** The options of a run (as recorded in its journal) as command words, leaving out the defaults. */
-function optionWords(o: { on_error: string; concurrency: number; rate_per_second: number | null }): Array<{ flag: string; value: string }> {
+/** --max-concurrency when not typed. */
+export const DEFAULT_MAX_CONCURRENCY = 32;
+
+function optionWords(o: { on_error: string; concurrency: number; rate_per_second: number | null; adaptive?: boolean | undefined }): Array<{ flag: string; value: string }> {
   const words: Array<{ flag: string; value: string }> = [];
   if (o.on_error !== 'stop') words.push({ flag: '--on-error', value: o.on_error });
-  if (o.concurrency !== 1) words.push({ flag: '--concurrency', value: String(o.concurrency) });
+  if (o.adaptive) {
+    words.push({ flag: '--concurrency', value: 'auto' });
+    if (o.concurrency !== DEFAULT_MAX_CONCURRENCY) words.push({ flag: '--max-concurrency', value: String(o.concurrency) });
+  } else if (o.concurrency !== 1) words.push({ flag: '--concurrency', value: String(o.concurrency) });
   if (o.rate_per_second !== null) words.push({ flag: '--rate', value: `${o.rate_per_second}/s` });
   return words;
 }
@@ -109,6 +118,7 @@ function inheritedFrom(o: RecoverRunOptions, run: RunListing): InheritedSettings
   const options = optionWords({
     on_error: o.onError === undefined ? h.on_error : 'stop',
     concurrency: o.concurrency === undefined ? h.concurrency : 1,
+    adaptive: o.concurrency === undefined ? h.adaptive : false,
     rate_per_second: o.ratePerSecond === undefined ? h.rate_per_second : null,
   });
   return { rules, options };
@@ -118,6 +128,7 @@ function inheritedFrom(o: RecoverRunOptions, run: RunListing): InheritedSettings
 export function paceOf(o: RecoverRunOptions, resumable: RunListing | undefined): Pace {
   return {
     concurrency: o.concurrency ?? resumable?.header.options.concurrency ?? 1,
+    adaptive: o.concurrency === undefined ? resumable?.header.options.adaptive === true : o.adaptive === true,
     ratePerSecond: o.ratePerSecond ?? resumable?.header.options.rate_per_second ?? undefined,
     onError: o.onError ?? resumable?.header.options.on_error ?? 'stop',
   };
@@ -146,7 +157,7 @@ export function refuseSilentCarryOver(o: RecoverRunOptions, run: RunListing, int
   const runFlags = [...ruleWords(plan.rules), ...optionWords(run.header.options).flatMap((w) => [w.flag, w.value])];
   const given = [
     ...ruleWords(typedRules(o.rules)),
-    ...optionWords({ on_error: o.onError ?? 'stop', concurrency: o.concurrency ?? 1, rate_per_second: o.ratePerSecond ?? null }).flatMap((w) => [w.flag, w.value]),
+    ...optionWords({ on_error: o.onError ?? 'stop', concurrency: o.concurrency ?? 1, adaptive: o.adaptive, rate_per_second: o.ratePerSecond ?? null }).flatMap((w) => [w.flag, w.value]),
   ];
   if (runFlags.join('\0') === given.join('\0')) return;
   const { id } = o;

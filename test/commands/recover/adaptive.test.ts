@@ -1,0 +1,104 @@
+// nsx recover --concurrency auto, in-process against the sandbox under a token-bucket rate limit.
+import { afterEach, describe, expect, it } from 'vitest';
+import { inProcessSandbox, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
+import { expectedOrder, journalLines, receiverLog, rejectedOnServer, setReceiverRule, statusOf } from './recover-sandbox.js';
+
+let h: InProcessSandboxHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('nsx recover --concurrency auto', () => {
+  it('under a retry limit of 50/s: every event delivered once, order per entity kept, the level in the journal and --verbose', async () => {
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    await setReceiverRule(h, 'accept-all');
+    const before = rejectedOnServer(h, 'erp-orders');
+    expect(before).toHaveLength(100);
+    await h.admin('PUT', '/_sandbox/faults', { latencyMs: 5, routes: { retryRejectedEvent: { rateLimit: 50 } } });
+
+    const r = await h.nsx(['recover', 'erp-orders', '--concurrency', 'auto', '--max-concurrency', '8', '--yes', '--watch', '0', '--json', '--verbose']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.results).toMatchObject({ delivered: 100, failed: 0, remaining: 0 });
+    expect(rejectedOnServer(h, 'erp-orders')).toEqual([]);
+    expect(statusOf(h, 'erp-orders')).toBe('running');
+
+    // Exactly once each, and per entity in plan order (entities run in parallel, so only per entity).
+    const ids = new Set(before.map((e) => e.id));
+    const log = (await receiverLog(h)).filter((d) => d.event_id && ids.has(d.event_id));
+    expect(log.map((d) => d.event_id).sort()).toEqual([...ids].sort());
+    const order = expectedOrder(before);
+    const entityOf = new Map(before.map((e) => [e.id, String(e.event.payload.order_id ?? e.id)]));
+    expect(new Set(entityOf.values()).size).toBeGreaterThan(1);
+    for (const entity of new Set(entityOf.values())) {
+      expect(log.filter((d) => entityOf.get(d.event_id!) === entity).map((d) => d.event_id)).toEqual(order.filter((id) => entityOf.get(id) === entity));
+    }
+    // Never two calls of one entity at once: per entity, each delivery ends before the next starts.
+    for (const entity of new Set(entityOf.values())) {
+      const mine = log.filter((d) => entityOf.get(d.event_id!) === entity);
+      for (let i = 1; i < mine.length; i++) expect(mine[i]!.start).toBeGreaterThanOrEqual(mine[i - 1]!.end);
+    }
+
+    // The journal: the options say auto, level records say where it started and why it changed.
+    const lines = journalLines(report.journal);
+    expect(lines[0]).toMatchObject({ type: 'run', options: { concurrency: 8, adaptive: true } });
+    const levels = lines.filter((l) => l.type === 'level');
+    expect(levels[0]).toMatchObject({ level: 2, from: 0, reason: 'start' });
+    expect(levels.some((l) => l.reason === 'grow')).toBe(true);
+    expect(levels.some((l) => l.reason === 'throttled' && String(l.detail).startsWith('429, Retry-After 1000 ms'))).toBe(true);
+    expect(Math.max(...levels.map((l) => Number(l.level)))).toBeLessThanOrEqual(8);
+    expect(r.stderr).toContain('concurrency 2 (start: start at 2, at most 8)');
+    expect(r.stderr).toMatch(/concurrency 2 -> 4 \(grow: round mean \d+ ms \(baseline \d+ ms\)\)/);
+    expect(r.stderr).toMatch(/concurrency \d+ -> \d+ \(throttled: 429, Retry-After 1000 ms; pace \d+\.\d\/s\)/);
+  }, 60_000);
+
+  it('a run stopped under auto resumes auto; with other flags and --yes it exits 7 naming --concurrency auto', async () => {
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    await setReceiverRule(h, 'reject-events:order.items_cancelled');
+    const stop = await h.nsx(['recover', 'erp-orders', '--concurrency', 'auto', '--max-concurrency', '4', '--yes', '--no-start']);
+    expect(stop.code, stop.stderr).toBe(6);
+    expect(stop.stderr).toMatch(/resume: nsx recover erp-orders --resume \S+ --no-start --yes/); // the run keeps its options
+    expect(stop.stderr).toContain('nsx recover erp-orders --drop event=order.items_cancelled --concurrency auto --max-concurrency 4 --no-start --yes');
+    const other = await h.nsx(['recover', 'erp-orders', '--concurrency', '8', '--yes', '--watch', '0']);
+    expect(other.code).toBe(7);
+    expect(other.stderr).toContain('--concurrency auto --max-concurrency 4');
+    // A plain re-run with --yes differs from the run's options too: exit 7, naming the way on.
+    const plain = await h.nsx(['recover', 'erp-orders', '--yes', '--watch', '0']);
+    expect(plain.code).toBe(7);
+    const runId = /--resume (\S+)/.exec(stop.stderr)![1]!;
+    expect(plain.stderr).toContain(`nsx recover erp-orders --resume ${runId}`);
+    await setReceiverRule(h, 'accept-all');
+    const again = await h.nsx(['recover', 'erp-orders', '--resume', runId, '--yes', '--watch', '0', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    const report = JSON.parse(again.stdout);
+    expect(report.results).toMatchObject({ failed: 0, remaining: 0 });
+    const lines = journalLines(report.journal);
+    // Both sessions began at level 2, under a cap of 4.
+    expect(lines.filter((l) => l.type === 'level' && l.reason === 'start').map((l) => l.detail)).toEqual(['start at 2, at most 4', 'start at 2, at most 4']);
+    expect(Math.max(...lines.filter((l) => l.type === 'level').map((l) => Number(l.level)))).toBeLessThanOrEqual(4);
+  }, 60_000);
+
+  it.each([
+    [['--concurrency', 'fast'], '--concurrency: "fast" must be auto or a whole number from 1 to 64'],
+    [['--concurrency', '0'], '--concurrency: "0" must be a whole number from 1 to 64'],
+    [['--concurrency', 'auto', '--max-concurrency', '0'], '--max-concurrency: "0" must be a whole number from 1 to 64'],
+    [['--concurrency', 'auto', '--max-concurrency', 'lots'], '--max-concurrency: "lots" must be a whole number from 1 to 64'],
+    [['--concurrency', '8', '--max-concurrency', '16'], '--max-concurrency goes with --concurrency auto (a number is a fixed level)'],
+    [['--max-concurrency', '16'], '--max-concurrency goes with --concurrency auto (a number is a fixed level)'],
+  ])('refuses %j: one line, exit 2, nothing sent', async (flags, message) => {
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    const r = await h.nsx(['recover', 'erp-orders', ...flags, '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')[0]).toBe(`error: ${message}`);
+    expect(r.requests).toEqual([]);
+    expect(rejectedOnServer(h, 'erp-orders')).toHaveLength(100);
+  });
+
+  it('sandbox start refuses a bad --rate-limit with one line, exit 2', async () => {
+    h = await inProcessSandbox({ scenario: 'empty' });
+    const r = await h.nsx(['sandbox', 'start', '--no-state', '--port', '0', '--rate-limit', 'retry=50/s']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --rate-limit: "retry=50\/s": unknown route retry \(one of .*retryRejectedEvent.*\)$/m);
+  });
+});

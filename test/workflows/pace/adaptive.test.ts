@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { AdaptiveConcurrency, type LevelChange } from '../../../src/workflows/pace/adaptive.js';
+
+/** A fake monotonic clock. */
+function clock(): { now: () => number; advance(ms: number): void } {
+  let t = 0;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
+type Clock = ReturnType<typeof clock>;
+let t: Clock;
+
+/** Answers one full round of calls made together, each after `latencyMs` (the clock moves on); the changes. */
+function round(c: AdaptiveConcurrency, latencyMs: number): LevelChange[] {
+  t.advance(latencyMs);
+  const changes: LevelChange[] = [];
+  const calls = Math.max(2, c.level);
+  for (let i = 0; i < calls; i++) {
+    const change = c.answered(latencyMs);
+    if (change) changes.push(change);
+  }
+  return changes;
+}
+
+describe('AdaptiveConcurrency', () => {
+  it('starts at 2 and doubles while latency stays at its baseline, up to the cap', () => {
+    t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    expect(c.started()).toEqual({ level: 2, from: 0, reason: 'start', detail: 'start at 2, at most 32' });
+    const levels = [c.level];
+    for (let i = 0; i < 6; i++) {
+      round(c, 50);
+      levels.push(c.level);
+    }
+    expect(levels).toEqual([2, 4, 8, 16, 32, 32, 32]);
+  });
+
+  it('never goes above --max-concurrency, even when it is not a power of two', () => {
+    t = clock();
+    const c = new AdaptiveConcurrency({ max: 5, now: t.now });
+    let highest = 0;
+    for (let i = 0; i < 20; i++) {
+      round(c, 50);
+      highest = Math.max(highest, c.level);
+    }
+    expect(highest).toBe(5);
+    expect(c.level).toBe(5);
+    expect(new AdaptiveConcurrency({ max: 1, now: t.now }).level).toBe(1);
+  });
+
+  it('halves on a 429 and pauses new calls until Retry-After has passed', () => {
+    t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    round(c, 20);
+    round(c, 20);
+    expect(c.level).toBe(8);
+    const change = c.throttled(429, 1000);
+    expect(change).toMatchObject({ level: 4, from: 8, reason: 'throttled' });
+    // 2 + 4 answers from t=20 ms to t=40 ms (less than a second seen): the pace is 0.9 x 6 / 21 ms.
+    expect(change?.detail).toBe('429, Retry-After 1000 ms; pace 257.1/s');
+    expect(c.pauseMs()).toBe(1000);
+    t.advance(400);
+    expect(c.pauseMs()).toBe(600);
+    // The other calls of that burst answered 429 too: no second halving in the same round, the pause kept.
+    expect(c.throttled(429, 1000)).toBeUndefined();
+    expect(c.level).toBe(4);
+    expect(c.pauseMs()).toBe(1000);
+    t.advance(1000);
+    expect(c.pauseMs()).toBe(0);
+  });
+
+  it('after a 429, starts calls at the pace learnt from the last second of answers, raised 0.5% a second', () => {
+    t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    for (let i = 0; i < 200; i++) {
+      t.advance(10); // 100 answers a second, for two seconds
+      c.answered(20);
+    }
+    expect(c.pace).toBeUndefined();
+    c.starting();
+    expect(c.pauseMs()).toBe(0); // no pace before a 429
+    c.throttled(429, 1000);
+    expect(c.pace).toBeCloseTo(90, 5); // 0.9 x the 100 answers of the last second
+    t.advance(1000); // the Retry-After has passed
+    expect(c.pauseMs()).toBe(0);
+    c.starting();
+    expect(c.pauseMs()).toBeCloseTo(1000 / 90, 5);
+    t.advance(1000 / 90);
+    expect(c.pauseMs()).toBeCloseTo(0, 5);
+    t.advance(10_000);
+    expect(c.pace).toBeCloseTo(90 * 1.05, 1); // ten seconds without a 429
+    // A 503 (not a rate limit) halves the level and honours Retry-After, but learns no pace.
+    const d = new AdaptiveConcurrency({ max: 32, now: t.now });
+    d.answered(20);
+    d.throttled(503, 500);
+    expect(d.pace).toBeUndefined();
+  });
+
+  it('after a throttle grows by one per round and stays below the level that was throttled', () => {
+    t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    round(c, 20);
+    round(c, 20); // 8
+    c.throttled(503, undefined); // 4, ceiling 8
+    expect(c.pauseMs()).toBe(0);
+    const levels: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      round(c, 20);
+      levels.push(c.level);
+    }
+    expect(levels).toEqual([5, 6, 7, 7, 7, 7]);
+    // ... until the ceiling expires (20 rounds after the throttle).
+    for (let i = 0; i < 20; i++) round(c, 20);
+    expect(c.level).toBeGreaterThan(7);
+  });
+
+  it('backs off on a latency jump and holds while latency is raised but not jumping', () => {
+    t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    round(c, 50);
+    round(c, 50);
+    expect(c.level).toBe(8);
+    expect(round(c, 90)).toEqual([]); // 1.8x: throughput no longer grows, hold
+    expect(c.level).toBe(8);
+    expect(round(c, 200)).toEqual([]); // above 2x + 5 ms once: may be noise, hold
+    expect(round(c, 50)).toMatchObject([{ level: 9, from: 8, reason: 'grow' }]); // it was noise (+1: trouble was seen)
+    expect(round(c, 200)).toEqual([]);
+    const [change] = round(c, 200); // twice in a row: back off
+    expect(change).toMatchObject({ level: 6, from: 9, reason: 'latency' });
+    expect(change?.detail).toBe('latency jump: round mean 200 ms (baseline 50 ms)');
+    round(c, 50);
+    expect(c.level).toBe(7); // no more doubling once trouble was seen
+  });
+
+  it('a latency back-off stops at half the last level that still grew', () => {
+    t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    for (let i = 0; i < 4; i++) round(c, 10); // 2 4 8 16 32: 16 was the last level that grew
+    expect(c.level).toBe(32);
+    const levels: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      round(c, 100);
+      levels.push(c.level);
+    }
+    expect(levels).toEqual([32, 22, 22, 15, 15, 10, 10, 8, 8, 8]);
+  });
+
+  it('never goes below 1', () => {
+    t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, start: 1, now: t.now });
+    const change = c.throttled(429, 2000);
+    expect(change).toMatchObject({ level: 1, reason: 'throttled' });
+    round(c, 10);
+    for (let i = 0; i < 5; i++) round(c, 500);
+    expect(c.level).toBe(1);
+  });
+});
