@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
 import { COMPLETION_FILES, describeCommand, SHELLS, staleCompletionFiles, type CommandSpec } from '../../src/commands/completion/generate.js';
 import { ROOT, runNsx } from '../helpers/cli.js';
@@ -109,8 +109,21 @@ const SETUPS: ShellSetup[] = [
 
 for (const setup of SETUPS) {
   describe.skipIf(setup.missing !== undefined)(`completion in ${setup.name}${setup.missing ? ` (skipped: ${setup.missing})` : ''}`, () => {
+    // One shell per setup, reused: between completions the line is cancelled and the screen cleared, so
+    // each completion starts at a bare prompt (a fresh shell per completion costs most of this file's time).
     let term: TmuxSession | undefined;
+    const PROMPT_ONLY = /^[$%>]$/;
     const open = async (): Promise<TmuxSession> => {
+      if (term) {
+        term.keys('C-c');
+        term.keys('C-l');
+        try {
+          await term.waitFor(PROMPT_ONLY, 5_000);
+          return term;
+        } catch {
+          close(); // a shell that does not come back to a bare prompt is replaced
+        }
+      }
       term = startTmux(setup.command(home), {
         HOME: home,
         ZDOTDIR: home,
@@ -120,6 +133,8 @@ for (const setup of SETUPS) {
       });
       try {
         await term.waitFor(/^[$%>]\s*$/m);
+        term.keys('C-l');
+        await term.waitFor(PROMPT_ONLY);
       } catch (error) {
         close();
         throw error;
@@ -130,7 +145,7 @@ for (const setup of SETUPS) {
       term?.close();
       term = undefined;
     };
-    afterEach(close);
+    afterAll(close);
     /**
      * Types, presses keys, then waits for `until`; without it, types a marker: once the marker shows, the
      * shell has finished completing (fish closes its candidate list on typing, so lists use `until`).
@@ -143,8 +158,9 @@ for (const setup of SETUPS) {
         if (until) return await t.waitFor(until);
         t.type('#MARK');
         return await t.waitFor('#MARK');
-      } finally {
+      } catch (error) {
         close();
+        throw error;
       }
     };
     const freshCache = () => {
