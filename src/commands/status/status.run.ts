@@ -68,8 +68,22 @@ export function verdict(rows: IntegrationStatus[], unreadTenants: string[]): Nsx
   return undefined;
 }
 
+type TenantRow = IntegrationStatus & { tenant: string };
+
+/** A tenant that did not answer, as one row of its section. */
+function unreadTenant(tenant: string, error: unknown): TenantRow {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    tenant, id: ABSENT, status: 'unreadable', type: ABSENT, integration: { id: ABSENT }, rejected: undefined, rejected_any: false, rejected_limit: undefined,
+    last_error: undefined, last_success_at: undefined, published_success: 0, published_failure: 0, failure_rate: null, read_error: message, attention: [`could not read: ${message}`],
+  };
+}
+
 export async function run(ctx: CommandContext, _args: ArgsOf<typeof status>, opts: OptionsOf<typeof status>): Promise<void> {
   const maxFailureRate = maxFailureRateOf(opts.maxFailureRate);
+  const { profileList } = await import('../../config/profiles.js');
+  const profiles = profileList(ctx.globals.profile, opts.allProfiles === true);
+  if (profiles) return runTenants(ctx, profiles, maxFailureRate);
   const client = await ctx.client();
   const now = Date.now();
   const rows = await readTenantStatus(client.eventstream, { now, maxFailureRate, signal: ctx.signal });
@@ -80,4 +94,29 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof status>, opt
   const error = verdict(rows, []);
   if (error) throw error;
   ctx.output.info(`${rows.length} integration${rows.length === 1 ? '' : 's'}: all running, no rejected events, failure rate at most ${percent(maxFailureRate)}`);
+}
+
+/** Every tenant at once; one section each (its rows together, in the order given), a tenant that fails as one row. */
+async function runTenants(ctx: CommandContext, profiles: string[], maxFailureRate: number): Promise<void> {
+  const now = Date.now();
+  const sections = await Promise.all(
+    profiles.map(async (profile): Promise<TenantRow[]> => {
+      try {
+        const { client } = await ctx.clientFor(profile);
+        const rows = await readTenantStatus(client.eventstream, { now, maxFailureRate, signal: ctx.signal });
+        return rows.map((r) => ({ ...r, tenant: profile }));
+      } catch (error) {
+        ctx.signal.throwIfAborted();
+        return [unreadTenant(profile, error)];
+      }
+    }),
+  );
+  const rows = sections.flat();
+  const unread = sections.filter((s) => s.length === 1 && s[0]!.status === 'unreadable' && s[0]!.id === ABSENT).map((s) => s[0]!.tenant);
+  await ctx.output.list(rows, [{ header: 'PROFILE', value: (r: TenantRow) => r.tenant }, ...statusColumns(now, ctx.output.mode === 'tsv')], {
+    json: (r) => (r.status === 'unreadable' && r.id === ABSENT ? { tenant: r.tenant, error: r.read_error } : statusJson(r, r.tenant)),
+  });
+  const error = verdict(rows.filter((r) => !unread.includes(r.tenant)), unread);
+  if (error) throw error;
+  ctx.output.info(`${profiles.length} profiles, ${rows.length} integrations: all running, no rejected events, failure rate at most ${percent(maxFailureRate)}`);
 }

@@ -126,3 +126,38 @@ describe('status', () => {
     }
   });
 });
+
+describe('status across tenants (--all-profiles, --profile a,b)', () => {
+  it('reads every profile at once, one section each; a tenant that is down is shown as such, the others print, exit 1', async () => {
+    const { inProcessSandbox: start } = await import('../../helpers/run-nsx-in-process.js');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const h2 = await start({ scenario: 'empty', duplicateProbability: 0, reorderProbability: 0 });
+    try {
+      await register('erp-a');
+      const dir = h.env.NSX_CONFIG_DIR!;
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const profile = (sb: typeof h.sandbox) => ({ tenant: sb.tenant, stage: 'sandbox', 'base-url': sb.baseUrl, 'token-url': sb.tokenUrl, 'client-id': sb.clientId });
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ profiles: { up: profile(h.sandbox), down: profile(h2.sandbox) } }), { mode: 0o600 });
+      writeFileSync(join(dir, 'credentials.json'), JSON.stringify({ profiles: { up: { client_secret: h.sandbox.clientSecret }, down: { client_secret: h2.sandbox.clientSecret } } }), { mode: 0o600 });
+      const env = { NSX_BASE_URL: undefined, NSX_TOKEN_URL: undefined, NSX_TENANT: undefined, NSX_CLIENT_ID: undefined, NSX_CLIENT_SECRET: undefined };
+      // Both up: exit 0, a section per profile.
+      const both = await h.nsx(['status', '--profile', 'up,down'], { env });
+      expect(both.code, both.stderr).toBe(0);
+      expect(lines(both.stdout).map((l) => l.split('\t').slice(0, 2))).toEqual([['up', 'erp-a']]);
+      await h2.close();
+      const r = await h.nsx(['status', '--all-profiles', '--json'], { env, timeoutMs: 25_000 });
+      expect(r.code, r.stderr).toBe(1);
+      const rows = JSON.parse(r.stdout) as Record<string, any>[];
+      expect(rows[0]).toMatchObject({ tenant: 'down' });
+      expect(typeof rows[0]!.error).toBe('string');
+      expect(rows[1]).toMatchObject({ tenant: 'up', id: 'erp-a', status: 'running', needs_attention: false });
+      expect(JSON.parse(r.stderr).error.message).toBe('could not read tenant down');
+      const unknown = await h.nsx(['status', '--profile', 'up,nope'], { env });
+      expect(unknown.code).toBe(2);
+      expect(lines(unknown.stderr)[0]).toBe('error: --profile: no profile named "nope"');
+    } finally {
+      await h2.close().catch(() => undefined);
+    }
+  }, 40_000);
+});
