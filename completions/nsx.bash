@@ -6,7 +6,7 @@
 
 _nsx_subcommands() {
   case $1 in
-    '') REPLY='integrations logs events rejected recover runs stock receiver sandbox config auth whoami doctor api completion help' ;;
+    '') REPLY='status integrations logs events rejected recover runs stock receiver sandbox config auth whoami doctor api completion help' ;;
     'integrations') REPLY='list get register update start stop delete replay help' ;;
     'logs') REPLY='list tail help' ;;
     'events') REPLY='list tail stats help' ;;
@@ -24,6 +24,7 @@ _nsx_subcommands() {
 # The subcommand a word names at a path (aliases resolve to the name), or ''.
 _nsx_canonical() {
   case "$1|$2" in
+    '|status') REPLY='status' ;;
     '|integrations'|'|integration') REPLY='integrations' ;;
     '|logs') REPLY='logs' ;;
     '|events') REPLY='events' ;;
@@ -99,6 +100,7 @@ _nsx_canonical() {
 # A command's own options; the global ones are valid everywhere.
 _nsx_options() {
   case $1 in
+    'status') REPLY='--max-failure-rate --all-profiles' ;;
     'integrations list') REPLY='--status' ;;
     'integrations get') REPLY='--show-secrets' ;;
     'integrations register') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --starts-at --ends-at' ;;
@@ -141,6 +143,7 @@ _nsx_options() {
 # How an option's value completes ('' = the option takes no value).
 _nsx_option_value() {
   case "$1|$2" in
+    'status|--max-failure-rate') REPLY='none' ;;
     'integrations list|--status') REPLY='choices:running,stopped' ;;
     'integrations register|--callback-url') REPLY='none' ;;
     'integrations register|--api-key-file') REPLY='files' ;;
@@ -367,7 +370,7 @@ _nsx_arguments() {
     'auth help') REPLY='choices:login,logout,status' ;;
     'api') REPLY='none files' ;;
     'completion') REPLY='choices:bash,zsh,fish' ;;
-    'help') REPLY='choices:integrations,logs,events,rejected,recover,runs,stock,receiver,sandbox,config,auth,whoami,doctor,api,completion' ;;
+    'help') REPLY='choices:status,integrations,logs,events,rejected,recover,runs,stock,receiver,sandbox,config,auth,whoami,doctor,api,completion' ;;
     *) REPLY='' ;;
   esac
 }

@@ -26,6 +26,7 @@ import { receiver } from './commands/receiver/index.js';
 import { rejected } from './commands/rejected/index.js';
 import { runs } from './commands/runs/index.js';
 import { stock } from './commands/stock/index.js';
+import { status } from './commands/status/status.js';
 
 const ROOT_HELP_EXAMPLES = `
 Examples:
@@ -46,7 +47,7 @@ export const HELP_WIDTH = 80;
 const helpWidth = (stream: NodeJS.WriteStream) => () => Math.min(stream.isTTY ? stream.columns || HELP_WIDTH : HELP_WIDTH, HELP_WIDTH);
 
 /** The commands under nsx, in the order help lists them. */
-const COMMANDS: readonly Definition[] = [integrations, logs, events, rejected, recover, runs, stock, receiver, sandbox, config, auth, whoami, doctor, api, completion];
+const COMMANDS: readonly Definition[] = [status, integrations, logs, events, rejected, recover, runs, stock, receiver, sandbox, config, auth, whoami, doctor, api, completion];
 
 export function buildProgram(): Command {
   const program = new Command('nsx')

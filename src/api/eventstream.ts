@@ -100,6 +100,19 @@ export class EventStreamApi {
   logs(id: string, options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncGenerator<LogEntry> {
     return this.listAbout(id, this.http.paginate(this.routes.listLogs, { params: { id }, envelopeKey: ENVELOPE.logs, item: LogEntry, ...options }));
   }
+  /**
+   * How many rejected events wait, from the envelope's total of a one-item page (one request), and the
+   * oldest of them. `count` is undefined when the answer tells no total (a bare array): then the caller
+   * only knows whether there is at least one.
+   */
+  async rejectedCount(id: string, options: { signal?: AbortSignal } = {}): Promise<{ count: number | undefined; any: boolean }> {
+    const page = await this.about(id, this.http.firstPage(this.routes.listRejectedEvents, { params: { id }, envelopeKey: ENVELOPE.rejectedEvents, item: RejectedEvent, count: 1, ...options }));
+    return { count: page.total ?? (page.items.length === 0 ? 0 : undefined), any: page.items.length > 0 || (page.total ?? 0) > 0 };
+  }
+  /** The newest `count` log entries (one request), newest first. */
+  async recentLogs(id: string, count: number, options: { signal?: AbortSignal } = {}): Promise<LogEntry[]> {
+    return (await this.about(id, this.http.firstPage(this.routes.listLogs, { params: { id }, envelopeKey: ENVELOPE.logs, item: LogEntry, count, ...options }))).items;
+  }
   /** Rejected events, oldest first, streamed page by page (`parallel`: pages in flight at once, see paginate). */
   rejectedEvents(id: string, options: { pageSize?: number; parallel?: number; signal?: AbortSignal } = {}): AsyncGenerator<RejectedEvent> {
     return this.listAbout(

@@ -322,6 +322,45 @@ export class HttpClient {
     }
   }
 
+  /**
+   * The first page of a paginated list, `count` items at most, and the total its envelope tells
+   * (pagination_info.total; undefined for a bare array or an envelope without one). One request: for
+   * figures such as "how many rejected events" without reading the list (nsx status).
+   */
+  async firstPage<T>(
+    route: Route,
+    options: { params?: Record<string, string>; envelopeKey: string; item: z.ZodType<T>; count: number; signal?: AbortSignal },
+  ): Promise<{ items: T[]; total: number | undefined }> {
+    const response = await this.send(route, {
+      ...(options.params ? { params: options.params } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      query: this.pageQuery(0, options.count),
+    });
+    const body = answerJson(response, route, options.params);
+    let raw: unknown[];
+    let total: number | undefined;
+    if (Array.isArray(body)) raw = body;
+    else if (body && typeof body === 'object' && Array.isArray((body as Record<string, unknown>)[options.envelopeKey])) {
+      const envelope = body as Record<string, unknown>;
+      raw = envelope[options.envelopeKey] as unknown[];
+      const info = PaginationInfo.safeParse(envelope[ENVELOPE.pagination]);
+      total = info.success ? (info.data.total ?? undefined) : undefined;
+    } else {
+      throw new UnreadableAnswerError({
+        route: routeCall(route, options.params),
+        where: `expected a list or {"${options.envelopeKey}": [...]}, got ${describeValue(body)}`,
+        requestId: requestIdOf(response),
+        verboseDetail: verboseBody(body),
+      });
+    }
+    const items = raw.map((item, i) => {
+      const parsed = options.item.safeParse(item);
+      if (parsed.success) return parsed.data;
+      throw new UnreadableAnswerError({ route: routeCall(route, options.params), where: describeMismatch(parsed.error, item, `${options.envelopeKey}[${i}]`), verboseDetail: verboseBody(item) });
+    });
+    return { items, total };
+  }
+
   /** The query of one page: `{offset: 0, count: 200}` under the default names. */
   pageQuery(offset: number, count: number): Record<string, number> {
     return { [this.pagination.offsetParam]: offset, [this.pagination.countParam]: count };

@@ -32,6 +32,8 @@ export interface CommandContext {
   /** Settings by precedence (loaded on first use); throws UsageError for a bad flag or a missing profile. */
   settings(): Promise<Settings>;
   client(): Promise<ApiClient>;
+  /** The settings and a client of another profile (flags and environment still apply): nsx status across tenants. */
+  clientFor(profile: string): Promise<{ settings: Settings; client: ApiClient }>;
   /** One line on stderr naming profile, tenant and API base: printed first by commands that change anything. */
   announce(): Promise<void>;
   /**
@@ -188,6 +190,19 @@ class RunContext implements CommandContext {
       });
     })();
     return this.api;
+  }
+
+  async clientFor(profile: string): Promise<{ settings: Settings; client: ApiClient }> {
+    const { resolveSettings } = await import('../config/profiles.js');
+    const settings = resolveSettings({ ...this.globals, profile }, this.io.env);
+    this.output.addSecret(settings.clientSecret);
+    this.output.addSecret(settings.staticToken);
+    const { createApiClient } = await import('../config/api-client.js');
+    const client = createApiClient(settings, {
+      trace: (line) => this.output.debug(`http ${profile}: ${line}`),
+      secret: (value) => this.output.addSecret(value),
+    });
+    return { settings, client };
   }
 
   async announce(): Promise<void> {

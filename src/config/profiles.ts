@@ -124,6 +124,27 @@ export function getProfile(name: string): Profile | undefined {
   return listProfiles()[name];
 }
 
+/**
+ * The profiles a multi-tenant command reads: every one of the config with `all`, the names of a comma list
+ * (`--profile a,b,c`), or undefined for one profile (the global --profile takes one name elsewhere).
+ * Throws UsageError for an unknown name or an empty list.
+ */
+export function profileList(text: string | undefined, all: boolean): string[] | undefined {
+  const known = listProfiles();
+  if (all) {
+    if (text !== undefined) throw new UsageError('--all-profiles reads every profile: leave out --profile');
+    const names = Object.keys(known).sort();
+    if (names.length === 0) throw new UsageError('--all-profiles: the config has no profiles', { hint: 'create one with: nsx auth login --profile NAME --tenant TENANT' });
+    return names;
+  }
+  if (text === undefined || !text.includes(',')) return undefined;
+  const names = [...new Set(text.split(',').map((n) => n.trim()))];
+  if (names.some((n) => n === '')) throw new UsageError(`--profile: "${text}" has an empty name (expected a,b,c)`);
+  const unknown = names.filter((n) => !Object.hasOwn(known, n));
+  if (unknown.length) throw new UsageError(`--profile: no profile named ${unknown.map((n) => `"${n}"`).join(', ')}`, { hint: 'see the profiles with: nsx config list' });
+  return names;
+}
+
 export function isProfileKey(key: string): key is ProfileKey {
   return (PROFILE_KEYS as readonly string[]).includes(key);
 }
