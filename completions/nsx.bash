@@ -98,7 +98,7 @@ _nsx_canonical() {
 # A command's own options; the global ones are valid everywhere.
 _nsx_options() {
   case $1 in
-    'integrations list') REPLY='--status' ;;
+    'integrations list') REPLY='--limit --status' ;;
     'integrations get') REPLY='--show-secrets' ;;
     'integrations register') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --starts-at --ends-at' ;;
     'integrations update') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --events --entities --yes' ;;
@@ -110,17 +110,17 @@ _nsx_options() {
     'events list') REPLY='--integration --event --status --entity-id --entity-type --status-code --since --until --limit' ;;
     'events tail') REPLY='--integration --event --status --entity-id --entity-type --status-code --since --interval' ;;
     'events stats') REPLY='--integration --event --status --entity-id --entity-type --status-code --since --until --by' ;;
-    'rejected list') REPLY='--event --since --until --entity-id --status-code --match --fail-if-any' ;;
+    'rejected list') REPLY='--limit --event --since --until --entity-id --status-code --match --fail-if-any' ;;
     'rejected retry') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected delete') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected export') REPLY='--event --since --until --entity-id --status-code --match --file --force' ;;
     'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
-    'runs list') REPLY='--integration --status' ;;
+    'runs list') REPLY='--limit --integration --status' ;;
     'runs resume') REPLY='--yes --no-start --watch --allow-remaining --progress --report' ;;
     'runs prune') REPLY='--older-than --dry-run --yes' ;;
     'stock import') REPLY='--format --range --range-from --range-to --store-mapping --upload-url --upload-url-env --source-uri --provider --name --revision --wait --wait-timeout --dry-run --save-zip' ;;
     'stock status') REPLY='--wait --wait-timeout' ;;
-    'stock list') REPLY='--state' ;;
+    'stock list') REPLY='--limit --state' ;;
     'stock fail') REPLY='--reason --yes' ;;
     'receiver check') REPLY='--api-key-file --api-key-stdin --api-key-env --events --count --concurrency --verify-url --strict' ;;
     'sandbox start') REPLY='--host --port --state --no-state --scenario --reset --time-scale --latency --error-rate --throttle-rate --reset-rate --rejected-limit --token-ttl --receiver-port --receiver-rule --no-receiver --no-profile' ;;
@@ -140,6 +140,7 @@ _nsx_options() {
 # How an option's value completes ('' = the option takes no value).
 _nsx_option_value() {
   case "$1|$2" in
+    'integrations list|--limit') REPLY='none' ;;
     'integrations list|--status') REPLY='choices:running,stopped' ;;
     'integrations register|--callback-url') REPLY='none' ;;
     'integrations register|--api-key-file') REPLY='files' ;;
@@ -213,6 +214,7 @@ _nsx_option_value() {
     'events stats|--since') REPLY='none' ;;
     'events stats|--until') REPLY='none' ;;
     'events stats|--by') REPLY='choices:event,integration,hour' ;;
+    'rejected list|--limit') REPLY='none' ;;
     'rejected list|--event') REPLY='none' ;;
     'rejected list|--since') REPLY='none' ;;
     'rejected list|--until') REPLY='none' ;;
@@ -251,6 +253,7 @@ _nsx_option_value() {
     'recover|--watch') REPLY='none' ;;
     'recover|--progress') REPLY='choices:auto,ndjson,none' ;;
     'recover|--report') REPLY='none' ;;
+    'runs list|--limit') REPLY='none' ;;
     'runs list|--integration') REPLY='none' ;;
     'runs list|--status') REPLY='choices:running,finished,interrupted,failed' ;;
     'runs resume|--watch') REPLY='none' ;;
@@ -272,6 +275,7 @@ _nsx_option_value() {
     'stock import|--wait-timeout') REPLY='none' ;;
     'stock import|--save-zip') REPLY='files' ;;
     'stock status|--wait-timeout') REPLY='none' ;;
+    'stock list|--limit') REPLY='none' ;;
     'stock list|--state') REPLY='choices:received,waiting,processing,finished,failed' ;;
     'stock fail|--reason') REPLY='none' ;;
     'receiver check|--api-key-file') REPLY='files' ;;

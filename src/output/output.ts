@@ -5,6 +5,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { ApiError, ExitCode, NsxError, UnreadableAnswerError } from '../errors.js';
 import { processIO, type NsxIO } from '../io.js';
 import { jsonText, printable } from './printable.js';
+import { parseWholeNumber } from '../input/numbers.js';
 
 export const OUTPUT_MODES = ['table', 'json', 'ndjson', 'tsv'] as const;
 export type OutputMode = (typeof OUTPUT_MODES)[number];
@@ -18,6 +19,8 @@ export interface OutputFlags {
   input?: boolean | undefined;
   /** false with --no-color */
   color?: boolean | undefined;
+  /** --limit N of a list: at most N rows are printed (and the listing stops reading after them). */
+  limit?: string | undefined;
 }
 
 /** What Output needs of the command's IO (src/io.ts); prompts read from `stdin`. */
@@ -52,6 +55,8 @@ export class Output {
   /** Prompts are allowed: stdin and stdout are terminals, no --no-input, no CI. */
   readonly canPrompt: boolean;
   readonly style: ChalkInstance;
+  /** --limit: the most rows a list prints. */
+  readonly limit: number | undefined;
   readonly errStyle: ChalkInstance;
   /** The streams this output writes to (prompts draw on its stderr and read its stdin). */
   readonly term: Terminal;
@@ -71,6 +76,7 @@ export class Output {
     }
     this.explicitMode = requested !== undefined;
     this.mode = (requested as OutputMode | undefined) ?? (this.stdoutIsTTY ? 'table' : 'tsv');
+    this.limit = flags.limit === undefined ? undefined : parseWholeNumber(flags.limit, '--limit', { min: 1 });
     this.quiet = Boolean(flags.quiet);
     this.verbose = Boolean(flags.verbose);
     const colorAllowed =
@@ -148,6 +154,8 @@ export class Output {
     // on stderr and its exit code), so `nsx ... --json | jq` never meets a half-written document.
     try {
       for await (const row of rows) {
+        // --limit: leaving the loop ends the producer (its pages after this one are never fetched).
+        if (this.limit !== undefined && count >= this.limit) break;
         switch (this.mode) {
           case 'json':
             emit(`${count === 0 ? '[\n' : ',\n'}${jsonText(toJson(row))}`);

@@ -5,6 +5,7 @@ export const list = defineCommand({
   aliases: ['ls'],
   summary: 'list integrations: id, status, type, destination, starts_at, ends_at',
   options: {
+    limit: value('--limit <n>', 'print at most N integrations'),
     status: value('--status <status>', 'only running or only stopped integrations', { choices: ['running', 'stopped'] }),
   },
   help: `The destination is the callback host of a webhook or s3://bucket/prefix of an S3 export.

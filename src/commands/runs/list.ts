@@ -5,6 +5,7 @@ export const list = defineCommand({
   aliases: ['ls'],
   summary: 'list the runs kept in the state dir, newest first',
   options: {
+    limit: value('--limit <n>', 'print at most N runs'),
     integration: value('--integration <id>', 'only the runs of this integration'),
     status: value('--status <status>', 'only runs with this status', { choices: ['running', 'finished', 'interrupted', 'failed'] }),
   },

@@ -8,6 +8,7 @@ export const list = defineCommand({
   aliases: ['ls'],
   summary: 'list import jobs: id, state, name, provider, received_at, completed_at, reason',
   options: {
+    limit: value('--limit <n>', 'print at most N jobs'),
     state: value('--state <state>', 'only jobs in this state', { choices: IMPORT_STATES }),
   },
   help: `At most 20 jobs may be open (received or waiting); beyond that NewStore refuses new ones (429).
