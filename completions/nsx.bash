@@ -98,29 +98,29 @@ _nsx_canonical() {
 # A command's own options; the global ones are valid everywhere.
 _nsx_options() {
   case $1 in
-    'integrations list') REPLY='--limit --status' ;;
+    'integrations list') REPLY='--fields --header --limit --status' ;;
     'integrations get') REPLY='--show-secrets' ;;
     'integrations register') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --starts-at --ends-at' ;;
     'integrations update') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --events --entities --yes' ;;
     'integrations stop') REPLY='--yes' ;;
     'integrations delete') REPLY='--yes --export' ;;
     'integrations replay') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --since --until --id --wait --wait-timeout --interval' ;;
-    'logs list') REPLY='--since --until --level --event --status-code --grep --limit' ;;
+    'logs list') REPLY='--fields --header --since --until --level --event --status-code --grep --limit' ;;
     'logs tail') REPLY='--since --until --level --event --status-code --grep --interval --lines --until-stopped' ;;
-    'events list') REPLY='--integration --event --status --entity-id --entity-type --status-code --since --until --limit' ;;
+    'events list') REPLY='--fields --header --integration --event --status --entity-id --entity-type --status-code --since --until --limit' ;;
     'events tail') REPLY='--integration --event --status --entity-id --entity-type --status-code --since --interval' ;;
     'events stats') REPLY='--integration --event --status --entity-id --entity-type --status-code --since --until --by' ;;
-    'rejected list') REPLY='--limit --event --since --until --entity-id --status-code --match --fail-if-any' ;;
+    'rejected list') REPLY='--fields --header --limit --event --since --until --entity-id --status-code --match --fail-if-any' ;;
     'rejected retry') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected delete') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected export') REPLY='--event --since --until --entity-id --status-code --match --file --force' ;;
     'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
-    'runs list') REPLY='--limit --integration --status' ;;
+    'runs list') REPLY='--fields --header --limit --integration --status' ;;
     'runs resume') REPLY='--yes --no-start --watch --allow-remaining --progress --report' ;;
     'runs prune') REPLY='--older-than --dry-run --yes' ;;
     'stock import') REPLY='--format --range --range-from --range-to --store-mapping --upload-url --upload-url-env --source-uri --provider --name --revision --wait --wait-timeout --dry-run --save-zip' ;;
     'stock status') REPLY='--wait --wait-timeout' ;;
-    'stock list') REPLY='--limit --state' ;;
+    'stock list') REPLY='--fields --header --limit --state' ;;
     'stock fail') REPLY='--reason --yes' ;;
     'receiver check') REPLY='--api-key-file --api-key-stdin --api-key-env --events --count --concurrency --verify-url --strict' ;;
     'sandbox start') REPLY='--host --port --state --no-state --scenario --reset --time-scale --latency --error-rate --throttle-rate --reset-rate --rejected-limit --token-ttl --receiver-port --receiver-rule --no-receiver --no-profile' ;;
@@ -140,6 +140,7 @@ _nsx_options() {
 # How an option's value completes ('' = the option takes no value).
 _nsx_option_value() {
   case "$1|$2" in
+    'integrations list|--fields') REPLY='none' ;;
     'integrations list|--limit') REPLY='none' ;;
     'integrations list|--status') REPLY='choices:running,stopped' ;;
     'integrations register|--callback-url') REPLY='none' ;;
@@ -173,6 +174,7 @@ _nsx_option_value() {
     'integrations replay|--id') REPLY='none' ;;
     'integrations replay|--wait-timeout') REPLY='none' ;;
     'integrations replay|--interval') REPLY='none' ;;
+    'logs list|--fields') REPLY='none' ;;
     'logs list|--since') REPLY='none' ;;
     'logs list|--until') REPLY='none' ;;
     'logs list|--level') REPLY='none' ;;
@@ -188,6 +190,7 @@ _nsx_option_value() {
     'logs tail|--grep') REPLY='none' ;;
     'logs tail|--interval') REPLY='none' ;;
     'logs tail|-n'|'logs tail|--lines') REPLY='none' ;;
+    'events list|--fields') REPLY='none' ;;
     'events list|--integration') REPLY='none' ;;
     'events list|--event') REPLY='none' ;;
     'events list|--status') REPLY='choices:success,failure' ;;
@@ -214,6 +217,7 @@ _nsx_option_value() {
     'events stats|--since') REPLY='none' ;;
     'events stats|--until') REPLY='none' ;;
     'events stats|--by') REPLY='choices:event,integration,hour' ;;
+    'rejected list|--fields') REPLY='none' ;;
     'rejected list|--limit') REPLY='none' ;;
     'rejected list|--event') REPLY='none' ;;
     'rejected list|--since') REPLY='none' ;;
@@ -253,6 +257,7 @@ _nsx_option_value() {
     'recover|--watch') REPLY='none' ;;
     'recover|--progress') REPLY='choices:auto,ndjson,none' ;;
     'recover|--report') REPLY='none' ;;
+    'runs list|--fields') REPLY='none' ;;
     'runs list|--limit') REPLY='none' ;;
     'runs list|--integration') REPLY='none' ;;
     'runs list|--status') REPLY='choices:running,finished,interrupted,failed' ;;
@@ -275,6 +280,7 @@ _nsx_option_value() {
     'stock import|--wait-timeout') REPLY='none' ;;
     'stock import|--save-zip') REPLY='files' ;;
     'stock status|--wait-timeout') REPLY='none' ;;
+    'stock list|--fields') REPLY='none' ;;
     'stock list|--limit') REPLY='none' ;;
     'stock list|--state') REPLY='choices:received,waiting,processing,finished,failed' ;;
     'stock fail|--reason') REPLY='none' ;;

@@ -21,6 +21,10 @@ export interface OutputFlags {
   color?: boolean | undefined;
   /** --limit N of a list: at most N rows are printed (and the listing stops reading after them). */
   limit?: string | undefined;
+  /** --fields a,b,c: the columns of a table or tsv, by header name, in this order. */
+  fields?: string | undefined;
+  /** --header: tsv starts with the column names. */
+  header?: boolean | undefined;
 }
 
 /** What Output needs of the command's IO (src/io.ts); prompts read from `stdin`. */
@@ -57,6 +61,9 @@ export class Output {
   readonly style: ChalkInstance;
   /** --limit: the most rows a list prints. */
   readonly limit: number | undefined;
+  /** --fields, lower-cased; undefined: every column. */
+  readonly fields: string[] | undefined;
+  readonly tsvHeader: boolean;
   readonly errStyle: ChalkInstance;
   /** The streams this output writes to (prompts draw on its stderr and read its stdin). */
   readonly term: Terminal;
@@ -77,6 +84,11 @@ export class Output {
     this.explicitMode = requested !== undefined;
     this.mode = (requested as OutputMode | undefined) ?? (this.stdoutIsTTY ? 'table' : 'tsv');
     this.limit = flags.limit === undefined ? undefined : parseWholeNumber(flags.limit, '--limit', { min: 1 });
+    this.fields = flags.fields === undefined ? undefined : parseFields(flags.fields);
+    if (this.fields && this.isJson) {
+      throw new NsxError(`--fields chooses the columns of table and tsv output; json prints rows whole (pick keys with --query)`, ExitCode.usage);
+    }
+    this.tsvHeader = Boolean(flags.header);
     this.quiet = Boolean(flags.quiet);
     this.verbose = Boolean(flags.verbose);
     const colorAllowed =
@@ -129,7 +141,8 @@ export class Output {
   }
 
   /** A list, streamed: rows are written as they arrive (tables in chunks), never all held in memory. */
-  async list<T>(rows: Iterable<T> | AsyncIterable<T>, columns: Column<T>[], options: ListOptions<T> = {}): Promise<number> {
+  async list<T>(rows: Iterable<T> | AsyncIterable<T>, allColumns: Column<T>[], options: ListOptions<T> = {}): Promise<number> {
+    const columns = this.chooseColumns(allColumns);
     const toJson = options.json ?? ((r: T) => r);
     let count = 0;
     let chunk: T[] = [];
@@ -152,6 +165,7 @@ export class Output {
     // json: the array opens with the first row and is closed even when the producer throws (a failed
     // first page leaves stdout empty; a failure later leaves the rows so far as valid JSON, with the error
     // on stderr and its exit code), so `nsx ... --json | jq` never meets a half-written document.
+    if (this.mode === 'tsv' && this.tsvHeader) emit(`${columns.map((c) => tsvCell(c.header, false)).join('\t')}\n`);
     try {
       for await (const row of rows) {
         // --limit: leaving the loop ends the producer (its pages after this one are never fetched).
@@ -187,6 +201,21 @@ export class Output {
     if (this.mode === 'table' && chunk.length > 0) await this.table(chunk, columns, count <= TABLE_CHUNK);
     if (count === 0 && options.empty && !this.isJson) this.info(options.empty);
     return count;
+  }
+
+  /**
+   * The columns --fields names, in its order (headers match without regard to case; - for _); all of them
+   * without --fields. An unknown name is a usage error naming the known ones. Lists whose rows are read
+   * lazily call it (through list) before the first request; a command that reads first calls it itself.
+   */
+  chooseColumns<T>(columns: Column<T>[]): Column<T>[] {
+    if (!this.fields) return columns;
+    const key = (h: string) => h.toLowerCase().replace(/-/g, '_');
+    return this.fields.map((f) => {
+      const column = columns.find((c) => key(c.header) === key(f));
+      if (!column) throw new NsxError(`--fields: unknown field "${f}" (known: ${columns.map((c) => key(c.header)).join(', ')})`, ExitCode.usage);
+      return column;
+    });
   }
 
   private async table<T>(rows: T[], columns: Column<T>[], withHeader: boolean): Promise<void> {
@@ -276,6 +305,12 @@ export interface Progress {
   succeed(text?: string): void;
   fail(text?: string): void;
   stop(): void;
+}
+
+function parseFields(text: string): string[] {
+  const fields = text.split(',').map((f) => f.trim()).filter(Boolean);
+  if (fields.length === 0) throw new NsxError(`--fields needs at least one column name (got "${text}")`, ExitCode.usage);
+  return fields;
 }
 
 const BORDERLESS = {

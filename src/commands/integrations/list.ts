@@ -1,10 +1,11 @@
-import { defineCommand, value } from '../define.js';
+import { defineCommand, LIST_OPTIONS, value } from '../define.js';
 
 export const list = defineCommand({
   name: 'list',
   aliases: ['ls'],
   summary: 'list integrations: id, status, type, destination, starts_at, ends_at',
   options: {
+    ...LIST_OPTIONS,
     limit: value('--limit <n>', 'print at most N integrations'),
     status: value('--status <status>', 'only running or only stopped integrations', { choices: ['running', 'stopped'] }),
   },

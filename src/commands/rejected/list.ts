@@ -1,4 +1,4 @@
-import { defineCommand, flag, value } from '../define.js';
+import { defineCommand, LIST_OPTIONS, flag, value } from '../define.js';
 import { REJECTED_FILTER_HELP, rejectedFilterOptions } from '../filter-options.js';
 
 export const list = defineCommand({
@@ -7,6 +7,7 @@ export const list = defineCommand({
   summary: 'list the rejected events of an integration (oldest first; the filters apply)',
   args: ['<id>'],
   options: {
+    ...LIST_OPTIONS,
     limit: value('--limit <n>', 'stop after N matching events'),
     ...rejectedFilterOptions,
     failIfAny: flag('--fail-if-any', 'exit 6 when any event matches (prints the list; with --quiet nothing, like grep -q)'),
