@@ -134,7 +134,7 @@ _nsx_options() {
     'api') REPLY='--field --input --paginate --yes --show-secrets' ;;
     *) REPLY='' ;;
   esac
-  REPLY="$REPLY "'--version --profile --tenant --stage --base-url --token-url --timeout --output --json --quiet --verbose --no-input --no-color --sandbox --help'
+  REPLY="$REPLY "'--version --profile --tenant --stage --base-url --token-url --timeout --output --json --query --quiet --verbose --no-input --no-color --sandbox --help'
 }
 
 # How an option's value completes ('' = the option takes no value).
@@ -328,6 +328,7 @@ _nsx_option_value() {
     *'|--token-url') REPLY='none' ;;
     *'|--timeout') REPLY='none' ;;
     *'|-o'|*'|--output') REPLY='choices:table,json,ndjson,tsv' ;;
+    *'|--query') REPLY='none' ;;
     *) REPLY='' ;;
   esac
 }

@@ -6,6 +6,7 @@ import { ApiError, ExitCode, NsxError, UnreadableAnswerError } from '../errors.j
 import { processIO, type NsxIO } from '../io.js';
 import { jsonText, printable } from './printable.js';
 import { parseWholeNumber } from '../input/numbers.js';
+import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
 
 export const OUTPUT_MODES = ['table', 'json', 'ndjson', 'tsv'] as const;
 export type OutputMode = (typeof OUTPUT_MODES)[number];
@@ -25,6 +26,8 @@ export interface OutputFlags {
   fields?: string | undefined;
   /** --header: tsv starts with the column names. */
   header?: boolean | undefined;
+  /** --query EXPR: JMESPath applied to the JSON the command prints. */
+  query?: string | undefined;
 }
 
 /** What Output needs of the command's IO (src/io.ts); prompts read from `stdin`. */
@@ -64,6 +67,8 @@ export class Output {
   /** --fields, lower-cased; undefined: every column. */
   readonly fields: string[] | undefined;
   readonly tsvHeader: boolean;
+  /** --query, compiled (a bad expression is refused when the output is built, before any request). */
+  private readonly query: ReturnType<typeof compile> | undefined;
   readonly errStyle: ChalkInstance;
   /** The streams this output writes to (prompts draw on its stderr and read its stdin). */
   readonly term: Terminal;
@@ -82,7 +87,9 @@ export class Output {
       throw new NsxError(`--output must be one of ${OUTPUT_MODES.join(', ')} (got "${requested}")`, ExitCode.usage);
     }
     this.explicitMode = requested !== undefined;
-    this.mode = (requested as OutputMode | undefined) ?? (this.stdoutIsTTY ? 'table' : 'tsv');
+    this.query = flags.query === undefined ? undefined : compileQuery(flags.query);
+    // --query works on the JSON: without --output/--json (or the profile's), the output is json.
+    this.mode = (requested as OutputMode | undefined) ?? (this.query ? 'json' : this.stdoutIsTTY ? 'table' : 'tsv');
     this.limit = flags.limit === undefined ? undefined : parseWholeNumber(flags.limit, '--limit', { min: 1 });
     this.fields = flags.fields === undefined ? undefined : parseFields(flags.fields);
     if (this.fields && this.isJson) {
@@ -135,6 +142,7 @@ export class Output {
 
   /** One object: pretty JSON in json modes, the human rendering otherwise. */
   object(value: unknown, human: () => string): void {
+    if (this.query) return this.queried(TreeInterpreter.search(this.query, value as JSONValue));
     if (this.mode === 'json') this.writeData(`${jsonText(value, 2)}\n`);
     else if (this.mode === 'ndjson') this.writeData(`${jsonText(value)}\n`);
     else this.writeData(printable(human(), this.color).replace(/\n*$/, '\n'));
@@ -144,6 +152,16 @@ export class Output {
   async list<T>(rows: Iterable<T> | AsyncIterable<T>, allColumns: Column<T>[], options: ListOptions<T> = {}): Promise<number> {
     const columns = this.chooseColumns(allColumns);
     const toJson = options.json ?? ((r: T) => r);
+    if (this.query) {
+      // JMESPath works on the whole document: the rows are gathered (no streaming with --query).
+      const all: unknown[] = [];
+      for await (const row of rows) {
+        if (this.limit !== undefined && all.length >= this.limit) break;
+        all.push(toJson(row));
+      }
+      this.queried(TreeInterpreter.search(this.query, all as JSONValue));
+      return all.length;
+    }
     let count = 0;
     let chunk: T[] = [];
     // Rows are gathered and written together (one write per page, not per row: a write to a file is a
@@ -201,6 +219,22 @@ export class Output {
     if (this.mode === 'table' && chunk.length > 0) await this.table(chunk, columns, count <= TABLE_CHUNK);
     if (count === 0 && options.empty && !this.isJson) this.info(options.empty);
     return count;
+  }
+
+  /**
+   * The result of --query. json: pretty JSON; ndjson: an array one element a line, anything else one line.
+   * table/tsv (asked for with --output): a string, number or boolean plain, an array of them one a line
+   * (like the AWS CLI's text output), null nothing, objects and arrays of objects as JSON.
+   */
+  private queried(result: JSONValue): void {
+    const scalar = (v: unknown) => v === null || typeof v !== 'object';
+    const plain = (v: unknown) => (typeof v === 'string' ? printable(v) : String(v));
+    if (this.mode === 'json') this.writeData(`${jsonText(result, 2)}\n`);
+    else if (this.mode === 'ndjson') this.writeData(Array.isArray(result) ? result.map((v) => `${jsonText(v)}\n`).join('') : `${jsonText(result)}\n`);
+    else if (result === null) return;
+    else if (scalar(result)) this.writeData(`${plain(result)}\n`);
+    else if (Array.isArray(result) && result.every(scalar)) this.writeData(result.filter((v) => v !== null).map((v) => `${plain(v)}\n`).join(''));
+    else this.writeData(`${jsonText(result, 2)}\n`);
   }
 
   /**
@@ -305,6 +339,15 @@ export interface Progress {
   succeed(text?: string): void;
   fail(text?: string): void;
   stop(): void;
+}
+
+function compileQuery(expression: string): ReturnType<typeof compile> {
+  try {
+    return compile(expression);
+  } catch (error) {
+    const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new NsxError(`--query: not a JMESPath expression: ${why} (got "${expression}")`, ExitCode.usage);
+  }
 }
 
 function parseFields(text: string): string[] {
