@@ -254,16 +254,29 @@ export class Output {
 
   private async table<T>(rows: T[], columns: Column<T>[], withHeader: boolean): Promise<void> {
     const { default: Table } = await import('cli-table3');
-    const width = this.term.stdout.columns ?? 120;
+    const cells = rows.map((row) => columns.map((c) => truncate(cellText(c.value(row), this.color), c.maxWidth ?? Number.POSITIVE_INFINITY)));
+    const heads = columns.map((c) => c.header);
+    // On a terminal the table fits its width, as gh's do: the widest columns are cut (with …) until the
+    // line fits. Piped output (-o table into a file) is never cut.
+    const width = this.stdoutIsTTY ? this.term.stdout.columns : undefined;
+    if (width) {
+      const widths = columns.map((_, i) => Math.max(visibleLength(heads[i]!), ...cells.map((r) => visibleLength(r[i]!))));
+      const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+      while (total() > width) {
+        const widest = widths.indexOf(Math.max(...widths));
+        if (widths[widest]! <= MIN_CUT_WIDTH) break;
+        widths[widest]! -= 1;
+      }
+      for (const r of cells) r.forEach((text, i) => (r[i] = truncate(text, widths[i]!)));
+      heads.forEach((text, i) => (heads[i] = truncate(text, widths[i]!)));
+    }
     const table = new Table({
-      head: withHeader ? columns.map((c) => this.style.bold(c.header)) : [],
+      head: withHeader ? heads.map((h) => this.style.bold(h)) : [],
       chars: BORDERLESS,
       style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
       wordWrap: false,
     });
-    for (const row of rows) {
-      table.push(columns.map((c) => truncate(cellText(c.value(row), this.color), c.maxWidth ?? Math.max(12, width))));
-    }
+    for (const r of cells) table.push(r);
     this.writeData(`${table.toString().replace(/[ \t]+$/gm, '')}\n`);
   }
 
@@ -368,7 +381,16 @@ function cellText(value: unknown, colour: boolean): string {
 function tsvCell(value: unknown, colour: boolean): string {
   return cellText(value, colour).replace(/[\t\n]/g, ' ');
 }
+// eslint-disable-next-line no-control-regex
+const SGR = /\x1b\[[0-9;]*m/g;
+const MIN_CUT_WIDTH = 5;
+function visibleLength(text: string): number {
+  return text.replace(SGR, '').length;
+}
+/** One line of at most `width` characters; a cut one ends in … (and loses its colours). */
 function truncate(text: string, width: number): string {
   const oneLine = text.replace(/\s*\n\s*/g, ' ');
-  return oneLine.length > width ? `${oneLine.slice(0, Math.max(1, width - 1))}…` : oneLine;
+  if (visibleLength(oneLine) <= width) return oneLine;
+  const plain = oneLine.replace(SGR, '');
+  return `${plain.slice(0, Math.max(1, width - 1))}…`;
 }

@@ -106,3 +106,22 @@ describe('--query', () => {
     expect(r.requests).toEqual([]);
   });
 });
+
+describe('tables fit the terminal', () => {
+  beforeAll(() => resetSandbox());
+
+  it('on an 80-column terminal the widest columns are cut with …; piped -o table is not cut', async () => {
+    const r = await h.nsx(['rejected', 'list', ID, '--limit', '5', '--no-color'], { tty: { stdout: true, stderr: true, columns: 80 } });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(6);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+    expect(lines.some((l) => l.includes('…'))).toBe(true);
+    expect(lines[0]).toMatch(/^ID\s+REJECTED_AT\s+EVENT/);
+    expect(lines[1]!.startsWith(initial[0]!.id.slice(0, 5))).toBe(true);
+    const piped = await h.nsx(['rejected', 'list', ID, '--limit', '5', '-o', 'table']);
+    const wide = piped.stdout.trimEnd().split('\n');
+    expect(Math.max(...wide.map((l) => l.length))).toBeGreaterThan(80);
+    expect(wide.some((l) => l.includes('…'))).toBe(false);
+  });
+});
