@@ -13,6 +13,7 @@ export const list = defineCommand({
 A table on a terminal, tab-separated when piped; --json / --output ndjson print whole integrations (secrets masked).`,
   examples: [
     'nsx integrations list',
+    "nsx integrations list --query \"[?status=='stopped'].id\" -o tsv",
     'nsx integrations list --status stopped --output tsv | cut -f1',
     `nsx integrations list --json | jq -r '.[] | select(.status == "stopped") | .id'`,
   ],

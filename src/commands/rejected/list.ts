@@ -15,6 +15,7 @@ export const list = defineCommand({
   help: REJECTED_FILTER_HELP,
   examples: [
     'nsx rejected list erp-orders',
+    "nsx rejected list erp-orders --fields id,status,answer --limit 20",
     'nsx rejected list erp-orders --status-code 4xx --match items.0.product_id=10000102',
     'nsx rejected list erp-orders --output ndjson | jq -r .event.payload.id',
     'nsx rejected list erp-orders --event "order.*" --fail-if-any --quiet || alert "orders are stuck"',
