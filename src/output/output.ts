@@ -112,6 +112,10 @@ export class Output {
   get showProgress(): boolean {
     return this.stderrIsTTY && !this.quiet && this.term.env.TERM !== 'dumb';
   }
+  /** --query was given: object() and list() print its result. */
+  get querying(): boolean {
+    return this.query !== undefined;
+  }
   get isJson(): boolean {
     return this.mode === 'json' || this.mode === 'ndjson';
   }

@@ -1,5 +1,6 @@
 // Shaping output without jq (README "Shaping output"): --limit on every list, applied by the output layer.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EVENTSTREAM } from '../helpers/sandbox.js';
 import { ID, h, initial, ids, resetSandbox, useErpOrdersSandbox } from './rejected/erp-orders-sandbox.js';
 
 useErpOrdersSandbox();
@@ -96,6 +97,12 @@ describe('--query', () => {
     expect(ev.code, ev.stderr).toBe(0);
     // The demo scenario of this harness has no delivery attempts in the window: this checks the shape (a number), not a count.
     expect(JSON.parse(ev.stdout)).toBe((JSON.parse(evAll.stdout) as unknown[]).length);
+  });
+
+  it('works on nsx api (one answer)', async () => {
+    const r = await h.nsx(['api', 'GET', `${EVENTSTREAM}/${ID}`, '--query', 'id', '-o', 'tsv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${ID}\n`);
   });
 
   it('a bad expression is one line, exit 2, nothing sent', async () => {
