@@ -1,12 +1,11 @@
 # nsx bash completion, generated from the command tree by src/commands/completion/generate.ts: do not edit.
-# Install: see `nsx completion --help`. Integration ids complete from the cache of the profile being
-# completed, written by `nsx integrations list` (${NSX_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/nsx}/integration-ids.d/PROFILE);
-# older than a day = ignored. Profile names complete from profile-names there, written with the config.
+# Install: see `nsx completion --help`. Integration ids complete from the cache written by
+# `nsx integrations list` (${NSX_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/nsx}/integration-ids); older than a day = ignored.
 # Needs bash >= 4; uses bash-completion's _init_completion when it is loaded.
 
 _nsx_subcommands() {
   case $1 in
-    '') REPLY='status integrations logs events rejected recover runs stock receiver sandbox config auth whoami doctor api completion help' ;;
+    '') REPLY='integrations logs events rejected recover runs stock receiver sandbox config auth whoami doctor api completion help' ;;
     'integrations') REPLY='list get register update start stop delete replay help' ;;
     'logs') REPLY='list tail help' ;;
     'events') REPLY='list tail stats help' ;;
@@ -24,7 +23,6 @@ _nsx_subcommands() {
 # The subcommand a word names at a path (aliases resolve to the name), or ''.
 _nsx_canonical() {
   case "$1|$2" in
-    '|status') REPLY='status' ;;
     '|integrations'|'|integration') REPLY='integrations' ;;
     '|logs') REPLY='logs' ;;
     '|events') REPLY='events' ;;
@@ -100,33 +98,32 @@ _nsx_canonical() {
 # A command's own options; the global ones are valid everywhere.
 _nsx_options() {
   case $1 in
-    'status') REPLY='--max-failure-rate --all-profiles' ;;
-    'integrations list') REPLY='--status' ;;
+    'integrations list') REPLY='--fields --header --limit --status' ;;
     'integrations get') REPLY='--show-secrets' ;;
     'integrations register') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --starts-at --ends-at' ;;
     'integrations update') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --events --entities --yes' ;;
     'integrations stop') REPLY='--yes' ;;
     'integrations delete') REPLY='--yes --export' ;;
     'integrations replay') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --since --until --id --wait --wait-timeout --interval' ;;
-    'logs list') REPLY='--since --until --level --event --status-code --grep --limit' ;;
+    'logs list') REPLY='--fields --header --since --until --level --event --status-code --grep --limit' ;;
     'logs tail') REPLY='--since --until --level --event --status-code --grep --interval --lines --until-stopped' ;;
-    'events list') REPLY='--integration --event --status --entity-id --entity-type --status-code --since --until --limit' ;;
+    'events list') REPLY='--fields --header --integration --event --status --entity-id --entity-type --status-code --since --until --limit' ;;
     'events tail') REPLY='--integration --event --status --entity-id --entity-type --status-code --since --interval' ;;
     'events stats') REPLY='--integration --event --status --entity-id --entity-type --status-code --since --until --by' ;;
-    'rejected list') REPLY='--event --since --until --entity-id --status-code --match --fail-if-any' ;;
+    'rejected list') REPLY='--fields --header --limit --event --since --until --entity-id --status-code --match --fail-if-any' ;;
     'rejected retry') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected delete') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected export') REPLY='--event --since --until --entity-id --status-code --match --file --force' ;;
-    'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --max-concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
-    'runs list') REPLY='--integration --status' ;;
+    'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
+    'runs list') REPLY='--fields --header --limit --integration --status' ;;
     'runs resume') REPLY='--yes --no-start --watch --allow-remaining --progress --report' ;;
     'runs prune') REPLY='--older-than --dry-run --yes' ;;
     'stock import') REPLY='--format --range --range-from --range-to --store-mapping --upload-url --upload-url-env --source-uri --provider --name --revision --wait --wait-timeout --dry-run --save-zip' ;;
     'stock status') REPLY='--wait --wait-timeout' ;;
-    'stock list') REPLY='--state' ;;
+    'stock list') REPLY='--fields --header --limit --state' ;;
     'stock fail') REPLY='--reason --yes' ;;
     'receiver check') REPLY='--api-key-file --api-key-stdin --api-key-env --events --count --concurrency --verify-url --strict' ;;
-    'sandbox start') REPLY='--host --port --state --no-state --scenario --reset --time-scale --latency --error-rate --throttle-rate --reset-rate --rate-limit --rejected-limit --token-ttl --receiver-port --receiver-rule --no-receiver --no-profile' ;;
+    'sandbox start') REPLY='--host --port --state --no-state --scenario --reset --time-scale --latency --error-rate --throttle-rate --reset-rate --rejected-limit --token-ttl --receiver-port --receiver-rule --no-receiver --no-profile' ;;
     'sandbox emit') REPLY='--count --rate --events --unknown-product --url' ;;
     'sandbox receiver') REPLY='--host --port --rule --latency --api-key-file --api-key-stdin --api-key-env' ;;
     'sandbox receiver-rule') REPLY='--latency --url' ;;
@@ -137,13 +134,14 @@ _nsx_options() {
     'api') REPLY='--field --input --paginate --yes --show-secrets' ;;
     *) REPLY='' ;;
   esac
-  REPLY="$REPLY "'--version --profile --tenant --stage --base-url --token-url --timeout --output --json --quiet --verbose --no-input --no-color --sandbox --help'
+  REPLY="$REPLY "'--version --profile --tenant --stage --base-url --token-url --timeout --output --json --query --quiet --verbose --no-input --no-color --sandbox --help'
 }
 
 # How an option's value completes ('' = the option takes no value).
 _nsx_option_value() {
   case "$1|$2" in
-    'status|--max-failure-rate') REPLY='none' ;;
+    'integrations list|--fields') REPLY='none' ;;
+    'integrations list|--limit') REPLY='none' ;;
     'integrations list|--status') REPLY='choices:running,stopped' ;;
     'integrations register|--callback-url') REPLY='none' ;;
     'integrations register|--api-key-file') REPLY='files' ;;
@@ -176,6 +174,7 @@ _nsx_option_value() {
     'integrations replay|--id') REPLY='none' ;;
     'integrations replay|--wait-timeout') REPLY='none' ;;
     'integrations replay|--interval') REPLY='none' ;;
+    'logs list|--fields') REPLY='none' ;;
     'logs list|--since') REPLY='none' ;;
     'logs list|--until') REPLY='none' ;;
     'logs list|--level') REPLY='none' ;;
@@ -191,6 +190,7 @@ _nsx_option_value() {
     'logs tail|--grep') REPLY='none' ;;
     'logs tail|--interval') REPLY='none' ;;
     'logs tail|-n'|'logs tail|--lines') REPLY='none' ;;
+    'events list|--fields') REPLY='none' ;;
     'events list|--integration') REPLY='none' ;;
     'events list|--event') REPLY='none' ;;
     'events list|--status') REPLY='choices:success,failure' ;;
@@ -217,6 +217,8 @@ _nsx_option_value() {
     'events stats|--since') REPLY='none' ;;
     'events stats|--until') REPLY='none' ;;
     'events stats|--by') REPLY='choices:event,integration,hour' ;;
+    'rejected list|--fields') REPLY='none' ;;
+    'rejected list|--limit') REPLY='none' ;;
     'rejected list|--event') REPLY='none' ;;
     'rejected list|--since') REPLY='none' ;;
     'rejected list|--until') REPLY='none' ;;
@@ -250,12 +252,13 @@ _nsx_option_value() {
     'recover|--resume') REPLY='none' ;;
     'recover|--on-error') REPLY='choices:stop,skip' ;;
     'recover|--concurrency') REPLY='none' ;;
-    'recover|--max-concurrency') REPLY='none' ;;
     'recover|--rate') REPLY='none' ;;
     'recover|--allow-remaining') REPLY='none' ;;
     'recover|--watch') REPLY='none' ;;
     'recover|--progress') REPLY='choices:auto,ndjson,none' ;;
     'recover|--report') REPLY='none' ;;
+    'runs list|--fields') REPLY='none' ;;
+    'runs list|--limit') REPLY='none' ;;
     'runs list|--integration') REPLY='none' ;;
     'runs list|--status') REPLY='choices:running,finished,interrupted,failed' ;;
     'runs resume|--watch') REPLY='none' ;;
@@ -277,6 +280,8 @@ _nsx_option_value() {
     'stock import|--wait-timeout') REPLY='none' ;;
     'stock import|--save-zip') REPLY='files' ;;
     'stock status|--wait-timeout') REPLY='none' ;;
+    'stock list|--fields') REPLY='none' ;;
+    'stock list|--limit') REPLY='none' ;;
     'stock list|--state') REPLY='choices:received,waiting,processing,finished,failed' ;;
     'stock fail|--reason') REPLY='none' ;;
     'receiver check|--api-key-file') REPLY='files' ;;
@@ -294,7 +299,6 @@ _nsx_option_value() {
     'sandbox start|--error-rate') REPLY='none' ;;
     'sandbox start|--throttle-rate') REPLY='none' ;;
     'sandbox start|--reset-rate') REPLY='none' ;;
-    'sandbox start|--rate-limit') REPLY='none' ;;
     'sandbox start|--rejected-limit') REPLY='none' ;;
     'sandbox start|--token-ttl') REPLY='none' ;;
     'sandbox start|--receiver-port') REPLY='none' ;;
@@ -317,13 +321,14 @@ _nsx_option_value() {
     'doctor|--integration') REPLY='none' ;;
     'api|-F'|'api|--field') REPLY='none' ;;
     'api|--input') REPLY='files' ;;
-    *'|--profile') REPLY='profiles' ;;
+    *'|--profile') REPLY='none' ;;
     *'|--tenant') REPLY='none' ;;
     *'|--stage') REPLY='none' ;;
     *'|--base-url') REPLY='none' ;;
     *'|--token-url') REPLY='none' ;;
     *'|--timeout') REPLY='none' ;;
     *'|-o'|*'|--output') REPLY='choices:table,json,ndjson,tsv' ;;
+    *'|--query') REPLY='none' ;;
     *) REPLY='' ;;
   esac
 }
@@ -365,49 +370,26 @@ _nsx_arguments() {
     'config set') REPLY='none none' ;;
     'config get') REPLY='none' ;;
     'config unset') REPLY='none' ;;
-    'config use') REPLY='profiles' ;;
+    'config use') REPLY='none' ;;
     'config help') REPLY='choices:set,get,unset,list,use' ;;
     'auth help') REPLY='choices:login,logout,status' ;;
     'api') REPLY='none files' ;;
     'completion') REPLY='choices:bash,zsh,fish' ;;
-    'help') REPLY='choices:status,integrations,logs,events,rejected,recover,runs,stock,receiver,sandbox,config,auth,whoami,doctor,api,completion' ;;
+    'help') REPLY='choices:integrations,logs,events,rejected,recover,runs,stock,receiver,sandbox,config,auth,whoami,doctor,api,completion' ;;
     *) REPLY='' ;;
   esac
 }
 
-_nsx_cache_dir() {
-  REPLY=${NSX_CACHE_DIR:-}
-  if [[ -z $REPLY ]]; then
-    if [[ ${XDG_CACHE_HOME:-} == /* ]]; then REPLY=$XDG_CACHE_HOME/nsx; else REPLY=$HOME/.cache/nsx; fi
-  fi
-}
-
-_nsx_id_file() {
-  local dir key re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
-  _nsx_cache_dir; dir=$REPLY
-  key=${_nsx_profile:-${NSX_PROFILE:-}}
-  if [[ -z $key && -r $dir/current-profile ]]; then IFS= read -r key < "$dir/current-profile"; fi
-  key=${key:-default}
-  REPLY=''
-  if [[ -n ${_nsx_sandbox:-} ]]; then key='@sandbox'; elif [[ ! $key =~ $re ]]; then return 0; fi
-  REPLY=$dir/integration-ids.d/$key
-}
-
 _nsx_ids() {
-  local file id re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
-  _nsx_id_file; file=$REPLY
-  [[ -n $file && -r $file ]] || return 0
+  local dir=${NSX_CACHE_DIR:-}
+  if [[ -z $dir ]]; then
+    if [[ ${XDG_CACHE_HOME:-} == /* ]]; then dir=$XDG_CACHE_HOME/nsx; else dir=$HOME/.cache/nsx; fi
+  fi
+  local file=$dir/integration-ids id re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
+  [[ -r $file ]] || return 0
   # Older than a day: stale ids would mislead (find is the one small process started on Tab).
   [[ -n $(find "$file" -mmin -1440 2>/dev/null) ]] || return 0
   # Only words of nsx's id syntax: the cache holds what a server answered.
-  while IFS= read -r id; do [[ $id =~ $re ]] && printf '%s\n' "$id"; done < "$file"
-}
-
-_nsx_profiles() {
-  local id re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
-  _nsx_cache_dir
-  local file=$REPLY/profile-names
-  [[ -r $file ]] || return 0
   while IFS= read -r id; do [[ $id =~ $re ]] && printf '%s\n' "$id"; done < "$file"
 }
 
@@ -415,7 +397,7 @@ _nsx_complete_value() {
   local kind=$1 cur=$2 prefix=${3:-}
   case $kind in
     # Not compgen -W: it expands $(...) and backticks in its words. Each id is compared and added as text.
-    ids|profiles) local id; COMPREPLY=(); while IFS= read -r id; do [[ $id == "$cur"* ]] && COMPREPLY+=("$prefix$id"); done < <(_nsx_$kind) ;;
+    ids) local id; COMPREPLY=(); while IFS= read -r id; do [[ $id == "$cur"* ]] && COMPREPLY+=("$prefix$id"); done < <(_nsx_ids) ;;
     files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
     dirs) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
     choices:*) local choices=${kind#choices:}; COMPREPLY=($(compgen -P "$prefix" -W "${choices//,/ }" -- "$cur")) ;;
@@ -424,18 +406,13 @@ _nsx_complete_value() {
 }
 
 _nsx_walk() {
-  local word prev=''
-  _nsx_path='' _nsx_nargs=0 _nsx_expect='' _nsx_profile='' _nsx_sandbox=''
+  local word
+  _nsx_path='' _nsx_nargs=0 _nsx_expect=''
   for word in "$@"; do
     if [[ -n $_nsx_expect ]]; then
       _nsx_expect=''
-      [[ $prev == --profile ]] && _nsx_profile=$word
     elif [[ $word == -* ]]; then
-      if [[ $word == --sandbox ]]; then
-        _nsx_sandbox=1
-      elif [[ $word == --profile=* ]]; then
-        _nsx_profile=${word#--profile=}
-      elif [[ $word != *=* ]]; then
+      if [[ $word != *=* ]]; then
         _nsx_option_value "$_nsx_path" "$word"
         [[ -n $REPLY ]] && _nsx_expect=$REPLY
       fi
@@ -448,7 +425,6 @@ _nsx_walk() {
         (( _nsx_nargs++ ))
       fi
     fi
-    prev=$word
   done
 }
 
@@ -465,7 +441,7 @@ _nsx() {
     cur=${words[cword]}
   fi
 
-  local _nsx_path _nsx_nargs _nsx_expect _nsx_profile _nsx_sandbox
+  local _nsx_path _nsx_nargs _nsx_expect
   _nsx_walk "${words[@]:1:cword-1}"
 
   if [[ -n $_nsx_expect ]]; then

@@ -62,6 +62,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--timeout <duration>', 'deadline for each request, answer included, e.g. 30s'))
     .addOption(new Option('-o, --output <format>', 'output format (default: table on a terminal, tsv when piped)').choices(['table', 'json', 'ndjson', 'tsv']))
     .addOption(new Option('--json', 'same as --output json'))
+    .addOption(new Option('--query <jmespath>', "JMESPath applied to the JSON output, as the AWS CLI's (implies --json unless --output is given)"))
     .addOption(new Option('-q, --quiet', 'print only data and errors'))
     .addOption(new Option('-v, --verbose', 'log every HTTP request and response to stderr (secrets redacted), stack traces'))
     .addOption(new Option('--no-input', 'never prompt; fail with exit 3 where a confirmation is needed'))

@@ -64,6 +64,15 @@ export type OptionValues<O extends OptionDecls> = {
   -readonly [K in keyof O as O[K] extends OptionDecl<infer F, infer T> ? (undefined extends T ? never : AttributeOf<F>) : never]-?: O[K] extends OptionDecl<string, infer T> ? T : never;
 };
 
+/**
+ * The options of every list, spread into its declaration: Output.list applies them (src/output/output.ts),
+ * so a list needs no code of its own for them. A list with a --limit of its own keeps it.
+ */
+export const LIST_OPTIONS = {
+  fields: value('--fields <names>', 'columns of the table or tsv, comma-separated, in this order (e.g. id,status)'),
+  header: flag('--header', 'tsv: start with a line of column names'),
+} as const;
+
 // ---- arguments ---------------------------------------------------------------------------------------
 
 /** '<id>', '[event-ids...]', or the same with a description and choices. */

@@ -5,6 +5,8 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { ApiError, ExitCode, NsxError, UnreadableAnswerError } from '../errors.js';
 import { processIO, type NsxIO } from '../io.js';
 import { jsonText, printable } from './printable.js';
+import { parseWholeNumber } from '../input/numbers.js';
+import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
 
 export const OUTPUT_MODES = ['table', 'json', 'ndjson', 'tsv'] as const;
 export type OutputMode = (typeof OUTPUT_MODES)[number];
@@ -18,6 +20,14 @@ export interface OutputFlags {
   input?: boolean | undefined;
   /** false with --no-color */
   color?: boolean | undefined;
+  /** --limit N of a list: at most N rows are printed (and the listing stops reading after them). */
+  limit?: string | undefined;
+  /** --fields a,b,c: the columns of a table or tsv, by header name, in this order. */
+  fields?: string | undefined;
+  /** --header: tsv starts with the column names. */
+  header?: boolean | undefined;
+  /** --query EXPR: JMESPath applied to the JSON the command prints. */
+  query?: string | undefined;
 }
 
 /** What Output needs of the command's IO (src/io.ts); prompts read from `stdin`. */
@@ -52,6 +62,13 @@ export class Output {
   /** Prompts are allowed: stdin and stdout are terminals, no --no-input, no CI. */
   readonly canPrompt: boolean;
   readonly style: ChalkInstance;
+  /** --limit: the most rows a list prints. */
+  readonly limit: number | undefined;
+  /** --fields, lower-cased; undefined: every column. */
+  readonly fields: string[] | undefined;
+  readonly tsvHeader: boolean;
+  /** --query, compiled (a bad expression is refused when the output is built, before any request). */
+  private readonly query: ReturnType<typeof compile> | undefined;
   readonly errStyle: ChalkInstance;
   /** The streams this output writes to (prompts draw on its stderr and read its stdin). */
   readonly term: Terminal;
@@ -70,7 +87,15 @@ export class Output {
       throw new NsxError(`--output must be one of ${OUTPUT_MODES.join(', ')} (got "${requested}")`, ExitCode.usage);
     }
     this.explicitMode = requested !== undefined;
-    this.mode = (requested as OutputMode | undefined) ?? (this.stdoutIsTTY ? 'table' : 'tsv');
+    this.query = flags.query === undefined ? undefined : compileQuery(flags.query);
+    // --query works on the JSON: without --output/--json (or the profile's), the output is json.
+    this.mode = (requested as OutputMode | undefined) ?? (this.query ? 'json' : this.stdoutIsTTY ? 'table' : 'tsv');
+    this.limit = flags.limit === undefined ? undefined : parseWholeNumber(flags.limit, '--limit', { min: 1 });
+    this.fields = flags.fields === undefined ? undefined : parseFields(flags.fields);
+    if (this.fields && this.isJson) {
+      throw new NsxError(`--fields chooses the columns of table and tsv output; json prints rows whole (pick keys with --query)`, ExitCode.usage);
+    }
+    this.tsvHeader = Boolean(flags.header);
     this.quiet = Boolean(flags.quiet);
     this.verbose = Boolean(flags.verbose);
     const colorAllowed =
@@ -87,8 +112,13 @@ export class Output {
   get showProgress(): boolean {
     return this.stderrIsTTY && !this.quiet && this.term.env.TERM !== 'dumb';
   }
+  /** --query was given: object() and list() print its result. */
+  get querying(): boolean {
+    return this.query !== undefined;
+  }
+  /** The command prints JSON: --output json/ndjson, or --query (which works on that JSON whatever -o says). */
   get isJson(): boolean {
-    return this.mode === 'json' || this.mode === 'ndjson';
+    return this.mode === 'json' || this.mode === 'ndjson' || this.query !== undefined;
   }
 
   /** Registers a secret value: it is masked wherever it would be printed. */
@@ -117,14 +147,26 @@ export class Output {
 
   /** One object: pretty JSON in json modes, the human rendering otherwise. */
   object(value: unknown, human: () => string): void {
+    if (this.query) return this.queried(TreeInterpreter.search(this.query, value as JSONValue));
     if (this.mode === 'json') this.writeData(`${jsonText(value, 2)}\n`);
     else if (this.mode === 'ndjson') this.writeData(`${jsonText(value)}\n`);
     else this.writeData(printable(human(), this.color).replace(/\n*$/, '\n'));
   }
 
   /** A list, streamed: rows are written as they arrive (tables in chunks), never all held in memory. */
-  async list<T>(rows: Iterable<T> | AsyncIterable<T>, columns: Column<T>[], options: ListOptions<T> = {}): Promise<number> {
+  async list<T>(rows: Iterable<T> | AsyncIterable<T>, allColumns: Column<T>[], options: ListOptions<T> = {}): Promise<number> {
+    const columns = this.chooseColumns(allColumns);
     const toJson = options.json ?? ((r: T) => r);
+    if (this.query) {
+      // JMESPath works on the whole document: the rows are gathered (no streaming with --query).
+      const all: unknown[] = [];
+      for await (const row of rows) {
+        if (this.limit !== undefined && all.length >= this.limit) break;
+        all.push(toJson(row));
+      }
+      this.queried(TreeInterpreter.search(this.query, all as JSONValue));
+      return all.length;
+    }
     let count = 0;
     let chunk: T[] = [];
     // Rows are gathered and written together (one write per page, not per row: a write to a file is a
@@ -146,8 +188,11 @@ export class Output {
     // json: the array opens with the first row and is closed even when the producer throws (a failed
     // first page leaves stdout empty; a failure later leaves the rows so far as valid JSON, with the error
     // on stderr and its exit code), so `nsx ... --json | jq` never meets a half-written document.
+    if (this.mode === 'tsv' && this.tsvHeader) emit(`${columns.map((c) => tsvCell(c.header, false)).join('\t')}\n`);
     try {
       for await (const row of rows) {
+        // --limit: leaving the loop ends the producer (its pages after this one are never fetched).
+        if (this.limit !== undefined && count >= this.limit) break;
         switch (this.mode) {
           case 'json':
             emit(`${count === 0 ? '[\n' : ',\n'}${jsonText(toJson(row))}`);
@@ -181,18 +226,62 @@ export class Output {
     return count;
   }
 
+  /**
+   * The result of --query. json: pretty JSON; ndjson: an array one element a line, anything else one line.
+   * table/tsv (asked for with --output): a string, number or boolean plain, an array of them one a line
+   * (like the AWS CLI's text output), null nothing, objects and arrays of objects as JSON.
+   */
+  private queried(result: JSONValue): void {
+    const scalar = (v: unknown) => v === null || typeof v !== 'object';
+    const plain = (v: unknown) => (typeof v === 'string' ? printable(v) : String(v));
+    if (this.mode === 'json') this.writeData(`${jsonText(result, 2)}\n`);
+    else if (this.mode === 'ndjson') this.writeData(Array.isArray(result) ? result.map((v) => `${jsonText(v)}\n`).join('') : `${jsonText(result)}\n`);
+    else if (result === null) return;
+    else if (scalar(result)) this.writeData(`${plain(result)}\n`);
+    else if (Array.isArray(result) && result.every(scalar)) this.writeData(result.filter((v) => v !== null).map((v) => `${plain(v)}\n`).join(''));
+    else this.writeData(`${jsonText(result, 2)}\n`);
+  }
+
+  /**
+   * The columns --fields names, in its order (headers match without regard to case; - for _); all of them
+   * without --fields. An unknown name is a usage error naming the known ones. Lists whose rows are read
+   * lazily call it (through list) before the first request; a command that reads first calls it itself.
+   */
+  chooseColumns<T>(columns: Column<T>[]): Column<T>[] {
+    if (!this.fields) return columns;
+    const key = (h: string) => h.toLowerCase().replace(/-/g, '_');
+    return this.fields.map((f) => {
+      const column = columns.find((c) => key(c.header) === key(f));
+      if (!column) throw new NsxError(`--fields: unknown field "${f}" (known: ${columns.map((c) => key(c.header)).join(', ')})`, ExitCode.usage);
+      return column;
+    });
+  }
+
   private async table<T>(rows: T[], columns: Column<T>[], withHeader: boolean): Promise<void> {
     const { default: Table } = await import('cli-table3');
-    const width = this.term.stdout.columns ?? 120;
+    const cells = rows.map((row) => columns.map((c) => truncate(cellText(c.value(row), this.color), c.maxWidth ?? Number.POSITIVE_INFINITY)));
+    const heads = columns.map((c) => c.header);
+    // On a terminal the table fits its width, as gh's do: the widest columns are cut (with …) until the
+    // line fits. Piped output (-o table into a file) is never cut.
+    const width = this.stdoutIsTTY ? this.term.stdout.columns : undefined;
+    if (width) {
+      const widths = columns.map((_, i) => Math.max(visibleLength(heads[i]!), ...cells.map((r) => visibleLength(r[i]!))));
+      const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+      while (total() > width) {
+        const widest = widths.indexOf(Math.max(...widths));
+        if (widths[widest]! <= MIN_CUT_WIDTH) break;
+        widths[widest]! -= 1;
+      }
+      for (const r of cells) r.forEach((text, i) => (r[i] = truncate(text, widths[i]!)));
+      heads.forEach((text, i) => (heads[i] = truncate(text, widths[i]!)));
+    }
     const table = new Table({
-      head: withHeader ? columns.map((c) => this.style.bold(c.header)) : [],
+      head: withHeader ? heads.map((h) => this.style.bold(h)) : [],
       chars: BORDERLESS,
       style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
       wordWrap: false,
     });
-    for (const row of rows) {
-      table.push(columns.map((c) => truncate(cellText(c.value(row), this.color), c.maxWidth ?? Math.max(12, width))));
-    }
+    for (const r of cells) table.push(r);
     this.writeData(`${table.toString().replace(/[ \t]+$/gm, '')}\n`);
   }
 
@@ -270,6 +359,21 @@ export interface Progress {
   stop(): void;
 }
 
+function compileQuery(expression: string): ReturnType<typeof compile> {
+  try {
+    return compile(expression);
+  } catch (error) {
+    const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new NsxError(`--query: not a JMESPath expression: ${why} (got "${expression}")`, ExitCode.usage);
+  }
+}
+
+function parseFields(text: string): string[] {
+  const fields = text.split(',').map((f) => f.trim()).filter(Boolean);
+  if (fields.length === 0) throw new NsxError(`--fields needs at least one column name (got "${text}")`, ExitCode.usage);
+  return fields;
+}
+
 const BORDERLESS = {
   top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
   'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
@@ -282,7 +386,16 @@ function cellText(value: unknown, colour: boolean): string {
 function tsvCell(value: unknown, colour: boolean): string {
   return cellText(value, colour).replace(/[\t\n]/g, ' ');
 }
+// eslint-disable-next-line no-control-regex
+const SGR = /\x1b\[[0-9;]*m/g;
+const MIN_CUT_WIDTH = 5;
+function visibleLength(text: string): number {
+  return text.replace(SGR, '').length;
+}
+/** One line of at most `width` characters; a cut one ends in … (and loses its colours). */
 function truncate(text: string, width: number): string {
   const oneLine = text.replace(/\s*\n\s*/g, ' ');
-  return oneLine.length > width ? `${oneLine.slice(0, Math.max(1, width - 1))}…` : oneLine;
+  if (visibleLength(oneLine) <= width) return oneLine;
+  const plain = oneLine.replace(SGR, '');
+  return `${plain.slice(0, Math.max(1, width - 1))}…`;
 }

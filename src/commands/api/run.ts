@@ -88,6 +88,13 @@ export async function run(ctx: CommandContext, args: ArgsOf<typeof api>, opts: O
   const shown = opts.showSecrets ? (v: unknown) => v : maskSecrets;
   const pretty = out.stdoutIsTTY || out.mode === 'json';
   if (pages) {
+    if (out.querying) {
+      // --query works on the concatenated items, as on a list.
+      const items: unknown[] = [];
+      for await (const item of pages) items.push(shown(item));
+      out.object(items, () => '');
+      return;
+    }
     if (out.mode === 'ndjson') {
       for await (const item of pages) out.writeData(`${jsonText(shown(item))}\n`);
       return;
@@ -104,5 +111,6 @@ export async function run(ctx: CommandContext, args: ArgsOf<typeof api>, opts: O
     out.writeData(`${printable(answer.body).replace(/\n?$/, '\n')}`);
     return;
   }
-  out.writeData(`${jsonText(shown(answer.body), pretty && out.mode !== 'ndjson' ? 2 : undefined)}\n`);
+  if (out.querying) out.object(shown(answer.body), () => '');
+  else out.writeData(`${jsonText(shown(answer.body), pretty && out.mode !== 'ndjson' ? 2 : undefined)}\n`);
 }

@@ -1,4 +1,4 @@
-import { defineCommand, value } from '../define.js';
+import { defineCommand, LIST_OPTIONS, value } from '../define.js';
 import { eventsSelectionOptions, eventsWindowOptions, SLICING_HELP } from './options.js';
 
 export const list = defineCommand({
@@ -6,6 +6,7 @@ export const list = defineCommand({
   aliases: ['ls'],
   summary: 'list delivery attempts, newest first (streamed)',
   options: {
+    ...LIST_OPTIONS,
     ...eventsSelectionOptions,
     ...eventsWindowOptions,
     limit: value('--limit <n>', 'stop after N matching attempts'),

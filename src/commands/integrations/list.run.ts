@@ -6,6 +6,8 @@ import { INTEGRATION_COLUMNS, maskIntegration } from './shared.js';
 import { statusIs } from '../../api/schemas.js';
 
 export async function run(ctx: CommandContext, _args: ArgsOf<typeof list>, opts: OptionsOf<typeof list>): Promise<void> {
+  // The list is read whole before it prints: an unknown --fields name is refused before the request.
+  ctx.output.chooseColumns(INTEGRATION_COLUMNS);
   const client = await ctx.client();
   // An entry nsx cannot read (no id) is named on stderr; the others are listed.
   const all = await client.eventstream.listIntegrations({ onUnreadable: (where) => ctx.output.warn(`skipped an entry nsx cannot read: ${where}`) });

@@ -1,4 +1,4 @@
-import { defineCommand, value } from '../define.js';
+import { defineCommand, LIST_OPTIONS, value } from '../define.js';
 import { logFilterOptions } from '../filter-options.js';
 
 export const list = defineCommand({
@@ -7,6 +7,7 @@ export const list = defineCommand({
   summary: 'list log entries, newest first, all pages (streamed)',
   args: ['<id>'],
   options: {
+    ...LIST_OPTIONS,
     ...logFilterOptions,
     limit: value('--limit <n>', 'stop after N matching entries'),
   },

@@ -1,10 +1,12 @@
-import { defineCommand, value } from '../define.js';
+import { defineCommand, LIST_OPTIONS, value } from '../define.js';
 
 export const list = defineCommand({
   name: 'list',
   aliases: ['ls'],
   summary: 'list the runs kept in the state dir, newest first',
   options: {
+    ...LIST_OPTIONS,
+    limit: value('--limit <n>', 'print at most N runs'),
     integration: value('--integration <id>', 'only the runs of this integration'),
     status: value('--status <status>', 'only runs with this status', { choices: ['running', 'finished', 'interrupted', 'failed'] }),
   },

@@ -1,4 +1,4 @@
-import { defineCommand, value } from '../define.js';
+import { defineCommand, LIST_OPTIONS, value } from '../define.js';
 
 // IMPORT_STATES of src/api/schemas.ts, repeated: building the command tree loads commander only (no zod).
 const IMPORT_STATES = ['received', 'waiting', 'processing', 'finished', 'failed'] as const;
@@ -8,6 +8,8 @@ export const list = defineCommand({
   aliases: ['ls'],
   summary: 'list import jobs: id, state, name, provider, received_at, completed_at, reason',
   options: {
+    ...LIST_OPTIONS,
+    limit: value('--limit <n>', 'print at most N jobs'),
     state: value('--state <state>', 'only jobs in this state', { choices: IMPORT_STATES }),
   },
   help: `At most 20 jobs may be open (received or waiting); beyond that NewStore refuses new ones (429).
