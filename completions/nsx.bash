@@ -1,11 +1,12 @@
 # nsx bash completion, generated from the command tree by src/commands/completion/generate.ts: do not edit.
-# Install: see `nsx completion --help`. Integration ids complete from the cache written by
-# `nsx integrations list` (${NSX_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/nsx}/integration-ids); older than a day = ignored.
+# Install: see `nsx completion --help`. Integration ids complete from the cache of the profile being
+# completed, written by `nsx integrations list` (${NSX_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/nsx}/integration-ids.d/PROFILE);
+# older than a day = ignored. Profile names complete from profile-names there, written with the config.
 # Needs bash >= 4; uses bash-completion's _init_completion when it is loaded.
 
 _nsx_subcommands() {
   case $1 in
-    '') REPLY='integrations logs events rejected recover runs stock receiver sandbox config auth whoami doctor api completion help' ;;
+    '') REPLY='status integrations logs events rejected recover runs stock receiver sandbox config auth whoami doctor api completion help' ;;
     'integrations') REPLY='list get register update start stop delete replay help' ;;
     'logs') REPLY='list tail help' ;;
     'events') REPLY='list tail stats help' ;;
@@ -23,6 +24,7 @@ _nsx_subcommands() {
 # The subcommand a word names at a path (aliases resolve to the name), or ''.
 _nsx_canonical() {
   case "$1|$2" in
+    '|status') REPLY='status' ;;
     '|integrations'|'|integration') REPLY='integrations' ;;
     '|logs') REPLY='logs' ;;
     '|events') REPLY='events' ;;
@@ -98,6 +100,7 @@ _nsx_canonical() {
 # A command's own options; the global ones are valid everywhere.
 _nsx_options() {
   case $1 in
+    'status') REPLY='--max-failure-rate --all-profiles' ;;
     'integrations list') REPLY='--fields --header --limit --status' ;;
     'integrations get') REPLY='--show-secrets' ;;
     'integrations register') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --starts-at --ends-at' ;;
@@ -114,7 +117,7 @@ _nsx_options() {
     'rejected retry') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected delete') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected export') REPLY='--event --since --until --entity-id --status-code --match --file --force' ;;
-    'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
+    'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --max-concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
     'runs list') REPLY='--fields --header --limit --integration --status' ;;
     'runs resume') REPLY='--yes --no-start --watch --allow-remaining --progress --report' ;;
     'runs prune') REPLY='--older-than --dry-run --yes' ;;
@@ -123,7 +126,7 @@ _nsx_options() {
     'stock list') REPLY='--fields --header --limit --state' ;;
     'stock fail') REPLY='--reason --yes' ;;
     'receiver check') REPLY='--api-key-file --api-key-stdin --api-key-env --events --count --concurrency --verify-url --strict' ;;
-    'sandbox start') REPLY='--host --port --state --no-state --scenario --reset --time-scale --latency --error-rate --throttle-rate --reset-rate --rejected-limit --token-ttl --receiver-port --receiver-rule --no-receiver --no-profile' ;;
+    'sandbox start') REPLY='--host --port --state --no-state --scenario --reset --time-scale --latency --error-rate --throttle-rate --reset-rate --rate-limit --rejected-limit --token-ttl --receiver-port --receiver-rule --no-receiver --no-profile' ;;
     'sandbox emit') REPLY='--count --rate --events --unknown-product --url' ;;
     'sandbox receiver') REPLY='--host --port --rule --latency --api-key-file --api-key-stdin --api-key-env' ;;
     'sandbox receiver-rule') REPLY='--latency --url' ;;
@@ -140,6 +143,7 @@ _nsx_options() {
 # How an option's value completes ('' = the option takes no value).
 _nsx_option_value() {
   case "$1|$2" in
+    'status|--max-failure-rate') REPLY='none' ;;
     'integrations list|--fields') REPLY='none' ;;
     'integrations list|--limit') REPLY='none' ;;
     'integrations list|--status') REPLY='choices:running,stopped' ;;
@@ -252,6 +256,7 @@ _nsx_option_value() {
     'recover|--resume') REPLY='none' ;;
     'recover|--on-error') REPLY='choices:stop,skip' ;;
     'recover|--concurrency') REPLY='none' ;;
+    'recover|--max-concurrency') REPLY='none' ;;
     'recover|--rate') REPLY='none' ;;
     'recover|--allow-remaining') REPLY='none' ;;
     'recover|--watch') REPLY='none' ;;
@@ -299,6 +304,7 @@ _nsx_option_value() {
     'sandbox start|--error-rate') REPLY='none' ;;
     'sandbox start|--throttle-rate') REPLY='none' ;;
     'sandbox start|--reset-rate') REPLY='none' ;;
+    'sandbox start|--rate-limit') REPLY='none' ;;
     'sandbox start|--rejected-limit') REPLY='none' ;;
     'sandbox start|--token-ttl') REPLY='none' ;;
     'sandbox start|--receiver-port') REPLY='none' ;;
@@ -321,7 +327,7 @@ _nsx_option_value() {
     'doctor|--integration') REPLY='none' ;;
     'api|-F'|'api|--field') REPLY='none' ;;
     'api|--input') REPLY='files' ;;
-    *'|--profile') REPLY='none' ;;
+    *'|--profile') REPLY='profiles' ;;
     *'|--tenant') REPLY='none' ;;
     *'|--stage') REPLY='none' ;;
     *'|--base-url') REPLY='none' ;;
@@ -370,26 +376,49 @@ _nsx_arguments() {
     'config set') REPLY='none none' ;;
     'config get') REPLY='none' ;;
     'config unset') REPLY='none' ;;
-    'config use') REPLY='none' ;;
+    'config use') REPLY='profiles' ;;
     'config help') REPLY='choices:set,get,unset,list,use' ;;
     'auth help') REPLY='choices:login,logout,status' ;;
     'api') REPLY='none files' ;;
     'completion') REPLY='choices:bash,zsh,fish' ;;
-    'help') REPLY='choices:integrations,logs,events,rejected,recover,runs,stock,receiver,sandbox,config,auth,whoami,doctor,api,completion' ;;
+    'help') REPLY='choices:status,integrations,logs,events,rejected,recover,runs,stock,receiver,sandbox,config,auth,whoami,doctor,api,completion' ;;
     *) REPLY='' ;;
   esac
 }
 
-_nsx_ids() {
-  local dir=${NSX_CACHE_DIR:-}
-  if [[ -z $dir ]]; then
-    if [[ ${XDG_CACHE_HOME:-} == /* ]]; then dir=$XDG_CACHE_HOME/nsx; else dir=$HOME/.cache/nsx; fi
+_nsx_cache_dir() {
+  REPLY=${NSX_CACHE_DIR:-}
+  if [[ -z $REPLY ]]; then
+    if [[ ${XDG_CACHE_HOME:-} == /* ]]; then REPLY=$XDG_CACHE_HOME/nsx; else REPLY=$HOME/.cache/nsx; fi
   fi
-  local file=$dir/integration-ids id re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
-  [[ -r $file ]] || return 0
+}
+
+_nsx_id_file() {
+  local dir key re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
+  _nsx_cache_dir; dir=$REPLY
+  key=${_nsx_profile:-${NSX_PROFILE:-}}
+  if [[ -z $key && -r $dir/current-profile ]]; then IFS= read -r key < "$dir/current-profile"; fi
+  key=${key:-default}
+  REPLY=''
+  if [[ -n ${_nsx_sandbox:-} ]]; then key='@sandbox'; elif [[ ! $key =~ $re ]]; then return 0; fi
+  REPLY=$dir/integration-ids.d/$key
+}
+
+_nsx_ids() {
+  local file id re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
+  _nsx_id_file; file=$REPLY
+  [[ -n $file && -r $file ]] || return 0
   # Older than a day: stale ids would mislead (find is the one small process started on Tab).
   [[ -n $(find "$file" -mmin -1440 2>/dev/null) ]] || return 0
   # Only words of nsx's id syntax: the cache holds what a server answered.
+  while IFS= read -r id; do [[ $id =~ $re ]] && printf '%s\n' "$id"; done < "$file"
+}
+
+_nsx_profiles() {
+  local id re='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
+  _nsx_cache_dir
+  local file=$REPLY/profile-names
+  [[ -r $file ]] || return 0
   while IFS= read -r id; do [[ $id =~ $re ]] && printf '%s\n' "$id"; done < "$file"
 }
 
@@ -397,7 +426,7 @@ _nsx_complete_value() {
   local kind=$1 cur=$2 prefix=${3:-}
   case $kind in
     # Not compgen -W: it expands $(...) and backticks in its words. Each id is compared and added as text.
-    ids) local id; COMPREPLY=(); while IFS= read -r id; do [[ $id == "$cur"* ]] && COMPREPLY+=("$prefix$id"); done < <(_nsx_ids) ;;
+    ids|profiles) local id; COMPREPLY=(); while IFS= read -r id; do [[ $id == "$cur"* ]] && COMPREPLY+=("$prefix$id"); done < <(_nsx_$kind) ;;
     files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
     dirs) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
     choices:*) local choices=${kind#choices:}; COMPREPLY=($(compgen -P "$prefix" -W "${choices//,/ }" -- "$cur")) ;;
@@ -406,13 +435,18 @@ _nsx_complete_value() {
 }
 
 _nsx_walk() {
-  local word
-  _nsx_path='' _nsx_nargs=0 _nsx_expect=''
+  local word prev=''
+  _nsx_path='' _nsx_nargs=0 _nsx_expect='' _nsx_profile='' _nsx_sandbox=''
   for word in "$@"; do
     if [[ -n $_nsx_expect ]]; then
       _nsx_expect=''
+      [[ $prev == --profile ]] && _nsx_profile=$word
     elif [[ $word == -* ]]; then
-      if [[ $word != *=* ]]; then
+      if [[ $word == --sandbox ]]; then
+        _nsx_sandbox=1
+      elif [[ $word == --profile=* ]]; then
+        _nsx_profile=${word#--profile=}
+      elif [[ $word != *=* ]]; then
         _nsx_option_value "$_nsx_path" "$word"
         [[ -n $REPLY ]] && _nsx_expect=$REPLY
       fi
@@ -425,6 +459,7 @@ _nsx_walk() {
         (( _nsx_nargs++ ))
       fi
     fi
+    prev=$word
   done
 }
 
@@ -441,7 +476,7 @@ _nsx() {
     cur=${words[cword]}
   fi
 
-  local _nsx_path _nsx_nargs _nsx_expect
+  local _nsx_path _nsx_nargs _nsx_expect _nsx_profile _nsx_sandbox
   _nsx_walk "${words[@]:1:cword-1}"
 
   if [[ -n $_nsx_expect ]]; then

@@ -1,11 +1,14 @@
 # nsx fish completion, generated from the command tree by src/commands/completion/generate.ts: do not edit.
-# Install: see `nsx completion --help`. Integration ids complete from the cache written by
-# `nsx integrations list` (${NSX_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/nsx}/integration-ids); older than a day = ignored.
+# Install: see `nsx completion --help`. Integration ids complete from the cache of the profile being
+# completed, written by `nsx integrations list` (${NSX_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/nsx}/integration-ids.d/PROFILE);
+# older than a day = ignored. Profile names complete from profile-names there, written with the config.
 # Needs fish >= 3.5 (path mtime).
 
 # The subcommand a word names at a path (aliases resolve to the name), or nothing.
 function __nsx_canonical
     switch "$argv[1]|$argv[2]"
+        case '|status'
+            echo 'status'
         case '|integrations' '|integration'
             echo 'integrations'
         case '|logs'
@@ -148,13 +151,14 @@ end
 # Whether an option takes a value at a path (so the next word is not a subcommand or argument).
 function __nsx_takes_value
     switch "$argv[1]|$argv[2]"
-        case 'integrations list|--fields' 'integrations list|--limit' 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations update|--callback-url' 'integrations update|--api-key-file' 'integrations update|--api-key-env' 'integrations update|--events' 'integrations update|--entities' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--fields' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'events list|--fields' 'events list|--integration' 'events list|--event' 'events list|--status' 'events list|--entity-id' 'events list|--entity-type' 'events list|--status-code' 'events list|--since' 'events list|--until' 'events list|--limit' 'events tail|--integration' 'events tail|--event' 'events tail|--status' 'events tail|--entity-id' 'events tail|--entity-type' 'events tail|--status-code' 'events tail|--since' 'events tail|--interval' 'events stats|--integration' 'events stats|--event' 'events stats|--status' 'events stats|--entity-id' 'events stats|--entity-type' 'events stats|--status-code' 'events stats|--since' 'events stats|--until' 'events stats|--by' 'rejected list|--fields' 'rejected list|--limit' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'runs list|--fields' 'runs list|--limit' 'runs list|--integration' 'runs list|--status' 'runs resume|--watch' 'runs resume|--allow-remaining' 'runs resume|--progress' 'runs resume|--report' 'runs prune|--older-than' 'stock import|--format' 'stock import|--range' 'stock import|--range-from' 'stock import|--range-to' 'stock import|--store-mapping' 'stock import|--upload-url' 'stock import|--upload-url-env' 'stock import|--source-uri' 'stock import|--provider' 'stock import|--name' 'stock import|--revision' 'stock import|--wait-timeout' 'stock import|--save-zip' 'stock status|--wait-timeout' 'stock list|--fields' 'stock list|--limit' 'stock list|--state' 'stock fail|--reason' 'receiver check|--api-key-file' 'receiver check|--api-key-env' 'receiver check|--events' 'receiver check|--count' 'receiver check|--concurrency' 'receiver check|--verify-url' 'sandbox start|--host' 'sandbox start|--port' 'sandbox start|--state' 'sandbox start|--scenario' 'sandbox start|--time-scale' 'sandbox start|--latency' 'sandbox start|--error-rate' 'sandbox start|--throttle-rate' 'sandbox start|--reset-rate' 'sandbox start|--rejected-limit' 'sandbox start|--token-ttl' 'sandbox start|--receiver-port' 'sandbox start|--receiver-rule' 'sandbox emit|--count' 'sandbox emit|--rate' 'sandbox emit|--events' 'sandbox emit|--url' 'sandbox receiver|--host' 'sandbox receiver|--port' 'sandbox receiver|--rule' 'sandbox receiver|--latency' 'sandbox receiver|--api-key-file' 'sandbox receiver|--api-key-env' 'sandbox receiver-rule|--latency' 'sandbox receiver-rule|--url' 'sandbox reset|--scenario' 'sandbox reset|--url' 'auth login|--client-id' 'doctor|--integration' 'api|-F' 'api|--field' 'api|--input' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output' '*|--query'
+        case 'status|--max-failure-rate' 'integrations list|--fields' 'integrations list|--limit' 'integrations list|--status' 'integrations register|--callback-url' 'integrations register|--api-key-file' 'integrations register|--api-key-env' 'integrations register|--s3-bucket' 'integrations register|--s3-prefix' 'integrations register|--s3-region' 'integrations register|--aws-credentials-file' 'integrations register|--events' 'integrations register|--entities' 'integrations register|--starts-at' 'integrations register|--ends-at' 'integrations update|--callback-url' 'integrations update|--api-key-file' 'integrations update|--api-key-env' 'integrations update|--events' 'integrations update|--entities' 'integrations delete|--export' 'integrations replay|--callback-url' 'integrations replay|--api-key-file' 'integrations replay|--api-key-env' 'integrations replay|--s3-bucket' 'integrations replay|--s3-prefix' 'integrations replay|--s3-region' 'integrations replay|--aws-credentials-file' 'integrations replay|--events' 'integrations replay|--entities' 'integrations replay|--since' 'integrations replay|--until' 'integrations replay|--id' 'integrations replay|--wait-timeout' 'integrations replay|--interval' 'logs list|--fields' 'logs list|--since' 'logs list|--until' 'logs list|--level' 'logs list|--event' 'logs list|--status-code' 'logs list|--grep' 'logs list|--limit' 'logs tail|--since' 'logs tail|--until' 'logs tail|--level' 'logs tail|--event' 'logs tail|--status-code' 'logs tail|--grep' 'logs tail|--interval' 'logs tail|-n' 'logs tail|--lines' 'events list|--fields' 'events list|--integration' 'events list|--event' 'events list|--status' 'events list|--entity-id' 'events list|--entity-type' 'events list|--status-code' 'events list|--since' 'events list|--until' 'events list|--limit' 'events tail|--integration' 'events tail|--event' 'events tail|--status' 'events tail|--entity-id' 'events tail|--entity-type' 'events tail|--status-code' 'events tail|--since' 'events tail|--interval' 'events stats|--integration' 'events stats|--event' 'events stats|--status' 'events stats|--entity-id' 'events stats|--entity-type' 'events stats|--status-code' 'events stats|--since' 'events stats|--until' 'events stats|--by' 'rejected list|--fields' 'rejected list|--limit' 'rejected list|--event' 'rejected list|--since' 'rejected list|--until' 'rejected list|--entity-id' 'rejected list|--status-code' 'rejected list|--match' 'rejected retry|--event' 'rejected retry|--since' 'rejected retry|--until' 'rejected retry|--entity-id' 'rejected retry|--status-code' 'rejected retry|--match' 'rejected delete|--event' 'rejected delete|--since' 'rejected delete|--until' 'rejected delete|--entity-id' 'rejected delete|--status-code' 'rejected delete|--match' 'rejected export|--event' 'rejected export|--since' 'rejected export|--until' 'rejected export|--entity-id' 'rejected export|--status-code' 'rejected export|--match' 'rejected export|--file' 'recover|--drop' 'recover|--skip' 'recover|--only' 'recover|--plan-out' 'recover|--plan-in' 'recover|--resume' 'recover|--on-error' 'recover|--concurrency' 'recover|--max-concurrency' 'recover|--rate' 'recover|--allow-remaining' 'recover|--watch' 'recover|--progress' 'recover|--report' 'runs list|--fields' 'runs list|--limit' 'runs list|--integration' 'runs list|--status' 'runs resume|--watch' 'runs resume|--allow-remaining' 'runs resume|--progress' 'runs resume|--report' 'runs prune|--older-than' 'stock import|--format' 'stock import|--range' 'stock import|--range-from' 'stock import|--range-to' 'stock import|--store-mapping' 'stock import|--upload-url' 'stock import|--upload-url-env' 'stock import|--source-uri' 'stock import|--provider' 'stock import|--name' 'stock import|--revision' 'stock import|--wait-timeout' 'stock import|--save-zip' 'stock status|--wait-timeout' 'stock list|--fields' 'stock list|--limit' 'stock list|--state' 'stock fail|--reason' 'receiver check|--api-key-file' 'receiver check|--api-key-env' 'receiver check|--events' 'receiver check|--count' 'receiver check|--concurrency' 'receiver check|--verify-url' 'sandbox start|--host' 'sandbox start|--port' 'sandbox start|--state' 'sandbox start|--scenario' 'sandbox start|--time-scale' 'sandbox start|--latency' 'sandbox start|--error-rate' 'sandbox start|--throttle-rate' 'sandbox start|--reset-rate' 'sandbox start|--rate-limit' 'sandbox start|--rejected-limit' 'sandbox start|--token-ttl' 'sandbox start|--receiver-port' 'sandbox start|--receiver-rule' 'sandbox emit|--count' 'sandbox emit|--rate' 'sandbox emit|--events' 'sandbox emit|--url' 'sandbox receiver|--host' 'sandbox receiver|--port' 'sandbox receiver|--rule' 'sandbox receiver|--latency' 'sandbox receiver|--api-key-file' 'sandbox receiver|--api-key-env' 'sandbox receiver-rule|--latency' 'sandbox receiver-rule|--url' 'sandbox reset|--scenario' 'sandbox reset|--url' 'auth login|--client-id' 'doctor|--integration' 'api|-F' 'api|--field' 'api|--input' '*|--profile' '*|--tenant' '*|--stage' '*|--base-url' '*|--token-url' '*|--timeout' '*|-o' '*|--output' '*|--query'
             return 0
     end
     return 1
 end
 
-# Reads the command line once per Tab: sets __nsx_path (e.g. "rejected retry") and __nsx_nargs.
+# Reads the command line once per Tab: sets __nsx_path (e.g. "rejected retry"), __nsx_nargs, __nsx_profile
+# (the line's --profile) and __nsx_sandbox (1 when the line has --sandbox).
 function __nsx_walk
     set -l tokens (commandline -opc)
     set -l key (string join \n -- $tokens)
@@ -164,12 +168,20 @@ function __nsx_walk
     set -g __nsx_walked $key
     set -g __nsx_path ''
     set -g __nsx_nargs 0
+    set -g __nsx_profile ''
+    set -g __nsx_sandbox 0
     set -l expect 0
+    set -l prev ''
     for word in $tokens[2..-1]
         if test $expect = 1
             set expect 0
+            test "$prev" = --profile; and set -g __nsx_profile $word
         else if string match -q -- '-*' $word
-            if not string match -q -- '*=*' $word; and __nsx_takes_value "$__nsx_path" $word
+            if test "$word" = --sandbox
+                set -g __nsx_sandbox 1
+            else if string match -q -- '--profile=*' $word
+                set -g __nsx_profile (string replace -- '--profile=' '' $word)
+            else if not string match -q -- '*=*' $word; and __nsx_takes_value "$__nsx_path" $word
                 set expect 1
             end
         else
@@ -181,6 +193,7 @@ function __nsx_walk
                 set -g __nsx_nargs (math $__nsx_nargs + 1)
             end
         end
+        set prev $word
     end
 end
 
@@ -200,16 +213,34 @@ function __nsx_argument
     end
 end
 
-function __nsx_ids
-    set -l dir $NSX_CACHE_DIR
-    if test -z "$dir"
-        if string match -q -- '/*' "$XDG_CACHE_HOME"
-            set dir $XDG_CACHE_HOME/nsx
-        else
-            set dir $HOME/.cache/nsx
-        end
+function __nsx_cache_dir
+    if test -n "$NSX_CACHE_DIR"
+        echo $NSX_CACHE_DIR
+    else if string match -q -- '/*' "$XDG_CACHE_HOME"
+        echo $XDG_CACHE_HOME/nsx
+    else
+        echo $HOME/.cache/nsx
     end
-    set -l file $dir/integration-ids
+end
+
+# The ids of the profile being completed: the line's --sandbox or --profile, else NSX_PROFILE, else the
+# current profile nsx wrote down, else "default" (a name that is not a safe word has no file read here).
+function __nsx_ids
+    __nsx_walk
+    set -l dir (__nsx_cache_dir)
+    set -l key $__nsx_profile
+    test -z "$key"; and set key $NSX_PROFILE
+    if test -z "$key"; and test -r $dir/current-profile
+        read -l current < $dir/current-profile
+        set key $current
+    end
+    test -z "$key"; and set key default
+    if test "$__nsx_sandbox" = 1
+        set key '@sandbox'
+    else
+        string match -rq -- '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' $key; or return
+    end
+    set -l file $dir/integration-ids.d/$key
     test -r $file; or return
     # Older than a day: stale ids would mislead.
     set -l age (path mtime --relative $file)
@@ -220,11 +251,19 @@ function __nsx_ids
     end < $file
 end
 
+function __nsx_profiles
+    set -l file (__nsx_cache_dir)/profile-names
+    test -r $file; or return
+    while read -l name
+        string match -rq -- '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' $name; and printf '%s\n' $name
+    end < $file
+end
+
 complete -c nsx -f
 
 # global options
 complete -c nsx -s V -l version -d 'print the version'
-complete -c nsx -l profile -x -d 'profile to use (default: the current one)'
+complete -c nsx -l profile -x -a '(__nsx_profiles)' -d 'profile to use (default: the current one)'
 complete -c nsx -l tenant -x -d 'NewStore tenant, e.g. acme-staging'
 complete -c nsx -l stage -x -d 'NewStore stage: p (production), x, s, t'
 complete -c nsx -l base-url -x -d 'API base URL (overrides tenant/stage; http:// only for loopback)'
@@ -241,6 +280,7 @@ complete -c nsx -l sandbox -d 'run against an in-process sandbox seeded with the
 complete -c nsx -s h -l help -d 'show help for a command'
 
 # nsx
+complete -c nsx -n '__nsx_at \'\'' -a 'status' -d 'one line per integration: status, rejected events, last error, publishing of the last hour (for monitors)'
 complete -c nsx -n '__nsx_at \'\'' -a 'integrations' -d 'list, inspect, register, update, start, stop, delete and replay event-stream integrations'
 complete -c nsx -n '__nsx_at \'\'' -a 'logs' -d 'read an integration\'s log: delivery errors, stops, restarts'
 complete -c nsx -n '__nsx_at \'\'' -a 'events' -d 'see what NewStore published: every delivery attempt, followed live, summed up'
@@ -257,6 +297,10 @@ complete -c nsx -n '__nsx_at \'\'' -a 'doctor' -d 'check the setup: config permi
 complete -c nsx -n '__nsx_at \'\'' -a 'api' -d 'call any NewStore route with the profile\'s credentials and print the JSON answer (like gh api)'
 complete -c nsx -n '__nsx_at \'\'' -a 'completion' -d 'print the shell completion script for bash, zsh or fish'
 complete -c nsx -n '__nsx_at \'\'' -a 'help' -d 'display help for command'
+
+# nsx status
+complete -c nsx -n '__nsx_at \'status\'' -l max-failure-rate -x -d 'a failure rate of the last hour above this needs attention: 0.05 or 5% (default: 5%)'
+complete -c nsx -n '__nsx_at \'status\'' -l all-profiles -d 'every profile of the config, one section per tenant'
 
 # nsx integrations
 complete -c nsx -n '__nsx_at \'integrations\'' -a 'list' -d 'list integrations: id, status, type, destination, starts_at, ends_at'
@@ -490,7 +534,8 @@ complete -c nsx -n '__nsx_at \'recover\'' -l resume -x -d 'continue this run (de
 complete -c nsx -n '__nsx_at \'recover\'' -l no-resume -d 'start a new plan even if an unfinished run exists'
 complete -c nsx -n '__nsx_at \'recover\'' -s y -l yes -d 'go ahead without asking (required without a terminal)'
 complete -c nsx -n '__nsx_at \'recover\'' -l on-error -x -a 'stop skip' -d 'stop: the first event not delivered ends the run (exit 6); skip: go on and report'
-complete -c nsx -n '__nsx_at \'recover\'' -l concurrency -x -d 'events of different entities in parallel (same entity: never, order kept) [default: 1]'
+complete -c nsx -n '__nsx_at \'recover\'' -l concurrency -x -d 'events of different entities in parallel (same entity: never, order kept); auto: adapt to the tenant\'s answers [default: 1]'
+complete -c nsx -n '__nsx_at \'recover\'' -l max-concurrency -x -d 'with --concurrency auto: never more calls in flight than this [default: 32]'
 complete -c nsx -n '__nsx_at \'recover\'' -l rate -x -d 'at most this many calls per second, e.g. 20/s'
 complete -c nsx -n '__nsx_at \'recover\'' -l allow-remaining -x -d 'start even if up to N rejected events remain [default: 0]'
 complete -c nsx -n '__nsx_at \'recover\'' -l no-start -d 'stop after the rejected events are handled; do not start the integration'
@@ -614,6 +659,7 @@ complete -c nsx -n '__nsx_at \'sandbox start\'' -l latency -x -d 'add latency to
 complete -c nsx -n '__nsx_at \'sandbox start\'' -l error-rate -x -d 'share of API calls answered 5xx (0..1)'
 complete -c nsx -n '__nsx_at \'sandbox start\'' -l throttle-rate -x -d 'share of API calls answered 429 with Retry-After (0..1)'
 complete -c nsx -n '__nsx_at \'sandbox start\'' -l reset-rate -x -d 'share of API calls whose connection is dropped (0..1)'
+complete -c nsx -n '__nsx_at \'sandbox start\'' -l rate-limit -x -d 'token-bucket limit answering 429 with Retry-After when empty: N/s for all API calls together, ROUTE=N/s for one route (repeatable)'
 complete -c nsx -n '__nsx_at \'sandbox start\'' -l rejected-limit -x -d 'rejected events an integration stores before it stops (default: 100)'
 complete -c nsx -n '__nsx_at \'sandbox start\'' -l token-ttl -x -d 'lifetime of access tokens (default: 300)'
 complete -c nsx -n '__nsx_at \'sandbox start\'' -l receiver-port -x -d 'port of the demo receiver (default: API port + 1)'
@@ -665,6 +711,7 @@ complete -c nsx -n '__nsx_at \'config\'' -a 'help' -d 'display help for command'
 # nsx config list
 
 # nsx config use
+complete -c nsx -n '__nsx_argument \'config use\' 0' -a '(__nsx_profiles)'
 
 # nsx config help
 complete -c nsx -n '__nsx_argument \'config help\' 0' -a 'set get unset list use'
@@ -706,4 +753,4 @@ complete -c nsx -n '__nsx_argument \'api\' 1' -F
 complete -c nsx -n '__nsx_argument \'completion\' 0' -a 'bash zsh fish'
 
 # nsx help
-complete -c nsx -n '__nsx_argument \'help\' 0' -a 'integrations logs events rejected recover runs stock receiver sandbox config auth whoami doctor api completion'
+complete -c nsx -n '__nsx_argument \'help\' 0' -a 'status integrations logs events rejected recover runs stock receiver sandbox config auth whoami doctor api completion'

@@ -27,10 +27,13 @@ export function shellBlocks(markdown: string): string[][] {
   return blocks;
 }
 
-/** What a line runs as: its optional parts [--yes] kept when they are plain flags, dropped when they hold placeholders. */
+/**
+ * What a line runs as: its optional parts [--yes] kept when they are plain flags, dropped when they hold
+ * placeholders. An optional part starts with a flag; other brackets (jq's .[], JMESPath's [?...]) are code.
+ */
 function runnable(line: string): string {
   return line
-    .replace(/\s*\[([^\]]*)\]/g, (_, inner: string) => (/[|]|\b[A-Z]{2,}\b/.test(inner) ? '' : ` ${inner}`))
+    .replace(/\s+\[(-[^\]]*)\]/g, (_, inner: string) => (/[|]|\b[A-Z]{2,}\b/.test(inner) ? '' : ` ${inner}`))
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -79,6 +82,10 @@ const EXPECTED: Record<string, { code: number; why: string }> = {
     code: 7,
     why: 'the demo already has erp-orders: the documented refusal of a taken id (test/commands/integrations/register.test.ts registers new ones)',
   },
+  'nsx status': { code: 6, why: 'the documented exit 6 of a monitor: the demo has erp-orders stopped with rejected events (test/commands/status runs every state)' },
+  'nsx status --max-failure-rate 1%': { code: 6, why: 'exit 6: the demo has a stopped integration whatever the rate' },
+  'nsx status --all-profiles': { code: 6, why: 'exit 6: both profiles of this test point at the demo sandbox' },
+  'nsx status --profile acme,acme-staging': { code: 2, why: "the README's example profile acme-staging is not in a fresh config (test/commands/status reads two tenants)" },
   'nsx integrations update erp-orders --api-key-file ~/.secrets/erp-key-2026': { code: 3, why: 'it asks; without a terminal and without --yes, exit 3 as documented' },
   'nsx integrations update erp-orders --callback-url https://erp2.example.com/newstore --events order.created': { code: 3, why: 'it asks; without a terminal, exit 3' },
 };
