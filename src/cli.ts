@@ -60,7 +60,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--base-url <url>', 'API base URL (overrides tenant/stage; http:// only for loopback)'))
     .addOption(new Option('--token-url <url>', 'OAuth2 token URL (overrides the one derived from tenant/stage)'))
     .addOption(new Option('--timeout <duration>', 'deadline for each request, answer included, e.g. 30s'))
-    .addOption(new Option('-o, --output <format>', 'output format (default: table on a terminal, tsv when piped)').choices(['table', 'json', 'ndjson', 'tsv']))
+    .addOption(new Option('-o, --output <format>', 'output format (default: table on a terminal, tsv when piped)').choices(['table', 'json', 'ndjson', 'tsv', 'openmetrics']))
     .addOption(new Option('--json', 'same as --output json'))
     .addOption(new Option('-q, --quiet', 'print only data and errors'))
     .addOption(new Option('-v, --verbose', 'log every HTTP request and response to stderr (secrets redacted), stack traces'))
