@@ -155,6 +155,13 @@ describe('status across tenants (--all-profiles, --profile a,b)', () => {
       expect(typeof rows[0]!.error).toBe('string');
       expect(rows[1]).toMatchObject({ tenant: 'up', id: 'erp-a', status: 'running', needs_attention: false });
       expect(JSON.parse(r.stderr).error.message).toBe('could not read tenant down');
+      // openmetrics: one nsx_tenant_up per profile (0 for the one down), the gauges of the one read, exit 1.
+      const om = await h.nsx(['status', '--all-profiles', '-o', 'openmetrics'], { env, timeoutMs: 25_000 });
+      expect(om.code, om.stderr).toBe(1);
+      const families = parseMetrics(om.stdout);
+      const samples = (name: string) => families.find((f) => f.name === name)!.metrics.map((m) => [m.labels, Number(m.value)]);
+      expect(samples('nsx_tenant_up')).toEqual([[{ tenant: 'down' }, 0], [{ tenant: 'up' }, 1]]);
+      expect(samples('nsx_integration_running')).toEqual([[{ tenant: 'up', integration: 'erp-a' }, 1]]);
       const unknown = await h.nsx(['status', '--profile', 'up,nope'], { env });
       expect(unknown.code).toBe(2);
       expect(lines(unknown.stderr)[0]).toBe('error: --profile: no profile named "nope"');
