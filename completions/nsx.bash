@@ -100,7 +100,7 @@ _nsx_canonical() {
 # A command's own options; the global ones are valid everywhere.
 _nsx_options() {
   case $1 in
-    'status') REPLY='--max-failure-rate --all-profiles' ;;
+    'status') REPLY='--max-failure-rate --all-profiles --watch' ;;
     'integrations list') REPLY='--fields --header --limit --status' ;;
     'integrations get') REPLY='--show-secrets' ;;
     'integrations register') REPLY='--callback-url --api-key-file --api-key-stdin --api-key-env --s3-bucket --s3-prefix --s3-region --aws-credentials-file --aws-credentials-env --events --entities --starts-at --ends-at' ;;
@@ -144,6 +144,7 @@ _nsx_options() {
 _nsx_option_value() {
   case "$1|$2" in
     'status|--max-failure-rate') REPLY='none' ;;
+    'status|--watch') REPLY='none' ;;
     'integrations list|--fields') REPLY='none' ;;
     'integrations list|--limit') REPLY='none' ;;
     'integrations list|--status') REPLY='choices:running,stopped' ;;

@@ -3,7 +3,7 @@
 // src/commands/<noun>/index.ts, see src/commands/define.ts); their handler bodies load lazily, so building
 // the tree loads commander and the declarations only.
 import { version } from './version.js';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODE_HELP, ExitCode, NsxError } from './errors.js';
 import { bindInvocation, type Invocation } from './commands/context.js';
 import { runEnded, runStarted } from './lifecycle.js';
@@ -49,6 +49,19 @@ const helpWidth = (stream: NodeJS.WriteStream) => () => Math.min(stream.isTTY ? 
 /** The commands under nsx, in the order help lists them. */
 const COMMANDS: readonly Definition[] = [status, integrations, logs, events, rejected, recover, runs, stock, receiver, sandbox, config, auth, whoami, doctor, api, completion];
 
+/**
+ * -o/--output: the modes every command prints are listed in help; openmetrics is accepted here too but only
+ * nsx status prints it (its help says so; Output refuses it, exit 2, for the others).
+ */
+function outputOption(): Option {
+  const everywhere = ['table', 'json', 'ndjson', 'tsv'];
+  const accepted = [...everywhere, 'openmetrics'];
+  return new Option('-o, --output <format>', 'output format (default: table on a terminal, tsv when piped)').choices(everywhere).argParser((value: string) => {
+    if (!accepted.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${accepted.join(', ')}.`);
+    return value;
+  });
+}
+
 export function buildProgram(): Command {
   const program = new Command('nsx')
     .description('Operate NewStore event-stream integrations: rejected events, recovery, stock imports, and a local sandbox.')
@@ -60,7 +73,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--base-url <url>', 'API base URL (overrides tenant/stage; http:// only for loopback)'))
     .addOption(new Option('--token-url <url>', 'OAuth2 token URL (overrides the one derived from tenant/stage)'))
     .addOption(new Option('--timeout <duration>', 'deadline for each request, answer included, e.g. 30s'))
-    .addOption(new Option('-o, --output <format>', 'output format (default: table on a terminal, tsv when piped)').choices(['table', 'json', 'ndjson', 'tsv']))
+    .addOption(outputOption())
     .addOption(new Option('--json', 'same as --output json'))
     .addOption(new Option('--query <jmespath>', "JMESPath applied to the JSON output, as the AWS CLI's (implies --json unless --output is given)"))
     .addOption(new Option('-q, --quiet', 'print only data and errors'))

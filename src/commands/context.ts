@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { ApiClient } from '../api/client.js';
 import type { GlobalOptions, Settings } from '../config/profiles.js';
-import type { Output, OutputFlags } from '../output/output.js';
+import type { CommandOutputMode, Output, OutputFlags } from '../output/output.js';
 import { processIO, withIO, type NsxIO } from '../io.js';
 import { commandLine, invocationWords, withInvocation, type CommandWord } from '../hints.js';
 
@@ -84,12 +84,12 @@ class RunContext implements CommandContext {
   private readonly cleanups: Array<() => Promise<void> | void> = [];
   private interruptsHandled = false;
 
-  constructor(cmd: Command, invocation: Invocation, OutputClass: typeof Output, profileOutput?: string) {
+  constructor(cmd: Command, invocation: Invocation, OutputClass: typeof Output, profileOutput?: string, outputs: readonly CommandOutputMode[] = []) {
     this.globals = cmd.optsWithGlobals<GlobalFlags>();
     this.invocation = invocation;
     this.io = invocation.io;
     this.hintWords = invocationWords(this.globals, this.io.env);
-    this.output = new OutputClass(this.globals, this.io, profileOutput);
+    this.output = new OutputClass(this.globals, this.io, profileOutput, outputs);
     invocation.output = this.output;
     this.stopInterrupts = this.io.onInterrupt(this.onSigint);
   }
@@ -232,7 +232,7 @@ export function targetTenant(settings: Pick<Settings, 'tenant' | 'baseUrl'>): st
 }
 
 /** A commander action that loads its handler module only when the command runs. */
-export function lazy<O = Record<string, unknown>>(load: () => Promise<{ run: Handler<O> }>) {
+export function lazy<O = Record<string, unknown>>(load: () => Promise<{ run: Handler<O> }>, outputs: readonly CommandOutputMode[] = []) {
   return async (...all: unknown[]): Promise<void> => {
     const cmd = all[all.length - 1] as Command;
     const opts = all[all.length - 2] as O;
@@ -240,11 +240,11 @@ export function lazy<O = Record<string, unknown>>(load: () => Promise<{ run: Han
     const invocation = invocationOf(cmd);
     // Everything the command does, from reading the profile's output key on, sees this run's IO (its env
     // names the config dir): code with no context reads it through currentIO().
-    await withIO(invocation.io, () => runLazy(load, cmd, opts, args, invocation));
+    await withIO(invocation.io, () => runLazy(load, cmd, opts, args, invocation, outputs));
   };
 }
 
-async function runLazy<O>(load: () => Promise<{ run: Handler<O> }>, cmd: Command, opts: O, args: unknown[], invocation: Invocation): Promise<void> {
+async function runLazy<O>(load: () => Promise<{ run: Handler<O> }>, cmd: Command, opts: O, args: unknown[], invocation: Invocation, outputs: readonly CommandOutputMode[]): Promise<void> {
   // The output layer (and chalk) loads here, not at start-up: --help never needs it.
   const { Output } = await import('../output/output.js');
   // The profile key `output` applies when neither --output nor --json was given.
@@ -254,7 +254,7 @@ async function runLazy<O>(load: () => Promise<{ run: Handler<O> }>, cmd: Command
     const { profileOutputSetting } = await import('../config/profiles.js');
     profileOutput = profileOutputSetting(flags, invocation.io.env);
   }
-  const ctx = new RunContext(cmd, invocation, Output, profileOutput);
+  const ctx = new RunContext(cmd, invocation, Output, profileOutput, outputs);
   try {
     const { run } = await load();
     // Code below the context (hints in workflows) finds this run's words.

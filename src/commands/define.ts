@@ -102,6 +102,8 @@ export interface VerbSpec<A extends readonly ArgDecl[], O extends OptionDecls> e
   readonly aliases?: readonly string[];
   readonly args?: A;
   readonly options?: O;
+  /** Output modes beyond the global ones that this verb prints (--output openmetrics: nsx status only). */
+  readonly outputs?: readonly 'openmetrics'[];
   /** Receives the context, the positional arguments and the options, typed from the declaration. */
   run(ctx: CommandContext, args: ArgValues<A>, opts: OptionValues<O>): Promise<void>;
 }
@@ -196,6 +198,6 @@ export function register(parent: Command, def: Definition): Command {
   const after = afterText(def);
   if (after) cmd.addHelpText('after', after);
   // commander parses argv against this declaration, so its values have the declared types.
-  cmd.action(lazy(async () => ({ run: (ctx, args, opts) => def.run(ctx, args as never, opts as never) })));
+  cmd.action(lazy(async () => ({ run: (ctx, args, opts) => def.run(ctx, args as never, opts as never) }), def.outputs));
   return cmd;
 }

@@ -9,7 +9,10 @@ import { parseWholeNumber } from '../input/numbers.js';
 import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
 
 export const OUTPUT_MODES = ['table', 'json', 'ndjson', 'tsv'] as const;
-export type OutputMode = (typeof OUTPUT_MODES)[number];
+/** Modes only the commands that declare them print (VerbSpec.outputs): openmetrics for nsx status. */
+export const COMMAND_OUTPUT_MODES = ['openmetrics'] as const;
+export type CommandOutputMode = (typeof COMMAND_OUTPUT_MODES)[number];
+export type OutputMode = (typeof OUTPUT_MODES)[number] | CommandOutputMode;
 
 export interface OutputFlags {
   output?: string | undefined;
@@ -74,7 +77,7 @@ export class Output {
   readonly term: Terminal;
   private readonly secrets = new Set<string>();
 
-  constructor(flags: OutputFlags = {}, term: Terminal = processIO(), profileOutput?: string) {
+  constructor(flags: OutputFlags = {}, term: Terminal = processIO(), profileOutput?: string, commandOutputs: readonly CommandOutputMode[] = []) {
     this.term = term;
     const env = term.env;
     this.stdoutIsTTY = term.isTTY.stdout;
@@ -83,7 +86,10 @@ export class Output {
       throw new NsxError(`--json conflicts with --output ${flags.output}: give one of them`, ExitCode.usage);
     }
     const requested = flags.json ? 'json' : (flags.output ?? profileOutput);
-    if (requested !== undefined && !(OUTPUT_MODES as readonly string[]).includes(requested)) {
+    if (requested !== undefined && (COMMAND_OUTPUT_MODES as readonly string[]).includes(requested) && !(commandOutputs as readonly string[]).includes(requested)) {
+      throw new NsxError(`--output ${requested} applies only to nsx status`, ExitCode.usage);
+    }
+    if (requested !== undefined && ![...OUTPUT_MODES, ...commandOutputs].includes(requested as never)) {
       throw new NsxError(`--output must be one of ${OUTPUT_MODES.join(', ')} (got "${requested}")`, ExitCode.usage);
     }
     this.explicitMode = requested !== undefined;

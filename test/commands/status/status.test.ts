@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inProcessSandbox, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
 import { call, EVENTSTREAM, getToken, webhook } from '../../helpers/sandbox.js';
+import parseMetrics from 'parse-prometheus-text-format';
+import { openMetricsText } from '../../../src/output/openmetrics.js';
 
 let h: InProcessSandboxHarness;
 let token: string;
@@ -153,6 +155,13 @@ describe('status across tenants (--all-profiles, --profile a,b)', () => {
       expect(typeof rows[0]!.error).toBe('string');
       expect(rows[1]).toMatchObject({ tenant: 'up', id: 'erp-a', status: 'running', needs_attention: false });
       expect(JSON.parse(r.stderr).error.message).toBe('could not read tenant down');
+      // openmetrics: one nsx_tenant_up per profile (0 for the one down), the gauges of the one read, exit 1.
+      const om = await h.nsx(['status', '--all-profiles', '-o', 'openmetrics'], { env, timeoutMs: 25_000 });
+      expect(om.code, om.stderr).toBe(1);
+      const families = parseMetrics(om.stdout);
+      const samples = (name: string) => families.find((f) => f.name === name)!.metrics.map((m) => [m.labels, Number(m.value)]);
+      expect(samples('nsx_tenant_up')).toEqual([[{ tenant: 'down' }, 0], [{ tenant: 'up' }, 1]]);
+      expect(samples('nsx_integration_running')).toEqual([[{ tenant: 'up', integration: 'erp-a' }, 1]]);
       const unknown = await h.nsx(['status', '--profile', 'up,nope'], { env });
       expect(unknown.code).toBe(2);
       expect(lines(unknown.stderr)[0]).toBe('error: --profile: no profile named "nope"');
@@ -160,4 +169,82 @@ describe('status across tenants (--all-profiles, --profile a,b)', () => {
       await h2.close().catch(() => undefined);
     }
   }, 40_000);
+});
+
+describe('status --output openmetrics', () => {
+  type Family = ReturnType<typeof parseMetrics>[number];
+  const gauge = (families: Family[], name: string) => {
+    const family = families.find((f) => f.name === name);
+    expect(family, name).toBeDefined();
+    expect(family!.type).toBe('GAUGE');
+    return Object.fromEntries(family!.metrics.map((m) => [`${m.labels?.tenant}/${m.labels?.integration ?? ''}`, Number(m.value)]));
+  };
+
+  it('gauges a scraper parses: a stopped integration with rejected events and a running one; exit 6 as with a table', async () => {
+    await register('a-running');
+    await h.admin('POST', '/_sandbox/seed', { integration_id: 'a-running', published: 100, published_span_ms: 1_800_000, published_failure_rate: 0.02 });
+    await h.admin('POST', '/_sandbox/seed', { integration_id: 'z-stopped', rejected: 7 });
+    const r = await h.nsx(['status', '-o', 'openmetrics']);
+    expect(r.code, r.stderr).toBe(6);
+    expect(r.stdout.endsWith('\n# EOF\n')).toBe(true);
+    expect(r.stdout).toMatch(/^# HELP nsx_integration_running .+\n# TYPE nsx_integration_running gauge$/m);
+    const families = parseMetrics(r.stdout);
+    const t = h.sandbox.tenant;
+    expect(gauge(families, 'nsx_tenant_up')).toEqual({ [`${t}/`]: 1 });
+    expect(gauge(families, 'nsx_integration_running')).toEqual({ [`${t}/z-stopped`]: 0, [`${t}/a-running`]: 1 });
+    expect(gauge(families, 'nsx_rejected_events')).toEqual({ [`${t}/z-stopped`]: 7, [`${t}/a-running`]: 0 });
+    // z-stopped published nothing in the hour: no ratio rather than a made-up 0.
+    expect(gauge(families, 'nsx_publish_failures_ratio')).toEqual({ [`${t}/a-running`]: 0.02 });
+    expect(r.stderr).toMatch(/^error: 1 of 2 integrations needs attention: z-stopped$/m);
+  });
+
+  it('a tenant that cannot be read: nsx_tenant_up 0, exit 1', async () => {
+    await h.admin('PUT', '/_sandbox/faults', { routes: { listIntegrations: { errorRate: 1 } } });
+    const r = await h.nsx(['status', '--output=openmetrics'], { env: { NSX_TIMEOUT: '2s' } });
+    expect(r.code, r.stderr).toBe(1);
+    const families = parseMetrics(r.stdout);
+    expect(gauge(families, 'nsx_tenant_up')).toEqual({ [`${h.sandbox.tenant}/`]: 0 });
+    expect(families.find((f) => f.name === 'nsx_integration_running')!.metrics).toEqual([]);
+    expect(lines(r.stderr).at(-1)).toMatch(/^error: could not read tenant /);
+  }, 30_000);
+
+  it('label values are escaped as the text format says: backslash, double quote, newline', () => {
+    const text = openMetricsText([{ name: 'nsx_x', help: 'h', samples: [{ labels: { tenant: 'a\\b"c\nd', integration: 'i' }, value: 1 }] }]);
+    expect(text).toContain('nsx_x{tenant="a\\\\b\\"c\\nd",integration="i"} 1\n');
+    expect(parseMetrics(text)[0]!.metrics[0]!.labels).toEqual({ tenant: 'a\\b"c\nd', integration: 'i' });
+  });
+
+  it('every other command refuses it: one line, exit 2, no request sent', async () => {
+    for (const args of [['integrations', 'list', '-o', 'openmetrics'], ['rejected', 'list', 'erp', '--output', 'openmetrics']]) {
+      const r = await h.nsx(args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(lines(r.stderr)).toEqual(['error: --output openmetrics applies only to nsx status']);
+      expect(r.requests).toEqual([]);
+    }
+  });
+});
+
+describe('status --watch', () => {
+  it('on a terminal: clears the screen and redraws the table every interval until Ctrl-C (exit 130)', async () => {
+    await register('erp');
+    const run = h.start(['status', '--watch', '1s'], { tty: { stdout: true, stderr: true } });
+    await run.waitForStdout(/\x1b\[2J\x1b\[H[^]*erp[^]*\x1b\[2J\x1b\[H[^]*erp/, 20_000);
+    run.interrupt();
+    const r = await run.result;
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(r.stdout.split('\x1b[2J\x1b[H').length).toBeGreaterThanOrEqual(3);
+    expect(r.stdout).toMatch(/ID\s.*STATUS/);
+    expect(r.stderr).toMatch(/every 1.0s · .* · Ctrl-C to stop/);
+    expect(r.requests.filter((q) => q.method === 'GET' && q.path.split('?')[0] === EVENTSTREAM).length).toBeGreaterThanOrEqual(2);
+  }, 30_000);
+
+  it('without a terminal on stdout: refused in one line, exit 2, no request', async () => {
+    const r = await h.nsx(['status', '--watch', '30s']);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toEqual(['error: --watch redraws a terminal and stdout is not one: a monitor should run nsx status from cron instead (its exit code says what needs attention)']);
+    expect(r.requests).toEqual([]);
+    const bad = await h.nsx(['status', '--watch', 'soon'], { tty: { stdout: true } });
+    expect(bad.code).toBe(2);
+    expect(lines(bad.stderr)[0]).toMatch(/^error: --watch: "soon" is not a duration/);
+  });
 });
