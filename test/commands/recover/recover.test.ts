@@ -255,7 +255,7 @@ describe('nsx recover (demo sandbox)', () => {
       [['--resume', 'latest'], /--resume: "latest" is not a run id/],
       [['--on-error', 'ignore'], /argument 'ignore' is invalid/],
       [['--report', '/nonexistent/dir/r.md'], /--report: the folder of/],
-      [['--max-failure-rate', 'lots'], /^--max-failure-rate: "lots" is not a rate from 0 to 1 \(examples: 0\.05, 5%\)$/m],
+      [['--max-failure-rate', 'lots'], /^error: --max-failure-rate: "lots" is not a rate from 0 to 1 \(examples: 0\.05, 5%\)$/m],
       [['--max-failure-rate', '150%'], /--max-failure-rate: "150%" is not a rate from 0 to 1/],
       [['--max-failure-rate', '1%', '--watch', '0'], /--max-failure-rate judges what NewStore published while watched: it needs a watch \(not --watch 0\)/],
     ];
