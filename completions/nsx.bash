@@ -117,7 +117,7 @@ _nsx_options() {
     'rejected retry') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected delete') REPLY='--event --since --until --entity-id --status-code --match --all --dry-run --yes' ;;
     'rejected export') REPLY='--event --since --until --entity-id --status-code --match --file --force' ;;
-    'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --max-concurrency --rate --allow-remaining --no-start --watch --progress --report' ;;
+    'recover') REPLY='--drop --skip --only --dry-run --plan-out --plan-in --resume --no-resume --yes --on-error --concurrency --max-concurrency --rate --allow-remaining --no-start --watch --max-failure-rate --progress --report' ;;
     'runs list') REPLY='--fields --header --limit --integration --status' ;;
     'runs resume') REPLY='--yes --no-start --watch --allow-remaining --progress --report' ;;
     'runs prune') REPLY='--older-than --dry-run --yes' ;;
@@ -261,6 +261,7 @@ _nsx_option_value() {
     'recover|--rate') REPLY='none' ;;
     'recover|--allow-remaining') REPLY='none' ;;
     'recover|--watch') REPLY='none' ;;
+    'recover|--max-failure-rate') REPLY='none' ;;
     'recover|--progress') REPLY='choices:auto,ndjson,none' ;;
     'recover|--report') REPLY='none' ;;
     'runs list|--fields') REPLY='none' ;;

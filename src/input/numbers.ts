@@ -18,3 +18,19 @@ export function parseRate(text: string, flag = '--rate'): number {
   if (!m || Number(m[1]) <= 0) throw new UsageError(`${flag}: "${text}" is not a rate (examples: 20/s, 0.5/s)`);
   return Number(m[1]);
 }
+
+/** "0.05", "5%" -> 0.05; anything else undefined (the command turns it into a usage error). */
+export function parseFailureRate(text: string): number | undefined {
+  const t = text.trim();
+  const m = /^(\d+(?:\.\d+)?)(%)?$/.exec(t);
+  if (!m) return undefined;
+  const v = m[2] ? Number(m[1]) / 100 : Number(m[1]);
+  return v >= 0 && v <= 1 ? v : undefined;
+}
+
+/** A --max-failure-rate as typed ("0.05", "5%"), or a usage error in the words nsx status uses. */
+export function parseMaxFailureRate(text: string, flag = '--max-failure-rate'): number {
+  const rate = parseFailureRate(text);
+  if (rate === undefined) throw new UsageError(`${flag}: "${text}" is not a rate from 0 to 1 (examples: 0.05, 5%)`);
+  return rate;
+}

@@ -21,6 +21,7 @@ export const recover = defineCommand({
     allowRemaining: value('--allow-remaining <n>', 'start even if up to N rejected events remain [default: 0]'),
     noStart: flag('--no-start', 'stop after the rejected events are handled; do not start the integration'),
     watch: value('--watch <duration>', 'after the start, watch status and log for this long [default: 10s]'),
+    maxFailureRate: value('--max-failure-rate <rate>', 'after the watch, exit 6 when more of the delivery attempts NewStore published since the start failed than this: 0.05 or 5% (default: only a stop or a new rejected event fails the run)'),
     progress: value('--progress <mode>', 'auto: a progress line on a terminal; ndjson: one JSON line per event on stderr; none', { choices: ['auto', 'ndjson', 'none'] }),
     report: value('--report <file.md>', 'write a Markdown incident report'),
   },
@@ -38,7 +39,13 @@ connection reset) is sent again, so the receiver must be idempotent (dedupe on e
 idempotency_key). Re-running the same command continues an interrupted or stopped run from its journal
 (in the state dir, runs/<run-id>.jsonl); its plan and rules stay as they were, and the rules it carries
 over are printed first. With --yes and no terminal, a re-run whose flags differ from the run's exits 7
-and names both ways on: --resume RUN-ID (the run as it is) or --no-resume (a new plan with these flags).`,
+and names both ways on: --resume RUN-ID (the run as it is) or --no-resume (a new plan with these flags).
+
+After the watch, nsx reads the published events of the integration since the start (NewStore's delivery
+attempts, retries included) and reports how many succeeded and failed: one line on stderr, "published" in
+the JSON report, a section of the --report file. With --max-failure-rate, a failure rate above it ends the
+run with exit 6; without it only a stop or a new rejected event does. Not read with --watch 0; a read that
+fails is reported in one line and does not fail the run.`,
   examples: [
     'nsx --sandbox recover erp-orders --yes                  rehearse against the local demo NewStore',
     'nsx recover erp-orders --dry-run                         show the plan, change nothing',
@@ -47,11 +54,12 @@ and names both ways on: --resume RUN-ID (the run as it is) or --no-resume (a new
     'nsx recover erp-orders --concurrency auto --max-concurrency 16 --yes --verbose   (the level and each change on stderr)',
     'nsx recover erp-orders --dry-run --plan-out plan.json && nsx recover erp-orders --plan-in plan.json --yes',
     'nsx recover erp-orders --yes --progress ndjson --output json --report incident.md   (CI)',
+    'nsx recover erp-orders --yes --watch 1m --max-failure-rate 1%   (exit 6 if over 1% of the deliveries since the start failed)',
   ],
   footer: `Exit codes: 0 recovered (or nothing to do); 3 not confirmed; 6 an event was not delivered (--on-error stop),
-some failed, or the integration stopped again while watched; 7 locked by another command, an unfinished run
-whose flags differ (see above), rejected events remain
-(not started), or --plan-in does not match the server; 130 interrupted (the journal is complete; re-run to resume).`,
+some failed, the integration stopped again while watched, or more published attempts failed than
+--max-failure-rate; 7 locked by another command, an unfinished run whose flags differ (see above),
+rejected events remain (not started), or --plan-in does not match the server; 130 interrupted (the journal is complete; re-run to resume).`,
   async run(ctx, args, opts): Promise<void> {
     await (await import('./run.js')).run(ctx, args, opts);
   },

@@ -5,7 +5,7 @@ import { formatDuration } from '../../input/time.js';
 import type { EventRecord } from '../../workflows/recover/journal.js';
 import { type PlanEvent, type PlanSummary, type RecoverPlan } from '../../workflows/recover/plan.js';
 import type { EventNameOutcome } from '../../workflows/recover/session.js';
-import type { RecoverReport } from '../../workflows/recover/run-recover.js';
+import type { PublishedFigures, RecoverReport } from '../../workflows/recover/run-recover.js';
 
 function shortTime(iso: string | undefined | null): string {
   if (!iso) return '?';
@@ -79,6 +79,12 @@ export function renderSummary(report: RecoverReport, details: { ending: string; 
   return lines.filter(Boolean).join('\n');
 }
 
+/** "57 attempts: 55 succeeded, 2 failed (3.5% failed)" */
+export function publishedLine(f: PublishedFigures): string {
+  const rate = f.failure_rate === null ? '' : ` (${(f.failure_rate * 100).toFixed(1)}% failed)`;
+  return `${f.attempts} attempt${f.attempts === 1 ? '' : 's'}: ${f.succeeded} succeeded, ${f.failed} failed${rate}`;
+}
+
 function mdCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -130,6 +136,17 @@ export function renderMarkdownReport(input: {
   out.push(`- Delivered ${r.delivered}, deleted ${r.deleted}, gone ${r.gone} (no longer rejected before nsx touched them), failed ${r.failed}, skipped ${r.skipped}; ${r.remaining} rejected events remain.`);
   out.push(`- ${input.ending}`);
   out.push(`- Status after: ${report.status_after}${report.started ? ' (started by this run)' : ''}.`, '');
+  const p = report.published;
+  if (p) {
+    out.push('## What NewStore published since the start', '');
+    if (p.error !== undefined) {
+      out.push(`The published events since ${p.since} could not be read: ${mdCell(p.error)}. The run was judged without them.`, '');
+    } else {
+      out.push(`Delivery attempts NewStore made for ${report.integration} from ${p.since} to the end of the watch (published events, retries included):`, '');
+      out.push('| attempts | succeeded | failed | failure rate |', '|---:|---:|---:|---:|');
+      out.push(`| ${p.attempts} | ${p.succeeded} | ${p.failed} | ${p.failure_rate === null ? '–' : `${(p.failure_rate * 100).toFixed(1)}%`} |`, '');
+    }
+  }
   return `${out.join('\n')}\n`;
 }
 

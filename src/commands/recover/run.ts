@@ -9,7 +9,7 @@ import { stateDir } from '../../config/paths.js';
 import { ExitCode, InterruptedError, NsxError, UsageError } from '../../errors.js';
 import { parseIntegrationId } from '../../input/ids.js';
 import { formatDuration, parseDuration } from '../../input/time.js';
-import { parseRate, parseWholeNumber } from '../../input/numbers.js';
+import { parseMaxFailureRate, parseRate, parseWholeNumber } from '../../input/numbers.js';
 import { unreadableFile } from '../../input/files.js';
 import { confirm } from '../../output/prompts.js';
 import { writePrivateFileStreaming } from '../../config/secure-files.js';
@@ -41,7 +41,7 @@ import type { recover } from './index.js';
 import { targetTenant, type CommandContext } from '../context.js';
 import { integrationIsRunning } from '../../api/schemas.js';
 import { createApplyDisplay, type ApplyDisplay, type ProgressMode } from './progress.js';
-import { describeEvent, renderMarkdownReport, renderPlan, renderSummary } from './render.js';
+import { describeEvent, publishedLine, renderMarkdownReport, renderPlan, renderSummary } from './render.js';
 
 /** The options of nsx recover, typed from its declaration (index.ts). */
 export type RecoverFlags = OptionsOf<typeof recover>;
@@ -112,6 +112,10 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
   if (flags.allowRemaining !== undefined) sessionFlags.push('--allow-remaining', flags.allowRemaining);
   if (flags.start === false) sessionFlags.push('--no-start');
   if (flags.watch !== undefined) sessionFlags.push('--watch', flags.watch);
+  if (flags.maxFailureRate !== undefined) sessionFlags.push('--max-failure-rate', flags.maxFailureRate);
+  const watchMs = flags.watch === undefined ? 10_000 : parseDuration(flags.watch, '--watch');
+  const maxFailureRate = flags.maxFailureRate === undefined ? undefined : parseMaxFailureRate(flags.maxFailureRate);
+  if (maxFailureRate !== undefined && watchMs === 0) throw new UsageError('--max-failure-rate judges what NewStore published while watched: it needs a watch (not --watch 0)');
   return {
     runFlags,
     sessionFlags,
@@ -128,7 +132,8 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
     ratePerSecond: flags.rate === undefined ? undefined : parseRate(flags.rate),
     allowRemaining: flags.allowRemaining === undefined ? 0 : parseWholeNumber(flags.allowRemaining, '--allow-remaining', { min: 0, max: 1_000_000 }),
     start: flags.start !== false,
-    watchMs: flags.watch === undefined ? 10_000 : parseDuration(flags.watch, '--watch'),
+    watchMs,
+    maxFailureRate,
     progress: (flags.progress as ProgressMode | undefined) ?? 'auto',
     report: flags.report ? writableDir(flags.report, '--report') : undefined,
   };
@@ -337,6 +342,17 @@ class RecoverCommand {
       if (!watch.stopped && watch.newRejections.length === 0 && this.o.watchMs > 0) {
         this.out.success(`${this.o.id} is still running after ${formatDuration(watch.watchedMs)}, no new rejections`);
       }
+      return;
+    },
+    published: (e) => {
+      const f = e.figures;
+      if (f.error !== undefined) {
+        this.out.warn(`could not read what NewStore published for ${this.o.id} since the start (${f.error}); the run is judged without it`);
+        return;
+      }
+      const line = `NewStore published since the start: ${publishedLine(f)}`;
+      if (f.failed) this.out.notice(`${this.s.yellow('!')} ${line}`);
+      else this.out.info(line);
       return;
     },
     'new-rejections': (e) => {

@@ -41,6 +41,22 @@ export interface RecoverReport {
   status_after: string;
   duration_ms: number;
   journal: string | null;
+  /** What NewStore published for the integration since the start, read after the watch; null when not read (no start, --watch 0). */
+  published: PublishedFigures | null;
+}
+
+/**
+ * The published-events attempts of the integration since the start [contract §2]. failure_rate: failed /
+ * (succeeded + failed), null without attempts. When the read failed: the counts are null and `error` says why.
+ */
+export interface PublishedFigures {
+  attempts: number | null;
+  succeeded: number | null;
+  failed: number | null;
+  failure_rate: number | null;
+  /** The start, ISO (the window's beginning). */
+  since: string;
+  error?: string;
 }
 
 export interface RecoverRunOptions {
@@ -59,6 +75,8 @@ export interface RecoverRunOptions {
   allowRemaining: number;
   start: boolean;
   watchMs: number;
+  /** --max-failure-rate (0 to 1); undefined: published failures alone do not fail the run. */
+  maxFailureRate?: number | undefined;
   /** This command's --on-error, --concurrency and --rate as typed (a run records them), to repeat in printed commands. */
   runFlags: string[];
   /** This command's --allow-remaining, --no-start and --watch as typed (this session only), likewise. */
@@ -109,6 +127,8 @@ export type RecoverEvent =
   | { type: 'watching' }
   | { type: 'watch-tick'; ms: number }
   | { type: 'watched'; result: WatchResult }
+  /** The published events since the start were read (after the watch). */
+  | { type: 'published'; figures: PublishedFigures }
   | { type: 'new-rejections'; events: readonly RejectedEvent[] }
   | { type: 'interrupted'; journal: string | undefined; resumeCommand: string };
 
@@ -176,6 +196,7 @@ class RecoverRun {
   private remaining = 0;
   private started = false;
   private statusAfter = 'unknown';
+  private published: PublishedFigures | undefined;
   private promptMs = 0;
 
   constructor(
@@ -336,12 +357,14 @@ class RecoverRun {
         partialError: gated.partialError,
         signal,
         journal,
+        maxFailureRate: o.maxFailureRate,
       },
       this.emit,
     );
     this.statusAfter = watched.statusAfter;
     if (watched.kind === 'interrupted') return this.interruptedAfterApply();
     this.remaining = watched.remaining;
+    this.published = watched.published;
     return this.report(watched.end);
   }
 
@@ -370,6 +393,7 @@ class RecoverRun {
       remaining: this.remaining,
       started: this.started,
       statusAfter: this.statusAfter,
+      published: this.published,
       durationMs: performance.now() - this.c.t0 - this.promptMs,
       journal: this.journal,
       lock: this.lock,

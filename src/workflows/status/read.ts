@@ -130,11 +130,5 @@ export async function readTenantStatus(api: EventStreamApi, options: StatusOptio
   return rows.sort((a, b) => Number(b.attention.length > 0) - Number(a.attention.length > 0) || b.attention.length - a.attention.length || a.id.localeCompare(b.id));
 }
 
-/** "0.05", "5%" -> 0.05; anything else undefined (the command turns it into a usage error). */
-export function parseFailureRate(text: string): number | undefined {
-  const t = text.trim();
-  const m = /^(\d+(?:\.\d+)?)(%)?$/.exec(t);
-  if (!m) return undefined;
-  const v = m[2] ? Number(m[1]) / 100 : Number(m[1]);
-  return v >= 0 && v <= 1 ? v : undefined;
-}
+/** Moved to src/input/numbers.ts (recover's --max-failure-rate reads it too); kept here for its importers. */
+export { parseFailureRate } from '../../input/numbers.js';

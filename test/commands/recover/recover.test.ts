@@ -30,7 +30,7 @@ describe('nsx recover (demo sandbox)', () => {
     expect(r.stderr).toContain('erp-orders stopped at the rejected-events limit; 100 rejected events are waiting.');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(Object.keys(report).sort()).toEqual(['dry_run', 'duration_ms', 'integration', 'journal', 'plan', 'results', 'run_id', 'started', 'status_after', 'tenant'].sort());
+    expect(Object.keys(report).sort()).toEqual(['dry_run', 'duration_ms', 'integration', 'journal', 'plan', 'published', 'results', 'run_id', 'started', 'status_after', 'tenant'].sort());
     expect(report).toMatchObject({
       tenant: 'sandbox',
       integration: 'erp-orders',
@@ -255,6 +255,9 @@ describe('nsx recover (demo sandbox)', () => {
       [['--resume', 'latest'], /--resume: "latest" is not a run id/],
       [['--on-error', 'ignore'], /argument 'ignore' is invalid/],
       [['--report', '/nonexistent/dir/r.md'], /--report: the folder of/],
+      [['--max-failure-rate', 'lots'], /^error: --max-failure-rate: "lots" is not a rate from 0 to 1 \(examples: 0\.05, 5%\)$/m],
+      [['--max-failure-rate', '150%'], /--max-failure-rate: "150%" is not a rate from 0 to 1/],
+      [['--max-failure-rate', '1%', '--watch', '0'], /--max-failure-rate judges what NewStore published while watched: it needs a watch \(not --watch 0\)/],
     ];
     for (const [args, message] of cases) {
       const r = await h.nsx(['recover', 'erp-orders', ...args, '--yes'], { env: { NSX_BASE_URL: 'http://127.0.0.1:9' } });

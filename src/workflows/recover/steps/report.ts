@@ -3,7 +3,7 @@
 import type { EventRecord, JournalWriter } from '../journal.js';
 import type { HeldLock } from '../lock.js';
 import { summarizePlan, type RecoverPlan } from '../plan.js';
-import type { RecoverEnding, RecoverReport, RecoverResult } from '../run-recover.js';
+import type { PublishedFigures, RecoverEnding, RecoverReport, RecoverResult } from '../run-recover.js';
 import { tallyResults } from '../session.js';
 import type { StopDiagnosis } from '../stop-reason.js';
 import { notDelivered } from './apply.js';
@@ -21,6 +21,8 @@ export interface RunRecord {
   remaining: number;
   started: boolean;
   statusAfter: string;
+  /** What NewStore published since the start (read after the watch); undefined when not read. */
+  published?: PublishedFigures | undefined;
   /** nsx's time, without the time a question was open. */
   durationMs: number;
   journal: JournalWriter | undefined;
@@ -42,6 +44,7 @@ export function reportRun(run: RunRecord, end: RecoverEnding, nothingApplied = f
     status_after: run.statusAfter,
     duration_ms: Math.round(run.durationMs),
     journal: run.journal?.path ?? null,
+    published: run.published ?? null,
   };
   run.journal?.close({ outcome: end.outcome, resumable: end.resumable, exit_code: end.exitCode, ...(end.error ? { message: end.error.message } : {}), results: report.results });
   run.lock?.release();

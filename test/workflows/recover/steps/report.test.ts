@@ -50,6 +50,7 @@ describe('report', () => {
       status_after: 'running',
       duration_ms: 1234,
       journal: journal.path,
+      published: null,
     });
     expect(r.failures.map((f) => f.event_id)).toEqual(['e2']);
     const written = readJournal(journal.path);
