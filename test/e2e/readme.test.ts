@@ -55,6 +55,8 @@ const SKIPPED: Record<string, string> = {
   'nsx receiver check https://erp.example.com/newstore --api-key-env ERP_API_KEY': 'a receiver on the internet',
   'printf %s "$NSX_SECRET" | nsx auth login --profile ci --tenant acme-staging --client-id nsx-ci --client-secret-stdin':
     'logs in to a real tenant (acme-staging: its token URL is on the internet); test/e2e/foundation.test.ts logs in to the sandbox',
+  'nsx status --watch 30s': 'redraws a terminal until Ctrl-C (without one: exit 2); test/commands/status drives it with a terminal IO',
+  'nsx status --all-profiles --watch 1m': 'the same, for every profile',
   'nsx rejected triage erp-orders': 'interactive: needs a terminal; test/e2e/triage.e2e.test.ts drives it in tmux',
   'nsx stock import stock.csv --range 10-12 --upload-url-env STOCK_PUT_URL --source-uri s3://acme-imports/stock.zip --wait --json':
     "uploads to a real bucket's presigned URL; test/commands/stock/import.test.ts runs it against a local bucket",
@@ -195,8 +197,8 @@ describe('the README, command by command, from a fresh HOME', () => {
         for (const raw of lines) {
           // The first command of the README: `npm ci` is .ci/run's; the rest runs as the built launcher.
           let line = raw === 'npm ci && npm run -s nsx -- --sandbox recover erp-orders --yes' ? 'nsx --sandbox recover erp-orders --yes' : runnable(raw);
-          // recover watches the started integration for 10 s: here 1 s (the watch is tested in test/commands/recover).
-          if (/^nsx .*\brecover\b.*--yes/.test(line) && !line.includes('--watch') && raw === line) line += ' --watch 1s';
+          // recover watches the started integration for 10 s (or its --watch): here 1 s (the watch is tested in test/commands/recover).
+          if (/^nsx .*\brecover\b.*--yes/.test(line) && raw === line) line = line.includes('--watch') ? line.replace(/--watch \S+/, '--watch 1s') : `${line} --watch 1s`;
           // Each line on the demo data as it starts, and without the runs of the lines before (they are alternatives).
           rmSync(join(home, '.local', 'state'), { recursive: true, force: true });
           await fetch(`${sandbox.adminUrl}/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
