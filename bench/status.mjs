@@ -3,7 +3,7 @@
 // the published-events read among them; the token is cached by a warm-up run). Printed: the wall time at
 // that latency, the same without latency (process start-up and work), and (wall - base) / latency, the
 // round trips the latency cost. Usage: npm run build && node bench/status.mjs   (BENCH_LATENCY_MS,
-// BENCH_RUNS; exit 1 when the round trips exceed BENCH_MAX_RTT, default 3.5). 20 published attempts per
+// BENCH_RUNS; exit 1 when the round trips exceed BENCH_MAX_RTT, default 3: the "about three round trips"). 20 published attempts per
 // integration (500 in all, under the answer cap: one published-events read, no split; with 200 each the
 // 5,000 attempts split the hour into sequential halves and cost ~12 round trips).
 import { spawn } from 'node:child_process';
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const MAX_RTT = Number(process.env.BENCH_MAX_RTT ?? 3.5);
+const MAX_RTT = Number(process.env.BENCH_MAX_RTT ?? 3);
 const N = 25;
 
 const { startSandbox } = await import(join(root, 'dist/sandbox/index.js'));
