@@ -9,6 +9,8 @@ const IN_PROCESS = [
   'test/commands/{bad-input,hostile-answers,hostile-ids,hostile-servers,samples}.test.ts',
   'test/hints.test.ts',
   'test/output/**/*.test.ts',
+  // Unit and loopback-HTTP tests that change no process state: a fork each cost ~1 s of CPU for nothing.
+  'test/{api,workflows,input,config}/**/*.test.ts',
 ];
 
 export default defineConfig({
