@@ -45,6 +45,9 @@ beforeAll(async () => {
       return serve('import-job.json');
     }),
     http.get(`${IMPORT}/:id/errors`, () => serve('import-errors.json')),
+    // The two lists NewStore does not document (nsx's assumed envelope), empty: nsx status reads them per integration.
+    http.get(`${EVENTSTREAM}/:id/rejected_events`, () => HttpResponse.json({ rejected_events: [], pagination_info: { offset: 0, count: 1, total: 0 } })),
+    http.get(`${EVENTSTREAM}/:id/logs`, () => HttpResponse.json({ logs: [], pagination_info: { offset: 0, count: 20, total: 0 } })),
     http.get('*/api/v1/org/integrations/published-events', ({ request }) => {
       publishedQueries.push(new URL(request.url).searchParams);
       return serve('published-events.json');
@@ -99,6 +102,18 @@ describe('integrations-list.json (GET eventstream)', () => {
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual(sample('integrations-list.json').integrations.map(masked));
     expectNoSecrets(json.stdout + json.stderr);
+  });
+
+  it('nsx status reads it: one row per integration, the stopped ones first and needing attention (exit 6), no secret anywhere', async () => {
+    const r = await nsx(['status', '--json']);
+    expect(r.code, r.stderr).toBe(6);
+    expectNoSecrets(r.stdout + r.stderr);
+    const got = (JSON.parse(r.stdout) as { id: string; status: string; needs_attention: boolean }[]).map((row) => [row.id, row.status, row.needs_attention]);
+    expect(got).toEqual([
+      ['fulfillment-wms', 'stopped', true],
+      ['warehouse-s3-export', 'stopped', true],
+      ['erp-netsuite-orders', 'running', false],
+    ]);
   });
 
   it('integrations get shows one of them in every mode: absent callback_url and ends_at as "-", secrets masked', async () => {
