@@ -11,12 +11,20 @@
 //     and it holds): the tenant is queueing; back off to 0.7x the level, but not below half the last
 //     level whose round still grew (a busy client raises latency too);
 //   - in between: hold (throughput no longer grows).
-// - A 429 or 503: halve the level (at least 1) and pause new calls until Retry-After has passed; the level
-//   that was throttled becomes a ceiling that growth stays below for 20 rounds. Answers of calls already in
+// - A 429 or 503: halve the level (at least 1); the level that was throttled becomes a ceiling that growth
+//   stays below for 20 rounds. Retry-After is honoured: the throttled call is not repeated before it has
+//   passed (apply waits it out, outside the level). A Retry-After of 2 s or more also pauses every new call
+//   until it has passed: the tenant asks for quiet. A shorter one (the header counts whole seconds, so "1"
+//   is the least a server can say, where a 100/s limit has a token again within 10 ms) pauses only the
+//   call it answered: the pace below keeps the others under the limit. Answers of calls already in
 //   flight when it reacted do not halve it again in the same round. A 429 also says the tenant has a rate
-//   limit: from then on calls start at most at 0.9x the rate of answers seen over the last second before
-//   it (a limit is a rate, which a level alone can only meet in coarse steps), raised by 0.5% for each second
-//   without a 429.
+//   limit: from then on calls start at most at 0.95x the rate of answers seen over the last second before
+//   it (0.85x when less than a second was seen: a short window overstates the rate) (a limit is a rate, which a level alone can only meet in coarse steps), raised by 1% for each second
+//   without a 429 (so a limit is met again about every 5 s, costing a 429 or two, and the pace drops 5%).
+//   A later 429 lowers the pace to 0.95x the lower of that rate and the current pace. While paced, the
+//   level is not halved below what the pace needs at the baseline latency (pace x latency, plus 1).
+//   Every start takes a slot of the pace when it is decided (reserve), so calls that become ready at the
+//   same moment (the repeats of one burst of 429s) are spread out, not sent together.
 // - Never above `max`, never below 1.
 
 export type LevelReason = 'start' | 'grow' | 'throttled' | 'latency';
@@ -43,8 +51,11 @@ const JUMP_MARGIN_MS = 5;
 const LATENCY_BACKOFF = 0.7;
 const CEILING_ROUNDS = 20;
 const RATE_WINDOW_MS = 1000;
-const RATE_SHARE = 0.9;
-const RATE_RAISE_PER_S = 0.005;
+const RATE_SHARE = 0.95;
+const SHORT_WINDOW_SHARE = 0.85;
+const RATE_RAISE_PER_S = 0.01;
+/** A Retry-After from this long on pauses every new call, not only the throttled one. */
+export const PAUSE_ALL_FROM_MS = 2000;
 
 export class AdaptiveConcurrency {
   private current: number;
@@ -83,7 +94,7 @@ export class AdaptiveConcurrency {
     return this.current;
   }
 
-  /** Milliseconds before a new call may start (a Retry-After being honoured); 0 = now. */
+  /** Milliseconds before a new call may start (a long Retry-After being honoured, the pace); 0 = now. */
   pauseMs(): number {
     const now = this.now();
     return Math.max(0, this.pausedUntil - now, this.rate === undefined ? 0 : this.nextStartAt - now);
@@ -94,14 +105,19 @@ export class AdaptiveConcurrency {
     return this.rate === undefined ? undefined : this.currentRate();
   }
 
-  /** A call starts now (after pauseMs() reached 0): the next one is paced after it. */
-  starting(): void {
-    if (this.rate === undefined) return;
+  /**
+   * A call is to start: the milliseconds to wait before sending it (a long Retry-After, the pace), its slot
+   * taken now, so that the next caller is paced after it. The slot is counted from when the call should
+   * start, not from when its timer fires: a timer that fires late lets the next call come sooner.
+   */
+  reserve(): number {
     const now = this.now();
-    const interval = 1000 / this.currentRate();
-    // A start that came late (timers fire late) lets the next come sooner, by at most one interval:
-    // otherwise each late timer would lower the pace.
-    this.nextStartAt = Math.max(now - interval, this.nextStartAt) + interval;
+    let at = Math.max(now, this.pausedUntil);
+    if (this.rate !== undefined) {
+      at = Math.max(at, this.nextStartAt);
+      this.nextStartAt = at + 1000 / this.currentRate();
+    }
+    return at - now;
   }
 
   private currentRate(): number {
@@ -156,7 +172,7 @@ export class AdaptiveConcurrency {
   /** A call was answered 429 or 503 (Retry-After in ms when the answer gave one). */
   throttled(status: number, retryAfterMs: number | undefined): LevelChange | undefined {
     if (this.pausedUntil <= this.now()) this.pauseEnd = this.pausedUntil;
-    if (retryAfterMs !== undefined && retryAfterMs > 0) this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
+    if (retryAfterMs !== undefined && retryAfterMs >= PAUSE_ALL_FROM_MS) this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
     this.slowStart = false;
     if (this.reactedThisRound) return undefined;
     this.reactedThisRound = true;
@@ -168,15 +184,19 @@ export class AdaptiveConcurrency {
       const recent = this.answers.filter((t) => t > from).length;
       const span = Math.max(1, now - from);
       const seen = (recent * 1000) / span;
-      const learnt = Math.max(0.5, seen * RATE_SHARE);
+      // Less than a second of answers (a 429 met while still doubling) overstates the rate: a tenant's
+      // burst allowance counts for more in a short window. Take a larger margin then.
+      const learnt = Math.max(0.5, seen * (span < RATE_WINDOW_MS ? SHORT_WINDOW_SHARE : RATE_SHARE));
       this.rate = this.rate === undefined ? learnt : Math.min(learnt, this.currentRate() * RATE_SHARE);
       this.rateSince = Math.max(now, this.pausedUntil);
-      this.nextStartAt = Math.max(this.nextStartAt, this.pausedUntil);
+      this.nextStartAt = Math.max(this.nextStartAt, this.pausedUntil, now);
     }
     this.ceiling = this.current;
     this.ceilingRounds = 0;
     this.lastGood = 1;
-    const next = Math.max(1, Math.floor(this.current / 2));
+    // Paced, the level need not fall below what the pace keeps in flight at the baseline latency.
+    const paced = this.rate !== undefined && this.baseline !== undefined ? Math.ceil((this.currentRate() * this.baseline) / 1000) + 1 : 1;
+    const next = Math.max(1, Math.min(this.current, Math.max(paced, Math.floor(this.current / 2))));
     this.endRound();
     this.reactedThisRound = true;
     const said = `${status}${retryAfterMs !== undefined ? `, Retry-After ${retryAfterMs} ms` : ''}${this.rate !== undefined ? `; pace ${this.rate.toFixed(1)}/s` : ''}`;

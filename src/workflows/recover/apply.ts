@@ -4,7 +4,7 @@
 // through hooks.
 import type { RejectedEvent, RetryResult } from '../../api/schemas.js';
 import { ApiError, NetworkError, UnsafePathParameterError } from '../../errors.js';
-import { NOT_SENT_CODES } from '../../api/http.js';
+import { DEFAULT_RETRY, NOT_SENT_CODES } from '../../api/http.js';
 import type { EventOutcomeKind, EventRecord, JournalWriter } from './journal.js';
 import type { PlanEvent } from './plan.js';
 import { pause } from '../../timers.js';
@@ -216,7 +216,7 @@ async function callOnce(
     attempts: ReadonlyMap<string, number> | undefined;
     onThrottled?: ((status: number, retryAfterMs: number | undefined) => void) | undefined;
     /** --concurrency auto: waits until the controller lets a call start (Retry-After, its pace). */
-    gate?: ((signal: AbortSignal) => Promise<void>) | undefined;
+    gate?: ((signal: AbortSignal, retryAfterMs?: number) => Promise<void>) | undefined;
   },
 ): Promise<CallOutcome> {
   const callOptions: CallOptions = { idempotent: false, signal: ctx.hard };
@@ -262,7 +262,7 @@ async function callOnce(
         if ((error.status === 429 || error.status === 503) && ctx.gate && throttledRepeats < MAX_THROTTLED_REPEATS) {
           // The server did nothing; the controller has halved the level and paces the repeat.
           throttledRepeats++;
-          await ctx.gate(ctx.soft);
+          await ctx.gate(ctx.soft, error.retryAfterMs);
           if (ctx.soft.aborted) return tally({ outcome: 'interrupted', status: null, error: `interrupted while waiting to repeat the call (${message})` });
           round--;
           continue;
@@ -378,6 +378,8 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
   const blocked = new Set<string>();
   const handled = new Set<PlanEvent>();
   let inFlight = 0;
+  /** Calls in flight that wait out a Retry-After (they do not count against the level). */
+  let holding = 0;
   let stopping = false;
   let wake: (() => void) | undefined;
   const notify = (): void => {
@@ -414,9 +416,20 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
   };
   // Under --concurrency auto: a call (or the repeat of a throttled one) starts once the controller's
   // pause (Retry-After) and pace allow.
-  const gate = async (signal: AbortSignal): Promise<void> => {
-    for (let wait = adaptive!.pauseMs(); wait > 0 && !signal.aborted; wait = adaptive!.pauseMs()) await pause(wait, signal);
-    adaptive!.starting();
+  const gate = async (signal: AbortSignal, retryAfterMs?: number): Promise<void> => {
+    if (retryAfterMs !== undefined && retryAfterMs > 0) {
+      // The throttled call waits out its own Retry-After without holding a place of the level: the other
+      // entities go on at the pace the controller learnt from the 429 (a long Retry-After pauses them too).
+      holding++;
+      notify();
+      try {
+        await pause(Math.min(retryAfterMs, DEFAULT_RETRY.maxRetryAfterMs), signal);
+      } finally {
+        holding--;
+      }
+    }
+    const wait = adaptive!.reserve();
+    if (wait > 0) await pause(wait, signal);
   };
   const runOne = async (event: PlanEvent): Promise<void> => {
     const t0 = performance.now();
@@ -468,17 +481,16 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
   if (adaptive) levelChanged(adaptive.started());
   while (!stopping) {
     if (ready.length === 0 && inFlight === 0) break;
-    if (inFlight >= limit() || ready.length === 0) {
+    if (inFlight - holding >= limit() || ready.length === 0) {
       await new Promise<void>((resolve) => (wake = resolve));
       continue;
     }
-    const paused = adaptive?.pauseMs() ?? 0;
-    if (paused > 0) {
-      // A Retry-After is being honoured, or the pace learnt from a 429: no new call starts before then.
-      await pause(paused, soft);
-      continue;
+    const wait = adaptive?.reserve() ?? 0;
+    if (wait > 0) {
+      // A long Retry-After is being honoured, or the pace learnt from a 429: this call starts in its slot.
+      await pause(wait, soft);
+      if (stopping) break;
     }
-    adaptive?.starting();
     await pace.take(soft);
     if (stopping) break;
     const event = calls[ready.pop()!]!;

@@ -93,14 +93,19 @@ export async function watchIntegration(
   let status = 'unknown';
   let stopEntry: LogEntry | undefined;
   for (;;) {
-    const integration = await api.getIntegration(id);
+    // One poll is three independent reads, sent at once (one round trip, not three).
+    const [integration, entries, rejected] = await Promise.all([
+      api.getIntegration(id),
+      newLogEntries(api, id, sinceMs, seenLogs, options.signal),
+      listAllRejected(api, id, { signal: options.signal }),
+    ]);
     status = statusName(integration.status);
-    for (const entry of await newLogEntries(api, id, sinceMs, seenLogs, options.signal)) {
+    for (const entry of entries) {
       if (Date.parse(entry.created_at) < options.sinceMs - 2000) continue;
       if (entry.level !== 'info') problems.push(entry);
       if (/stop/i.test(entry.message) && entry.level !== 'info') stopEntry = entry;
     }
-    for (const ev of await listAllRejected(api, id, { signal: options.signal })) if (!known.has(ev.id)) newRejections.set(ev.id, ev);
+    for (const ev of rejected) if (!known.has(ev.id)) newRejections.set(ev.id, ev);
     const elapsed = Date.now() - started;
     options.onTick?.(elapsed);
     if (!integrationIsRunning(integration) || newRejections.size > 0 || elapsed >= options.durationMs || options.signal?.aborted) break;

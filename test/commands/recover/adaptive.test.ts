@@ -48,6 +48,16 @@ describe('nsx recover --concurrency auto', () => {
     expect(levels.some((l) => l.reason === 'grow')).toBe(true);
     expect(levels.some((l) => l.reason === 'throttled' && String(l.detail).startsWith('429, Retry-After 1000 ms'))).toBe(true);
     expect(Math.max(...levels.map((l) => Number(l.level)))).toBeLessThanOrEqual(8);
+    // Retry-After: 1 holds only the call it answered: that call is repeated a second later, and the
+    // calls of other entities go on meanwhile (at the pace learnt from the 429), not paused with it.
+    const throttled = [...r.stderr.matchAll(/< 429 POST \S+\/rejected_events\/([^/\s]+)\/_retry/g)].map((m) => decodeURIComponent(m[1]!));
+    expect(throttled.length).toBeGreaterThan(0);
+    const first = throttled[0]!;
+    const outcome = lines.find((l) => l.type === 'event' && l.event_id === first);
+    expect(Number(outcome?.duration_ms)).toBeGreaterThanOrEqual(1000);
+    const sentAt = Date.parse(String(lines.find((l) => l.type === 'send' && l.event_id === first)?.at));
+    const meanwhile = log.filter((d) => d.event_id !== first && d.start > sentAt + 200 && d.end < sentAt + 900);
+    expect(meanwhile.length).toBeGreaterThan(5);
     expect(r.stderr).toContain('concurrency 2 (start: start at 2, at most 8)');
     expect(r.stderr).toMatch(/concurrency 2 -> 4 \(grow: round mean \d+ ms \(baseline \d+ ms\)\)/);
     expect(r.stderr).toMatch(/concurrency \d+ -> \d+ \(throttled: 429, Retry-After 1000 ms; pace \d+\.\d\/s\)/);

@@ -48,28 +48,42 @@ describe('AdaptiveConcurrency', () => {
     expect(new AdaptiveConcurrency({ max: 1, now: t.now }).level).toBe(1);
   });
 
-  it('halves on a 429 and pauses new calls until Retry-After has passed', () => {
+  it('halves on a 429 or 503; a Retry-After of 2 s or more pauses new calls until it has passed, a shorter one only the call it answered', () => {
     t = clock();
     const c = new AdaptiveConcurrency({ max: 32, now: t.now });
     round(c, 20);
     round(c, 20);
     expect(c.level).toBe(8);
-    const change = c.throttled(429, 1000);
+    const change = c.throttled(503, 2000);
     expect(change).toMatchObject({ level: 4, from: 8, reason: 'throttled' });
-    // 2 + 4 answers from t=20 ms to t=40 ms (less than a second seen): the pace is 0.9 x 6 / 21 ms.
-    expect(change?.detail).toBe('429, Retry-After 1000 ms; pace 257.1/s');
-    expect(c.pauseMs()).toBe(1000);
+    expect(change?.detail).toBe('503, Retry-After 2000 ms');
+    expect(c.pauseMs()).toBe(2000);
     t.advance(400);
-    expect(c.pauseMs()).toBe(600);
-    // The other calls of that burst answered 429 too: no second halving in the same round, the pause kept.
-    expect(c.throttled(429, 1000)).toBeUndefined();
+    expect(c.pauseMs()).toBe(1600);
+    // The other calls of that burst answered 503 too: no second halving in the same round, the pause kept.
+    expect(c.throttled(503, 2000)).toBeUndefined();
     expect(c.level).toBe(4);
-    expect(c.pauseMs()).toBe(1000);
-    t.advance(1000);
+    expect(c.pauseMs()).toBe(2000);
+    t.advance(2000);
     expect(c.pauseMs()).toBe(0);
+
+    // A 429 with Retry-After: 1, the least the header can say: only the call it answered waits it out
+    // (apply does); new calls keep the pace learnt from the 429, with no pause. Paced, the level is not
+    // halved below what the pace keeps in flight at the baseline latency.
+    const d = new AdaptiveConcurrency({ max: 32, now: t.now });
+    round(d, 20);
+    round(d, 20);
+    const paced = d.throttled(429, 1000);
+    // 2 + 4 answers from t=20 ms to t=40 ms (less than a second seen, so the larger margin): the pace is 0.85 x 6 / 21 ms.
+    expect(paced?.detail).toBe('429, Retry-After 1000 ms; pace 242.9/s');
+    expect(paced).toMatchObject({ level: 6, from: 8 }); // 242.9/s x 20 ms = 4.9 in flight: 5, + 1
+    expect(d.pauseMs()).toBe(0);
+    expect(d.reserve()).toBe(0);
+    expect(d.pauseMs()).toBeCloseTo(1000 / d.pace!, 5);
+    expect(d.pauseMs()).toBeLessThan(10);
   });
 
-  it('after a 429, starts calls at the pace learnt from the last second of answers, raised 0.5% a second', () => {
+  it('after a 429, starts calls at the pace learnt from the last second of answers, raised 1% a second', () => {
     t = clock();
     const c = new AdaptiveConcurrency({ max: 32, now: t.now });
     for (let i = 0; i < 200; i++) {
@@ -77,18 +91,26 @@ describe('AdaptiveConcurrency', () => {
       c.answered(20);
     }
     expect(c.pace).toBeUndefined();
-    c.starting();
-    expect(c.pauseMs()).toBe(0); // no pace before a 429
+    expect(c.reserve()).toBe(0); // no pace before a 429
+    expect(c.reserve()).toBe(0);
     c.throttled(429, 1000);
-    expect(c.pace).toBeCloseTo(90, 5); // 0.9 x the 100 answers of the last second
-    t.advance(1000); // the Retry-After has passed
-    expect(c.pauseMs()).toBe(0);
-    c.starting();
-    expect(c.pauseMs()).toBeCloseTo(1000 / 90, 5);
-    t.advance(1000 / 90);
+    expect(c.pace).toBeCloseTo(95, 5); // 0.95 x the 100 answers of the last second
+    expect(c.pauseMs()).toBe(0); // a 1 s Retry-After holds only the call it answered
+    // Three calls ready at once (the repeats of one burst): each takes the next slot of the pace.
+    expect(c.reserve()).toBe(0);
+    expect(c.reserve()).toBeCloseTo(1000 / 95, 5);
+    expect(c.reserve()).toBeCloseTo(2000 / 95, 5);
+    t.advance(3000 / 95);
     expect(c.pauseMs()).toBeCloseTo(0, 5);
     t.advance(10_000);
-    expect(c.pace).toBeCloseTo(90 * 1.05, 1); // ten seconds without a 429
+    expect(c.pace).toBeCloseTo(95 * 1.1, 0); // ten seconds without a 429: +1% a second
+    // A later 429, after a second of answers at 80/s: 0.95x the lower of that rate and the pace.
+    for (let i = 0; i < 80; i++) {
+      t.advance(12.5);
+      c.answered(20);
+    }
+    c.throttled(429, 1000);
+    expect(c.pace).toBeCloseTo(0.95 * 80, 0);
     // A 503 (not a rate limit) halves the level and honours Retry-After, but learns no pace.
     const d = new AdaptiveConcurrency({ max: 32, now: t.now });
     d.answered(20);

@@ -39,14 +39,25 @@ export async function diagnose(
   },
   emit: EmitRecoverEvent,
 ): Promise<DiagnoseResult> {
-  const { signal } = options;
-  const integration = await api.getIntegration(id);
-  const logs = await firstLogEntries(api, id, signal);
+  // The three reads are independent: sent at once, they cost one round trip instead of three. The listing
+  // is abandoned when the integration or its log cannot be read (that error is the one to tell).
+  const listing = new AbortController();
+  const signal = AbortSignal.any([options.signal, listing.signal]);
+  const rejectedRead = listAllRejected(api, id, { signal, parallel: options.parallel });
+  rejectedRead.catch(() => undefined); // awaited below; an early failure of the others must not leave it unhandled
+  let integration: Integration;
+  let logs: LogEntry[];
+  try {
+    [integration, logs] = await Promise.all([api.getIntegration(id), firstLogEntries(api, id, options.signal)]);
+  } catch (error) {
+    listing.abort();
+    throw error;
+  }
   await options.afterContext?.();
   await emit({ type: 'reading' });
   let rejected: RejectedEvent[];
   try {
-    rejected = await listAllRejected(api, id, { signal, parallel: options.parallel });
+    rejected = await rejectedRead;
   } finally {
     await emit({ type: 'read' });
   }
