@@ -13,17 +13,26 @@ const IN_PROCESS = [
   'test/{api,workflows,input,config}/**/*.test.ts',
 ];
 
+// The tests whose subject is the process itself: the built CLI spawned (launcher, packed install, exit on
+// signals, the README's commands in bash), a real terminal (tmux) and real shells (completion). They need
+// dist/ and most of the CPU: `npm run test:e2e` builds and runs them; `npm test` runs the rest, which
+// imports src/ directly and needs no build. CI runs both (.ci/run).
+const E2E = ['test/e2e/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    // e2e tests spawn the built CLI and real servers on loopback; two cores, so keep workers modest.
     pool: 'forks',
+    // Two cores. The e2e tests are CPU-bound (each spawns node), so two workers; `npm test` passes
+    // --maxWorkers 4, since its tests mostly wait on loopback servers and timers.
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default'],
     projects: [
       { extends: true, test: { name: 'in-process', include: IN_PROCESS, isolate: false } },
-      { extends: true, test: { name: 'process', include: ['test/**/*.test.ts'], exclude: [...IN_PROCESS, 'node_modules/**'] } },
+      // Unit tests that need a worker of their own (they change process state, or spawn a helper script).
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...IN_PROCESS, ...E2E, 'node_modules/**'] } },
+      { extends: true, test: { name: 'e2e', include: E2E } },
     ],
   },
 });

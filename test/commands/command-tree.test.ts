@@ -10,7 +10,8 @@ import type { replay } from '../../src/commands/integrations/replay.js';
 import type { list } from '../../src/commands/integrations/list.js';
 import type { retry } from '../../src/commands/rejected/retry.js';
 import type { recover } from '../../src/commands/recover/index.js';
-import { ROOT, runNsx } from '../helpers/cli.js';
+import { ROOT } from '../helpers/cli.js';
+import { runNsxInProcess } from '../helpers/run-nsx-in-process.js';
 
 describe('a verb declaration', () => {
   it('types the handler: positional arguments and options as declared (checked by npm run typecheck)', () => {
@@ -33,7 +34,7 @@ describe('a verb declaration', () => {
   });
 
   it('enforces a declared conflict before anything runs: stock import --upload-url with --upload-url-env is exit 2', async () => {
-    const r = await runNsx(['stock', 'import', 'stock.csv', '--upload-url', 'https://bucket.example.com/put', '--upload-url-env', 'PUT_URL']);
+    const r = await runNsxInProcess(['stock', 'import', 'stock.csv', '--upload-url', 'https://bucket.example.com/put', '--upload-url-env', 'PUT_URL']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/option '--upload-url-env <name>' cannot be used with option '--upload-url <url>'/);

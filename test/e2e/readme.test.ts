@@ -39,13 +39,15 @@ function runnable(line: string): string {
 }
 
 const SKIPPED: Record<string, string> = {
-  'npm test': '.ci/run runs it (it is the whole suite, this test included)',
+  'npm test && npm run test:e2e': '.ci/run runs both (the whole suite, this test included)',
+  'npm test': '.ci/run runs it',
+  'npm run test:e2e': '.ci/run runs it (this test included)',
   'npm run typecheck': '.ci/run runs it',
   'npm run lint:layers': '.ci/run runs it',
   '.ci/run': 'CI itself: installs packages and runs the whole suite; not run from inside the suite',
   'npm run bench': 'benchmarks take minutes and want an idle machine; not a test',
   'npm run bench -- startup': 'a benchmark; not a test',
-  'npm run completions': 'rewrites completions/ in the checkout; test/commands/completion.test.ts fails when they differ from what it writes',
+  'npm run completions': 'rewrites completions/ in the checkout; test/e2e/completion.test.ts fails when they differ from what it writes',
   'npm ci && npm pack': 'builds and packs the checkout; test/e2e/foundation.test.ts packs and installs it',
   'npm install -g ./nsx-*.tgz': 'a global install changes the machine; test/e2e/foundation.test.ts installs the pack into a temp prefix',
   'nsx sandbox start': 'a foreground server on the fixed port 4545; test/commands/sandbox and test/e2e cover it (this test starts its own on a free port)',

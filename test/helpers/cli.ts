@@ -1,5 +1,5 @@
 // Runs the built nsx (bin/nsx.cjs -> dist/) as a child process, in an isolated environment: its own
-// config/state/cache dirs, no colours, no inherited NSX_* variables. `npm test` builds dist/ first.
+// config/state/cache dirs, no colours, no inherited NSX_* variables. `npm run test:e2e` builds dist/ first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

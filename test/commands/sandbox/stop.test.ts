@@ -1,5 +1,5 @@
 // `nsx sandbox start` and `nsx sandbox receiver` run until they are asked to stop: Ctrl-C or SIGTERM as the
-// run's IO delivers them (a spawned nsx gets them as signals: test/sandbox/cli.test.ts, test/e2e/truths).
+// run's IO delivers them (a spawned nsx gets them as signals: test/e2e/sandbox-cli.test.ts, test/e2e/truths).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
