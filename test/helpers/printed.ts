@@ -1,10 +1,11 @@
 // Runs a command line exactly as nsx printed it (a hint), through a POSIX shell whose PATH finds `nsx` as
 // the built CLI: the test proves the hint runs as printed, quoting included.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childEnv, NSX_BIN, ROOT, type RunResult } from './cli.js';
+import { runNsxInProcess, type InProcessResult } from './run-nsx-in-process.js';
 import { startTmux, type TmuxSession } from './tmux.js';
 
 let shimDir: string | undefined;
@@ -49,6 +50,18 @@ export function runPrinted(command: string, env: Record<string, string | undefin
     });
     child.stdin.end();
   });
+}
+
+/**
+ * Runs the printed command line in-process (no build needed): a POSIX shell parses it exactly as a user's
+ * would (quoting, $VARIABLES from `env`) and hands the words to a function in place of `nsx`; nsx then runs
+ * with those arguments and `env`. For in-process command tests; runPrinted spawns the built CLI.
+ */
+export function runPrintedInProcess(command: string, env: Record<string, string | undefined>): Promise<InProcessResult> {
+  if (!command.startsWith('nsx ')) throw new Error(`"${command}" is not an nsx command`);
+  const words = spawnSync('/bin/sh', ['-c', `nsx() { printf '%s\\0' "$@"; }; ${command}`], { env: childEnv(env), encoding: 'utf8' });
+  if (words.status !== 0) throw new Error(`sh could not parse "${command}": ${words.stderr}`);
+  return runNsxInProcess(words.stdout.split('\0').slice(0, -1), { env });
 }
 
 /** Runs the printed command line in a real terminal (for hints that ask before acting). */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runNsxInProcess } from '../../helpers/run-nsx-in-process.js';
 import { isolatedHome } from '../../helpers/cli.js';
 import { serveHandlers } from '../../helpers/msw-loopback.js';
-import { printedCommand, runPrinted } from '../../helpers/printed.js';
+import { printedCommand, runPrintedInProcess } from '../../helpers/printed.js';
 import { h, received, state, snapshot, keyFile, patches, useUpdateSandbox } from './update-sandbox.js';
 
 useUpdateSandbox();
@@ -98,7 +98,7 @@ describe('integrations update', () => {
   it('the hint of "nothing to change" runs as printed', async () => {
     const r = await h.nsx(['integrations', 'update', 'erp-orders']);
     expect(r.code).toBe(2);
-    const help = await runPrinted(printedCommand(r.stderr, 'see: '), h.env);
+    const help = await runPrintedInProcess(printedCommand(r.stderr, 'see: '), h.env);
     expect(help.code, help.stderr).toBe(0);
     expect(help.stdout).toContain('Rotating the api key without losing events');
   });
@@ -143,7 +143,7 @@ describe('integrations update against a NewStore that replaces callback_paramete
       const patch = server.requests.filter((q) => q.method === 'PATCH');
       expect(patch.map((q) => JSON.parse(q.body))).toEqual([{ callback_parameters: { api_key: 'new-key-2' } }]);
       expect(r.stderr).toMatch(/warning: erp no longer shows its callback URL https:\/\/erp\.example\.com\/hook \(now: none\)/);
-      const again = await runPrinted(printedCommand(r.stderr, 'Set both again with: '), { ...env, K: 'new-key-2' });
+      const again = await runPrintedInProcess(printedCommand(r.stderr, 'Set both again with: '), { ...env, K: 'new-key-2' });
       expect(again.code, again.stderr).toBe(0);
       const both = { callback_url: 'https://erp.example.com/hook', api_key: 'new-key-2' };
       expect(JSON.parse(server.requests.filter((q) => q.method === 'PATCH').at(-1)!.body)).toEqual({ callback_parameters: both });
@@ -168,7 +168,7 @@ describe('integrations update against a NewStore that replaces callback_paramete
       const r = await runNsxInProcess(['integrations', 'update', 'erp', '--callback-url', 'https://erp2.example.com/hook', '--yes'], { env });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^error: NewStore accepted the update but erp still shows callback_url https:\/\/erp\.example\.com\/hook, not https:\/\/erp2\.example\.com\/hook$/m);
-      const check = await runPrinted(printedCommand(r.stderr, 'check it with: '), env);
+      const check = await runPrintedInProcess(printedCommand(r.stderr, 'check it with: '), env);
       expect(check.code, check.stderr).toBe(0);
       expect(check.stdout).toMatch(/^callback url +https:\/\/erp\.example\.com\/hook$/m);
     } finally {
