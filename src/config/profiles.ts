@@ -422,7 +422,12 @@ export function unknownProfileError(name: string): UsageError {
   });
 }
 
-export function resolveSettings(flags: GlobalOptions & { sandbox?: boolean | undefined }, env: NodeJS.ProcessEnv = currentIO().env): Settings {
+export function resolveSettings(
+  flags: GlobalOptions & { sandbox?: boolean | undefined },
+  env: NodeJS.ProcessEnv = currentIO().env,
+  /** readProfile false: no profile is read, not even the current one (auth login checks what it would save). */
+  options: { readProfile?: boolean } = {},
+): Settings {
   const sources: Settings['sources'] = {};
   const pick = <K extends keyof Settings['sources']>(
     key: K,
@@ -439,8 +444,8 @@ export function resolveSettings(flags: GlobalOptions & { sandbox?: boolean | und
   const [profileName, profileSource] = selectedProfile(flags, env);
   sources.profile = profileSource;
 
-  const profile = getProfile(profileName);
-  if ((flags.profile || env.NSX_PROFILE) && !profile) throw unknownProfileError(profileName);
+  const profile = options.readProfile === false ? undefined : getProfile(profileName);
+  if (options.readProfile !== false && (flags.profile || env.NSX_PROFILE) && !profile) throw unknownProfileError(profileName);
   const p = profile ?? {};
 
   const tenant = pick('tenant', flags.tenant, env.NSX_TENANT, p.tenant);

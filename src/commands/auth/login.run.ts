@@ -58,7 +58,7 @@ export async function run(ctx: CommandContext, _args: ArgsOf<typeof login>, opts
       NSX_TOKEN_URL: fallback('NSX_TOKEN_URL', merged['token-url']),
       NSX_CLIENT_ID: clientId,
       NSX_CLIENT_SECRET: secret,
-    });
+    }, { readProfile: false }); // the current profile is not the one being saved: none of its values count
     const { createTokens } = await import('../../config/api-client.js');
     const tokens = createTokens({ ...settings, profile: name }, {
       trace: (l) => output.debug(`http: ${l}`),
