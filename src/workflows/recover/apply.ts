@@ -380,6 +380,11 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
   let inFlight = 0;
   /** Calls in flight that wait out a Retry-After (they do not count against the level). */
   let holding = 0;
+  /** Held calls waiting for room under the cap; woken whenever a call ends. */
+  const slotWaiters: Array<() => void> = [];
+  const slotFreed = (): void => {
+    for (const resolve of slotWaiters.splice(0)) resolve();
+  };
   let stopping = false;
   let wake: (() => void) | undefined;
   const notify = (): void => {
@@ -393,6 +398,7 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
     // Calls in flight get a moment to finish; after that they are cut off (their outcome stays unknown).
     graceTimer = setTimeout(() => hardController.abort(soft.reason), options.graceMs ?? 1500);
     notify();
+    slotFreed();
   };
   if (soft.aborted) onAbort();
   else soft.addEventListener('abort', onAbort, { once: true });
@@ -424,6 +430,8 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
       notify();
       try {
         await pause(Math.min(retryAfterMs, DEFAULT_RETRY.maxRetryAfterMs), signal);
+        // Back on the wire only with room under the cap: never more than --max-concurrency calls at once.
+        while (inFlight - holding >= concurrency && !signal.aborted) await new Promise<void>((resolve) => slotWaiters.push(resolve));
       } finally {
         holding--;
       }
@@ -493,6 +501,7 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
     }
     await pace.take(soft);
     if (stopping) break;
+    if (inFlight - holding >= limit()) continue; // a held call took the room while this one waited its slot
     const event = calls[ready.pop()!]!;
     if (blocked.has(event.entity)) {
       handled.add(event);
@@ -505,6 +514,7 @@ export async function applyPlan(api: RejectedEventCalls, integration: string, ev
     inFlight++;
     const call = run(event).finally(() => {
       inFlight--;
+      slotFreed();
       inFlightCalls.delete(call);
       notify();
     });

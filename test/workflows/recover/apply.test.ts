@@ -177,6 +177,23 @@ describe('applyPlan', () => {
     expect(result.records[1]!.error).toContain('409');
   });
 
+  it('--concurrency auto: a throttled call waits out its Retry-After outside the level, but is repeated only with room under the cap', async () => {
+    // 16 entities; every first call answers 429 with a 60 ms Retry-After: the held calls pile up (each frees
+    // its place in the level), then come back together, and still never more than 4 are in flight.
+    const events = Array.from({ length: 16 }, (_, i) => planEvent(String(i), `E${i}`));
+    const throttledOnce = Object.fromEntries(
+      events.map((e) => [e.id, (n: number) => (n === 1 ? new ApiError({ status: 429, method: 'POST', url: 'http://x/_retry', retryAfterMs: 60 }) : { id: e.id, delivered: true })]),
+    );
+    const { api, stats, calls } = fakeApi(events, throttledOnce, 20);
+    const result = await applyPlan(api, 'erp-orders', events, { ...base, concurrency: 4, adaptive: {}, onError: 'stop' });
+    expect(result.records.map((r) => r.outcome)).toEqual(events.map(() => 'delivered'));
+    expect(calls).toHaveLength(32); // each event: the 429, then its repeat
+    expect(stats.overlaps).toBe(0);
+    expect(stats.maxParallel).toBeGreaterThan(1);
+    expect(stats.maxParallel).toBeLessThanOrEqual(4);
+    for (const r of result.records) expect(r.duration_ms).toBeGreaterThanOrEqual(60);
+  });
+
   it('gives up on an event after repeated server errors that each did nothing (read after each)', async () => {
     const events = [planEvent('1', 'A')];
     const { api, calls, reads, attemptsBefore } = fakeApi(events, { '1': () => apiError(500) });
