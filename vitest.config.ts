@@ -23,7 +23,7 @@ export default defineConfig({
   test: {
     pool: 'forks',
     // Two cores. The e2e tests are CPU-bound (each spawns node), so two workers; `npm test` passes
-    // --maxWorkers 4, since its tests mostly wait on loopback servers and timers.
+    // --maxWorkers 6, since its tests mostly wait on loopback servers and timers.
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
