@@ -9,16 +9,14 @@ import { formatDuration, parseDuration } from '../../input/time.js';
 import { openMetricsText, type GaugeFamily } from '../../output/openmetrics.js';
 import { sleep } from '../../timers.js';
 import { targetTenant } from '../context.js';
-import { parseFailureRate, readTenantStatus, type IntegrationStatus } from '../../workflows/status/read.js';
+import { parseMaxFailureRate } from '../../input/numbers.js';
+import { readTenantStatus, type IntegrationStatus } from '../../workflows/status/read.js';
 import { ABSENT, destination } from '../integrations/shared.js';
 
 export const DEFAULT_MAX_FAILURE_RATE = 0.05;
 
 export function maxFailureRateOf(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_MAX_FAILURE_RATE;
-  const rate = parseFailureRate(text);
-  if (rate === undefined) throw new UsageError(`--max-failure-rate: "${text}" is not a rate from 0 to 1 (examples: 0.05, 5%)`);
-  return rate;
+  return text === undefined ? DEFAULT_MAX_FAILURE_RATE : parseMaxFailureRate(text);
 }
 
 /** A row as json/ndjson print it. */

@@ -129,6 +129,3 @@ export async function readTenantStatus(api: EventStreamApi, options: StatusOptio
   });
   return rows.sort((a, b) => Number(b.attention.length > 0) - Number(a.attention.length > 0) || b.attention.length - a.attention.length || a.id.localeCompare(b.id));
 }
-
-/** Moved to src/input/numbers.ts (recover's --max-failure-rate reads it too); kept here for its importers. */
-export { parseFailureRate } from '../../input/numbers.js';
