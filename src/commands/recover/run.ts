@@ -65,6 +65,12 @@ function writableDir(file: string, flag: string): string {
 }
 
 /** Every flag checked before any request is sent (exit 2). */
+/** A --concurrency other than auto: a whole number from 1 to MAX_CONCURRENCY. */
+function fixedConcurrency(text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`--concurrency: "${text}" must be auto or a whole number from 1 to ${MAX_CONCURRENCY}`);
+  return parseWholeNumber(text, '--concurrency', { min: 1, max: MAX_CONCURRENCY });
+}
+
 export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverOptions {
   const id = parseIntegrationId(rawId);
   const rules = parseRecoverRules({ drop: flags.drop ?? [], skip: flags.skip ?? [], only: flags.only ?? [] });
@@ -98,15 +104,7 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
   const adaptive = flags.concurrency === 'auto';
   const maxConcurrency = flags.maxConcurrency === undefined ? undefined : parseWholeNumber(flags.maxConcurrency, '--max-concurrency', { min: 1, max: MAX_CONCURRENCY });
   if (maxConcurrency !== undefined && !adaptive) throw new UsageError('--max-concurrency goes with --concurrency auto (a number is a fixed level)');
-  const concurrency = adaptive
-    ? (maxConcurrency ?? DEFAULT_MAX_CONCURRENCY)
-    : flags.concurrency === undefined
-      ? undefined
-      : /^\d+$/.test(flags.concurrency.trim())
-        ? parseWholeNumber(flags.concurrency, '--concurrency', { min: 1, max: MAX_CONCURRENCY })
-        : (() => {
-            throw new UsageError(`--concurrency: "${flags.concurrency}" must be auto or a whole number from 1 to ${MAX_CONCURRENCY}`);
-          })();
+  const concurrency = adaptive ? (maxConcurrency ?? DEFAULT_MAX_CONCURRENCY) : flags.concurrency === undefined ? undefined : fixedConcurrency(flags.concurrency);
   if (flags.rate !== undefined) runFlags.push('--rate', flags.rate);
   const sessionFlags: string[] = [];
   if (flags.allowRemaining !== undefined) sessionFlags.push('--allow-remaining', flags.allowRemaining);

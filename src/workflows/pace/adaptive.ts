@@ -111,13 +111,9 @@ export class AdaptiveConcurrency {
    * start, not from when its timer fires: a timer that fires late lets the next call come sooner.
    */
   reserve(): number {
-    const now = this.now();
-    let at = Math.max(now, this.pausedUntil);
-    if (this.rate !== undefined) {
-      at = Math.max(at, this.nextStartAt);
-      this.nextStartAt = at + 1000 / this.currentRate();
-    }
-    return at - now;
+    const wait = this.pauseMs();
+    if (this.rate !== undefined) this.nextStartAt = this.now() + wait + 1000 / this.currentRate();
+    return wait;
   }
 
   private currentRate(): number {

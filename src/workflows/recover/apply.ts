@@ -2,6 +2,7 @@
 // run strictly one after another in plan order; different entities run in parallel up to `concurrency`.
 // Every call is journaled before it is sent and when its outcome is known. No terminal I/O: progress goes
 // through hooks.
+import type { CallOptions } from '../../api/eventstream.js';
 import type { RejectedEvent, RetryResult } from '../../api/schemas.js';
 import { ApiError, NetworkError, UnsafePathParameterError } from '../../errors.js';
 import { DEFAULT_RETRY, NOT_SENT_CODES } from '../../api/http.js';
@@ -12,7 +13,6 @@ import { answerText } from './signature.js';
 import { findRejectedEvent } from '../rejected/listing.js';
 import { AdaptiveConcurrency, type LevelChange } from '../pace/adaptive.js';
 
-type CallOptions = { idempotent?: boolean; signal?: AbortSignal; onThrottled?: (status: number, retryAfterMs: number | undefined) => void; noThrottleRetry?: boolean };
 
 /** Under --concurrency auto, 429/503 repeats of one call (each waits for the controller's pause): at most. */
 const MAX_THROTTLED_REPEATS = 30;
