@@ -23,7 +23,7 @@ import { diagnose, nothingToDo, startWanted } from './steps/diagnose.js';
 import { gateStep } from './steps/gate.js';
 import { chooseRun, dryRunEnding, inProgressEvent, paceOf, planRun, refuseSilentCarryOver, ruleWords, typedRules, type RunPlace } from './steps/plan.js';
 import { reportRun, type RunRecord } from './steps/report.js';
-import { startStep } from './steps/start.js';
+import { startStep, statusReadDuringGate } from './steps/start.js';
 import { watchStep } from './steps/watch.js';
 
 export { listingParallelism } from './verify.js';
@@ -328,6 +328,7 @@ class RecoverRun {
       return this.report(applied.end);
     }
 
+    const status = statusReadDuringGate(api, id, willTryStart);
     const gated = await gateStep(
       api,
       id,
@@ -341,7 +342,7 @@ class RecoverRun {
     }
     this.remaining = gated.remaining.length;
 
-    const start = await startStep(api, id, { startWanted: willTryStart, startFlag: o.start, partialError: gated.partialError, journal }, this.emit);
+    const start = await startStep(api, id, { startWanted: willTryStart, startFlag: o.start, partialError: gated.partialError, journal, status }, this.emit);
     if (start.kind === 'not-started') return this.report(start.end);
     this.started = start.started;
     this.statusAfter = 'running';

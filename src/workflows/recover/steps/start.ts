@@ -1,6 +1,6 @@
 // Step 8 of recover: start the integration, unless --no-start or a finished replay says not to. An
 // integration already running is not started twice.
-import { integrationIsRunning } from '../../../api/schemas.js';
+import { type Integration, integrationIsRunning } from '../../../api/schemas.js';
 import { ExitCode, type PartialFailureError } from '../../../errors.js';
 import { nsxCommand } from '../../../hints.js';
 import type { JournalWriter } from '../journal.js';
@@ -24,6 +24,11 @@ export async function startStep(
     startFlag: boolean;
     partialError: PartialFailureError | undefined;
     journal: Pick<JournalWriter, 'append'>;
+    /**
+     * The integration as read while the gate listed (statusReadDuringGate): the start decides on it,
+     * one round trip sooner than a read of its own after the gate. Read now when absent.
+     */
+    status?: Promise<Integration> | undefined;
   },
   emit: EmitRecoverEvent,
 ): Promise<StartStepResult> {
@@ -40,7 +45,7 @@ export async function startStep(
       },
     };
   }
-  const current = await api.getIntegration(id);
+  const current = await (input.status ?? api.getIntegration(id));
   const startMs = Date.now();
   let started = false;
   if (!integrationIsRunning(current)) {
@@ -50,4 +55,17 @@ export async function startStep(
   await emit({ type: 'started', started });
   input.journal.append({ type: 'phase', at: new Date().toISOString(), phase: 'start', detail: { started, was: current.status } });
   return { kind: 'running', started, startMs };
+}
+
+/**
+ * Reads the integration's status while the gate lists, for the start to decide on (startStep's status):
+ * a read no older than the gate's own listings, which the start relies on too. When the run will not
+ * start it, nothing is read. A refused or interrupted gate leaves the answer unused: its failure, if it
+ * fails, is met (and reported) only by a start that awaits it.
+ */
+export function statusReadDuringGate(api: Pick<IntegrationReads, 'getIntegration'>, id: string, willStart: boolean): Promise<Integration> | undefined {
+  if (!willStart) return undefined;
+  const read = api.getIntegration(id);
+  read.catch(() => undefined);
+  return read;
 }

@@ -1,7 +1,7 @@
 // start: the integration is started on the server unless --no-start (or a finished replay) says not to.
 import { describe, expect, it } from 'vitest';
 import { PartialFailureError } from '../../../../src/errors.js';
-import { startStep } from '../../../../src/workflows/recover/steps/start.js';
+import { startStep, statusReadDuringGate } from '../../../../src/workflows/recover/steps/start.js';
 import { journalPhases, stepSandboxPerTest, type StepSandbox } from './sandbox-client.js';
 
 const freshSandbox = stepSandboxPerTest();
@@ -41,5 +41,35 @@ describe('start', () => {
     const again = await startStep(s.client.eventstream, 'erp-orders', { startWanted: true, startFlag: true, partialError: undefined, journal }, s.emit);
     expect(again).toMatchObject({ kind: 'running', started: false });
     expect(s.statusOf('erp-orders')).toBe('running');
+  });
+
+  it('decides on the status read during the gate, not on a read of its own after it', async () => {
+    s = await freshSandbox();
+    let reads = 0;
+    const api = {
+      getIntegration: (id: string) => (reads++, s.client.eventstream.getIntegration(id)),
+      startIntegration: (id: string) => s.client.eventstream.startIntegration(id),
+    };
+    expect(statusReadDuringGate(api, 'erp-orders', false)).toBeUndefined();
+    expect(reads).toBe(0);
+    const status = statusReadDuringGate(api, 'erp-orders', true);
+    expect(reads).toBe(1);
+    const journal = journalPhases();
+    const r = await startStep(api, 'erp-orders', { startWanted: true, startFlag: true, partialError: undefined, journal, status }, s.emit);
+    expect(r).toMatchObject({ kind: 'running', started: true });
+    expect(reads).toBe(1);
+    expect(s.statusOf('erp-orders')).toBe('running');
+    expect(journal.lines).toMatchObject([{ type: 'phase', phase: 'start', detail: { started: true, was: 'stopped' } }]);
+  });
+
+  it('a status read that fails while the gate lists is no unhandled rejection; the start meets its error', async () => {
+    s = await freshSandbox();
+    const failure = new Error('status read failed');
+    const api = { getIntegration: () => Promise.reject(failure), startIntegration: () => Promise.resolve() };
+    const status = statusReadDuringGate(api, 'erp-orders', true);
+    // A refused gate would drop it here; vitest fails a test on an unhandled rejection.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await expect(startStep(api, 'erp-orders', { startWanted: true, startFlag: true, partialError: undefined, journal: journalPhases(), status }, s.emit)).rejects.toBe(failure);
+    expect(s.statusOf('erp-orders')).toBe('stopped');
   });
 });
