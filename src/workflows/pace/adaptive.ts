@@ -6,7 +6,8 @@
 //   round's mean latency is compared with the baseline (the lowest round mean seen so far):
 //   - at most 1.5x the baseline: more calls in flight still mean more calls per second (Little's law:
 //     throughput = level / latency), so grow: double while no trouble has been seen yet (slow start),
-//     afterwards +1 per round;
+//     and at least to what sends 160 calls a second at the round's latency (8 at 50 ms: slow rounds are
+//     few), afterwards +1 per round;
 //   - above 2x the baseline + 5 ms in two rounds in a row (a latency jump; one such round may be noise,
 //     and it holds): the tenant is queueing; back off to 0.7x the level, but not below half the last
 //     level whose round still grew (a busy client raises latency too);
@@ -46,6 +47,8 @@ export interface AdaptiveOptions {
 
 const MIN_ROUND = 2;
 const GROW_BELOW = 1.5;
+/** While doubling, a round also grows the level to what sends this many calls a second at its latency. */
+const SLOW_START_RATE = 160;
 const JUMP_ABOVE = 2;
 const JUMP_MARGIN_MS = 5;
 const LATENCY_BACKOFF = 0.7;
@@ -155,7 +158,10 @@ export class AdaptiveConcurrency {
       return undefined; // one round may be noise: a second one in a row backs off
     }
     if (mean <= base * GROW_BELOW) {
-      const wanted = this.slowStart ? this.current * 2 : this.current + 1;
+      // Doubling, and at least what sends SLOW_START_RATE calls a second at this round's latency: the
+      // rounds to the cap cost a latency each, so slow calls climb in fewer of them. A tenant's limit is a
+      // rate: the jump sends 160 calls a second, where doubling at 20 ms reaches 200 in its third round.
+      const wanted = this.slowStart ? Math.max(this.current * 2, Math.ceil((mean * SLOW_START_RATE) / 1000)) : this.current + 1;
       const limit = Math.min(this.max, this.ceiling === undefined ? this.max : this.ceiling - 1);
       const next = Math.max(this.current, Math.min(wanted, limit));
       this.lastGood = this.current;

@@ -29,10 +29,36 @@ describe('AdaptiveConcurrency', () => {
     expect(c.started()).toEqual({ level: 2, from: 0, reason: 'start', detail: 'start at 2, at most 32' });
     const levels = [c.level];
     for (let i = 0; i < 6; i++) {
-      round(c, 50);
+      round(c, 20);
       levels.push(c.level);
     }
     expect(levels).toEqual([2, 4, 8, 16, 32, 32, 32]);
+  });
+
+  it('while doubling, grows at least to what sends 160 calls a second at the round\'s latency: slow rounds are few', () => {
+    const climb = (latencyMs: number, max = 32): number[] => {
+      t = clock();
+      const c = new AdaptiveConcurrency({ max, now: t.now });
+      const levels = [c.level];
+      while (levels.length < 8 && (levels.length < 2 || levels.at(-1) !== levels.at(-2))) {
+        round(c, latencyMs);
+        levels.push(c.level);
+      }
+      return levels.slice(0, -1);
+    };
+    expect(climb(20)).toEqual([2, 4, 8, 16, 32]); // 3.2 in flight is 160/s: doubling is faster
+    expect(climb(50)).toEqual([2, 8, 16, 32]); // 8 in flight at 50 ms is 160/s
+    expect(climb(65)).toEqual([2, 11, 22, 32]);
+    expect(climb(250)).toEqual([2, 32]);
+    expect(climb(250, 12)).toEqual([2, 12]); // never above the cap
+    // Once trouble was seen (here a 429), growth is +1 a round at any latency.
+    t = clock();
+    const c = new AdaptiveConcurrency({ max: 32, now: t.now });
+    round(c, 200);
+    c.throttled(503, undefined);
+    const after = c.level;
+    round(c, 200);
+    expect(c.level).toBe(after + 1);
   });
 
   it('never goes above --max-concurrency, even when it is not a power of two', () => {
@@ -139,8 +165,7 @@ describe('AdaptiveConcurrency', () => {
   it('backs off on a latency jump and holds while latency is raised but not jumping', () => {
     t = clock();
     const c = new AdaptiveConcurrency({ max: 32, now: t.now });
-    round(c, 50);
-    round(c, 50);
+    round(c, 50); // 2 -> 8: 160 calls a second at 50 ms
     expect(c.level).toBe(8);
     expect(round(c, 90)).toEqual([]); // 1.8x: throughput no longer grows, hold
     expect(c.level).toBe(8);
