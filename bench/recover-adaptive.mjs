@@ -69,7 +69,7 @@ try {
   const c1 = {};
   c1.auto = await measure('1', 'auto', 1000, L1, () => nsx('auto', ['--concurrency', 'auto']));
   for (const level of [32, 16, 8, 4]) c1[level] = await measure('1', `-c ${level}`, 1000, L1, () => nsx(`-c ${level}`, ['--concurrency', String(level)]));
-  seq300 = await measure('1', '-c 1 (300)', 300, L1, () => nsx('-c 1', []));
+  seq300 = await measure('1', '-c 1 (300)', 300, L1, () => nsx('-c 1', ['--concurrency', '1']));
   c1[1] = { ms: (seq300.ms * 10) / 3 };
   console.log(`  1 -c 1 scaled  ${(c1[1].ms / 1000).toFixed(2).padStart(6)} s  (300 events x 10/3)`);
   const bound = (1000 * 50) / 32 + 10 * 50;
@@ -95,7 +95,7 @@ try {
   check('3 auto / -c 8', a3.ms / f3.ms, '<= 1.1', a3.ms / f3.ms <= 1.1);
   }
   if (CASES.includes('4')) {
-  seq300 ??= await measure('4', '-c 1 (300)', 300, L1, () => nsx('-c 1', []));
+  seq300 ??= await measure('4', '-c 1 (300)', 300, L1, () => nsx('-c 1', ['--concurrency', '1']));
   // ---- case 4: sequential vs the raw loop at 50 ms (300 events), peak RSS
   const fl = await measure('4', 'floor (300)', 300, L1, floor);
   check('4 sequential / floor (50 ms, 300 ev)', seq300.ms / fl.ms, '< 1.1', seq300.ms / fl.ms < 1.1);

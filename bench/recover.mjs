@@ -2,7 +2,7 @@
 // API request. Contenders, each on an identically re-seeded sandbox (reset + seed between runs):
 //   floor     a raw keep-alive undici loop: token, list every page, retry each event in order, start
 //   curl      the same job as a bash loop of curl calls (a process and a connection per call), ids via jq
-//   nsx       nsx recover <id> --yes --watch 0            (sequential, the default)
+//   nsx       nsx recover <id> --yes --watch 0 --concurrency 1   (sequential; the default is auto: bench/recover-adaptive.mjs)
 //   nsx -c 8  nsx recover <id> --yes --watch 0 --concurrency 8
 // Goals: nsx <= 1.25x floor; curl >= 2.5x nsx; curl >= 10x nsx -c 8; nsx >= 4x nsx -c 8; nsx peak RSS < 150 MB.
 // --watch 0: the watch after the start is a deliberate wait (10 s by default), not work; the floor has none.
@@ -58,7 +58,7 @@ const recoverArgs = [nsxBin, 'recover', INTEGRATION, '--yes', '--watch', '0', '-
 const contenders = {
   floor: () => floor(),
   curl: () => run('curl', 'bash', [curlFile], env),
-  nsx: () => run('nsx', process.execPath, recoverArgs, nsxEnv(), { rss: true }),
+  nsx: () => run('nsx', process.execPath, [...recoverArgs, '--concurrency', '1'], nsxEnv(), { rss: true }),
   'nsx -c 8': () => run('nsx -c 8', process.execPath, [...recoverArgs, '--concurrency', '8'], nsxEnv(), { rss: true }),
 };
 

@@ -22,7 +22,7 @@ function pad(text: string | number, width: number, right = false): string {
 export function renderPlan(
   s: ChalkInstance,
   summary: PlanSummary,
-  options: { integration: string; estimateMs: number | undefined; estimateSamples?: number; concurrency: number; start: boolean; watchMs: number; heading: string },
+  options: { integration: string; estimateMs: number | undefined; estimateSamples?: number; concurrency: number; adaptive?: boolean; start: boolean; watchMs: number; heading: string },
 ): string {
   const lines: string[] = [s.bold(options.heading)];
   if (summary.total === 0) {
@@ -45,14 +45,16 @@ export function renderPlan(
     lines.push(`  ${summary.total} event${summary.total === 1 ? '' : 's'} of ${summary.entities} entit${summary.entities === 1 ? 'y' : 'ies'}, oldest first (${span})`);
     const calls = summary.retry + summary.drop;
     if (calls > 0) {
-      const lanes =
-        options.concurrency > 1
+      const lanes = options.adaptive
+        ? `up to ${options.concurrency} entities at a time as the tenant allows (--concurrency auto); the events of one entity (order) one by one, in this order`
+        : options.concurrency > 1
           ? `up to ${options.concurrency} entities at a time; the events of one entity (order) one by one, in this order`
           : 'one at a time, in this order';
+      // Under auto the estimate is at the cap: the least the run can take, when the tenant allows it.
       const estimate =
         options.estimateMs === undefined
           ? `time not known yet (no retry or delete of ${options.integration} measured so far; the progress line shows the pace)`
-          : `estimated ${formatDuration(options.estimateMs)} (from ${options.estimateSamples} measured call${options.estimateSamples === 1 ? '' : 's'} of earlier runs)`;
+          : `estimated ${options.adaptive ? 'at least ' : ''}${formatDuration(options.estimateMs)} (from ${options.estimateSamples} measured call${options.estimateSamples === 1 ? '' : 's'} of earlier runs)`;
       lines.push(`  ${estimate}, ${lanes}`);
     }
   }

@@ -101,9 +101,11 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
   if (flags.onError !== undefined) runFlags.push('--on-error', flags.onError);
   if (flags.concurrency !== undefined) runFlags.push('--concurrency', flags.concurrency);
   if (flags.maxConcurrency !== undefined) runFlags.push('--max-concurrency', flags.maxConcurrency);
-  const adaptive = flags.concurrency === 'auto';
   const maxConcurrency = flags.maxConcurrency === undefined ? undefined : parseWholeNumber(flags.maxConcurrency, '--max-concurrency', { min: 1, max: MAX_CONCURRENCY });
-  if (maxConcurrency !== undefined && !adaptive) throw new UsageError('--max-concurrency goes with --concurrency auto (a number is a fixed level)');
+  // auto is the default: --max-concurrency alone is auto with that cap. Neither typed: undefined, so that
+  // a resumed run keeps its own level (paceOf).
+  const adaptive = flags.concurrency === undefined ? (maxConcurrency === undefined ? undefined : true) : flags.concurrency === 'auto';
+  if (maxConcurrency !== undefined && adaptive === false) throw new UsageError('--max-concurrency goes with --concurrency auto, the default (a number is a fixed level)');
   const concurrency = adaptive ? (maxConcurrency ?? DEFAULT_MAX_CONCURRENCY) : flags.concurrency === undefined ? undefined : fixedConcurrency(flags.concurrency);
   if (flags.rate !== undefined) runFlags.push('--rate', flags.rate);
   const sessionFlags: string[] = [];
@@ -126,7 +128,7 @@ export function parseRecoverFlags(rawId: unknown, flags: RecoverFlags): RecoverO
     yes: Boolean(flags.yes),
     onError: flags.onError === undefined ? undefined : (flags.onError as OnError),
     concurrency,
-    adaptive: flags.concurrency === undefined ? undefined : adaptive,
+    adaptive,
     ratePerSecond: flags.rate === undefined ? undefined : parseRate(flags.rate),
     allowRemaining: flags.allowRemaining === undefined ? 0 : parseWholeNumber(flags.allowRemaining, '--allow-remaining', { min: 0, max: 1_000_000 }),
     start: flags.start !== false,
@@ -379,6 +381,7 @@ class RecoverCommand {
       estimateMs: e.estimateMs,
       estimateSamples: e.estimateSamples,
       concurrency: e.concurrency,
+      adaptive: e.adaptive,
       start: e.start,
       watchMs: this.o.watchMs,
       heading: this.inProgress ? 'If it ended now, a re-run would do:' : planHeading(e.source, id),

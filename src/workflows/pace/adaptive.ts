@@ -203,7 +203,7 @@ export class AdaptiveConcurrency {
     this.reactedThisRound = true;
     const said = `${status}${retryAfterMs !== undefined ? `, Retry-After ${retryAfterMs} ms` : ''}${this.rate !== undefined ? `; pace ${this.rate.toFixed(1)}/s` : ''}`;
     const change = this.set(next, 'throttled', said);
-    return change ?? { level: next, from: next, reason: 'throttled', detail: `${said} (already at 1)` };
+    return change ?? { level: next, from: next, reason: 'throttled', detail: `${said} (the level stays: ${next === 1 ? 'it is at 1' : 'the pace needs it'})` };
   }
 
   private endRound(): void {

@@ -108,7 +108,7 @@ export type RecoverEvent =
   /** How the server differs from a resumed or saved plan. */
   | { type: 'plan-drift'; which: string; gone: number; unmentioned: number }
   /** estimateMs: from round trips of earlier retry/delete calls of this integration; undefined when none was measured. */
-  | { type: 'plan'; plan: RecoverPlan; source: PlanSource; todo: PlanSummary; estimateMs: number | undefined; estimateSamples: number; concurrency: number; start: boolean; asking: boolean }
+  | { type: 'plan'; plan: RecoverPlan; source: PlanSource; todo: PlanSummary; estimateMs: number | undefined; estimateSamples: number; concurrency: number; adaptive: boolean; start: boolean; asking: boolean }
   | { type: 'superseded'; runId: string }
   | { type: 'applying' }
   | { type: 'event'; record: EventRecord; progress: ApplyProgress }

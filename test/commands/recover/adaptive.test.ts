@@ -63,6 +63,38 @@ describe('nsx recover --concurrency auto', () => {
     expect(r.stderr).toMatch(/concurrency \d+ -> \d+ \(throttled: 429, Retry-After 1000 ms; pace \d+\.\d\/s\)/);
   }, 60_000);
 
+  it.each([
+    [[], 32],
+    [['--max-concurrency', '3'], 3],
+  ])('auto is the default: with %j the run is auto under a cap of %i (journal, --verbose, plan)', async (flags, cap) => {
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    await setReceiverRule(h, 'accept-all');
+    const r = await h.nsx(['recover', 'erp-orders', ...flags, '--yes', '--watch', '0', '--json', '--verbose']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.results).toMatchObject({ delivered: 100, failed: 0, remaining: 0 });
+    const lines = journalLines(report.journal);
+    expect(lines[0]).toMatchObject({ type: 'run', options: { concurrency: cap, adaptive: true } });
+    expect(lines.find((l) => l.type === 'level')).toMatchObject({ level: 2, from: 0, reason: 'start', detail: `start at 2, at most ${cap}` });
+    expect(r.stderr).toContain(`concurrency 2 (start: start at 2, at most ${cap})`);
+    expect(r.stderr).toContain(`up to ${cap} entities at a time as the tenant allows (--concurrency auto)`);
+  });
+
+  it('--concurrency 1 is one event at a time, in the plan\'s order across entities', async () => {
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    await setReceiverRule(h, 'accept-all');
+    const before = rejectedOnServer(h, 'erp-orders');
+    const r = await h.nsx(['recover', 'erp-orders', '--concurrency', '1', '--yes', '--watch', '0', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('one at a time, in this order');
+    const ids = new Set(before.map((e) => e.id));
+    const log = (await receiverLog(h)).filter((d) => d.event_id && ids.has(d.event_id));
+    expect(log.map((d) => d.event_id)).toEqual(expectedOrder(before));
+    const header = journalLines(JSON.parse(r.stdout).journal)[0];
+    expect(header).toMatchObject({ options: { concurrency: 1 } });
+    expect((header?.options as { adaptive?: boolean }).adaptive).not.toBe(true);
+  });
+
   it('a run stopped under auto resumes auto; with other flags and --yes it exits 7 naming --concurrency auto', async () => {
     h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
     await setReceiverRule(h, 'reject-events:order.items_cancelled');
@@ -94,8 +126,8 @@ describe('nsx recover --concurrency auto', () => {
     [['--concurrency', '0'], '--concurrency: "0" must be a whole number from 1 to 64'],
     [['--concurrency', 'auto', '--max-concurrency', '0'], '--max-concurrency: "0" must be a whole number from 1 to 64'],
     [['--concurrency', 'auto', '--max-concurrency', 'lots'], '--max-concurrency: "lots" must be a whole number from 1 to 64'],
-    [['--concurrency', '8', '--max-concurrency', '16'], '--max-concurrency goes with --concurrency auto (a number is a fixed level)'],
-    [['--max-concurrency', '16'], '--max-concurrency goes with --concurrency auto (a number is a fixed level)'],
+    [['--concurrency', '8', '--max-concurrency', '16'], '--max-concurrency goes with --concurrency auto, the default (a number is a fixed level)'],
+    [['--concurrency', '1', '--max-concurrency', '16'], '--max-concurrency goes with --concurrency auto, the default (a number is a fixed level)'],
   ])('refuses %j: one line, exit 2, nothing sent', async (flags, message) => {
     h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
     const r = await h.nsx(['recover', 'erp-orders', ...flags, '--yes']);

@@ -26,7 +26,7 @@ function journals(h: InProcessSandboxHarness): string[] {
 describe('nsx runs list', () => {
   it('lists a recover that stopped on an error as failed and resumable, in table, tsv, json and ndjson; sends nothing', async () => {
     h = await demoSandbox('reject-events:order.items_cancelled');
-    const stop = await h.nsx(['recover', 'erp-orders', '--yes', '--watch', '0']);
+    const stop = await h.nsx(['recover', 'erp-orders', '--concurrency', '1', '--yes', '--watch', '0']);
     expect(stop.code, stop.stderr).toBe(6);
     const runId = RUN_ID.exec(stop.stderr)![0];
 

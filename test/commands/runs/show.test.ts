@@ -16,7 +16,7 @@ const TTY = { tty: { stdin: true, stdout: true, stderr: true, columns: 200 }, en
 describe('nsx runs show', () => {
   it('a recover with a --drop rule that stopped on an error: plan, rules, outcomes, who, duration and the resume command', async () => {
     h = await demoSandbox('reject-events:order.items_cancelled');
-    const stop = await h.nsx(['recover', 'erp-orders', '--drop', 'event=order.cancelled', '--yes', '--watch', '0']);
+    const stop = await h.nsx(['recover', 'erp-orders', '--drop', 'event=order.cancelled', '--concurrency', '1', '--yes', '--watch', '0']);
     expect(stop.code, stop.stderr).toBe(6);
     const runId = RUN_ID.exec(stop.stderr)![0];
 

@@ -59,17 +59,23 @@ export function ruleWords(r: PlanRules): string[] {
   return [...r.drop.flatMap((x) => ['--drop', x]), ...r.skip.flatMap((x) => ['--skip', x]), ...r.only.flatMap((x) => ['--only', x])];
 }
 
-/** The options of a run (as recorded in its journal) as command words, leaving out the defaults. */
 /** --max-concurrency when not typed. */
 export const DEFAULT_MAX_CONCURRENCY = 32;
+/** The pace when --concurrency is not typed (and no resumed run has its own): auto, capped at 32. */
+export const DEFAULT_LEVEL = { concurrency: DEFAULT_MAX_CONCURRENCY, adaptive: true } as const;
+
+/**
+ * The options of a run (as recorded in its journal) as command words, leaving out the defaults. A run
+ * recorded before auto was the default (no `adaptive`, concurrency 1) reads as `--concurrency 1`.
+ */
 
 function optionWords(o: { on_error: string; concurrency: number; rate_per_second: number | null; adaptive?: boolean | undefined }): Array<{ flag: string; value: string }> {
   const words: Array<{ flag: string; value: string }> = [];
   if (o.on_error !== 'stop') words.push({ flag: '--on-error', value: o.on_error });
   if (o.adaptive) {
-    words.push({ flag: '--concurrency', value: 'auto' });
-    if (o.concurrency !== DEFAULT_MAX_CONCURRENCY) words.push({ flag: '--max-concurrency', value: String(o.concurrency) });
-  } else if (o.concurrency !== 1) words.push({ flag: '--concurrency', value: String(o.concurrency) });
+    // auto is the default; with its cap, named anyway: "--max-concurrency 4" alone reads as a fixed level.
+    if (o.concurrency !== DEFAULT_MAX_CONCURRENCY) words.push({ flag: '--concurrency', value: 'auto' }, { flag: '--max-concurrency', value: String(o.concurrency) });
+  } else words.push({ flag: '--concurrency', value: String(o.concurrency) });
   if (o.rate_per_second !== null) words.push({ flag: '--rate', value: `${o.rate_per_second}/s` });
   return words;
 }
@@ -117,8 +123,8 @@ function inheritedFrom(o: RecoverRunOptions, run: RunListing): InheritedSettings
   ];
   const options = optionWords({
     on_error: o.onError === undefined ? h.on_error : 'stop',
-    concurrency: o.concurrency === undefined ? h.concurrency : 1,
-    adaptive: o.concurrency === undefined ? h.adaptive : false,
+    concurrency: o.concurrency === undefined ? h.concurrency : DEFAULT_LEVEL.concurrency,
+    adaptive: o.concurrency === undefined ? h.adaptive : DEFAULT_LEVEL.adaptive,
     rate_per_second: o.ratePerSecond === undefined ? h.rate_per_second : null,
   });
   return { rules, options };
@@ -127,8 +133,8 @@ function inheritedFrom(o: RecoverRunOptions, run: RunListing): InheritedSettings
 /** The pace of the run: as typed, else the resumed run's, else the defaults. */
 export function paceOf(o: RecoverRunOptions, resumable: RunListing | undefined): Pace {
   return {
-    concurrency: o.concurrency ?? resumable?.header.options.concurrency ?? 1,
-    adaptive: o.concurrency === undefined ? resumable?.header.options.adaptive === true : o.adaptive === true,
+    concurrency: o.concurrency ?? resumable?.header.options.concurrency ?? DEFAULT_LEVEL.concurrency,
+    adaptive: o.concurrency === undefined ? (resumable ? resumable.header.options.adaptive === true : DEFAULT_LEVEL.adaptive) : o.adaptive === true,
     ratePerSecond: o.ratePerSecond ?? resumable?.header.options.rate_per_second ?? undefined,
     onError: o.onError ?? resumable?.header.options.on_error ?? 'stop',
   };
@@ -157,7 +163,11 @@ export function refuseSilentCarryOver(o: RecoverRunOptions, run: RunListing, int
   const runFlags = [...ruleWords(plan.rules), ...optionWords(run.header.options).flatMap((w) => [w.flag, w.value])];
   const given = [
     ...ruleWords(typedRules(o.rules)),
-    ...optionWords({ on_error: o.onError ?? 'stop', concurrency: o.concurrency ?? 1, adaptive: o.adaptive, rate_per_second: o.ratePerSecond ?? null }).flatMap((w) => [w.flag, w.value]),
+    ...optionWords({
+      on_error: o.onError ?? 'stop',
+      ...(o.concurrency === undefined ? DEFAULT_LEVEL : { concurrency: o.concurrency, adaptive: o.adaptive === true }),
+      rate_per_second: o.ratePerSecond ?? null,
+    }).flatMap((w) => [w.flag, w.value]),
   ];
   if (runFlags.join('\0') === given.join('\0')) return;
   const { id } = o;
@@ -192,7 +202,7 @@ export async function planRun(
 ): Promise<PlannedRun> {
   const { plan, state, outcomes } = await choosePlan(o, input, emit);
   const { resumable } = input.choice;
-  const { concurrency, ratePerSecond } = input.pace;
+  const { concurrency, ratePerSecond, adaptive } = input.pace;
   const todo = summarizePlan(state.todo);
   const source: PlanSource = resumable
     ? { kind: 'resume', runId: resumable.header.run_id }
@@ -217,6 +227,7 @@ export async function planRun(
     estimateMs: perCall === undefined ? undefined : estimateDurationMs(state.todo, { msPerCall: perCall, concurrency, ratePerSecond }),
     estimateSamples: measured.samples,
     concurrency,
+    adaptive: adaptive === true,
     start: input.startWanted,
     asking: changes && !o.yes && !o.dryRun,
   });
