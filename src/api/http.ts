@@ -433,7 +433,7 @@ export class HttpClient {
       const retryable = (RETRY_ANY.has(status) && !options.noThrottleRetry) || (idempotent && RETRY_IDEMPOTENT.has(status) && !(options.noThrottleRetry && RETRY_ANY.has(status)));
       if (retryable && attempt < this.retry.retries) {
         const retryAfter = parseRetryAfter(response.headers['retry-after']);
-        const delay = retryAfter !== undefined ? Math.min(retryAfter, this.retry.maxRetryAfterMs) : this.backoff(attempt);
+        const delay = retryAfter !== undefined ? retryAfterDelay(retryAfter, this.retry) : this.backoff(attempt);
         await this.wait(delay, `${status}${retryAfter !== undefined ? ', Retry-After' : ''}`, options.signal);
         continue;
       }
@@ -576,13 +576,25 @@ function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Retry-After: delay-seconds or an HTTP date, in ms. */
+/**
+ * The wait before repeating a call answered with Retry-After: what it asks (capped), plus up to a quarter
+ * more at random. Calls throttled together were told the same; repeated exactly then, they arrive
+ * together again at a limit that has room for only a few (32 calls in flight against 100/s: most of the
+ * repeats are throttled once more).
+ */
+export function retryAfterDelay(retryAfterMs: number, policy: Pick<RetryPolicy, 'maxRetryAfterMs'>): number {
+  const asked = Math.min(retryAfterMs, policy.maxRetryAfterMs);
+  return Math.min(policy.maxRetryAfterMs, Math.round(asked * (1 + RETRY_AFTER_JITTER * Math.random())));
+}
+const RETRY_AFTER_JITTER = 0.25;
+
 /** Exponential back-off with "equal jitter": half the ceiling, plus up to the other half at random. */
 export function backoffDelay(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, attempt: number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
+/** Retry-After: delay-seconds or an HTTP date, in ms. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
   const v = headerValue(value)?.trim();
   if (!v) return undefined;

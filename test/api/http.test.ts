@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { delay, http, HttpResponse } from 'msw';
 import { Agent } from 'undici';
-import { HttpClient, parseRetryAfter, type TokenSource } from '../../src/api/http.js';
+import { HttpClient, parseRetryAfter, retryAfterDelay, type TokenSource } from '../../src/api/http.js';
 import { ROUTES } from '../../src/api/routes.js';
 import { LogEntry } from '../../src/api/schemas.js';
 import { ApiError, AuthError, ExitCode, NetworkError } from '../../src/errors.js';
@@ -87,6 +87,33 @@ describe('retries', () => {
     await client(server.url).request(ROUTES.getIntegration, { params: { id: 'erp' } });
     const [first, second] = server.requests;
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(280); // waited as told, not the 5-20 ms back-off
+  });
+
+  it('waits a Retry-After plus up to a quarter more at random, so calls throttled together are not repeated together', async () => {
+    const waits = Array.from({ length: 200 }, () => retryAfterDelay(1000, { maxRetryAfterMs: 60_000 }));
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(1000); // never sooner than asked
+    expect(Math.max(...waits)).toBeLessThanOrEqual(1250);
+    expect(new Set(waits).size).toBeGreaterThan(50); // spread, not one moment
+    expect(retryAfterDelay(3_600_000, { maxRetryAfterMs: 50 })).toBe(50); // the cap holds, jitter included
+
+    // Over the wire: ten calls answered 429 with "Retry-After: 0.4" at the same moment are repeated over a
+    // spread (0.4-0.5 s later), not at one moment (exact repeats land within a few milliseconds).
+    const firstSeen = new Set<string>();
+    server = await serveHandlers([
+      http.get(`${BASE}/:id`, ({ params }) => {
+        const id = String(params.id);
+        if (firstSeen.has(id)) return HttpResponse.json({ ...integration, id });
+        firstSeen.add(id);
+        return new HttpResponse(null, { status: 429, headers: { 'retry-after': '0.4' } });
+      }),
+    ]);
+    const c = client(server.url);
+    await Promise.all(Array.from({ length: 10 }, (_, n) => c.request(ROUTES.getIntegration, { params: { id: `e${n}` } })));
+    const firsts = server.requests.slice(0, 10).map((r) => r.at);
+    const repeats = server.requests.slice(10).map((r) => r.at);
+    expect(repeats).toHaveLength(10);
+    expect(Math.min(...repeats) - Math.max(...firsts)).toBeGreaterThanOrEqual(390);
+    expect(Math.max(...repeats) - Math.min(...repeats)).toBeGreaterThan(25);
   });
 
   it('caps a long Retry-After and reports waits longer than 5 s', async () => {
