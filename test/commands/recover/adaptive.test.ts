@@ -95,6 +95,26 @@ describe('nsx recover --concurrency auto', () => {
     expect((header?.options as { adaptive?: boolean }).adaptive).not.toBe(true);
   });
 
+  it('an unfinished run at --concurrency 1 (as every run before auto was the default) resumes at 1; a plain re-run with --yes exits 7 naming it', async () => {
+    h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
+    await setReceiverRule(h, 'reject-events:order.items_cancelled');
+    const stop = await h.nsx(['recover', 'erp-orders', '--concurrency', '1', '--yes', '--no-start']);
+    expect(stop.code, stop.stderr).toBe(6);
+    const runId = /--resume (\S+)/.exec(stop.stderr)![1]!;
+    const plain = await h.nsx(['recover', 'erp-orders', '--yes', '--watch', '0']);
+    expect(plain.code).toBe(7);
+    expect(plain.stderr).toContain(`run ${runId} (stopped on error) has --concurrency 1; this command gives no rules or options`);
+    // The way on it names, run as printed: the run as it was, one at a time.
+    const resume = /resume it as it is: (nsx recover .*? --yes)/.exec(plain.stderr)![1]!;
+    expect(resume).toBe(`nsx recover erp-orders --resume ${runId} --watch 0 --yes`);
+    await setReceiverRule(h, 'accept-all');
+    const again = await h.nsx([...resume.split(' ').slice(1), '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('one at a time, in this order');
+    const lines = journalLines(JSON.parse(again.stdout).journal);
+    expect(lines.filter((l) => l.type === 'level')).toEqual([]);
+  }, 60_000);
+
   it('a run stopped under auto resumes auto; with other flags and --yes it exits 7 naming --concurrency auto', async () => {
     h = await inProcessSandbox({ scenario: 'demo', duplicateProbability: 0, reorderProbability: 0 });
     await setReceiverRule(h, 'reject-events:order.items_cancelled');

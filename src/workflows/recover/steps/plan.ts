@@ -68,7 +68,6 @@ export const DEFAULT_LEVEL = { concurrency: DEFAULT_MAX_CONCURRENCY, adaptive: t
  * The options of a run (as recorded in its journal) as command words, leaving out the defaults. A run
  * recorded before auto was the default (no `adaptive`, concurrency 1) reads as `--concurrency 1`.
  */
-
 function optionWords(o: { on_error: string; concurrency: number; rate_per_second: number | null; adaptive?: boolean | undefined }): Array<{ flag: string; value: string }> {
   const words: Array<{ flag: string; value: string }> = [];
   if (o.on_error !== 'stop') words.push({ flag: '--on-error', value: o.on_error });
