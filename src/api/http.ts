@@ -576,6 +576,9 @@ function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** A Retry-After wait gets up to this share more, at random (retryAfterDelay). */
+const RETRY_AFTER_JITTER = 0.25;
+
 /**
  * The wait before repeating a call answered with Retry-After: what it asks (capped), plus up to a quarter
  * more at random. Calls throttled together were told the same; repeated exactly then, they arrive
@@ -586,8 +589,6 @@ export function retryAfterDelay(retryAfterMs: number, policy: Pick<RetryPolicy, 
   const asked = Math.min(retryAfterMs, policy.maxRetryAfterMs);
   return Math.min(policy.maxRetryAfterMs, Math.round(asked * (1 + RETRY_AFTER_JITTER * Math.random())));
 }
-const RETRY_AFTER_JITTER = 0.25;
-
 /** Exponential back-off with "equal jitter": half the ceiling, plus up to the other half at random. */
 export function backoffDelay(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, attempt: number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);

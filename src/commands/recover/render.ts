@@ -45,10 +45,9 @@ export function renderPlan(
     lines.push(`  ${summary.total} event${summary.total === 1 ? '' : 's'} of ${summary.entities} entit${summary.entities === 1 ? 'y' : 'ies'}, oldest first (${span})`);
     const calls = summary.retry + summary.drop;
     if (calls > 0) {
-      const lanes = options.adaptive
-        ? `up to ${options.concurrency} entities at a time as the tenant allows (--concurrency auto); the events of one entity (order) one by one, in this order`
-        : options.concurrency > 1
-          ? `up to ${options.concurrency} entities at a time; the events of one entity (order) one by one, in this order`
+      const lanes =
+        options.adaptive || options.concurrency > 1
+          ? `up to ${options.concurrency} entities at a time${options.adaptive ? ' as the tenant allows (--concurrency auto)' : ''}; the events of one entity (order) one by one, in this order`
           : 'one at a time, in this order';
       // Under auto the estimate is at the cap: the least the run can take, when the tenant allows it.
       const estimate =

@@ -61,8 +61,23 @@ export function ruleWords(r: PlanRules): string[] {
 
 /** --max-concurrency when not typed. */
 export const DEFAULT_MAX_CONCURRENCY = 32;
-/** The pace when --concurrency is not typed (and no resumed run has its own): auto, capped at 32. */
-export const DEFAULT_LEVEL = { concurrency: DEFAULT_MAX_CONCURRENCY, adaptive: true } as const;
+/** How many calls in flight: a fixed level, or under auto (adaptive) the cap. */
+interface Level {
+  concurrency: number;
+  adaptive: boolean;
+}
+/** The level when --concurrency is not typed (and no resumed run has its own): auto, capped at 32. */
+export const DEFAULT_LEVEL: Level = { concurrency: DEFAULT_MAX_CONCURRENCY, adaptive: true };
+
+/** The level this command typed (--concurrency, --max-concurrency), else `otherwise`. */
+function typedLevel(o: RecoverRunOptions, otherwise: Level): Level {
+  return o.concurrency === undefined ? otherwise : { concurrency: o.concurrency, adaptive: o.adaptive === true };
+}
+
+/** A journaled run's level (a run from before auto has no `adaptive`: fixed). */
+function runLevel(options: { concurrency: number; adaptive?: boolean | undefined }): Level {
+  return { concurrency: options.concurrency, adaptive: options.adaptive === true };
+}
 
 /**
  * The options of a run (as recorded in its journal) as command words, leaving out the defaults. A run
@@ -122,8 +137,8 @@ function inheritedFrom(o: RecoverRunOptions, run: RunListing): InheritedSettings
   ];
   const options = optionWords({
     on_error: o.onError === undefined ? h.on_error : 'stop',
-    concurrency: o.concurrency === undefined ? h.concurrency : DEFAULT_LEVEL.concurrency,
-    adaptive: o.concurrency === undefined ? h.adaptive : DEFAULT_LEVEL.adaptive,
+    // A typed level is this command's own: the default stands for it, so no words are carried over.
+    ...(o.concurrency === undefined ? runLevel(h) : DEFAULT_LEVEL),
     rate_per_second: o.ratePerSecond === undefined ? h.rate_per_second : null,
   });
   return { rules, options };
@@ -132,8 +147,7 @@ function inheritedFrom(o: RecoverRunOptions, run: RunListing): InheritedSettings
 /** The pace of the run: as typed, else the resumed run's, else the defaults. */
 export function paceOf(o: RecoverRunOptions, resumable: RunListing | undefined): Pace {
   return {
-    concurrency: o.concurrency ?? resumable?.header.options.concurrency ?? DEFAULT_LEVEL.concurrency,
-    adaptive: o.concurrency === undefined ? (resumable ? resumable.header.options.adaptive === true : DEFAULT_LEVEL.adaptive) : o.adaptive === true,
+    ...typedLevel(o, resumable ? runLevel(resumable.header.options) : DEFAULT_LEVEL),
     ratePerSecond: o.ratePerSecond ?? resumable?.header.options.rate_per_second ?? undefined,
     onError: o.onError ?? resumable?.header.options.on_error ?? 'stop',
   };
@@ -164,7 +178,7 @@ export function refuseSilentCarryOver(o: RecoverRunOptions, run: RunListing, int
     ...ruleWords(typedRules(o.rules)),
     ...optionWords({
       on_error: o.onError ?? 'stop',
-      ...(o.concurrency === undefined ? DEFAULT_LEVEL : { concurrency: o.concurrency, adaptive: o.adaptive === true }),
+      ...typedLevel(o, DEFAULT_LEVEL),
       rate_per_second: o.ratePerSecond ?? null,
     }).flatMap((w) => [w.flag, w.value]),
   ];
