@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inProcessSandbox, type InProcessSandboxHarness } from '../../helpers/run-nsx-in-process.js';
+import { printedCommand, runPrintedInProcess } from '../../helpers/printed.js';
 import { expectedOrder, journalLines, receiverLog, rejectedOnServer, setReceiverRule, statusOf } from './recover-sandbox.js';
 
 let h: InProcessSandboxHarness | undefined;
@@ -81,7 +82,10 @@ describe('nsx recover (demo sandbox)', () => {
     expect(touched).toEqual(order.slice(0, order.indexOf(firstCancel) + 1));
     expect(statusOf(h, 'erp-orders')).toBe('stopped');
 
-    const drop = await h.nsx(['recover', 'erp-orders', '--drop', 'event=order.items_cancelled', '--concurrency', '1', '--yes', '--watch', '1s', '--json']);
+    // The printed way on, run as printed (with --json to read its report).
+    const printed = printedCommand(stop.stderr, 'or delete events of this type instead: ');
+    expect(printed).toBe('nsx recover erp-orders --drop event=order.items_cancelled --concurrency 1 --watch 0 --yes');
+    const drop = await runPrintedInProcess(`${printed} --json`, h.env);
     expect(drop.code).toBe(0);
     const report = JSON.parse(drop.stdout);
     const cancels = before.filter((e) => e.event.name === 'order.items_cancelled').length;
